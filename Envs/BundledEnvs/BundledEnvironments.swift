@@ -1,0 +1,29 @@
+import ClassicControl
+import Gym
+
+/// Registers every environment bundled with SwiftRL in a registry.
+public enum BundledEnvironments {
+    /// The specs of the bundled environments, with Gymnasium's ids, time limits and thresholds.
+    public static let specs: [EnvironmentSpec] = [
+        EnvironmentSpec(id: "CartPole-v1", maxEpisodeSteps: 500, rewardThreshold: 475,
+                        summary: "Balance a pole on a cart by pushing left or right (Discrete(2)).",
+                        entryPoint: { options, _ in try CartPole(options: options) }),
+        EnvironmentSpec(id: "Pendulum-v1", maxEpisodeSteps: 200, rewardThreshold: nil,
+                        summary: "Swing a pendulum upright and hold it there with a torque in [-2, 2].",
+                        entryPoint: { options, _ in try Pendulum(options: options) }),
+        EnvironmentSpec(id: "Acrobot-v1", maxEpisodeSteps: 500, rewardThreshold: -100,
+                        summary: "Swing the end of a two-link chain above a line by torquing the middle joint (Discrete(3)).",
+                        entryPoint: { options, _ in try Acrobot(options: options) }),
+        EnvironmentSpec(id: "MountainCar-v0", maxEpisodeSteps: 200, rewardThreshold: -110,
+                        summary: "Drive an underpowered car up a hill by rocking it back and forth (Discrete(3)).",
+                        entryPoint: { options, _ in try MountainCar(options: options) }),
+        EnvironmentSpec(id: "MountainCarContinuous-v0", maxEpisodeSteps: 999, rewardThreshold: 90,
+                        summary: "MountainCar with a continuous engine force in [-1, 1] and an energy penalty.",
+                        entryPoint: { options, _ in try MountainCarContinuous(options: options) }),
+    ]
+
+    /// Adds the bundled environments to `registry` (the shared one by default); safe to call twice.
+    public static func register(in registry: Registry = .shared) {
+        for spec in specs { registry.registerIfAbsent(spec) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Gym
+
+/// MountainCarContinuous-v0: MountainCar with a continuous engine force in [-1, 1].
+///
+/// Gymnasium's dynamics: velocity += force 0.0015 - 0.0025 cos(3 position); goal at 0.45;
+/// reward +100 at the goal minus 0.1 action^2 every step. Like Gymnasium, the state is stored in
+/// float32 after every step, so trajectories match its values.
+public final class MountainCarContinuous: Environment {
+    /// Position and velocity.
+    public typealias State = MountainCar.State
+
+    public static let minAction: Float = -1, maxAction: Float = 1
+    public static let minPosition = -1.2, maxPosition = 0.6, maxSpeed = 0.07, goalPosition = 0.45
+    public static let power = 0.0015
+
+    public let observationSpace = Space.box(Box(low: [Float(minPosition), -Float(maxSpeed)],
+                                                high: [Float(maxPosition), Float(maxSpeed)]))
+    public let actionSpace = Space.box(Box(low: minAction, high: maxAction, shape: [1]))
+    public let metadata = EnvironmentMetadata(renderModes: [], renderFPS: 30)
+
+    /// The velocity the car must have at the goal (Gymnasium's `goal_velocity`).
+    public let goalVelocity: Double
+    /// The current state (settable, to replay a start state).
+    public var state = State(position: 0, velocity: 0)
+    private var generator = RandomGenerator()
+    private var hasReset = false
+
+    /// A continuous mountain car whose goal requires `goalVelocity`.
+    public init(goalVelocity: Double = 0) { self.goalVelocity = goalVelocity }
+
+    /// A continuous mountain car from `make` options (`goal_velocity`).
+    public convenience init(options: Options) throws {
+        try options.requireKnownKeys(["goal_velocity"], for: "MountainCarContinuous")
+        self.init(goalVelocity: try options.number("goal_velocity", default: 0, for: "MountainCarContinuous"))
+    }
+
+    public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
+        let bounds = try resetBounds(options, defaultLow: -0.6, defaultHigh: -0.4, for: "MountainCarContinuous")
+        if let seed { generator = try RandomGenerator(validatingSeed: seed) }
+        state = State(position: generator.uniform(bounds.low, bounds.high), velocity: 0)
+        hasReset = true
+        writeObservation(into: observation)
+        return [:]
+    }
+
+    public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
+        guard case .continuous(let values) = action, values.count == 1,
+              values[0] >= Self.minAction, values[0] <= Self.maxAction else {
+            try actionSpace.validate(action: action)
+            fatalError("unreachable: validate(action:) throws for every invalid action")
+        }
+        guard hasReset else { throw stepBeforeResetError("MountainCarContinuous") }
+        let force = Double(values[0])
+        var position = state.position, velocity = state.velocity
+        velocity += force * Self.power - 0.0025 * cos(3 * position)
+        velocity = min(max(velocity, -Self.maxSpeed), Self.maxSpeed)
+        position += velocity
+        position = min(max(position, Self.minPosition), Self.maxPosition)
+        if position == Self.minPosition && velocity < 0 { velocity = 0 }
+        let terminated = position >= Self.goalPosition && velocity >= goalVelocity
+        var reward = terminated ? 100.0 : 0.0
+        reward -= force * force * 0.1
+        state = State(position: Double(Float(position)), velocity: Double(Float(velocity)))
+        writeObservation(into: observation)
+        return StepResult(reward: reward, terminated: terminated)
+    }
+
+    @inline(__always)
+    private func writeObservation(into observation: ObservationBuffer) {
+        requireObservationRoom(observation, 2, "MountainCarContinuous")
+        observation.floats[0] = Float(state.position)
+        observation.floats[1] = Float(state.velocity)
+    }
+}

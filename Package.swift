@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+// SwiftRL: native reinforcement-learning environments and a learning core in one package.
+import PackageDescription
+
+let package = Package(
+    name: "SwiftRL",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Gym", targets: ["Gym"]),
+        .library(name: "ClassicControl", targets: ["ClassicControl"]),
+        .library(name: "BundledEnvs", targets: ["BundledEnvs"]),
+        .executable(name: "swiftrl", targets: ["swiftrl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The environment API: protocol, spaces, seeded RNG, wrappers, vector envs, registry, checker.
+        .target(name: "Gym"),
+
+        // Bundled environments live under Envs/ as ordinary targets.
+        .target(name: "ClassicControl", dependencies: ["Gym"], path: "Envs/ClassicControl"),
+        .target(name: "BundledEnvs", dependencies: ["Gym", "ClassicControl"], path: "Envs/BundledEnvs"),
+
+        // The command-line program.
+        .executableTarget(name: "swiftrl", dependencies: [
+            "Gym", "BundledEnvs",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "GymTests", dependencies: ["Gym"]),
+        .testTarget(name: "ClassicControlTests", dependencies: ["Gym", "ClassicControl", "BundledEnvs"],
+                    exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/classic_control.json")]),
+        .testTarget(name: "swiftrlTests", dependencies: ["swiftrl"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
