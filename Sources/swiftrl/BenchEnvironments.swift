@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Gym
+
+/// `swiftrl envs bench`: raw stepping speed with random actions (release builds only make sense).
+struct BenchEnvironments: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure environment steps per second with random actions.",
+        discussion: "Like the peer script gym_env_speed.py: 1000 pre-drawn random actions, reset at episode ends. Build with -c release.")
+
+    @Argument(help: "The environment id (see `swiftrl envs list`).")
+    var id: String?
+
+    @Flag(help: "Benchmark every registered environment.")
+    var all = false
+
+    @Option(help: "Total environment steps to run (default: run for --seconds).")
+    var steps: Int?
+
+    @Option(help: "Seconds to run when --steps is not given.")
+    var seconds = 2.0
+
+    @Option(name: .customLong("num-envs"), help: "Sub-environments stepped as one vector environment.")
+    var numEnvs = 1
+
+    @Option(help: "Threads stepping the sub-environments (with --num-envs > 1).")
+    var threads = 1
+
+    @Flag(help: "Print one JSON object per environment: {id, num_envs, steps, seconds, steps_per_second}.")
+    var json = false
+
+    func validate() throws {
+        if all == (id != nil) { throw ValidationError("give exactly one of an environment id or --all") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        if !(seconds > 0) { throw ValidationError("--seconds must be positive, got \(seconds)") }
+        if numEnvs < 1 { throw ValidationError("--num-envs must be at least 1, got \(numEnvs)") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    func run() throws {
+        registerBundledEnvironments()
+        let ids = all ? Registry.shared.ids : [id!]
+        for id in ids {
+            let measurement = try numEnvs == 1 ? benchSingle(id) : benchVector(id)
+            let rate = Double(measurement.steps) / measurement.seconds
+            if json {
+                print(JSONValue.object([
+                    ("id", .string(id)), ("num_envs", .integer(numEnvs)), ("steps", .integer(measurement.steps)),
+                    ("seconds", .number(measurement.seconds)), ("steps_per_second", .number(rate)),
+                ]).text)
+            } else {
+                print("\(id): \(formatRate(rate)) steps/s (\(measurement.steps) steps in \(String(format: "%.3f", measurement.seconds)) s, \(numEnvs) env(s), \(threads) thread(s))")
+            }
+        }
+    }
+
+    private func benchSingle(_ id: String) throws -> (steps: Int, seconds: Double) {
+        let environment = try make(id)
+        defer { environment.close() }
+        let buffer = ObservationBuffer(space: environment.observationSpace)
+        _ = try environment.reset(seed: 0, options: [:], into: buffer)
+        var generator = RandomGenerator(seed: 0)
+        let actions = (0..<1000).map { _ in environment.actionSpace.sampleAction(using: &generator) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var count = 0
+        let budget = Duration.seconds(seconds)
+        while true {
+            // Check the clock every 1000 steps only.
+            for action in actions {
+                let result = try environment.step(action, into: buffer)
+                if result.terminated || result.truncated { _ = try environment.reset(seed: nil, options: [:], into: buffer) }
+                count += 1
+                if let steps, count >= steps { break }
+            }
+            if let steps { if count >= steps { break } } else if clock.now - start >= budget { break }
+        }
+        return (count, durationSeconds(clock.now - start))
+    }
+
+    private func benchVector(_ id: String) throws -> (steps: Int, seconds: Double) {
+        let execution: VectorExecution = threads > 1 ? .threaded(threads: threads) : .synchronous
+        let vector = try VectorEnvironment(id: id, count: numEnvs, autoresetMode: .nextStep, execution: execution)
+        defer { vector.close() }
+        try vector.reset(seed: 0)
+        var generator = RandomGenerator(seed: 0)
+        let batches = (0..<100).map { _ in (0..<numEnvs).map { _ in vector.singleActionSpace.sampleAction(using: &generator) } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var count = 0
+        let budget = Duration.seconds(seconds)
+        outer: while true {
+            for batch in batches {
+                try vector.step(batch)
+                count += numEnvs
+                if let steps, count >= steps { break outer }
+            }
+            if steps == nil, clock.now - start >= budget { break }
+        }
+        return (count, durationSeconds(clock.now - start))
+    }
+}
+
+/// A Duration in seconds.
+func durationSeconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+/// A rate with thousands separators, e.g. 4,123,456.
+func formatRate(_ rate: Double) -> String {
+    let digits = String(Int(rate.rounded()))
+    var result = ""
+    for (offset, character) in digits.reversed().enumerated() {
+        if offset > 0 && offset % 3 == 0 { result.append(",") }
+        result.append(character)
+    }
+    return String(result.reversed())
+}
