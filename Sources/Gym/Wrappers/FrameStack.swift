@@ -1,3 +1,5 @@
+import Foundation
+
 /// Stacks the last `count` observations along the first axis (SAC-AE's channel-concatenating
 /// frame stack: three 3x84x84 frames give 9x84x84). After `reset` every slot holds the first
 /// observation (Gymnasium's padding "reset").
@@ -6,7 +8,10 @@ public final class FrameStack: Wrapper {
     /// How many observations are stacked.
     public let count: Int
     public let observationSpace: Space
-    private let inner: ObservationBuffer
+    /// The latest frame from the wrapped environment.
+    private let newest: ObservationBuffer
+    /// The stacked frames, kept here so that callers may pass a different buffer every step.
+    private let stack: ObservationBuffer
     private let frameSize: Int
     private let isBytes: Bool
 
@@ -23,36 +28,36 @@ public final class FrameStack: Wrapper {
         let low = Array([[Float]](repeating: box.low, count: count).joined())
         let high = Array([[Float]](repeating: box.high, count: count).joined())
         observationSpace = .box(Box(low: low, high: high, shape: shape, dtype: box.dtype))
-        inner = ObservationBuffer(space: environment.observationSpace)
+        newest = ObservationBuffer(space: environment.observationSpace)
+        stack = ObservationBuffer(space: observationSpace)
         frameSize = box.count
         isBytes = box.dtype == .uint8
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
-        let info = try environment.reset(seed: seed, options: options, into: inner)
-        for slot in 0..<count { copyNewest(into: observation, slot: slot) }
+        let info = try environment.reset(seed: seed, options: options, into: newest)
+        for slot in 0..<count { copyNewest(toSlot: slot) }
+        observation.copy(from: stack)
         return info
     }
 
     public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
-        let result = try environment.step(action, into: inner)
-        // Shift the older frames forward by one slot, then append the newest.
-        if isBytes {
-            let base = observation.bytes.baseAddress!
-            base.update(from: base + frameSize, count: (count - 1) * frameSize)
-        } else {
-            let base = observation.floats.baseAddress!
-            base.update(from: base + frameSize, count: (count - 1) * frameSize)
-        }
-        copyNewest(into: observation, slot: count - 1)
+        let result = try environment.step(action, into: newest)
+        // Shift the older frames forward by one slot (overlapping regions: memmove), then append the newest.
+        let elementSize = isBytes ? 1 : MemoryLayout<Float>.stride
+        let base = isBytes ? UnsafeMutableRawPointer(stack.bytes.baseAddress!) : UnsafeMutableRawPointer(stack.floats.baseAddress!)
+        memmove(base, base + frameSize * elementSize, (count - 1) * frameSize * elementSize)
+        copyNewest(toSlot: count - 1)
+        observation.copy(from: stack)
         return result
     }
 
-    private func copyNewest(into observation: ObservationBuffer, slot: Int) {
+    /// Copies the newest frame into slot `slot` of the stack.
+    private func copyNewest(toSlot slot: Int) {
         if isBytes {
-            (observation.bytes.baseAddress! + slot * frameSize).update(from: inner.bytes.baseAddress!, count: frameSize)
+            (stack.bytes.baseAddress! + slot * frameSize).update(from: newest.bytes.baseAddress!, count: frameSize)
         } else {
-            (observation.floats.baseAddress! + slot * frameSize).update(from: inner.floats.baseAddress!, count: frameSize)
+            (stack.floats.baseAddress! + slot * frameSize).update(from: newest.floats.baseAddress!, count: frameSize)
         }
     }
 }

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// Runs the built `swiftrl` program and captures its output and exit status.
+struct ProgramRun {
+    let status: Int32
+    let output: String
+    let errorOutput: String
+
+    static func swiftrl(_ arguments: [String]) throws -> ProgramRun {
+        let process = Process()
+        process.executableURL = try programURL()
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ProgramRun(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+                          errorOutput: String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// The `swiftrl` binary next to the test bundle (SwiftPM builds it for this test target).
+    static func programURL() throws -> URL {
+        var candidates: [URL] = []
+        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(directory.appendingPathComponent("swiftrl"))
+                directory.deleteLastPathComponent()
+            }
+        }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("swiftrl"))
+        guard let url = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "swiftrl binary not found near \(candidates)"])
+        }
+        return url
+    }
+
+    func json() throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(output.utf8))
+    }
+}
+
+@Suite("swiftrl command line")
+struct CommandLineTests {
+    @Test("envs list --json lists every bundled id with its spaces")
+    func listJSON() throws {
+        let run = try ProgramRun.swiftrl(["envs", "list", "--json"])
+        #expect(run.status == 0)
+        let entries = try #require(try run.json() as? [[String: Any]])
+        let ids = Set(entries.compactMap { $0["id"] as? String })
+        #expect(ids.isSuperset(of: ["CartPole-v1", "Pendulum-v1", "Acrobot-v1", "MountainCar-v0", "MountainCarContinuous-v0"]))
+        let cartPole = try #require(entries.first { $0["id"] as? String == "CartPole-v1" })
+        #expect(cartPole["max_episode_steps"] as? Int == 500)
+        #expect(cartPole["reward_threshold"] as? Double == 475)
+        #expect(cartPole["action_space"] as? String == "Discrete(2)")
+        #expect((cartPole["observation_space"] as? String)?.hasPrefix("Box(") == true)
+    }
+
+    @Test("envs check --all passes and exits 0")
+    func checkAll() throws {
+        let run = try ProgramRun.swiftrl(["envs", "check", "--all", "--steps", "50"])
+        #expect(run.status == 0, "\(run.output)\(run.errorOutput)")
+        #expect(!run.output.contains("FAIL"))
+    }
+
+    @Test("an unknown id exits non-zero and names the closest id")
+    func unknownId() throws {
+        let run = try ProgramRun.swiftrl(["envs", "check", "CartPol-v1"])
+        #expect(run.status != 0)
+        #expect(run.errorOutput.contains("CartPole-v1"))
+    }
+
+    @Test("bad flags exit non-zero with a message that tells the fix")
+    func badFlags() throws {
+        let unknownFlag = try ProgramRun.swiftrl(["envs", "bench", "CartPole-v1", "--stepz", "5"])
+        #expect(unknownFlag.status != 0)
+        #expect(unknownFlag.errorOutput.contains("--stepz"))
+        let negative = try ProgramRun.swiftrl(["envs", "bench", "CartPole-v1", "--steps", "0"])
+        #expect(negative.status != 0)
+        #expect(negative.errorOutput.contains("--steps must be at least 1"))
+        let both = try ProgramRun.swiftrl(["envs", "check", "CartPole-v1", "--all"])
+        #expect(both.status != 0)
+        let option = try ProgramRun.swiftrl(["envs", "rollout", "CartPole-v1", "--steps", "2", "--option", "gravity=3", "--json"])
+        #expect(option.status != 0)
+        #expect(option.errorOutput.contains("valid options: sutton_barto_reward"))
+    }
+
+    @Test("envs bench --json reports id, num_envs, steps, seconds and steps_per_second")
+    func benchJSON() throws {
+        for arguments in [["--steps", "2000"], ["--steps", "2000", "--num-envs", "4", "--threads", "2"]] {
+            let run = try ProgramRun.swiftrl(["envs", "bench", "CartPole-v1", "--json"] + arguments)
+            #expect(run.status == 0, "\(run.errorOutput)")
+            let object = try #require(try run.json() as? [String: Any])
+            #expect(object["id"] as? String == "CartPole-v1")
+            #expect((object["steps"] as? Int).map { $0 >= 2000 } == true)
+            #expect((object["steps_per_second"] as? Double).map { $0 > 0 } == true)
+            #expect(object["seconds"] is Double && object["num_envs"] is Int)
+        }
+    }
+
+    @Test("envs rollout prints N + 1 observations and resets after an episode ends")
+    func rollout() throws {
+        let run = try ProgramRun.swiftrl(["envs", "rollout", "CartPole-v1", "--seed", "3", "--steps", "60", "--actions",
+                                          Array(repeating: "1", count: 60).joined(separator: ","), "--json"])
+        #expect(run.status == 0, "\(run.errorOutput)")
+        let object = try #require(try run.json() as? [String: Any])
+        let observations = try #require(object["observations"] as? [[Double]])
+        #expect(observations.count == 61 && observations.allSatisfy { $0.count == 4 })
+        #expect((object["actions"] as? [Int])?.count == 60)
+        #expect((object["rewards"] as? [Double])?.count == 60)
+        let terminated = try #require(object["terminated"] as? [Bool])
+        #expect(terminated.contains(true))
+        #expect((object["resets"] as? [[String: Any]])?.isEmpty == false)
+        // Same seed, same output.
+        let again = try ProgramRun.swiftrl(["envs", "rollout", "CartPole-v1", "--seed", "3", "--steps", "60", "--actions",
+                                            Array(repeating: "1", count: 60).joined(separator: ","), "--json"])
+        #expect(again.output == run.output)
+        let random = try ProgramRun.swiftrl(["envs", "rollout", "Pendulum-v1", "--seed", "1", "--steps", "5", "--policy", "random", "--json"])
+        #expect(random.status == 0)
+        let short = try ProgramRun.swiftrl(["envs", "rollout", "Pendulum-v1", "--steps", "3", "--actions", "[[0.5]]", "--json"])
+        #expect(short.status != 0 && short.errorOutput.contains("one action per step"))
+    }
+}
