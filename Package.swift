@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Gym", targets: ["Gym"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "ClassicControl", targets: ["ClassicControl"]),
         .library(name: "BundledEnvs", targets: ["BundledEnvs"]),
         .executable(name: "swiftrl", targets: ["swiftrl"]),
@@ -15,8 +16,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // The seeded random generator shared by environments and the learning core.
+        .target(name: "Random"),
+        // OpenBLAS's CBLAS interface (sgemm) for the learning core.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
         // The environment API: protocol, spaces, seeded RNG, wrappers, vector envs, registry, checker.
-        .target(name: "Gym"),
+        .target(name: "Gym", dependencies: ["Random"]),
+        // Tensors, kernels and reverse-mode autodiff.
+        .target(name: "Tensors", dependencies: ["Random", "CBLAS"]),
 
         // Bundled environments live under Envs/ as ordinary targets.
         .target(name: "ClassicControl", dependencies: ["Gym"], path: "Envs/ClassicControl"),
@@ -28,7 +36,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "GymTests", dependencies: ["Gym"]),
+        .testTarget(name: "GymTests", dependencies: ["Gym", "Random"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "ClassicControlTests", dependencies: ["Gym", "ClassicControl", "BundledEnvs"],
                     exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/classic_control.json")]),
         .testTarget(name: "swiftrlTests", dependencies: ["swiftrl"]),

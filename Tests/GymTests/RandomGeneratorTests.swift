@@ -1,4 +1,5 @@
 import Testing
+@testable import Random
 @testable import Gym
 
 @Suite("Random generator")

@@ -1,0 +1,142 @@
+extension Tensor {
+    /// 2-D convolution (PyTorch's conv2d, cross-correlation): input [N, C, H, W], weight
+    /// [O, C, kh, kw], bias [O] -> [N, O, Ho, Wo] with Ho = (H + 2 padding - kh) / stride + 1.
+    /// Computed per image as im2col + one GEMM.
+    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
+        guard rank == 4, weight.rank == 4, shape[1] == weight.shape[1] else {
+            throw TensorError.shapeMismatch("conv2d: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected input [N, \(weight.rank == 4 ? weight.shape[1] : 0), H, W])")
+        }
+        guard stride >= 1, padding >= 0 else {
+            throw TensorError.invalidArgument("conv2d: stride must be >= 1 and padding >= 0, got \(stride) and \(padding)")
+        }
+        let batch = shape[0], outputs = weight.shape[0]
+        let g = ConvolutionGeometry(channels: shape[1], height: shape[2], width: shape[3],
+                                    kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding,
+                                    outputHeight: (shape[2] + 2 * padding - weight.shape[2]) / stride + 1,
+                                    outputWidth: (shape[3] + 2 * padding - weight.shape[3]) / stride + 1)
+        guard g.outputHeight > 0, g.outputWidth > 0 else {
+            throw TensorError.shapeMismatch("conv2d: kernel \(describe(weight.shape)) is larger than the padded input \(describe(shape))")
+        }
+        if let bias, bias.shape != [outputs] {
+            throw TensorError.shapeMismatch("conv2d: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
+        }
+        let result = Tensor(uninitializedShape: [batch, outputs, g.outputHeight, g.outputWidth])
+        let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+        let imageSize = g.channels * g.height * g.width, outputSize = outputs * g.columnColumns
+        for image in 0..<batch {
+            im2col(pointer + image * imageSize, g, columns.pointer)
+            let target = result.pointer + image * outputSize
+            if let bias {
+                for channel in 0..<outputs { (target + channel * g.columnColumns).update(repeating: bias.pointer[channel], count: g.columnColumns) }
+            }
+            gemm(transposeA: false, transposeB: false, m: outputs, n: g.columnColumns, k: g.columnRows,
+                 a: weight.pointer, lda: g.columnRows, b: columns.pointer, ldb: g.columnColumns,
+                 beta: bias == nil ? 0 : 1, c: target, ldc: g.columnColumns)
+        }
+        let input = self
+        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
+            let gradientInput = input.requiresGradient ? Tensor.zeros(input.shape) : nil
+            let gradientWeight = Tensor.zeros(weight.shape)
+            let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+            for image in 0..<batch {
+                let upstream = gradient.pointer + image * outputSize
+                if weight.requiresGradient {
+                    im2col(input.pointer + image * imageSize, g, columns.pointer)
+                    gemm(transposeA: false, transposeB: true, m: outputs, n: g.columnRows, k: g.columnColumns,
+                         a: upstream, lda: g.columnColumns, b: columns.pointer, ldb: g.columnColumns,
+                         beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+                }
+                if let gradientInput {
+                    gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: outputs,
+                         a: weight.pointer, lda: g.columnRows, b: upstream, ldb: g.columnColumns,
+                         c: columns.pointer, ldc: g.columnColumns)
+                    col2im(columns.pointer, g, gradientInput.pointer + image * imageSize)
+                }
+            }
+            var gradients: [Tensor?] = [gradientInput, gradientWeight]
+            if bias != nil { gradients.append(channelSums(gradient)) }
+            return gradients
+        }
+        return result
+    }
+
+    /// 2-D transposed convolution (PyTorch's conv_transpose2d): input [N, Cin, H, W], weight
+    /// [Cin, Cout, kh, kw], bias [Cout] -> [N, Cout, Ho, Wo] with
+    /// Ho = (H - 1) stride - 2 padding + kh + outputPadding. Computed per image as GEMM + col2im.
+    public func convTranspose2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                                outputPadding: Int = 0) throws -> Tensor {
+        guard rank == 4, weight.rank == 4, shape[1] == weight.shape[0] else {
+            throw TensorError.shapeMismatch("conv_transpose2d: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected input [N, \(weight.rank == 4 ? weight.shape[0] : 0), H, W])")
+        }
+        guard stride >= 1, padding >= 0, outputPadding >= 0, outputPadding < stride else {
+            throw TensorError.invalidArgument("conv_transpose2d: needs stride >= 1, padding >= 0 and 0 <= output padding < stride, got \(stride), \(padding), \(outputPadding)")
+        }
+        let batch = shape[0], inputs = shape[1], outputs = weight.shape[1]
+        let height = (shape[2] - 1) * stride - 2 * padding + weight.shape[2] + outputPadding
+        let width = (shape[3] - 1) * stride - 2 * padding + weight.shape[3] + outputPadding
+        guard height > 0, width > 0 else {
+            throw TensorError.shapeMismatch("conv_transpose2d: input \(describe(shape)) with weight \(describe(weight.shape)) gives an empty output")
+        }
+        if let bias, bias.shape != [outputs] {
+            throw TensorError.shapeMismatch("conv_transpose2d: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
+        }
+        // The output plays the part of a convolution's input: its columns are Wᵀ x.
+        let g = ConvolutionGeometry(channels: outputs, height: height, width: width,
+                                    kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding,
+                                    outputHeight: shape[2], outputWidth: shape[3])
+        let result = Tensor.zeros([batch, outputs, height, width])
+        let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+        let imageSize = inputs * g.columnColumns, outputSize = outputs * height * width
+        for image in 0..<batch {
+            gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: inputs,
+                 a: weight.pointer, lda: g.columnRows, b: pointer + image * imageSize, ldb: g.columnColumns,
+                 c: columns.pointer, ldc: g.columnColumns)
+            let target = result.pointer + image * outputSize
+            col2im(columns.pointer, g, target)
+            if let bias {
+                for channel in 0..<outputs {
+                    let plane = target + channel * height * width, value = bias.pointer[channel]
+                    for index in 0..<(height * width) { plane[index] += value }
+                }
+            }
+        }
+        let input = self
+        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
+            let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
+            let gradientWeight = Tensor.zeros(weight.shape)
+            let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+            for image in 0..<batch {
+                im2col(gradient.pointer + image * outputSize, g, columns.pointer)
+                if let gradientInput {
+                    gemm(transposeA: false, transposeB: false, m: inputs, n: g.columnColumns, k: g.columnRows,
+                         a: weight.pointer, lda: g.columnRows, b: columns.pointer, ldb: g.columnColumns,
+                         c: gradientInput.pointer + image * imageSize, ldc: g.columnColumns)
+                }
+                if weight.requiresGradient {
+                    gemm(transposeA: false, transposeB: true, m: inputs, n: g.columnRows, k: g.columnColumns,
+                         a: input.pointer + image * imageSize, lda: g.columnColumns, b: columns.pointer, ldb: g.columnColumns,
+                         beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+                }
+            }
+            var gradients: [Tensor?] = [gradientInput, gradientWeight]
+            if bias != nil { gradients.append(channelSums(gradient)) }
+            return gradients
+        }
+        return result
+    }
+}
+
+/// Sums an [N, C, H, W] tensor over N, H and W (the gradient of a per-channel bias).
+func channelSums(_ tensor: Tensor) -> Tensor {
+    let batch = tensor.shape[0], channels = tensor.shape[1], plane = tensor.shape[2] * tensor.shape[3]
+    let result = Tensor.zeros([channels])
+    for image in 0..<batch {
+        for channel in 0..<channels {
+            let source = tensor.pointer + (image * channels + channel) * plane
+            var total: Float = 0
+            for index in 0..<plane { total += source[index] }
+            result.pointer[channel] += total
+        }
+    }
+    return result
+}

@@ -1,0 +1,248 @@
+import Foundation
+
+extension Tensor {
+    /// Applies `forward` to every element pair with NumPy broadcasting; throws naming `name` and
+    /// both shapes when they do not broadcast.
+    @inline(__always)
+    static func broadcastBinary(_ a: Tensor, _ b: Tensor, _ name: String,
+                                _ forward: (Float, Float) -> Float) throws -> Tensor {
+        let ap = a.pointer, bp = b.pointer
+        if a.shape == b.shape {
+            let result = Tensor(uninitializedShape: a.shape)
+            let rp = result.pointer
+            for index in 0..<a.count { rp[index] = forward(ap[index], bp[index]) }
+            return result
+        }
+        guard let shape = broadcastShape(a.shape, b.shape) else {
+            throw TensorError.shapeMismatch("\(name): shapes \(describe(a.shape)) and \(describe(b.shape)) do not broadcast")
+        }
+        let result = Tensor(uninitializedShape: shape)
+        let rp = result.pointer
+        if b.count == 1 {
+            let y = bp[0]
+            for index in 0..<result.count { rp[index] = forward(ap[index % a.count], y) }
+        } else if a.count == 1 {
+            let x = ap[0]
+            for index in 0..<result.count { rp[index] = forward(x, bp[index % b.count]) }
+        } else if a.shape == shape && isSuffix(b.shape, of: shape) {
+            let rows = result.count / b.count, width = b.count
+            for row in 0..<rows {
+                let base = row * width
+                for column in 0..<width { rp[base + column] = forward(ap[base + column], bp[column]) }
+            }
+        } else if b.shape == shape && isSuffix(a.shape, of: shape) {
+            let rows = result.count / a.count, width = a.count
+            for row in 0..<rows {
+                let base = row * width
+                for column in 0..<width { rp[base + column] = forward(ap[column], bp[base + column]) }
+            }
+        } else {
+            let aStrides = broadcastStrides(a.shape, to: shape), bStrides = broadcastStrides(b.shape, to: shape)
+            forEachBroadcastIndex(shape, aStrides, bStrides) { index, aIndex, bIndex in
+                rp[index] = forward(ap[aIndex], bp[bIndex])
+            }
+        }
+        return result
+    }
+
+    /// Applies `forward` to every element.
+    @inline(__always)
+    func mapElements(_ forward: (Float) -> Float) -> Tensor {
+        let result = Tensor(uninitializedShape: shape)
+        let source = pointer, target = result.pointer
+        for index in 0..<count { target[index] = forward(source[index]) }
+        return result
+    }
+
+    /// Element-wise `forward(self, other)` for tensors of the same count (no broadcasting).
+    @inline(__always)
+    func zipElements(_ other: Tensor, _ forward: (Float, Float) -> Float) -> Tensor {
+        let result = Tensor(uninitializedShape: shape)
+        let a = pointer, b = other.pointer, target = result.pointer
+        for index in 0..<count { target[index] = forward(a[index], b[index]) }
+        return result
+    }
+
+    /// Sums this (broadcast) gradient down to `target` shape, undoing broadcasting.
+    func sumToShape(_ target: [Int]) throws -> Tensor {
+        if shape == target { return self }
+        if target.reduce(1, *) == count { return try reshaped(target) }
+        let result = Tensor.zeros(target)
+        let rp = result.pointer, source = pointer
+        if isSuffix(target, of: shape) {
+            let width = result.count
+            for row in 0..<(count / width) {
+                let base = row * width
+                for column in 0..<width { rp[column] += source[base + column] }
+            }
+            return result
+        }
+        let strides = broadcastStrides(target, to: shape)
+        forEachBroadcastIndex(shape, strides, strides) { index, targetIndex, _ in
+            rp[targetIndex] += source[index]
+        }
+        return result
+    }
+
+    // MARK: Arithmetic with broadcasting
+
+    /// Element-wise sum with broadcasting.
+    public static func + (a: Tensor, b: Tensor) throws -> Tensor {
+        let result = try broadcastBinary(a, b, "add") { $0 + $1 }
+        record(result, [a, b]) { g in [try g.sumToShape(a.shape), try g.sumToShape(b.shape)] }
+        return result
+    }
+
+    /// Element-wise difference with broadcasting.
+    public static func - (a: Tensor, b: Tensor) throws -> Tensor {
+        let result = try broadcastBinary(a, b, "subtract") { $0 - $1 }
+        record(result, [a, b]) { g in [try g.sumToShape(a.shape), try g.negated().sumToShape(b.shape)] }
+        return result
+    }
+
+    /// Element-wise product with broadcasting.
+    public static func * (a: Tensor, b: Tensor) throws -> Tensor {
+        let result = try broadcastBinary(a, b, "multiply") { $0 * $1 }
+        record(result, [a, b]) { g in [try (g * b).sumToShape(a.shape), try (g * a).sumToShape(b.shape)] }
+        return result
+    }
+
+    /// Element-wise quotient with broadcasting.
+    public static func / (a: Tensor, b: Tensor) throws -> Tensor {
+        let result = try broadcastBinary(a, b, "divide") { $0 / $1 }
+        record(result, [a, b]) { g in
+            [try (g / b).sumToShape(a.shape), try (g * a / (b * b)).negated().sumToShape(b.shape)]
+        }
+        return result
+    }
+
+    /// Adds a scalar.
+    public static func + (a: Tensor, scalar: Float) -> Tensor {
+        let result = a.mapElements { $0 + scalar }
+        record(result, [a]) { g in [g] }
+        return result
+    }
+
+    /// Subtracts a scalar.
+    public static func - (a: Tensor, scalar: Float) -> Tensor { a + (-scalar) }
+
+    /// Subtracts from a scalar.
+    public static func - (scalar: Float, a: Tensor) -> Tensor { a.negated() + scalar }
+
+    /// Multiplies by a scalar.
+    public static func * (a: Tensor, scalar: Float) -> Tensor {
+        let result = a.mapElements { $0 * scalar }
+        record(result, [a]) { g in [g * scalar] }
+        return result
+    }
+
+    /// Multiplies by a scalar.
+    public static func * (scalar: Float, a: Tensor) -> Tensor { a * scalar }
+
+    /// Divides by a scalar.
+    public static func / (a: Tensor, scalar: Float) -> Tensor { a * (1 / scalar) }
+
+    /// The negation.
+    public static prefix func - (a: Tensor) -> Tensor { a.negated() }
+
+    /// The negation.
+    public func negated() -> Tensor {
+        let result = mapElements { -$0 }
+        record(result, [self]) { g in [g.negated()] }
+        return result
+    }
+
+    // MARK: Unary functions
+
+    /// e^x.
+    public func exp() -> Tensor {
+        let result = mapElements { Foundation.exp($0) }
+        record(result, [self]) { g in [g.zipElements(result) { $0 * $1 }] }
+        return result
+    }
+
+    /// The natural logarithm.
+    public func log() -> Tensor {
+        let result = mapElements { Foundation.log($0) }
+        record(result, [self]) { g in [g.zipElements(self) { $0 / $1 }] }
+        return result
+    }
+
+    /// The square root.
+    public func squareRoot() -> Tensor {
+        let result = mapElements { $0.squareRoot() }
+        record(result, [self]) { g in [g.zipElements(result) { $0 * 0.5 / $1 }] }
+        return result
+    }
+
+    /// x^2.
+    public func square() -> Tensor {
+        let result = mapElements { $0 * $0 }
+        record(result, [self]) { g in [g.zipElements(self) { 2 * $0 * $1 }] }
+        return result
+    }
+
+    /// x^p for a constant exponent.
+    public func power(_ exponent: Float) -> Tensor {
+        let result = mapElements { Foundation.pow($0, exponent) }
+        record(result, [self]) { g in [g.zipElements(self) { $0 * exponent * Foundation.pow($1, exponent - 1) }] }
+        return result
+    }
+
+    /// |x| (gradient sign(x), 0 at 0).
+    public func abs() -> Tensor {
+        let result = mapElements { Swift.abs($0) }
+        record(result, [self]) { g in [g.zipElements(self) { $1 > 0 ? $0 : ($1 < 0 ? -$0 : 0) }] }
+        return result
+    }
+
+    /// The hyperbolic tangent.
+    public func tanh() -> Tensor {
+        let result = mapElements { Foundation.tanh($0) }
+        record(result, [self]) { g in [g.zipElements(result) { $0 * (1 - $1 * $1) }] }
+        return result
+    }
+
+    /// The logistic sigmoid 1 / (1 + e^-x).
+    public func sigmoid() -> Tensor {
+        let result = mapElements { $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) }
+        record(result, [self]) { g in [g.zipElements(result) { $0 * $1 * (1 - $1) }] }
+        return result
+    }
+
+    /// max(x, 0).
+    public func relu() -> Tensor {
+        let result = mapElements { $0 > 0 ? $0 : 0 }
+        record(result, [self]) { g in [g.zipElements(self) { $1 > 0 ? $0 : 0 }] }
+        return result
+    }
+
+    /// x for x > 0, alpha (e^x - 1) otherwise (PyTorch's ELU, alpha 1 by default).
+    public func elu(alpha: Float = 1) -> Tensor {
+        let result = mapElements { $0 > 0 ? $0 : alpha * (Foundation.exp($0) - 1) }
+        record(result, [self]) { g in
+            [g.zipElements(result) { gradient, y in gradient }.zipElements(self) { gradient, x in x > 0 ? gradient : gradient * alpha * Foundation.exp(x) }]
+        }
+        return result
+    }
+
+    /// x for x > 0, slope x otherwise.
+    public func leakyRelu(negativeSlope: Float = 0.01) -> Tensor {
+        let result = mapElements { $0 > 0 ? $0 : negativeSlope * $0 }
+        record(result, [self]) { g in [g.zipElements(self) { $1 > 0 ? $0 : negativeSlope * $0 }] }
+        return result
+    }
+
+    /// log(1 + e^(beta x)) / beta, linear above `threshold` (PyTorch's softplus).
+    public func softplus(beta: Float = 1, threshold: Float = 20) -> Tensor {
+        let result = mapElements { x in
+            beta * x > threshold ? x : Foundation.log1p(Foundation.exp(beta * x)) / beta
+        }
+        record(result, [self]) { g in
+            [g.zipElements(self) { gradient, x in
+                beta * x > threshold ? gradient : gradient / (1 + Foundation.exp(-beta * x))
+            }]
+        }
+        return result
+    }
+}
