@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "Gym", targets: ["Gym"]),
         .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "NN", targets: ["NN"]),
         .library(name: "ClassicControl", targets: ["ClassicControl"]),
         .library(name: "BundledEnvs", targets: ["BundledEnvs"]),
         .executable(name: "swiftrl", targets: ["swiftrl"]),
@@ -25,6 +26,8 @@ let package = Package(
         .target(name: "Gym", dependencies: ["Random"]),
         // Tensors, kernels and reverse-mode autodiff.
         .target(name: "Tensors", dependencies: ["Random", "CBLAS"]),
+        // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
+        .target(name: "NN", dependencies: ["Tensors"]),
 
         // Bundled environments live under Envs/ as ordinary targets.
         .target(name: "ClassicControl", dependencies: ["Gym"], path: "Envs/ClassicControl"),
@@ -38,6 +41,8 @@ let package = Package(
 
         .testTarget(name: "GymTests", dependencies: ["Gym", "Random"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensors"], exclude: ["Fixtures/README.md"],
+                    resources: [.copy("Fixtures/golden.safetensors")]),
         .testTarget(name: "ClassicControlTests", dependencies: ["Gym", "ClassicControl", "BundledEnvs"],
                     exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/classic_control.json")]),
         .testTarget(name: "swiftrlTests", dependencies: ["swiftrl"]),

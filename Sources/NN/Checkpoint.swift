@@ -1,0 +1,176 @@
+import Foundation
+import Tensors
+
+/// Errors reading, writing or applying checkpoints; each names the file or tensor and the fix.
+public enum CheckpointError: Error, Equatable, CustomStringConvertible {
+    /// The file is not a valid safetensors file (truncated, corrupt header, bad offsets, ...).
+    case corrupt(String)
+    /// The checkpoint's tensors do not match the module's (missing, extra, wrong shape or dtype).
+    case mismatch(String)
+    /// The file could not be read or written.
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let message), .mismatch(let message), .io(let message): return message
+        }
+    }
+}
+
+/// Named Float32 tensors plus string metadata, stored as a safetensors file: an 8-byte
+/// little-endian header length, a JSON header {name: {dtype, shape, data_offsets}, "__metadata__":
+/// {...}}, then the raw little-endian data. PyTorch's `safetensors.torch.load_file` opens it.
+public struct Checkpoint: Sendable {
+    /// Tensors by name (sorted by name when written).
+    public var tensors: [String: Tensor]
+    /// Free-form string metadata (algorithm, step, config, ...).
+    public var metadata: [String: String]
+
+    /// A checkpoint of the given tensors and metadata.
+    public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// Adds every tensor of `module` under `prefix` + its dotted name.
+    public mutating func add(_ module: any Module, prefix: String = "") {
+        for (name, tensor) in module.namedTensors() { tensors[prefix + name] = tensor }
+    }
+
+    /// Adds an optimizer's state under `prefix` (e.g. "optimizer.").
+    public mutating func add(_ optimizer: any Optimizer, prefix: String) {
+        for (name, tensor) in optimizer.stateTensors() { tensors[prefix + name] = tensor }
+    }
+
+    /// The safetensors bytes.
+    public func encoded() throws -> Data {
+        var header: [String: Any] = [:]
+        var offset = 0
+        let names = tensors.keys.sorted()
+        for name in names {
+            let tensor = tensors[name]!
+            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + tensor.count * 4]]
+            offset += tensor.count * 4
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var headerData = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while (8 + headerData.count) % 8 != 0 { headerData.append(0x20) }
+        var data = Data(capacity: 8 + headerData.count + offset)
+        var length = UInt64(headerData.count).littleEndian
+        withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
+        data.append(headerData)
+        for name in names {
+            let tensor = tensors[name]!
+            // Float32 is little-endian on every platform Swift runs on here.
+            data.append(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
+        }
+        return data
+    }
+
+    /// Writes the checkpoint atomically: to a temporary file in the same folder, then renamed, so a
+    /// crash never leaves a half-written checkpoint under `url`.
+    public func write(to url: URL) throws {
+        let data = try encoded()
+        let directory = url.deletingLastPathComponent()
+        guard FileManager.default.isWritableFile(atPath: directory.path) else {
+            throw CheckpointError.io("cannot write checkpoint \(url.path): the folder \(directory.path) does not exist or is not writable; create it or choose another path")
+        }
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try data.write(to: temporary)
+            // rename(2) replaces the destination atomically.
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CheckpointError.io(String(cString: strerror(errno)))
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CheckpointError.io("cannot write checkpoint \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads and validates a safetensors file; every malformed part is a `CheckpointError`, never a crash.
+    public static func read(from url: URL) throws -> Checkpoint {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw CheckpointError.io("cannot read checkpoint \(url.path): \(error.localizedDescription)")
+        }
+        return try decode(data, source: url.path)
+    }
+
+    /// Parses safetensors bytes (see `read(from:)`).
+    public static func decode(_ data: Data, source: String = "checkpoint") throws -> Checkpoint {
+        func corrupt(_ reason: String) -> CheckpointError {
+            .corrupt("\(source) is not a valid safetensors checkpoint: \(reason); re-save it or use another file")
+        }
+        guard data.count >= 8 else { throw corrupt("it has \(data.count) bytes, fewer than the 8-byte header length") }
+        let headerLength = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard headerLength <= UInt64(data.count - 8) else {
+            throw corrupt("the header claims \(headerLength) bytes but only \(data.count - 8) follow (truncated?)")
+        }
+        let headerData = data.subdata(in: 8 ..< 8 + Int(headerLength))
+        guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
+            throw corrupt("the header is not a JSON object")
+        }
+        let body = data.subdata(in: 8 + Int(headerLength) ..< data.count)
+        var checkpoint = Checkpoint()
+        var covered = 0
+        for (name, value) in header {
+            if name == "__metadata__" {
+                guard let metadata = value as? [String: String] else { throw corrupt("__metadata__ is not a map of strings") }
+                checkpoint.metadata = metadata
+                continue
+            }
+            guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
+                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
+                throw corrupt("the entry for '\(name)' lacks dtype, shape or data_offsets")
+            }
+            guard dtype == "F32" else {
+                throw CheckpointError.mismatch("\(source): tensor '\(name)' has dtype \(dtype); SwiftRL reads F32 only (convert it with .float() before saving)")
+            }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw corrupt("'\(name)' has a negative dimension in \(shape)") }
+            let count = shape.reduce(1, *)
+            guard offsets[0] >= 0, offsets[1] == offsets[0] + count * 4, offsets[1] <= body.count else {
+                throw corrupt("'\(name)' has data_offsets \(offsets) that do not fit shape \(shape) inside \(body.count) data bytes")
+            }
+            let tensor = Tensor.zeros(shape)
+            body.withUnsafeBytes { raw in
+                let source = raw.baseAddress!.advanced(by: offsets[0])
+                UnsafeMutableRawPointer(tensor.pointer).copyMemory(from: source, byteCount: count * 4)
+            }
+            covered += count * 4
+            checkpoint.tensors[name] = tensor
+        }
+        guard covered <= body.count else { throw corrupt("tensor data overlaps") }
+        return checkpoint
+    }
+
+    /// Copies the tensors under `prefix` into `module`; throws listing every missing, extra or
+    /// mis-shaped tensor (and changes nothing) when they do not match exactly.
+    public func load(into module: any Module, prefix: String = "") throws {
+        let targets = module.namedTensors()
+        var problems: [String] = []
+        for (name, tensor) in targets {
+            guard let value = tensors[prefix + name] else { problems.append("missing '\(prefix + name)' \(tensor.shape)"); continue }
+            if value.shape != tensor.shape {
+                problems.append("'\(prefix + name)' has shape \(value.shape) in the checkpoint but \(tensor.shape) in the model")
+            }
+        }
+        let expected = Set(targets.map { prefix + $0.name })
+        for name in tensors.keys.sorted() where name.hasPrefix(prefix) && !expected.contains(name) {
+            problems.append("unexpected '\(name)'")
+        }
+        if !problems.isEmpty {
+            throw CheckpointError.mismatch("checkpoint does not fit the model: " + problems.joined(separator: "; "))
+        }
+        for (name, tensor) in targets { try tensor.assign(tensors[prefix + name]!) }
+    }
+
+    /// Restores an optimizer's state saved under `prefix`.
+    public func load(into optimizer: any Optimizer, prefix: String) throws {
+        var state: [String: Tensor] = [:]
+        for (name, tensor) in tensors where name.hasPrefix(prefix) { state[String(name.dropFirst(prefix.count))] = tensor }
+        do { try optimizer.loadState(state) } catch {
+            throw CheckpointError.mismatch("checkpoint optimizer state under '\(prefix)': \(error)")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Tensors
+
+/// Adam (Kingma and Ba) with bias correction and L2 weight decay, exactly as PyTorch's torch.optim.Adam.
+public final class Adam: Optimizer {
+    public let parameters: [(name: String, tensor: Tensor)]
+    public var learningRate: Float
+    /// Decay of the first moment (PyTorch: 0.9).
+    public let beta1: Float
+    /// Decay of the second moment (PyTorch: 0.999).
+    public let beta2: Float
+    /// Added to the denominator (PyTorch: 1e-8).
+    public let epsilon: Float
+    /// L2 penalty added to the gradient (PyTorch: 0).
+    public let weightDecay: Float
+    public private(set) var stepCount = 0
+    private let slots: OptimizerSlots
+
+    /// Adam over named parameters with PyTorch's defaults.
+    public init(parameters: [(name: String, tensor: Tensor)], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8, weightDecay: Float = 0) {
+        requireUniqueNames(parameters)
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        slots = OptimizerSlots(parameters: parameters, slotNames: ["exp_avg", "exp_avg_sq"])
+    }
+
+    public func step(_ gradients: Gradients) throws {
+        stepCount += 1
+        let biasCorrection1 = 1 - Foundation.pow(beta1, Float(stepCount))
+        let biasCorrection2 = 1 - Foundation.pow(beta2, Float(stepCount))
+        let stepSize = learningRate / biasCorrection1
+        let biasCorrection2Root = biasCorrection2.squareRoot()
+        for (index, parameter) in parameters.enumerated() {
+            guard let gradient = gradients[parameter.tensor] else { continue }
+            let p = parameter.tensor.pointer, g = gradient.pointer
+            let m = slots.slots[0][index].pointer, v = slots.slots[1][index].pointer
+            for element in 0..<parameter.tensor.count {
+                let grad = g[element] + weightDecay * p[element]
+                m[element] = beta1 * m[element] + (1 - beta1) * grad
+                v[element] = beta2 * v[element] + (1 - beta2) * grad * grad
+                let denominator = v[element].squareRoot() / biasCorrection2Root + epsilon
+                p[element] -= stepSize * m[element] / denominator
+            }
+        }
+    }
+
+    public func stateTensors() -> [(name: String, tensor: Tensor)] { slots.named(parameters, stepCount: stepCount) }
+    public func loadState(_ tensors: [String: Tensor]) throws { stepCount = try slots.load(tensors, parameters: parameters) }
+}

@@ -1,0 +1,72 @@
+import Tensors
+
+/// Updates named parameters from gradients; only the per-parameter rule differs between optimizers.
+///
+/// State tensors are keyed `<parameter name>.<slot>` (e.g. `actor.trunk.0.weight.exp_avg`) so they
+/// can be saved in and restored from checkpoints alongside the parameters.
+public protocol Optimizer: AnyObject {
+    /// The named parameters this optimizer updates.
+    var parameters: [(name: String, tensor: Tensor)] { get }
+    /// The step size used by the next `step`.
+    var learningRate: Float { get set }
+    /// The number of steps taken.
+    var stepCount: Int { get }
+    /// Applies one update from `gradients` (parameters without a gradient are left alone).
+    func step(_ gradients: Gradients) throws
+    /// Every state tensor by key, plus the step count under "step".
+    func stateTensors() -> [(name: String, tensor: Tensor)]
+    /// Restores state saved by `stateTensors`; throws naming missing or mis-shaped entries.
+    func loadState(_ tensors: [String: Tensor]) throws
+}
+
+/// Shared storage of per-parameter state slots for the optimizers.
+final class OptimizerSlots {
+    let slotNames: [String]
+    let initialValue: Float
+    /// slots[slot][parameter index]
+    var slots: [[Tensor]]
+
+    init(parameters: [(name: String, tensor: Tensor)], slotNames: [String], initialValue: Float = 0) {
+        self.slotNames = slotNames
+        self.initialValue = initialValue
+        slots = slotNames.map { _ in parameters.map { Tensor.full($0.tensor.shape, value: initialValue) } }
+    }
+
+    func named(_ parameters: [(name: String, tensor: Tensor)], stepCount: Int) -> [(name: String, tensor: Tensor)] {
+        var result: [(String, Tensor)] = []
+        for (slotIndex, slot) in slotNames.enumerated() {
+            for (parameterIndex, parameter) in parameters.enumerated() {
+                result.append(("\(parameter.name).\(slot)", slots[slotIndex][parameterIndex]))
+            }
+        }
+        result.append(("step", Tensor(scalar: Float(stepCount))))
+        return result
+    }
+
+    func load(_ tensors: [String: Tensor], parameters: [(name: String, tensor: Tensor)]) throws -> Int {
+        var problems: [String] = []
+        for (slotIndex, slot) in slotNames.enumerated() {
+            for (parameterIndex, parameter) in parameters.enumerated() {
+                let key = "\(parameter.name).\(slot)"
+                guard let value = tensors[key] else { problems.append("missing '\(key)'"); continue }
+                guard value.shape == parameter.tensor.shape else {
+                    problems.append("'\(key)' has shape \(value.shape), expected \(parameter.tensor.shape)"); continue
+                }
+                try slots[slotIndex][parameterIndex].assign(value)
+            }
+        }
+        guard let step = tensors["step"], step.count == 1 else { problems.append("missing 'step'"); throw stateError(problems) }
+        if !problems.isEmpty { throw stateError(problems) }
+        return Int(step.item)
+    }
+
+    private func stateError(_ problems: [String]) -> TensorError {
+        .invalidArgument("optimizer state does not match its parameters: " + problems.joined(separator: "; "))
+    }
+}
+
+/// Checks that parameter names are unique (they key the optimizer state).
+func requireUniqueNames(_ parameters: [(name: String, tensor: Tensor)]) {
+    let names = parameters.map(\.name)
+    precondition(Set(names).count == names.count, "optimizer parameter names must be unique, got duplicates in \(names)")
+}
