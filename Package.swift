@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["Random", "CBLAS"]),
         // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
         .target(name: "NN", dependencies: ["Tensors"]),
+        // Timed workloads behind `swiftrl bench` (learning-core speed against PyTorch).
+        .target(name: "Benchmarks", dependencies: ["NN", "Tensors"]),
 
         // Bundled environments live under Envs/ as ordinary targets.
         .target(name: "ClassicControl", dependencies: ["Gym"], path: "Envs/ClassicControl"),
@@ -35,7 +37,7 @@ let package = Package(
 
         // The command-line program.
         .executableTarget(name: "swiftrl", dependencies: [
-            "Gym", "BundledEnvs",
+            "Gym", "BundledEnvs", "Benchmarks", "Tensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -45,6 +47,7 @@ let package = Package(
                     resources: [.copy("Fixtures/golden.safetensors")]),
         .testTarget(name: "ClassicControlTests", dependencies: ["Gym", "ClassicControl", "BundledEnvs"],
                     exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/classic_control.json")]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "NN", "Tensors"]),
         .testTarget(name: "swiftrlTests", dependencies: ["swiftrl"]),
     ],
     swiftLanguageModes: [.v6]

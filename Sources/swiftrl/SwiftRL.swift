@@ -9,7 +9,7 @@ struct SwiftRL: ParsableCommand {
         commandName: "swiftrl",
         abstract: "Native reinforcement-learning environments and agents in Swift.",
         version: "0.1.0",
-        subcommands: [EnvsCommand.self])
+        subcommands: [EnvsCommand.self, BenchCommand.self])
 }
 
 /// Registers the bundled environments; every command that looks up ids calls it first.

@@ -39,16 +39,56 @@ public final class Adam: Optimizer {
             guard let gradient = gradients[parameter.tensor] else { continue }
             let p = parameter.tensor.pointer, g = gradient.pointer
             let m = slots.slots[0][index].pointer, v = slots.slots[1][index].pointer
-            for element in 0..<parameter.tensor.count {
-                let grad = g[element] + weightDecay * p[element]
-                m[element] = beta1 * m[element] + (1 - beta1) * grad
-                v[element] = beta2 * v[element] + (1 - beta2) * grad * grad
-                let denominator = v[element].squareRoot() / biasCorrection2Root + epsilon
-                p[element] -= stepSize * m[element] / denominator
-            }
+            let rule = AdamRule(p: p, g: g, m: m, v: v, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                weightDecay: weightDecay, stepSize: stepSize, biasCorrection2Root: biasCorrection2Root)
+            rule.apply(0..<parameter.tensor.count)
         }
     }
 
     public func stateTensors() -> [(name: String, tensor: Tensor)] { slots.named(parameters, stepCount: stepCount) }
     public func loadState(_ tensors: [String: Tensor]) throws { stepCount = try slots.load(tensors, parameters: parameters) }
+}
+
+/// Loads eight Floats (unaligned).
+@inline(__always)
+func load(_ pointer: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+/// Stores eight Floats (unaligned).
+@inline(__always)
+func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
+}
+
+/// One Adam update over a range of elements, eight lanes at a time (the buffers may not be assumed
+/// free of aliasing, so the compiler would not vectorise a scalar loop), then the tail.
+/// The buffers of one parameter and the constants of this step.
+struct AdamRule {
+    let p: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+    let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, stepSize: Float, biasCorrection2Root: Float
+
+    @inline(__always)
+    func apply(_ range: Range<Int>) {
+        var element = range.lowerBound
+        while element + 8 <= range.upperBound {
+            let pv = load(p + element), mv0 = load(m + element), vv0 = load(v + element)
+            let grad = load(g + element) + weightDecay * pv
+            let mv = beta1 * mv0 + (1 - beta1) * grad
+            let vv = beta2 * vv0 + (1 - beta2) * grad * grad
+            let denominator = vv.squareRoot() / biasCorrection2Root + epsilon
+            store(mv, m + element)
+            store(vv, v + element)
+            store(pv - stepSize * mv / denominator, p + element)
+            element += 8
+        }
+        while element < range.upperBound {
+            let grad = g[element] + weightDecay * p[element]
+            m[element] = beta1 * m[element] + (1 - beta1) * grad
+            v[element] = beta2 * v[element] + (1 - beta2) * grad * grad
+            let denominator = v[element].squareRoot() / biasCorrection2Root + epsilon
+            p[element] -= stepSize * m[element] / denominator
+            element += 1
+        }
+    }
 }

@@ -156,7 +156,8 @@ extension Tensor {
 
     /// e^x.
     public func exp() -> Tensor {
-        let result = mapElements { Foundation.exp($0) }
+        let result = Tensor(uninitializedShape: shape)
+        VectorMath.map(pointer, result.pointer, count, VectorMath.exp)
         record(result, [self]) { g in [g.zipElements(result) { $0 * $1 }] }
         return result
     }
@@ -198,14 +199,16 @@ extension Tensor {
 
     /// The hyperbolic tangent.
     public func tanh() -> Tensor {
-        let result = mapElements { Foundation.tanh($0) }
+        let result = Tensor(uninitializedShape: shape)
+        VectorMath.map(pointer, result.pointer, count, VectorMath.tanh)
         record(result, [self]) { g in [g.zipElements(result) { $0 * (1 - $1 * $1) }] }
         return result
     }
 
     /// The logistic sigmoid 1 / (1 + e^-x).
     public func sigmoid() -> Tensor {
-        let result = mapElements { $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) }
+        let result = Tensor(uninitializedShape: shape)
+        VectorMath.map(pointer, result.pointer, count, VectorMath.sigmoid)
         record(result, [self]) { g in [g.zipElements(result) { $0 * $1 * (1 - $1) }] }
         return result
     }
@@ -219,9 +222,14 @@ extension Tensor {
 
     /// x for x > 0, alpha (e^x - 1) otherwise (PyTorch's ELU, alpha 1 by default).
     public func elu(alpha: Float = 1) -> Tensor {
-        let result = mapElements { $0 > 0 ? $0 : alpha * (Foundation.exp($0) - 1) }
+        let result = Tensor(uninitializedShape: shape)
+        VectorMath.map(pointer, result.pointer, count) { x in
+            let negative = (VectorMath.exp(x > 0 ? 0 : x) - 1) * alpha
+            return x > 0 ? x : negative
+        }
         record(result, [self]) { g in
-            [g.zipElements(result) { gradient, y in gradient }.zipElements(self) { gradient, x in x > 0 ? gradient : gradient * alpha * Foundation.exp(x) }]
+            // For x <= 0 the derivative is alpha e^x = y + alpha.
+            [g.zipElements(result) { gradient, y in y > 0 ? gradient : gradient * (y + alpha) }]
         }
         return result
     }

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+import Tensors
+
+/// `swiftrl bench`: learning-core benchmarks against the PyTorch peer scripts.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time learning-core workloads (compare with ../shared/peers/*_torch.py; build with -c release).",
+        subcommands: [BenchMLPUpdate.self])
+}
+
+/// `swiftrl bench mlp-update`: forward + backward + Adam on PPO-sized MLPs.
+struct BenchMLPUpdate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mlp-update",
+        abstract: "Time one MLP training step (2x64 tanh and 3x256 ELU at batches 64 to 4096), as mlp_update_torch.py.")
+
+    @Option(help: "Batch sizes, comma-separated.")
+    var batches = "64,256,1024,4096"
+
+    @Option(help: "OpenBLAS threads.")
+    var threads = 2
+
+    @Option(name: .customLong("memory-steps"), help: "Also run this many steps of 2x64 at batch 64 and report resident memory before and after (0: skip).")
+    var memorySteps = 0
+
+    @Flag(help: "Print one JSON object per measurement.")
+    var json = false
+
+    func run() throws {
+        let batchSizes = try batches.split(separator: ",").map { text -> Int in
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
+                throw ValidationError("--batches must be positive integers separated by commas, got '\(batches)'")
+            }
+            return value
+        }
+        BLASThreads.set(threads)
+        for configuration in MLPUpdateBenchmark.Configuration.peerConfigurations {
+            for batch in batchSizes {
+                let benchmark = MLPUpdateBenchmark(configuration, batch: batch)
+                for _ in 0..<20 { try benchmark.step() }
+                let steps = max(50, 200_000 / batch)
+                let seconds = try measureSeconds { for _ in 0..<steps { try benchmark.step() } }
+                let microseconds = seconds / Double(steps) * 1e6
+                if json {
+                    print("{\"network\":\"\(configuration.name)\",\"batch\":\(batch),\"us_per_step\":\(String(format: "%.1f", microseconds))}")
+                } else {
+                    print("swiftrl mlp \(configuration.name) batch \(batch): \(String(format: "%.0f", microseconds)) us/step")
+                }
+            }
+        }
+        if memorySteps > 0 {
+            let benchmark = MLPUpdateBenchmark(MLPUpdateBenchmark.Configuration.peerConfigurations[0], batch: 64)
+            for _ in 0..<100 { try benchmark.step() }
+            let before = residentMemoryBytes()
+            for _ in 0..<memorySteps { try benchmark.step() }
+            let after = residentMemoryBytes()
+            print("resident memory over \(memorySteps) steps: \(before / 1_048_576) MiB -> \(after / 1_048_576) MiB (\(after - before >= 0 ? "+" : "")\((after - before) / 1024) KiB)")
+        }
+    }
+}
