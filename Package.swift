@@ -28,8 +28,10 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["Random", "CBLAS"]),
         // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
         .target(name: "NN", dependencies: ["Tensors"]),
+        // Algorithms and their networks and storage.
+        .target(name: "Agents", dependencies: ["NN", "Tensors"]),
         // Timed workloads behind `swiftrl bench` (learning-core speed against PyTorch).
-        .target(name: "Benchmarks", dependencies: ["NN", "Tensors"]),
+        .target(name: "Benchmarks", dependencies: ["Agents", "NN", "Tensors"]),
 
         // Bundled environments live under Envs/ as ordinary targets.
         .target(name: "ClassicControl", dependencies: ["Gym"], path: "Envs/ClassicControl"),
@@ -47,7 +49,7 @@ let package = Package(
                     resources: [.copy("Fixtures/golden.safetensors")]),
         .testTarget(name: "ClassicControlTests", dependencies: ["Gym", "ClassicControl", "BundledEnvs"],
                     exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/classic_control.json")]),
-        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "NN", "Tensors"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Agents", "NN", "Tensors"]),
         .testTarget(name: "swiftrlTests", dependencies: ["swiftrl"]),
     ],
     swiftLanguageModes: [.v6]

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time learning-core workloads (compare with ../shared/peers/*_torch.py; build with -c release).",
-        subcommands: [BenchMLPUpdate.self])
+        subcommands: [BenchMLPUpdate.self, BenchSACAEUpdate.self])
 }
 
 /// `swiftrl bench mlp-update`: forward + backward + Adam on PPO-sized MLPs.
@@ -58,6 +58,46 @@ struct BenchMLPUpdate: ParsableCommand {
             for _ in 0..<memorySteps { try benchmark.step() }
             let after = residentMemoryBytes()
             print("resident memory over \(memorySteps) steps: \(before / 1_048_576) MiB -> \(after / 1_048_576) MiB (\(after - before >= 0 ? "+" : "")\((after - before) / 1024) KiB)")
+        }
+    }
+}
+
+/// `swiftrl bench sac-ae-update`: SAC-AE's full update at batch 128 of 9x84x84.
+struct BenchSACAEUpdate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sac-ae-update",
+        abstract: "Time full SAC-AE updates (critic, actor and temperature every second step, decoder, soft targets), as sacae_update_torch.py.")
+
+    @Option(help: "Batch size.")
+    var batch = 128
+
+    @Option(help: "Timed updates (after 2 warm-up updates).")
+    var updates = 6
+
+    @Option(help: "OpenBLAS threads.")
+    var threads = 2
+
+    @Flag(help: "Print one JSON object: {ms_per_update, gflop_per_update, gflops, resident_mib}.")
+    var json = false
+
+    func validate() throws {
+        if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        if updates < 1 { throw ValidationError("--updates must be at least 1, got \(updates)") }
+    }
+
+    func run() throws {
+        BLASThreads.set(threads)
+        let benchmark = try SACAEUpdateBenchmark(batch: batch)
+        for _ in 0..<2 { try benchmark.update() }
+        let seconds = try measureSeconds { for _ in 0..<updates { try benchmark.update() } }
+        let milliseconds = seconds / Double(updates) * 1000
+        let gigaflop = SACAEUpdateBenchmark.gigaflopPerUpdate * Double(batch) / 128
+        let gflops = gigaflop / (milliseconds / 1000)
+        let resident = Double(residentMemoryBytes()) / 1_048_576
+        if json {
+            print("{\"ms_per_update\":\(String(format: "%.1f", milliseconds)),\"gflop_per_update\":\(String(format: "%.1f", gigaflop)),\"gflops\":\(String(format: "%.1f", gflops)),\"resident_mib\":\(String(format: "%.0f", resident))}")
+        } else {
+            print("swiftrl sac-ae update: \(String(format: "%.0f", milliseconds)) ms/update (batch \(batch), 9x84x84, \(String(format: "%.0f", gflops)) GFLOP/s, resident \(String(format: "%.0f", resident)) MiB)")
         }
     }
 }

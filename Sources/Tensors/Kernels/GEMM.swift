@@ -39,8 +39,12 @@ public enum BLASThreads {
     public static var count: Int { limit }
 
     /// Chooses one thread for small products and `limit` for large ones.
+    /// True while `parallelFor` workers run GEMMs of their own on one OpenBLAS thread each.
+    nonisolated(unsafe) static var heldSingleThreaded = false
+
     @inline(__always)
     static func adapt(toWork work: Int) {
+        if heldSingleThreaded { return }
         let wanted = work < parallelThreshold ? 1 : limit
         if wanted != current {
             openblas_set_num_threads(Int32(wanted))

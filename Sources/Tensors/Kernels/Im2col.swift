@@ -24,7 +24,7 @@ func im2col(_ image: UnsafePointer<Float>, _ g: ConvolutionGeometry, _ columns: 
                     let inputRow = outputRow * g.stride - g.padding + kernelRow
                     let line = target + outputRow * g.outputWidth
                     if inputRow < 0 || inputRow >= g.height {
-                        line.update(repeating: 0, count: g.outputWidth)
+                        for column in 0..<g.outputWidth { line[column] = 0 }
                         continue
                     }
                     let source = plane + inputRow * g.width
@@ -32,9 +32,13 @@ func im2col(_ image: UnsafePointer<Float>, _ g: ConvolutionGeometry, _ columns: 
                         // Contiguous run with zero borders.
                         let shift = kernelColumn - g.padding
                         let first = Swift.max(0, -shift), last = Swift.min(g.outputWidth, g.width - shift)
-                        if first > 0 { line.update(repeating: 0, count: Swift.min(first, g.outputWidth)) }
-                        if last > first { (line + first).update(from: source + first + shift, count: last - first) }
-                        if last < g.outputWidth { (line + Swift.max(last, 0)).update(repeating: 0, count: g.outputWidth - Swift.max(last, 0)) }
+                        // Short rows: plain loops beat memmove calls.
+                        for column in 0..<Swift.min(first, g.outputWidth) { line[column] = 0 }
+                        if last > first {
+                            let from = source + shift
+                            for column in first..<last { line[column] = from[column] }
+                        }
+                        for column in Swift.max(last, 0)..<g.outputWidth { line[column] = 0 }
                     } else {
                         for outputColumn in 0..<g.outputWidth {
                             let inputColumn = outputColumn * g.stride - g.padding + kernelColumn

@@ -1,7 +1,7 @@
 extension Tensor {
     /// 2-D convolution (PyTorch's conv2d, cross-correlation): input [N, C, H, W], weight
     /// [O, C, kh, kw], bias [O] -> [N, O, Ho, Wo] with Ho = (H + 2 padding - kh) / stride + 1.
-    /// Computed per image as im2col + one GEMM.
+    /// Computed per image as im2col + one GEMM, images split across the BLAS threads.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
         guard rank == 4, weight.rank == 4, shape[1] == weight.shape[1] else {
             throw TensorError.shapeMismatch("conv2d: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected input [N, \(weight.rank == 4 ? weight.shape[1] : 0), H, W])")
@@ -21,39 +21,51 @@ extension Tensor {
             throw TensorError.shapeMismatch("conv2d: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
         }
         let result = Tensor(uninitializedShape: [batch, outputs, g.outputHeight, g.outputWidth])
-        let columns = TensorStorage(count: g.columnRows * g.columnColumns)
         let imageSize = g.channels * g.height * g.width, outputSize = outputs * g.columnColumns
-        for image in 0..<batch {
-            im2col(pointer + image * imageSize, g, columns.pointer)
-            let target = result.pointer + image * outputSize
-            if let bias {
-                for channel in 0..<outputs { (target + channel * g.columnColumns).update(repeating: bias.pointer[channel], count: g.columnColumns) }
-            }
-            gemm(transposeA: false, transposeB: false, m: outputs, n: g.columnColumns, k: g.columnRows,
-                 a: weight.pointer, lda: g.columnRows, b: columns.pointer, ldb: g.columnColumns,
-                 beta: bias == nil ? 0 : 1, c: target, ldc: g.columnColumns)
-        }
         let input = self
-        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
-            let gradientInput = input.requiresGradient ? Tensor.zeros(input.shape) : nil
-            let gradientWeight = Tensor.zeros(weight.shape)
+        parallelFor(count: batch) { _, images in
             let columns = TensorStorage(count: g.columnRows * g.columnColumns)
-            for image in 0..<batch {
-                let upstream = gradient.pointer + image * outputSize
-                if weight.requiresGradient {
-                    im2col(input.pointer + image * imageSize, g, columns.pointer)
-                    gemm(transposeA: false, transposeB: true, m: outputs, n: g.columnRows, k: g.columnColumns,
-                         a: upstream, lda: g.columnColumns, b: columns.pointer, ldb: g.columnColumns,
-                         beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+            for image in images {
+                im2col(input.pointer + image * imageSize, g, columns.pointer)
+                let target = result.pointer + image * outputSize
+                if let bias {
+                    for channel in 0..<outputs {
+                        let plane = target + channel * g.columnColumns, value = bias.pointer[channel]
+                        for index in 0..<g.columnColumns { plane[index] = value }
+                    }
                 }
-                if let gradientInput {
-                    gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: outputs,
-                         a: weight.pointer, lda: g.columnRows, b: upstream, ldb: g.columnColumns,
-                         c: columns.pointer, ldc: g.columnColumns)
-                    col2im(columns.pointer, g, gradientInput.pointer + image * imageSize)
+                gemm(transposeA: false, transposeB: false, m: outputs, n: g.columnColumns, k: g.columnRows,
+                     a: weight.pointer, lda: g.columnRows, b: columns.pointer, ldb: g.columnColumns,
+                     beta: bias == nil ? 0 : 1, c: target, ldc: g.columnColumns)
+            }
+        }
+        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
+            let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
+            let workers = Swift.min(BLASThreads.count, batch)
+            // One partial weight gradient per worker, summed afterwards.
+            let partials = (0..<workers).map { _ in Tensor.zeros(weight.shape) }
+            parallelFor(count: batch, workers: workers) { worker, images in
+                let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+                let gradientWeight = partials[worker]
+                for image in images {
+                    let upstream = gradient.pointer + image * outputSize
+                    if weight.requiresGradient {
+                        im2col(input.pointer + image * imageSize, g, columns.pointer)
+                        gemm(transposeA: false, transposeB: true, m: outputs, n: g.columnRows, k: g.columnColumns,
+                             a: upstream, lda: g.columnColumns, b: columns.pointer, ldb: g.columnColumns,
+                             beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+                    }
+                    if let gradientInput {
+                        gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: outputs,
+                             a: weight.pointer, lda: g.columnRows, b: upstream, ldb: g.columnColumns,
+                             c: columns.pointer, ldc: g.columnColumns)
+                        let target = gradientInput.pointer + image * imageSize
+                        target.update(repeating: 0, count: imageSize)
+                        col2im(columns.pointer, g, target)
+                    }
                 }
             }
-            var gradients: [Tensor?] = [gradientInput, gradientWeight]
+            var gradients: [Tensor?] = [gradientInput, sumOfPartials(partials)]
             if bias != nil { gradients.append(channelSums(gradient)) }
             return gradients
         }
@@ -62,13 +74,14 @@ extension Tensor {
 
     /// 2-D transposed convolution (PyTorch's conv_transpose2d): input [N, Cin, H, W], weight
     /// [Cin, Cout, kh, kw], bias [Cout] -> [N, Cout, Ho, Wo] with
-    /// Ho = (H - 1) stride - 2 padding + kh + outputPadding. Computed per image as GEMM + col2im.
+    /// Ho = (H - 1) stride - 2 padding + kh + outputPadding. Computed per image as GEMM + col2im,
+    /// images split across the BLAS threads.
     public func convTranspose2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
                                 outputPadding: Int = 0) throws -> Tensor {
         guard rank == 4, weight.rank == 4, shape[1] == weight.shape[0] else {
             throw TensorError.shapeMismatch("conv_transpose2d: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected input [N, \(weight.rank == 4 ? weight.shape[0] : 0), H, W])")
         }
-        guard stride >= 1, padding >= 0, outputPadding >= 0, outputPadding < stride else {
+        guard stride >= 1, padding >= 0, outputPadding >= 0, outputPadding < stride || outputPadding == 0 else {
             throw TensorError.invalidArgument("conv_transpose2d: needs stride >= 1, padding >= 0 and 0 <= output padding < stride, got \(stride), \(padding), \(outputPadding)")
         }
         let batch = shape[0], inputs = shape[1], outputs = weight.shape[1]
@@ -84,46 +97,63 @@ extension Tensor {
         let g = ConvolutionGeometry(channels: outputs, height: height, width: width,
                                     kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding,
                                     outputHeight: shape[2], outputWidth: shape[3])
-        let result = Tensor.zeros([batch, outputs, height, width])
-        let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+        let result = Tensor(uninitializedShape: [batch, outputs, height, width])
         let imageSize = inputs * g.columnColumns, outputSize = outputs * height * width
-        for image in 0..<batch {
-            gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: inputs,
-                 a: weight.pointer, lda: g.columnRows, b: pointer + image * imageSize, ldb: g.columnColumns,
-                 c: columns.pointer, ldc: g.columnColumns)
-            let target = result.pointer + image * outputSize
-            col2im(columns.pointer, g, target)
-            if let bias {
-                for channel in 0..<outputs {
-                    let plane = target + channel * height * width, value = bias.pointer[channel]
-                    for index in 0..<(height * width) { plane[index] += value }
+        let input = self
+        parallelFor(count: batch) { _, images in
+            let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+            for image in images {
+                gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: inputs,
+                     a: weight.pointer, lda: g.columnRows, b: input.pointer + image * imageSize, ldb: g.columnColumns,
+                     c: columns.pointer, ldc: g.columnColumns)
+                let target = result.pointer + image * outputSize
+                if let bias {
+                    for channel in 0..<outputs {
+                        let plane = target + channel * height * width, value = bias.pointer[channel]
+                        for index in 0..<(height * width) { plane[index] = value }
+                    }
+                } else {
+                    target.update(repeating: 0, count: outputSize)
                 }
+                col2im(columns.pointer, g, target)
             }
         }
-        let input = self
         record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
             let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
-            let gradientWeight = Tensor.zeros(weight.shape)
-            let columns = TensorStorage(count: g.columnRows * g.columnColumns)
-            for image in 0..<batch {
-                im2col(gradient.pointer + image * outputSize, g, columns.pointer)
-                if let gradientInput {
-                    gemm(transposeA: false, transposeB: false, m: inputs, n: g.columnColumns, k: g.columnRows,
-                         a: weight.pointer, lda: g.columnRows, b: columns.pointer, ldb: g.columnColumns,
-                         c: gradientInput.pointer + image * imageSize, ldc: g.columnColumns)
-                }
-                if weight.requiresGradient {
-                    gemm(transposeA: false, transposeB: true, m: inputs, n: g.columnRows, k: g.columnColumns,
-                         a: input.pointer + image * imageSize, lda: g.columnColumns, b: columns.pointer, ldb: g.columnColumns,
-                         beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+            let workers = Swift.min(BLASThreads.count, batch)
+            let partials = (0..<workers).map { _ in Tensor.zeros(weight.shape) }
+            parallelFor(count: batch, workers: workers) { worker, images in
+                let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+                let gradientWeight = partials[worker]
+                for image in images {
+                    im2col(gradient.pointer + image * outputSize, g, columns.pointer)
+                    if let gradientInput {
+                        gemm(transposeA: false, transposeB: false, m: inputs, n: g.columnColumns, k: g.columnRows,
+                             a: weight.pointer, lda: g.columnRows, b: columns.pointer, ldb: g.columnColumns,
+                             c: gradientInput.pointer + image * imageSize, ldc: g.columnColumns)
+                    }
+                    if weight.requiresGradient {
+                        gemm(transposeA: false, transposeB: true, m: inputs, n: g.columnRows, k: g.columnColumns,
+                             a: input.pointer + image * imageSize, lda: g.columnColumns, b: columns.pointer, ldb: g.columnColumns,
+                             beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+                    }
                 }
             }
-            var gradients: [Tensor?] = [gradientInput, gradientWeight]
+            var gradients: [Tensor?] = [gradientInput, sumOfPartials(partials)]
             if bias != nil { gradients.append(channelSums(gradient)) }
             return gradients
         }
         return result
     }
+}
+
+/// The element-wise sum of per-worker partial results.
+func sumOfPartials(_ partials: [Tensor]) -> Tensor {
+    let result = partials[0]
+    for partial in partials.dropFirst() {
+        for index in 0..<result.count { result.pointer[index] += partial.pointer[index] }
+    }
+    return result
 }
 
 /// Sums an [N, C, H, W] tensor over N, H and W (the gradient of a per-channel bias).
