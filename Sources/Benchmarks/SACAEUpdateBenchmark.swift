@@ -44,8 +44,22 @@ public final class SACAEUpdateBenchmark {
         generator = random
     }
 
+    /// Seconds spent per phase (target, critic, actor, decoder), accumulated when `profile` is set.
+    public var phaseSeconds: [String: Double] = [:]
+    /// Whether `update` accumulates `phaseSeconds`.
+    public var profile = false
+    private var phaseStart = ContinuousClock.now
+    private func mark(_ phase: String) {
+        guard profile else { return }
+        let now = ContinuousClock.now
+        let elapsed = now - phaseStart
+        phaseSeconds[phase, default: 0] += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        phaseStart = now
+    }
+
     /// One full update.
     public func update() throws {
+        phaseStart = ContinuousClock.now
         let alpha = logAlpha.item.exponential
         // Critic: r + gamma not_done (min Q_target(s', a') - alpha log pi(a'|s')).
         let targetQ = try withoutGradients {
@@ -53,12 +67,17 @@ public final class SACAEUpdateBenchmark {
             let (q1, q2) = try targetCritic(nextObservations, action: next.action)
             return try rewards + notDone * ((q1.minimum(q2) - next.logProbability * alpha) * 0.99)
         }
+        mark("target")
         let criticTape = GradientTape()
         let criticLoss = try criticTape.record {
             let (q1, q2) = try critic(observations, action: actions)
             return try Loss.meanSquaredError(q1, targetQ) + Loss.meanSquaredError(q2, targetQ)
         }
-        try criticOptimizer.step(try criticTape.backward(from: criticLoss))
+        mark("critic forward")
+        let criticGradients = try criticTape.backward(from: criticLoss)
+        mark("critic backward")
+        try criticOptimizer.step(criticGradients)
+        mark("critic step")
 
         if step % 2 == 0 {
             let actorTape = GradientTape()
@@ -77,6 +96,7 @@ public final class SACAEUpdateBenchmark {
             try softUpdate(target: targetCritic.q1, from: critic.q1, tau: 0.01)
             try softUpdate(target: targetCritic.q2, from: critic.q2, tau: 0.01)
             try softUpdate(target: targetCritic.encoder, from: critic.encoder, tau: 0.05)
+            mark("actor")
         }
 
         // Decoder: reconstruct obs / 255 - 0.5 from the critic encoder's latent (the peer's simplified target).
@@ -87,9 +107,12 @@ public final class SACAEUpdateBenchmark {
             let penalty = try (latent.square().sum(axis: 1) * 0.5).mean()
             return try Loss.meanSquaredError(target, decoder(latent)) + penalty * 1e-6
         }
+        mark("decoder forward")
         let decoderGradients = try decoderTape.backward(from: reconstructionLoss)
+        mark("decoder backward")
         try encoderOptimizer.step(decoderGradients)
         try decoderOptimizer.step(decoderGradients)
+        mark("decoder step")
         step += 1
     }
 

@@ -80,6 +80,9 @@ struct BenchSACAEUpdate: ParsableCommand {
     @Flag(help: "Print one JSON object: {ms_per_update, gflop_per_update, gflops, resident_mib}.")
     var json = false
 
+    @Flag(help: "Also print the time spent in each phase of the update.")
+    var profile = false
+
     func validate() throws {
         if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
         if updates < 1 { throw ValidationError("--updates must be at least 1, got \(updates)") }
@@ -89,7 +92,13 @@ struct BenchSACAEUpdate: ParsableCommand {
         BLASThreads.set(threads)
         let benchmark = try SACAEUpdateBenchmark(batch: batch)
         for _ in 0..<2 { try benchmark.update() }
+        benchmark.profile = profile
         let seconds = try measureSeconds { for _ in 0..<updates { try benchmark.update() } }
+        if profile {
+            for (phase, total) in benchmark.phaseSeconds.sorted(by: { $0.value > $1.value }) {
+                print("  \(phase): \(String(format: "%.0f", total / Double(updates) * 1000)) ms/update")
+            }
+        }
         let milliseconds = seconds / Double(updates) * 1000
         let gigaflop = SACAEUpdateBenchmark.gigaflopPerUpdate * Double(batch) / 128
         let gflops = gigaflop / (milliseconds / 1000)

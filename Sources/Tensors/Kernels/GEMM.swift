@@ -1,54 +1,81 @@
 import CBLAS
+import Dispatch
 import Foundation
+import Synchronization
 
 /// C = alpha op(A) op(B) + beta C for row-major matrices through OpenBLAS's sgemm, where op(A) is
 /// m x k and op(B) is k x n; `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored.
+///
+/// OpenBLAS always runs single-threaded here; large products are split in two (along the larger of
+/// m and n) and run on SwiftRL's own worker threads. OpenBLAS's own threads spin after every
+/// multi-threaded call and then fight the element-wise kernels and environment threads for the cores.
 @inline(__always)
 func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
           beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
     if k == 0 {
-        if beta == 0 { c.update(repeating: 0, count: (m - 1) * ldc + n) }
+        if beta == 0 { for row in 0..<m { (c + row * ldc).update(repeating: 0, count: n) } }
         return
     }
-    BLASThreads.adapt(toWork: m * n * k)
+    BLASThreads.ensureSingleThreadedBLAS()
+    let workers = BLASThreads.count
+    if workers >= 2 && !BLASThreads.insideParallelRegion && m * n * k >= BLASThreads.parallelThreshold && max(m, n) >= 2 * workers {
+        let splitRows = m >= n
+        let total = splitRows ? m : n
+        let call = UncheckedSendableBox((a, b, c))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let start = worker * total / workers, end = (worker + 1) * total / workers
+            let (a, b, c) = call.value
+            if splitRows {
+                sgemm(transposeA, transposeB, end - start, n, k, alpha, a + (transposeA ? start : start * lda), lda, b, ldb, beta, c + start * ldc, ldc)
+            } else {
+                sgemm(transposeA, transposeB, m, end - start, k, alpha, a, lda, b + (transposeB ? start * ldb : start), ldb, beta, c + start, ldc)
+            }
+        }
+        return
+    }
+    sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+@inline(__always)
+private func sgemm(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                   _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+                   _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
     cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
-/// Controls how many threads OpenBLAS uses for GEMM (share the cores with environment threads).
-///
-/// Small products run on one thread: waking and spinning OpenBLAS's workers costs more than they
-/// save below about 2^23 multiply-adds, and their spinning steals the core from the element-wise work.
+/// How many threads the learning core uses for GEMMs and large element-wise kernels (share the
+/// cores with environment threads: 2 cores here).
 public enum BLASThreads {
-    /// The most threads a large product may use (set by `set`).
-    nonisolated(unsafe) private static var limit = 1
-    /// The thread count currently configured in OpenBLAS.
-    nonisolated(unsafe) private static var current = -1
-    /// Products with fewer multiply-adds than this run single-threaded.
-    nonisolated(unsafe) public static var parallelThreshold = Int(ProcessInfo.processInfo.environment["SWIFTRL_BLAS_PARALLEL_THRESHOLD"] ?? "") ?? (1 << 23)
+    /// The most threads a large kernel may use (set by `set`).
+    nonisolated(unsafe) private static var limit = 2
+    nonisolated(unsafe) private static var blasConfigured = false
+    /// Products with fewer multiply-adds than this run on one thread.
+    public static let parallelThreshold = 1 << 22
 
-    /// Sets the most threads OpenBLAS may use (call before training, not concurrently with GEMMs).
+    /// Sets the most threads kernels may use (call before training, not concurrently with kernels).
     public static func set(_ count: Int) {
         limit = max(1, count)
-        current = -1
     }
 
-    /// The most threads a large product may use.
+    /// The most threads a kernel may use.
     public static var count: Int { limit }
 
-    /// Chooses one thread for small products and `limit` for large ones.
-    /// True while `parallelFor` workers run GEMMs of their own on one OpenBLAS thread each.
-    nonisolated(unsafe) static var heldSingleThreaded = false
+    /// How many `parallelFor` regions are running (their workers run kernels of their own, so
+    /// kernels do not split again).
+    static let parallelRegionDepth = Atomic<Int>(0)
+
+    /// Whether some `parallelFor` region is running.
+    @inline(__always)
+    static var insideParallelRegion: Bool { parallelRegionDepth.load(ordering: .relaxed) > 0 }
 
     @inline(__always)
-    static func adapt(toWork work: Int) {
-        if heldSingleThreaded { return }
-        let wanted = work < parallelThreshold ? 1 : limit
-        if wanted != current {
-            openblas_set_num_threads(Int32(wanted))
-            current = wanted
+    static func ensureSingleThreadedBLAS() {
+        if !blasConfigured {
+            openblas_set_num_threads(1)
+            blasConfigured = true
         }
     }
 }

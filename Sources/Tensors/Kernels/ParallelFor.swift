@@ -9,9 +9,8 @@ func parallelFor(count: Int, workers requested: Int = BLASThreads.count, _ body:
         body(0, 0..<count)
         return
     }
-    BLASThreads.adapt(toWork: 0)
-    BLASThreads.heldSingleThreaded = true
-    defer { BLASThreads.heldSingleThreaded = false }
+    BLASThreads.parallelRegionDepth.add(1, ordering: .relaxed)
+    defer { BLASThreads.parallelRegionDepth.subtract(1, ordering: .relaxed) }
     withoutActuallyEscaping(body) { body in
         let work = UncheckedSendableBox(body)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -24,4 +23,26 @@ func parallelFor(count: Int, workers requested: Int = BLASThreads.count, _ body:
 struct UncheckedSendableBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// Element counts from which element-wise kernels split their work across the BLAS threads
+/// (below it the hand-off costs more than it saves).
+let parallelElementThreshold = 1 << 18
+
+/// Runs `body` over 0..<count, split across `BLASThreads.count` threads when count is large.
+@inline(__always)
+func parallelElements(_ count: Int, _ body: (Range<Int>) -> Void) {
+    if count < parallelElementThreshold || BLASThreads.count < 2 || BLASThreads.insideParallelRegion {
+        body(0..<count)
+        return
+    }
+    let workers = BLASThreads.count
+    withoutActuallyEscaping(body) { body in
+        let work = UncheckedSendableBox(body)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            // Ranges aligned to 16 elements keep vector loops whole.
+            let start = (worker * count / workers) & ~15, end = worker == workers - 1 ? count : ((worker + 1) * count / workers) & ~15
+            work.value(start..<end)
+        }
+    }
 }

@@ -54,6 +54,8 @@ enum VectorMath {
     @inline(__always)
     static func map(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int,
                     _ function: (Float) -> Float) {
-        for index in 0..<count { target[index] = function(source[index]) }
+        parallelElements(count) { range in
+            for index in range { target[index] = function(source[index]) }
+        }
     }
 }

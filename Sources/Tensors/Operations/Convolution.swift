@@ -20,6 +20,9 @@ extension Tensor {
         if let bias, bias.shape != [outputs] {
             throw TensorError.shapeMismatch("conv2d: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
         }
+        if stride == 1 && padding == 0 {
+            return shiftedConv2d(weight: weight, bias: bias)
+        }
         let result = Tensor(uninitializedShape: [batch, outputs, g.outputHeight, g.outputWidth])
         let imageSize = g.channels * g.height * g.width, outputSize = outputs * g.columnColumns
         let input = self
@@ -93,6 +96,9 @@ extension Tensor {
         if let bias, bias.shape != [outputs] {
             throw TensorError.shapeMismatch("conv_transpose2d: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
         }
+        if stride == 1 && padding == 0 && outputPadding == 0 {
+            return shiftedConvTranspose2d(weight: weight, bias: bias)
+        }
         // The output plays the part of a convolution's input: its columns are Wᵀ x.
         let g = ConvolutionGeometry(channels: outputs, height: height, width: width,
                                     kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding,
@@ -147,6 +153,112 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// conv2d with stride 1 and no padding through shifted GEMMs (no im2col matrix).
+    func shiftedConv2d(weight: Tensor, bias: Tensor?) -> Tensor {
+        let batch = shape[0]
+        let s = ShiftedConvolution(channels: shape[1], height: shape[2], width: shape[3], outputs: weight.shape[0],
+                                   kernelHeight: weight.shape[2], kernelWidth: weight.shape[3])
+        let packed = TensorStorage(count: weight.count)
+        s.packWeights(weight.pointer, into: packed.pointer)
+        let result = Tensor(uninitializedShape: [batch, s.outputs, s.outputHeight, s.outputWidth])
+        let imageSize = s.channels * s.height * s.width, outputSize = s.outputs * s.outputHeight * s.outputWidth
+        let fullSize = s.outputs * s.outputHeight * s.width
+        let input = self
+        parallelFor(count: batch) { _, images in
+            let full = TensorStorage(count: fullSize)
+            for image in images {
+                s.correlate(input: input.pointer + image * imageSize, packedWeights: packed.pointer, full: full.pointer)
+                let target = result.pointer + image * outputSize
+                s.compact(full: full.pointer, into: target)
+                if let bias { addChannelBias(bias, to: target, channels: s.outputs, plane: s.outputHeight * s.outputWidth) }
+            }
+        }
+        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
+            let gradientInput = input.requiresGradient ? Tensor.zeros(input.shape) : nil
+            let workers = Swift.min(BLASThreads.count, batch)
+            let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
+            parallelFor(count: batch, workers: workers) { worker, images in
+                let full = TensorStorage(count: fullSize)
+                for image in images {
+                    s.expand(gradient.pointer + image * outputSize, into: full.pointer)
+                    if weight.requiresGradient {
+                        s.accumulateWeightGradient(full: full.pointer, input: input.pointer + image * imageSize,
+                                                   packedGradient: partials[worker].pointer)
+                    }
+                    if let gradientInput {
+                        s.correlateTransposed(full: full.pointer, packedWeights: packed.pointer,
+                                              input: gradientInput.pointer + image * imageSize)
+                    }
+                }
+            }
+            let gradientWeight = Tensor.zeros(weight.shape)
+            s.unpackWeightGradient(sumOfPartials(partials).pointer, into: gradientWeight.pointer)
+            var gradients: [Tensor?] = [gradientInput, gradientWeight]
+            if bias != nil { gradients.append(channelSums(gradient)) }
+            return gradients
+        }
+        return result
+    }
+
+    /// conv_transpose2d with stride 1, no padding and no output padding through shifted GEMMs.
+    func shiftedConvTranspose2d(weight: Tensor, bias: Tensor?) -> Tensor {
+        let batch = shape[0], inputs = shape[1], height = shape[2], width = shape[3]
+        let outputs = weight.shape[1]
+        // In the correlation frame the result is the plane slid over and the input is the correlation's output.
+        let s = ShiftedConvolution(channels: outputs, height: height + weight.shape[2] - 1, width: width + weight.shape[3] - 1,
+                                   outputs: inputs, kernelHeight: weight.shape[2], kernelWidth: weight.shape[3])
+        let packed = TensorStorage(count: weight.count)
+        s.packWeights(weight.pointer, into: packed.pointer)
+        let result = Tensor.zeros([batch, outputs, s.height, s.width])
+        let imageSize = inputs * height * width, outputSize = outputs * s.height * s.width
+        let fullSize = inputs * s.outputHeight * s.width
+        let input = self
+        parallelFor(count: batch) { _, images in
+            let full = TensorStorage(count: fullSize)
+            for image in images {
+                s.expand(input.pointer + image * imageSize, into: full.pointer)
+                let target = result.pointer + image * outputSize
+                s.correlateTransposed(full: full.pointer, packedWeights: packed.pointer, input: target)
+                if let bias { addChannelBias(bias, to: target, channels: outputs, plane: s.height * s.width) }
+            }
+        }
+        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
+            let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
+            let workers = Swift.min(BLASThreads.count, batch)
+            let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
+            parallelFor(count: batch, workers: workers) { worker, images in
+                let full = TensorStorage(count: fullSize)
+                for image in images {
+                    let upstream = gradient.pointer + image * outputSize
+                    if let gradientInput {
+                        s.correlate(input: upstream, packedWeights: packed.pointer, full: full.pointer)
+                        s.compact(full: full.pointer, into: gradientInput.pointer + image * imageSize)
+                    }
+                    if weight.requiresGradient {
+                        s.expand(input.pointer + image * imageSize, into: full.pointer)
+                        s.accumulateWeightGradient(full: full.pointer, input: upstream, packedGradient: partials[worker].pointer)
+                    }
+                }
+            }
+            let gradientWeight = Tensor.zeros(weight.shape)
+            s.unpackWeightGradient(sumOfPartials(partials).pointer, into: gradientWeight.pointer)
+            var gradients: [Tensor?] = [gradientInput, gradientWeight]
+            if bias != nil { gradients.append(channelSums(gradient)) }
+            return gradients
+        }
+        return result
+    }
+}
+
+/// Adds bias[c] to every element of channel c of one [C, plane] image.
+func addChannelBias(_ bias: Tensor, to image: UnsafeMutablePointer<Float>, channels: Int, plane: Int) {
+    for channel in 0..<channels {
+        let values = image + channel * plane, value = bias.pointer[channel]
+        for index in 0..<plane { values[index] += value }
+    }
+}
+
 /// The element-wise sum of per-worker partial results.
 func sumOfPartials(_ partials: [Tensor]) -> Tensor {
     let result = partials[0]
@@ -159,14 +271,25 @@ func sumOfPartials(_ partials: [Tensor]) -> Tensor {
 /// Sums an [N, C, H, W] tensor over N, H and W (the gradient of a per-channel bias).
 func channelSums(_ tensor: Tensor) -> Tensor {
     let batch = tensor.shape[0], channels = tensor.shape[1], plane = tensor.shape[2] * tensor.shape[3]
-    let result = Tensor.zeros([channels])
-    for image in 0..<batch {
-        for channel in 0..<channels {
-            let source = tensor.pointer + (image * channels + channel) * plane
-            var total: Float = 0
-            for index in 0..<plane { total += source[index] }
-            result.pointer[channel] += total
+    let workers = Swift.min(BLASThreads.count, batch)
+    let partials = (0..<workers).map { _ in Tensor.zeros([channels]) }
+    parallelFor(count: batch, workers: workers) { worker, images in
+        let result = partials[worker].pointer
+        for image in images {
+            for channel in 0..<channels {
+                let source = tensor.pointer + (image * channels + channel) * plane
+                // Eight partial sums let the compiler vectorise the reduction.
+                var lanes = SIMD8<Float>(repeating: 0)
+                var index = 0
+                while index + 8 <= plane {
+                    lanes += UnsafeRawPointer(source + index).loadUnaligned(as: SIMD8<Float>.self)
+                    index += 8
+                }
+                var total = lanes.sum()
+                while index < plane { total += source[index]; index += 1 }
+                result[channel] += total
+            }
         }
     }
-    return result
+    return sumOfPartials(partials)
 }

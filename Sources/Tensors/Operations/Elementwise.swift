@@ -10,7 +10,9 @@ extension Tensor {
         if a.shape == b.shape {
             let result = Tensor(uninitializedShape: a.shape)
             let rp = result.pointer
-            for index in 0..<a.count { rp[index] = forward(ap[index], bp[index]) }
+            parallelElements(a.count) { range in
+                for index in range { rp[index] = forward(ap[index], bp[index]) }
+            }
             return result
         }
         guard let shape = broadcastShape(a.shape, b.shape) else {
@@ -18,7 +20,12 @@ extension Tensor {
         }
         let result = Tensor(uninitializedShape: shape)
         let rp = result.pointer
-        if b.count == 1 {
+        if b.count == 1 && a.count == result.count {
+            let y = bp[0]
+            parallelElements(result.count) { range in
+                for index in range { rp[index] = forward(ap[index], y) }
+            }
+        } else if b.count == 1 {
             let y = bp[0]
             for index in 0..<result.count { rp[index] = forward(ap[index % a.count], y) }
         } else if a.count == 1 {
@@ -50,7 +57,9 @@ extension Tensor {
     func mapElements(_ forward: (Float) -> Float) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         let source = pointer, target = result.pointer
-        for index in 0..<count { target[index] = forward(source[index]) }
+        parallelElements(count) { range in
+            for index in range { target[index] = forward(source[index]) }
+        }
         return result
     }
 
@@ -59,7 +68,9 @@ extension Tensor {
     func zipElements(_ other: Tensor, _ forward: (Float, Float) -> Float) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         let a = pointer, b = other.pointer, target = result.pointer
-        for index in 0..<count { target[index] = forward(a[index], b[index]) }
+        parallelElements(count) { range in
+            for index in range { target[index] = forward(a[index], b[index]) }
+        }
         return result
     }
 
