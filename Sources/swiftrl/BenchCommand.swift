@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time learning-core workloads (compare with ../shared/peers/*_torch.py; build with -c release).",
-        subcommands: [BenchMLPUpdate.self, BenchSACAEUpdate.self])
+        subcommands: [BenchMLPUpdate.self, BenchSACAEUpdate.self, BenchGEMM.self])
 }
 
 /// `swiftrl bench mlp-update`: forward + backward + Adam on PPO-sized MLPs.
@@ -107,6 +107,33 @@ struct BenchSACAEUpdate: ParsableCommand {
             print("{\"ms_per_update\":\(String(format: "%.1f", milliseconds)),\"gflop_per_update\":\(String(format: "%.1f", gigaflop)),\"gflops\":\(String(format: "%.1f", gflops)),\"resident_mib\":\(String(format: "%.0f", resident))}")
         } else {
             print("swiftrl sac-ae update: \(String(format: "%.0f", milliseconds)) ms/update (batch \(batch), 9x84x84, \(String(format: "%.0f", gflops)) GFLOP/s, resident \(String(format: "%.0f", resident)) MiB)")
+        }
+    }
+}
+
+/// `swiftrl bench gemm`: the machine's sgemm rate, the roofline the other benchmarks are judged against.
+struct BenchGEMM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "Measure sgemm GFLOP/s for square matrices on one and on all kernel threads.")
+
+    @Option(help: "Matrix sizes, comma-separated.")
+    var sizes = "128,256,512,1024"
+
+    func run() throws {
+        for text in sizes.split(separator: ",") {
+            guard let size = Int(text), size > 0 else { throw ValidationError("--sizes must be positive integers, got '\(sizes)'") }
+            var generator = RandomGenerator(seed: 0)
+            let a = Tensor.uniform([size, size], generator: &generator), b = Tensor.uniform([size, size], generator: &generator)
+            var line = "sgemm \(size)x\(size)x\(size):"
+            for threads in [1, 2] {
+                BLASThreads.set(threads)
+                _ = try a.matmul(b)
+                let repeats = max(3, 2_000_000_000 / (2 * size * size * size))
+                let seconds = try measureSeconds { for _ in 0..<repeats { _ = try a.matmul(b) } }
+                line += " \(threads) thread(s) \(String(format: "%.0f", 2 * Double(size * size * size) * Double(repeats) / seconds / 1e9)) GFLOP/s;"
+            }
+            print(line)
         }
     }
 }

@@ -23,10 +23,10 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Flo
     if workers >= 2 && !BLASThreads.insideParallelRegion && m * n * k >= BLASThreads.parallelThreshold && max(m, n) >= 2 * workers {
         let splitRows = m >= n
         let total = splitRows ? m : n
-        let call = UncheckedSendableBox((a, b, c))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        BLASThreads.parallelRegionDepth.add(1, ordering: .relaxed)
+        defer { BLASThreads.parallelRegionDepth.subtract(1, ordering: .relaxed) }
+        runParallel(workers: workers) { worker in
             let start = worker * total / workers, end = (worker + 1) * total / workers
-            let (a, b, c) = call.value
             if splitRows {
                 sgemm(transposeA, transposeB, end - start, n, k, alpha, a + (transposeA ? start : start * lda), lda, b, ldb, beta, c + start * ldc, ldc)
             } else {
@@ -53,7 +53,7 @@ public enum BLASThreads {
     nonisolated(unsafe) private static var limit = 2
     nonisolated(unsafe) private static var blasConfigured = false
     /// Products with fewer multiply-adds than this run on one thread.
-    public static let parallelThreshold = 1 << 22
+    nonisolated(unsafe) public static var parallelThreshold = Int(ProcessInfo.processInfo.environment["SWIFTRL_GEMM_SPLIT"] ?? "") ?? (1 << 20)
 
     /// Sets the most threads kernels may use (call before training, not concurrently with kernels).
     public static func set(_ count: Int) {

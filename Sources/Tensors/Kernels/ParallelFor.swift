@@ -11,11 +11,8 @@ func parallelFor(count: Int, workers requested: Int = BLASThreads.count, _ body:
     }
     BLASThreads.parallelRegionDepth.add(1, ordering: .relaxed)
     defer { BLASThreads.parallelRegionDepth.subtract(1, ordering: .relaxed) }
-    withoutActuallyEscaping(body) { body in
-        let work = UncheckedSendableBox(body)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            work.value(worker, (worker * count / workers) ..< ((worker + 1) * count / workers))
-        }
+    runParallel(workers: workers) { worker in
+        body(worker, (worker * count / workers) ..< ((worker + 1) * count / workers))
     }
 }
 
@@ -37,12 +34,9 @@ func parallelElements(_ count: Int, _ body: (Range<Int>) -> Void) {
         return
     }
     let workers = BLASThreads.count
-    withoutActuallyEscaping(body) { body in
-        let work = UncheckedSendableBox(body)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            // Ranges aligned to 16 elements keep vector loops whole.
-            let start = (worker * count / workers) & ~15, end = worker == workers - 1 ? count : ((worker + 1) * count / workers) & ~15
-            work.value(start..<end)
-        }
+    runParallel(workers: workers) { worker in
+        // Ranges aligned to 16 elements keep vector loops whole.
+        let start = (worker * count / workers) & ~15, end = worker == workers - 1 ? count : ((worker + 1) * count / workers) & ~15
+        body(start..<end)
     }
 }
