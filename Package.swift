@@ -39,7 +39,7 @@ let package = Package(
 
         // The command-line program.
         .executableTarget(name: "swiftrl", dependencies: [
-            "Gym", "BundledEnvs", "Benchmarks", "Tensors",
+            "Gym", "BundledEnvs", "Benchmarks", "NN", "Tensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -22,7 +22,8 @@ public final class MLPUpdateBenchmark {
 
     /// The network.
     public let model: Sequential
-    private let optimizer: Adam
+    /// Its optimizer.
+    public let optimizer: Adam
     private let inputs: Tensor
     private let targets: Tensor
 

@@ -7,6 +7,7 @@ import Tensors
 /// temperature every second step with soft target updates (Q tau 0.01, encoder tau 0.05), decoder
 /// (with the critic encoder) every step.
 public final class SACAEUpdateBenchmark {
+    /// The networks (exposed for tests).
     let actor: SACActor, critic: SACCritic, targetCritic: SACCritic, decoder: PixelDecoder
     let logAlpha: Tensor
     let actorOptimizer: Adam, criticOptimizer: Adam, alphaOptimizer: Adam, encoderOptimizer: Adam, decoderOptimizer: Adam

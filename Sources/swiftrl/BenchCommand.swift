@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import NN
 import Tensors
 
 /// `swiftrl bench`: learning-core benchmarks against the PyTorch peer scripts.
@@ -29,7 +30,11 @@ struct BenchMLPUpdate: ParsableCommand {
     @Flag(help: "Print one JSON object per measurement.")
     var json = false
 
+    @Option(help: "Also train a 2x64 network briefly and save it (parameters, Adam state, metadata) as a safetensors checkpoint here.")
+    var checkpoint: String?
+
     func run() throws {
+        if let checkpoint { try saveCheckpoint(to: checkpoint) }
         let batchSizes = try batches.split(separator: ",").map { text -> Int in
             guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
                 throw ValidationError("--batches must be positive integers separated by commas, got '\(batches)'")
@@ -59,6 +64,24 @@ struct BenchMLPUpdate: ParsableCommand {
             let after = residentMemoryBytes()
             print("resident memory over \(memorySteps) steps: \(before / 1_048_576) MiB -> \(after / 1_048_576) MiB (\(after - before >= 0 ? "+" : "")\((after - before) / 1024) KiB)")
         }
+    }
+}
+
+extension BenchMLPUpdate {
+    /// Trains the 2x64 network for 20 steps and writes it with its output for an all-ones input in
+    /// the metadata, so that tools/check_checkpoint_with_torch.py can verify PyTorch reads it identically.
+    func saveCheckpoint(to path: String) throws {
+        let benchmark = MLPUpdateBenchmark(MLPUpdateBenchmark.Configuration.peerConfigurations[0], batch: 64)
+        for _ in 0..<20 { try benchmark.step() }
+        let probe = try withoutGradients { try benchmark.model(Tensor.ones([1, 8])) }
+        var file = Checkpoint(metadata: [
+            "format": "swiftrl", "network": "mlp 8-64-64-4 tanh",
+            "output_for_ones": "[" + probe.scalars.map { "\($0)" }.joined(separator: ",") + "]",
+        ])
+        file.add(benchmark.model, prefix: "model.")
+        file.add(benchmark.optimizer, prefix: "optimizer.")
+        try file.write(to: URL(fileURLWithPath: path))
+        print("wrote \(path): \(file.tensors.count) tensors")
     }
 }
 

@@ -1,61 +1,89 @@
 /// Fast Float32 transcendental functions over buffers, accurate to a few ulps (Cephes'
-/// single-precision polynomials). The loops use only arithmetic, selects and bit casts so that the
-/// compiler vectorises them; scalar Foundation calls (~20 ns each) made activations, not GEMMs,
-/// the bottleneck of small networks.
+/// single-precision polynomials), eight lanes at a time. Only lane-wise arithmetic, comparisons,
+/// selects and bit casts are used (the generic SIMD conversions and rounding are slow), so each
+/// 8-lane call compiles to vector instructions even where the caller's closure is not inlined.
 enum VectorMath {
-    /// e^x for one value (Cephes expf: reduction by ln 2, degree-6 polynomial, scaling by 2^n
-    /// through the exponent bits; round-to-nearest by the 1.5 * 2^23 trick).
+    typealias Vector = SIMD8<Float>
+    typealias Bits = SIMD8<UInt32>
+
+    /// e^x (Cephes expf: reduction by ln 2, degree-6 polynomial, scaling by 2^n through the
+    /// exponent bits; round-to-nearest by adding and subtracting 1.5 * 2^23).
     @inline(__always)
-    static func exp(_ input: Float) -> Float {
-        let x0 = input < -87.33654 ? -87.33654 : (input > 88.72283 ? 88.72283 : input)
-        let shifted = x0 * 1.44269504088896341 + 12582912.0
-        let n = shifted - 12582912.0
+    static func exp(_ input: Vector) -> Vector {
+        let low = Vector(repeating: -87.33654), high = Vector(repeating: 88.72283)
+        var x0 = input.replacing(with: low, where: input .< low)
+        x0.replace(with: high, where: x0 .> high)
+        let magic = Vector(repeating: 12582912.0)
+        let shifted = x0 * 1.44269504088896341 + magic
+        let n = shifted - magic
         var x = x0 - n * 0.693359375
         x = x - n * -2.12194440e-4
         let z = x * x
-        var p: Float = 1.9875691500e-4
+        var p = Vector(repeating: 1.9875691500e-4)
         p = p * x + 1.3981999507e-3
         p = p * x + 8.3334519073e-3
         p = p * x + 4.1665795894e-2
         p = p * x + 1.6666665459e-1
         p = p * x + 5.0000001201e-1
         p = p * z + x + 1
-        // The low bits of `shifted` hold n (two's complement, offset 0x4B400000).
-        let exponentBits = (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23
-        var result = p * Float(bitPattern: exponentBits)
-        result = input < -87.33654 ? 0 : result
-        result = input > 88.72283 ? .infinity : result
-        return input != input ? input : result
+        let exponentBits = (unsafeBitCast(shifted, to: Bits.self) &- 0x4B40_0000 &+ 127) &<< 23
+        var result = p * unsafeBitCast(exponentBits, to: Vector.self)
+        result.replace(with: 0, where: input .< low)
+        result.replace(with: .infinity, where: input .> high)
+        result.replace(with: input, where: input .!= input)
+        return result
     }
 
-    /// tanh for one value: an odd polynomial for |x| < 0.625 (Cephes tanhf), else 1 - 2 / (e^{2|x|} + 1).
+    /// tanh: an odd polynomial for |x| < 0.625 (Cephes tanhf), else 1 - 2 / (e^{2|x|} + 1) with the sign of x.
     @inline(__always)
-    static func tanh(_ x: Float) -> Float {
-        let magnitude = x < 0 ? -x : x
+    static func tanh(_ x: Vector) -> Vector {
+        let negative = x .< 0
+        let magnitude = x.replacing(with: -x, where: negative)
         let e = exp(magnitude * 2)
-        let large = 1 - 2 / (e + 1)
-        let signedLarge = x < 0 ? -large : large
+        var large = 1 - 2 / (e + 1)
+        large.replace(with: -large, where: negative)
         let z = x * x
-        var p: Float = -5.70498872745e-3
+        var p = Vector(repeating: -5.70498872745e-3)
         p = p * z + 2.06390887954e-2
         p = p * z - 5.37397155531e-2
         p = p * z + 1.33314422036e-1
         p = p * z - 3.33332819422e-1
-        let small = p * z * x + x
-        let result = magnitude < 0.625 ? small : signedLarge
-        return x != x ? x : result
+        var result = large
+        result.replace(with: p * z * x + x, where: magnitude .< 0.625)
+        result.replace(with: x, where: x .!= x)
+        return result
     }
 
     /// The logistic sigmoid 1 / (1 + e^-x).
     @inline(__always)
-    static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
+    static func sigmoid(_ x: Vector) -> Vector { 1 / (1 + exp(-x)) }
 
-    /// Applies `function` to `count` values.
+    /// ELU: x for x > 0, alpha (e^x - 1) otherwise.
+    @inline(__always)
+    static func elu(_ x: Vector, alpha: Float) -> Vector {
+        let positive = x .> 0
+        var result = (exp(x.replacing(with: 0, where: positive)) - 1) * alpha
+        result.replace(with: x, where: positive)
+        return result
+    }
+
+    /// Applies an 8-lane function to `count` values (split across threads when large).
     @inline(__always)
     static func map(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int,
-                    _ function: (Float) -> Float) {
+                    _ function: (Vector) -> Vector) {
         parallelElements(count) { range in
-            for index in range { target[index] = function(source[index]) }
+            var index = range.lowerBound
+            while index + 8 <= range.upperBound {
+                let value = UnsafeRawPointer(source + index).loadUnaligned(as: Vector.self)
+                UnsafeMutableRawPointer(target + index).storeBytes(of: function(value), as: Vector.self)
+                index += 8
+            }
+            if index < range.upperBound {
+                var tail = Vector(repeating: 0)
+                for lane in 0..<(range.upperBound - index) { tail[lane] = source[index + lane] }
+                let result = function(tail)
+                for lane in 0..<(range.upperBound - index) { target[index + lane] = result[lane] }
+            }
         }
     }
 }

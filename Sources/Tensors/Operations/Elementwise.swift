@@ -234,10 +234,7 @@ extension Tensor {
     /// x for x > 0, alpha (e^x - 1) otherwise (PyTorch's ELU, alpha 1 by default).
     public func elu(alpha: Float = 1) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.map(pointer, result.pointer, count) { x in
-            let negative = (VectorMath.exp(x > 0 ? 0 : x) - 1) * alpha
-            return x > 0 ? x : negative
-        }
+        VectorMath.map(pointer, result.pointer, count) { VectorMath.elu($0, alpha: alpha) }
         record(result, [self]) { g in
             // For x <= 0 the derivative is alpha e^x = y + alpha.
             [g.zipElements(result) { gradient, y in y > 0 ? gradient : gradient * (y + alpha) }]
