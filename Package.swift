@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Gym", targets: ["Gym"]),
+        .library(name: "Render", targets: ["Render"]),
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "ClassicControl", targets: ["ClassicControl"]),
@@ -24,6 +25,8 @@ let package = Package(
 
         // The environment API: protocol, spaces, seeded RNG, wrappers, vector envs, registry, checker.
         .target(name: "Gym", dependencies: ["Random"]),
+        // Software rasteriser (Canvas) into RGB8 frames, and video writing (GIF; MP4 through ffmpeg).
+        .target(name: "Render", dependencies: ["Gym"]),
         // Tensors, kernels and reverse-mode autodiff.
         .target(name: "Tensors", dependencies: ["Random", "CBLAS"]),
         // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
@@ -34,7 +37,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Agents", "NN", "Tensors"]),
 
         // Bundled environments live under Envs/ as ordinary targets.
-        .target(name: "ClassicControl", dependencies: ["Gym"], path: "Envs/ClassicControl"),
+        .target(name: "ClassicControl", dependencies: ["Gym", "Render"], path: "Envs/ClassicControl"),
         .target(name: "BundledEnvs", dependencies: ["Gym", "ClassicControl"], path: "Envs/BundledEnvs"),
 
         // The command-line program.
@@ -44,6 +47,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "GymTests", dependencies: ["Gym", "Random"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Gym"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors"], exclude: ["Fixtures/README.md"],
                     resources: [.copy("Fixtures/golden.safetensors")]),

@@ -1,0 +1,221 @@
+import Foundation
+import Gym
+
+/// A software rasteriser drawing into an RGB8 buffer: filled and outlined polygons (convex or
+/// concave, even-odd rule), circles, thick lines, rectangles and bitmap text, through a
+/// world-to-pixel `Transform`. With `supersampling` k it draws at k times the size and averages
+/// k x k blocks when the frame is read (smooth edges for human-size frames); observation-size
+/// frames (84x84) are drawn directly at their size.
+public final class Canvas {
+    /// Output width and height in pixels.
+    public let width: Int, height: Int
+    /// Drawing resolution multiplier (1: none).
+    public let supersampling: Int
+    /// World to pixel mapping used by the world-space drawing calls (in output pixels).
+    public var transform = Transform()
+
+    private let drawWidth: Int, drawHeight: Int
+    private let pixels: UnsafeMutableBufferPointer<UInt8>
+    private var crossings: [Double] = []
+
+    /// A canvas of `width` x `height` pixels, black.
+    public init(width: Int, height: Int, supersampling: Int = 1) {
+        precondition(width > 0 && height > 0 && supersampling >= 1, "a canvas needs a positive size, got \(width)x\(height)")
+        self.width = width
+        self.height = height
+        self.supersampling = supersampling
+        drawWidth = width * supersampling
+        drawHeight = height * supersampling
+        pixels = .allocate(capacity: drawWidth * drawHeight * 3)
+        pixels.initialize(repeating: 0)
+        crossings.reserveCapacity(64)
+    }
+
+    deinit { pixels.deallocate() }
+
+    // MARK: Whole-canvas operations
+
+    /// Fills the canvas with `color`.
+    public func clear(_ color: Color) {
+        if color.red == color.green && color.green == color.blue {
+            pixels.update(repeating: color.red)
+            return
+        }
+        for index in stride(from: 0, to: pixels.count, by: 3) {
+            pixels[index] = color.red; pixels[index + 1] = color.green; pixels[index + 2] = color.blue
+        }
+    }
+
+    /// The picture as a Gymnasium rgb_array frame (averaging supersampled blocks).
+    public func frame() -> Frame {
+        var result = Frame(width: width, height: height)
+        result.pixels.withUnsafeMutableBufferPointer { write(into: $0, channelFirst: false) }
+        return result
+    }
+
+    /// Writes the picture into `target`: height x width x 3 (interleaved) or 3 x height x width
+    /// (channel-first, for pixel observations).
+    public func write(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
+        precondition(target.count >= width * height * 3, "the target holds \(target.count) bytes, a \(width)x\(height) frame needs \(width * height * 3)")
+        let k = supersampling, plane = width * height
+        for y in 0..<height {
+            for x in 0..<width {
+                var sums = (0, 0, 0)
+                for dy in 0..<k {
+                    var index = ((y * k + dy) * drawWidth + x * k) * 3
+                    for _ in 0..<k {
+                        sums.0 += Int(pixels[index]); sums.1 += Int(pixels[index + 1]); sums.2 += Int(pixels[index + 2])
+                        index += 3
+                    }
+                }
+                let divisor = k * k, half = divisor / 2
+                let r = UInt8((sums.0 + half) / divisor), g = UInt8((sums.1 + half) / divisor), b = UInt8((sums.2 + half) / divisor)
+                if channelFirst {
+                    let index = y * width + x
+                    target[index] = r; target[plane + index] = g; target[2 * plane + index] = b
+                } else {
+                    let index = (y * width + x) * 3
+                    target[index] = r; target[index + 1] = g; target[index + 2] = b
+                }
+            }
+        }
+    }
+
+    // MARK: World-space drawing (through `transform`)
+
+    /// Fills a polygon given in world coordinates (convex or concave; even-odd rule).
+    public func fillPolygon(_ points: [Point], _ color: Color) {
+        fillPixelPolygon(points.map(toDrawPixels), color)
+    }
+
+    /// Outlines a closed polygon given in world coordinates with lines `lineWidth` world units wide.
+    public func strokePolygon(_ points: [Point], lineWidth: Double, _ color: Color) {
+        guard points.count >= 2 else { return }
+        for index in points.indices { drawLine(from: points[index], to: points[(index + 1) % points.count], lineWidth: lineWidth, color) }
+    }
+
+    /// Draws an open polyline given in world coordinates.
+    public func drawPolyline(_ points: [Point], lineWidth: Double, _ color: Color) {
+        guard points.count >= 2 else { return }
+        for index in 0..<(points.count - 1) { drawLine(from: points[index], to: points[index + 1], lineWidth: lineWidth, color) }
+    }
+
+    /// Draws a line `lineWidth` world units wide (at least one pixel) with round joins.
+    public func drawLine(from start: Point, to end: Point, lineWidth: Double, _ color: Color) {
+        let a = toDrawPixels(start), b = toDrawPixels(end)
+        let half = max(Double(supersampling) * 0.5, lineWidth * transform.scale * Double(supersampling) / 2)
+        let dx = b.x - a.x, dy = b.y - a.y
+        let length = (dx * dx + dy * dy).squareRoot()
+        if length > 0 {
+            let nx = -dy / length * half, ny = dx / length * half
+            fillPixelPolygon([Point(a.x + nx, a.y + ny), Point(b.x + nx, b.y + ny), Point(b.x - nx, b.y - ny), Point(a.x - nx, a.y - ny)], color)
+        }
+        if half > Double(supersampling) {
+            fillPixelCircle(center: a, radius: half, color)
+            fillPixelCircle(center: b, radius: half, color)
+        }
+    }
+
+    /// Fills a circle given in world coordinates.
+    public func fillCircle(center: Point, radius: Double, _ color: Color) {
+        fillPixelCircle(center: toDrawPixels(center), radius: radius * transform.scale * Double(supersampling), color)
+    }
+
+    /// Outlines a circle with a ring `lineWidth` world units wide.
+    public func strokeCircle(center: Point, radius: Double, lineWidth: Double, _ color: Color) {
+        let steps = 48
+        let points = (0..<steps).map { center + Point(cos(Double($0) * 2 * .pi / Double(steps)), sin(Double($0) * 2 * .pi / Double(steps))) * radius }
+        strokePolygon(points, lineWidth: lineWidth, color)
+    }
+
+    // MARK: Pixel-space drawing (output pixels, origin top-left)
+
+    /// Fills the rectangle with top-left corner (x, y) in output pixels.
+    public func fillRectangle(x: Double, y: Double, width rectangleWidth: Double, height rectangleHeight: Double, _ color: Color) {
+        let k = Double(supersampling)
+        fillPixelPolygon([Point(x * k, y * k), Point((x + rectangleWidth) * k, y * k),
+                          Point((x + rectangleWidth) * k, (y + rectangleHeight) * k), Point(x * k, (y + rectangleHeight) * k)], color)
+    }
+
+    /// Fills a polygon given in output pixels.
+    public func fillPolygon(pixels points: [Point], _ color: Color) {
+        fillPixelPolygon(points.map { $0 * Double(supersampling) }, color)
+    }
+
+    /// Draws text with the built-in 5x7 font; `pixelSize` output pixels per font dot; (x, y) is the
+    /// top-left corner in output pixels. Unknown characters draw as a box.
+    public func drawText(_ text: String, x: Double, y: Double, pixelSize: Double = 1, _ color: Color) {
+        var cursor = x
+        for character in text.uppercased() {
+            let rows = BitmapFont.glyph(character)
+            for (row, bits) in rows.enumerated() {
+                for column in 0..<5 where bits & (0x10 >> UInt8(column)) != 0 {
+                    fillRectangle(x: cursor + Double(column) * pixelSize, y: y + Double(row) * pixelSize,
+                                  width: pixelSize, height: pixelSize, color)
+                }
+            }
+            cursor += 6 * pixelSize
+        }
+    }
+
+    // MARK: Rasterisation
+
+    @inline(__always)
+    private func toDrawPixels(_ point: Point) -> Point {
+        transform.apply(point, height: height) * Double(supersampling)
+    }
+
+    /// Scanline fill of a polygon in drawing pixels: a pixel is inside when its centre is (even-odd).
+    private func fillPixelPolygon(_ points: [Point], _ color: Color) {
+        guard points.count >= 3 else { return }
+        var minimumY = Double.infinity, maximumY = -Double.infinity
+        for point in points {
+            guard point.x.isFinite && point.y.isFinite else { return }
+            minimumY = min(minimumY, point.y); maximumY = max(maximumY, point.y)
+        }
+        let firstRow = max(0, Int((minimumY - 0.5).rounded(.up))), lastRow = min(drawHeight - 1, Int((maximumY - 0.5).rounded(.down)))
+        guard firstRow <= lastRow else { return }
+        for row in firstRow...lastRow {
+            let centre = Double(row) + 0.5
+            crossings.removeAll(keepingCapacity: true)
+            var previous = points[points.count - 1]
+            for point in points {
+                if (previous.y <= centre) != (point.y <= centre) {
+                    crossings.append(previous.x + (centre - previous.y) * (point.x - previous.x) / (point.y - previous.y))
+                }
+                previous = point
+            }
+            if crossings.count < 2 { continue }
+            crossings.sort()
+            var index = 0
+            while index + 1 < crossings.count {
+                fillSpan(row: row, from: crossings[index], to: crossings[index + 1], color)
+                index += 2
+            }
+        }
+    }
+
+    private func fillPixelCircle(center: Point, radius: Double, _ color: Color) {
+        guard radius > 0, center.x.isFinite, center.y.isFinite else { return }
+        let firstRow = max(0, Int((center.y - radius - 0.5).rounded(.up))), lastRow = min(drawHeight - 1, Int((center.y + radius - 0.5).rounded(.down)))
+        guard firstRow <= lastRow else { return }
+        for row in firstRow...lastRow {
+            let dy = Double(row) + 0.5 - center.y
+            let half = (radius * radius - dy * dy).squareRoot()
+            if half.isNaN { continue }
+            fillSpan(row: row, from: center.x - half, to: center.x + half, color)
+        }
+    }
+
+    /// Colours pixels of `row` whose centres lie in [start, end).
+    @inline(__always)
+    private func fillSpan(row: Int, from start: Double, to end: Double, _ color: Color) {
+        let first = max(0, Int((start - 0.5).rounded(.up))), last = min(drawWidth - 1, Int((end - 0.5).rounded(.up)) - 1)
+        guard first <= last else { return }
+        var index = (row * drawWidth + first) * 3
+        for _ in first...last {
+            pixels[index] = color.red; pixels[index + 1] = color.green; pixels[index + 2] = color.blue
+            index += 3
+        }
+    }
+}
