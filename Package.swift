@@ -42,7 +42,7 @@ let package = Package(
 
         // The command-line program.
         .executableTarget(name: "swiftrl", dependencies: [
-            "Gym", "BundledEnvs", "Benchmarks", "NN", "Tensors",
+            "Gym", "BundledEnvs", "Benchmarks", "NN", "Render", "Tensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -51,8 +51,8 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors"], exclude: ["Fixtures/README.md"],
                     resources: [.copy("Fixtures/golden.safetensors")]),
-        .testTarget(name: "ClassicControlTests", dependencies: ["Gym", "ClassicControl", "BundledEnvs"],
-                    exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/classic_control.json")]),
+        .testTarget(name: "ClassicControlTests", dependencies: ["Gym", "ClassicControl", "BundledEnvs", "Render"],
+                    exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/classic_control.json"), .copy("Fixtures/gymnasium_frames.json")]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Agents", "NN", "Tensors"]),
         .testTarget(name: "swiftrlTests", dependencies: ["swiftrl"]),
     ],

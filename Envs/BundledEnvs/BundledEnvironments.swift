@@ -7,19 +7,19 @@ public enum BundledEnvironments {
     public static let specs: [EnvironmentSpec] = [
         EnvironmentSpec(id: "CartPole-v1", maxEpisodeSteps: 500, rewardThreshold: 475,
                         summary: "Balance a pole on a cart by pushing left or right (Discrete(2)).",
-                        entryPoint: { options, _ in try CartPole(options: options) }),
+                        entryPoint: { options, renderMode in try CartPole(options: options, renderMode: renderMode) }),
         EnvironmentSpec(id: "Pendulum-v1", maxEpisodeSteps: 200, rewardThreshold: nil,
                         summary: "Swing a pendulum upright and hold it there with a torque in [-2, 2].",
-                        entryPoint: { options, _ in try Pendulum(options: options) }),
+                        entryPoint: { options, renderMode in try Pendulum(options: options, renderMode: renderMode) }),
         EnvironmentSpec(id: "Acrobot-v1", maxEpisodeSteps: 500, rewardThreshold: -100,
                         summary: "Swing the end of a two-link chain above a line by torquing the middle joint (Discrete(3)).",
-                        entryPoint: { options, _ in try Acrobot(options: options) }),
+                        entryPoint: { options, renderMode in try Acrobot(options: options, renderMode: renderMode) }),
         EnvironmentSpec(id: "MountainCar-v0", maxEpisodeSteps: 200, rewardThreshold: -110,
                         summary: "Drive an underpowered car up a hill by rocking it back and forth (Discrete(3)).",
-                        entryPoint: { options, _ in try MountainCar(options: options) }),
+                        entryPoint: { options, renderMode in try MountainCar(options: options, renderMode: renderMode) }),
         EnvironmentSpec(id: "MountainCarContinuous-v0", maxEpisodeSteps: 999, rewardThreshold: 90,
                         summary: "MountainCar with a continuous engine force in [-1, 1] and an energy penalty.",
-                        entryPoint: { options, _ in try MountainCarContinuous(options: options) }),
+                        entryPoint: { options, renderMode in try MountainCarContinuous(options: options, renderMode: renderMode) }),
     ]
 
     /// Adds the bundled environments to `registry` (the shared one by default); safe to call twice.

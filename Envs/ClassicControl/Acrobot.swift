@@ -1,5 +1,6 @@
 import Foundation
 import Gym
+import Render
 
 /// Acrobot-v1: swing the free end of a two-link chain above a line by torquing the middle joint.
 ///
@@ -28,7 +29,14 @@ public final class Acrobot: Environment {
     public let observationSpace = Space.box(Box(low: [-1, -1, -1, -1, -Float(maxVelocity1), -Float(maxVelocity2)],
                                                 high: [1, 1, 1, 1, Float(maxVelocity1), Float(maxVelocity2)]))
     public let actionSpace = Space.discrete(Discrete(3))
-    public let metadata = EnvironmentMetadata(renderModes: [], renderFPS: 15)
+    public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 15)
+    /// Gymnasium's viewport size for this environment.
+    public static let referenceRenderSize = RenderSize(width: 500, height: 500)
+    /// The render mode chosen at construction (nil: `render()` returns nil).
+    public let renderMode: RenderMode?
+    /// The size frames are drawn at (the reference viewport unless `render_width` / `render_height` say otherwise).
+    public let renderSize: RenderSize
+    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// The current state (settable, to replay a start state).
     public var state = State(theta1: 0, theta2: 0, theta1Dot: 0, theta2Dot: 0)
@@ -36,12 +44,16 @@ public final class Acrobot: Environment {
     private var hasReset = false
 
     /// An Acrobot.
-    public init() {}
+    public init(renderMode: RenderMode? = nil, renderSize: RenderSize = Acrobot.referenceRenderSize) {
+        self.renderMode = renderMode
+        self.renderSize = renderSize
+    }
 
     /// An Acrobot from `make` options (it takes none).
-    public convenience init(options: Options) throws {
-        try options.requireKnownKeys([], for: "Acrobot")
-        self.init()
+    public convenience init(options: Options, renderMode: RenderMode? = nil) throws {
+        try options.requireKnownKeys([] + RenderSize.optionNames, for: "Acrobot")
+        self.init(renderMode: renderMode,
+                  renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "Acrobot"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -95,6 +107,13 @@ public final class Acrobot: Environment {
             / (m2 * lc2 * lc2 + inertia2 - d2 * d2 / d1)
         let ddtheta1 = -(d2 * ddtheta2 + phi1) / d1
         return SIMD4(dtheta1, dtheta2, ddtheta1, ddtheta2)
+    }
+
+    /// The current frame (rgb_array) at `renderSize`, or nil without a render mode.
+    public func render() throws -> Frame? {
+        guard renderMode != nil else { return nil }
+        ClassicRendering.acrobot(state, on: canvas)
+        return canvas.frame()
     }
 
     @inline(__always)

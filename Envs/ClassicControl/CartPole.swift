@@ -1,5 +1,6 @@
 import Foundation
 import Gym
+import Render
 
 /// CartPole-v1: balance a pole on a cart by pushing it left or right (Barto, Sutton and Anderson 1983).
 ///
@@ -33,7 +34,14 @@ public final class CartPole: Environment {
         low: [-Float(xThreshold * 2), -.infinity, -Float(thetaThreshold * 2), -.infinity],
         high: [Float(xThreshold * 2), .infinity, Float(thetaThreshold * 2), .infinity]))
     public let actionSpace = Space.discrete(Discrete(2))
-    public let metadata = EnvironmentMetadata(renderModes: [], renderFPS: 50)
+    public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 50)
+    /// Gymnasium's viewport size for this environment.
+    public static let referenceRenderSize = RenderSize(width: 600, height: 400)
+    /// The render mode chosen at construction (nil: `render()` returns nil).
+    public let renderMode: RenderMode?
+    /// The size frames are drawn at (the reference viewport unless `render_width` / `render_height` say otherwise).
+    public let renderSize: RenderSize
+    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// The current state (settable, like Gymnasium's `env.unwrapped.state`, to replay a start state).
     public var state = State(x: 0, xDot: 0, theta: 0, thetaDot: 0)
@@ -45,14 +53,17 @@ public final class CartPole: Environment {
     private var stepsBeyondTerminated: Int?
 
     /// A CartPole; `suttonBartoReward` switches to the original reward.
-    public init(suttonBartoReward: Bool = false) {
+    public init(suttonBartoReward: Bool = false, renderMode: RenderMode? = nil, renderSize: RenderSize = CartPole.referenceRenderSize) {
+        self.renderMode = renderMode
+        self.renderSize = renderSize
         self.suttonBartoReward = suttonBartoReward
     }
 
     /// A CartPole from `make` options (`sutton_barto_reward`).
-    public convenience init(options: Options) throws {
-        try options.requireKnownKeys(["sutton_barto_reward"], for: "CartPole")
-        self.init(suttonBartoReward: try options.flag("sutton_barto_reward", default: false, for: "CartPole"))
+    public convenience init(options: Options, renderMode: RenderMode? = nil) throws {
+        try options.requireKnownKeys(["sutton_barto_reward"] + RenderSize.optionNames, for: "CartPole")
+        self.init(suttonBartoReward: try options.flag("sutton_barto_reward", default: false, for: "CartPole"), renderMode: renderMode,
+                  renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "CartPole"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -99,6 +110,13 @@ public final class CartPole: Environment {
         }
         writeObservation(into: observation)
         return StepResult(reward: reward, terminated: terminated)
+    }
+
+    /// The current frame (rgb_array) at `renderSize`, or nil without a render mode.
+    public func render() throws -> Frame? {
+        guard renderMode != nil else { return nil }
+        ClassicRendering.cartPole(state, on: canvas)
+        return canvas.frame()
     }
 
     @inline(__always)

@@ -1,5 +1,6 @@
 import Foundation
 import Gym
+import Render
 
 /// MountainCar-v0: drive an underpowered car up a hill by rocking it (Moore 1990).
 ///
@@ -20,7 +21,14 @@ public final class MountainCar: Environment {
     public let observationSpace = Space.box(Box(low: [Float(minPosition), -Float(maxSpeed)],
                                                 high: [Float(maxPosition), Float(maxSpeed)]))
     public let actionSpace = Space.discrete(Discrete(3))
-    public let metadata = EnvironmentMetadata(renderModes: [], renderFPS: 30)
+    public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 30)
+    /// Gymnasium's viewport size for this environment.
+    public static let referenceRenderSize = RenderSize(width: 600, height: 400)
+    /// The render mode chosen at construction (nil: `render()` returns nil).
+    public let renderMode: RenderMode?
+    /// The size frames are drawn at (the reference viewport unless `render_width` / `render_height` say otherwise).
+    public let renderSize: RenderSize
+    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// The velocity the car must have at the goal (Gymnasium's `goal_velocity`).
     public let goalVelocity: Double
@@ -30,12 +38,17 @@ public final class MountainCar: Environment {
     private var hasReset = false
 
     /// A mountain car whose goal requires `goalVelocity`.
-    public init(goalVelocity: Double = 0) { self.goalVelocity = goalVelocity }
+    public init(goalVelocity: Double = 0, renderMode: RenderMode? = nil, renderSize: RenderSize = MountainCar.referenceRenderSize) {
+        self.goalVelocity = goalVelocity
+        self.renderMode = renderMode
+        self.renderSize = renderSize
+    }
 
     /// A mountain car from `make` options (`goal_velocity`).
-    public convenience init(options: Options) throws {
-        try options.requireKnownKeys(["goal_velocity"], for: "MountainCar")
-        self.init(goalVelocity: try options.number("goal_velocity", default: 0, for: "MountainCar"))
+    public convenience init(options: Options, renderMode: RenderMode? = nil) throws {
+        try options.requireKnownKeys(["goal_velocity"] + RenderSize.optionNames, for: "MountainCar")
+        self.init(goalVelocity: try options.number("goal_velocity", default: 0, for: "MountainCar"), renderMode: renderMode,
+                  renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "MountainCar"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -63,6 +76,13 @@ public final class MountainCar: Environment {
         state = State(position: position, velocity: velocity)
         writeObservation(into: observation)
         return StepResult(reward: -1, terminated: terminated)
+    }
+
+    /// The current frame (rgb_array) at `renderSize`, or nil without a render mode.
+    public func render() throws -> Frame? {
+        guard renderMode != nil else { return nil }
+        ClassicRendering.mountainCar(position: state.position, goalPosition: Self.goalPosition, on: canvas)
+        return canvas.frame()
     }
 
     @inline(__always)

@@ -1,5 +1,6 @@
 import Foundation
 import Gym
+import Render
 
 /// MountainCarContinuous-v0: MountainCar with a continuous engine force in [-1, 1].
 ///
@@ -17,7 +18,14 @@ public final class MountainCarContinuous: Environment {
     public let observationSpace = Space.box(Box(low: [Float(minPosition), -Float(maxSpeed)],
                                                 high: [Float(maxPosition), Float(maxSpeed)]))
     public let actionSpace = Space.box(Box(low: minAction, high: maxAction, shape: [1]))
-    public let metadata = EnvironmentMetadata(renderModes: [], renderFPS: 30)
+    public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 30)
+    /// Gymnasium's viewport size for this environment.
+    public static let referenceRenderSize = RenderSize(width: 600, height: 400)
+    /// The render mode chosen at construction (nil: `render()` returns nil).
+    public let renderMode: RenderMode?
+    /// The size frames are drawn at (the reference viewport unless `render_width` / `render_height` say otherwise).
+    public let renderSize: RenderSize
+    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// The velocity the car must have at the goal (Gymnasium's `goal_velocity`).
     public let goalVelocity: Double
@@ -27,12 +35,17 @@ public final class MountainCarContinuous: Environment {
     private var hasReset = false
 
     /// A continuous mountain car whose goal requires `goalVelocity`.
-    public init(goalVelocity: Double = 0) { self.goalVelocity = goalVelocity }
+    public init(goalVelocity: Double = 0, renderMode: RenderMode? = nil, renderSize: RenderSize = MountainCarContinuous.referenceRenderSize) {
+        self.goalVelocity = goalVelocity
+        self.renderMode = renderMode
+        self.renderSize = renderSize
+    }
 
     /// A continuous mountain car from `make` options (`goal_velocity`).
-    public convenience init(options: Options) throws {
-        try options.requireKnownKeys(["goal_velocity"], for: "MountainCarContinuous")
-        self.init(goalVelocity: try options.number("goal_velocity", default: 0, for: "MountainCarContinuous"))
+    public convenience init(options: Options, renderMode: RenderMode? = nil) throws {
+        try options.requireKnownKeys(["goal_velocity"] + RenderSize.optionNames, for: "MountainCarContinuous")
+        self.init(goalVelocity: try options.number("goal_velocity", default: 0, for: "MountainCarContinuous"), renderMode: renderMode,
+                  renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "MountainCarContinuous"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -64,6 +77,13 @@ public final class MountainCarContinuous: Environment {
         state = State(position: Double(Float(position)), velocity: Double(Float(velocity)))
         writeObservation(into: observation)
         return StepResult(reward: reward, terminated: terminated)
+    }
+
+    /// The current frame (rgb_array) at `renderSize`, or nil without a render mode.
+    public func render() throws -> Frame? {
+        guard renderMode != nil else { return nil }
+        ClassicRendering.mountainCar(position: state.position, goalPosition: Self.goalPosition, on: canvas)
+        return canvas.frame()
     }
 
     @inline(__always)

@@ -1,5 +1,6 @@
 import Foundation
 import Gym
+import Render
 
 /// Pendulum-v1: swing a pendulum up and hold it upright with a bounded torque.
 ///
@@ -24,7 +25,14 @@ public final class Pendulum: Environment {
 
     public let observationSpace = Space.box(Box(low: [-1, -1, -Float(maxSpeed)], high: [1, 1, Float(maxSpeed)]))
     public let actionSpace = Space.box(Box(low: -maxTorque, high: maxTorque, shape: [1]))
-    public let metadata = EnvironmentMetadata(renderModes: [], renderFPS: 30)
+    public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 30)
+    /// Gymnasium's viewport size for this environment.
+    public static let referenceRenderSize = RenderSize(width: 500, height: 500)
+    /// The render mode chosen at construction (nil: `render()` returns nil).
+    public let renderMode: RenderMode?
+    /// The size frames are drawn at (the reference viewport unless `render_width` / `render_height` say otherwise).
+    public let renderSize: RenderSize
+    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// Gravity (Gymnasium's `g`, default 10).
     public let gravity: Double
@@ -37,12 +45,17 @@ public final class Pendulum: Environment {
     private var hasReset = false
 
     /// A pendulum under gravity `gravity`.
-    public init(gravity: Double = 10) { self.gravity = gravity }
+    public init(gravity: Double = 10, renderMode: RenderMode? = nil, renderSize: RenderSize = Pendulum.referenceRenderSize) {
+        self.gravity = gravity
+        self.renderMode = renderMode
+        self.renderSize = renderSize
+    }
 
     /// A pendulum from `make` options (`g`).
-    public convenience init(options: Options) throws {
-        try options.requireKnownKeys(["g"], for: "Pendulum")
-        self.init(gravity: try options.number("g", default: 10, for: "Pendulum"))
+    public convenience init(options: Options, renderMode: RenderMode? = nil) throws {
+        try options.requireKnownKeys(["g"] + RenderSize.optionNames, for: "Pendulum")
+        self.init(gravity: try options.number("g", default: 10, for: "Pendulum"), renderMode: renderMode,
+                  renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "Pendulum"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -76,6 +89,13 @@ public final class Pendulum: Environment {
         state = State(theta: theta + newThetaDot * Self.dt, thetaDot: newThetaDot)
         writeObservation(into: observation)
         return StepResult(reward: -costs)
+    }
+
+    /// The current frame (rgb_array) at `renderSize`, or nil without a render mode.
+    public func render() throws -> Frame? {
+        guard renderMode != nil else { return nil }
+        ClassicRendering.pendulum(state, on: canvas)
+        return canvas.frame()
     }
 
     @inline(__always)

@@ -24,8 +24,11 @@ public struct Point: Sendable, Equatable {
 /// Maps world coordinates to pixels: scale, optional rotation about a world centre, translation,
 /// and an upward y axis (as Gymnasium's renderers draw, flipped for the image).
 public struct Transform: Sendable, Equatable {
-    /// Pixels per world unit.
+    /// Horizontal pixels per world unit.
     public var scale: Double
+    /// Vertical pixels per world unit (equal to `scale` unless the picture is stretched, e.g. a
+    /// 600x400 scene drawn at 84x84).
+    public var verticalScale: Double
     /// The world point drawn at `pixelOrigin`.
     public var worldOrigin: Point
     /// Where `worldOrigin` lands, in pixels from the top-left corner.
@@ -36,8 +39,10 @@ public struct Transform: Sendable, Equatable {
     public var yUp: Bool
 
     /// A transform; the defaults map world units to pixels one to one, y up from the bottom-left.
-    public init(scale: Double = 1, worldOrigin: Point = Point(0, 0), pixelOrigin: Point = Point(0, 0), rotation: Double = 0, yUp: Bool = true) {
+    public init(scale: Double = 1, verticalScale: Double? = nil, worldOrigin: Point = Point(0, 0), pixelOrigin: Point = Point(0, 0),
+                rotation: Double = 0, yUp: Bool = true) {
         self.scale = scale
+        self.verticalScale = verticalScale ?? scale
         self.worldOrigin = worldOrigin
         self.pixelOrigin = pixelOrigin
         self.rotation = rotation
@@ -50,7 +55,7 @@ public struct Transform: Sendable, Equatable {
         var local = point - worldOrigin
         if rotation != 0 { local = local.rotated(by: rotation) }
         let x = pixelOrigin.x + local.x * scale
-        let y = pixelOrigin.y + local.y * scale
+        let y = pixelOrigin.y + local.y * verticalScale
         return Point(x, yUp ? Double(height) - y : y)
     }
 }

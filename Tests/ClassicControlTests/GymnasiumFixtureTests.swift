@@ -41,30 +41,30 @@ func loadFixtureCases() -> [FixtureCase] {
 }
 
 /// Makes the raw environment for `id` and sets its state to `state`.
-func rawEnvironment(_ id: String, state: [Double]) throws -> any Environment {
+func rawEnvironment(_ id: String, state: [Double], renderMode: RenderMode? = nil) throws -> any Environment {
     switch id {
     case "CartPole-v1":
-        let environment = CartPole()
+        let environment = CartPole(renderMode: renderMode)
         _ = try environment.reset(seed: 0)
         environment.state = .init(x: state[0], xDot: state[1], theta: state[2], thetaDot: state[3])
         return environment
     case "Pendulum-v1":
-        let environment = Pendulum()
+        let environment = Pendulum(renderMode: renderMode)
         _ = try environment.reset(seed: 0)
         environment.state = .init(theta: state[0], thetaDot: state[1])
         return environment
     case "Acrobot-v1":
-        let environment = Acrobot()
+        let environment = Acrobot(renderMode: renderMode)
         _ = try environment.reset(seed: 0)
         environment.state = .init(theta1: state[0], theta2: state[1], theta1Dot: state[2], theta2Dot: state[3])
         return environment
     case "MountainCar-v0":
-        let environment = MountainCar()
+        let environment = MountainCar(renderMode: renderMode)
         _ = try environment.reset(seed: 0)
         environment.state = .init(position: state[0], velocity: state[1])
         return environment
     case "MountainCarContinuous-v0":
-        let environment = MountainCarContinuous()
+        let environment = MountainCarContinuous(renderMode: renderMode)
         _ = try environment.reset(seed: 0)
         environment.state = .init(position: state[0], velocity: state[1])
         return environment
