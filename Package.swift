@@ -47,7 +47,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "GymTests", dependencies: ["Gym", "Random"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Gym"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Gym", "BundledEnvs", "ClassicControl"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors"], exclude: ["Fixtures/README.md"],
                     resources: [.copy("Fixtures/golden.safetensors")]),
