@@ -7,7 +7,7 @@ import Render
 /// Gymnasium's "book" dynamics integrated with one RK4 step of dt 0.2; angles wrapped to
 /// [-pi, pi], velocities bounded by 4 pi and 9 pi; reward -1 per step and 0 on termination,
 /// which happens when -cos(t1) - cos(t1 + t2) > 1.
-public final class Acrobot: Environment {
+public final class Acrobot: Environment, RendersIntoBuffer {
     /// Joint angles and velocities.
     public struct State: Sendable, Equatable {
         public var theta1: Double, theta2: Double, theta1Dot: Double, theta2Dot: Double
@@ -114,6 +114,12 @@ public final class Acrobot: Environment {
         guard renderMode != nil else { return nil }
         ClassicRendering.acrobot(state, on: canvas)
         return canvas.frame()
+    }
+
+    /// Draws the current frame straight into `target` (the pixel-observation path).
+    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
+        ClassicRendering.acrobot(state, on: canvas)
+        canvas.write(into: target, channelFirst: channelFirst)
     }
 
     @inline(__always)

@@ -6,7 +6,7 @@ import Render
 ///
 /// Gymnasium's dynamics exactly: explicit Euler with tau 0.02 in double precision, +1 per step
 /// including the terminal one, termination at |x| > 2.4 or |theta| > 12 degrees.
-public final class CartPole: Environment {
+public final class CartPole: Environment, RendersIntoBuffer {
     /// The physical state: cart position and velocity, pole angle and angular velocity.
     public struct State: Sendable, Equatable {
         public var x: Double, xDot: Double, theta: Double, thetaDot: Double
@@ -117,6 +117,12 @@ public final class CartPole: Environment {
         guard renderMode != nil else { return nil }
         ClassicRendering.cartPole(state, on: canvas)
         return canvas.frame()
+    }
+
+    /// Draws the current frame straight into `target` (the pixel-observation path).
+    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
+        ClassicRendering.cartPole(state, on: canvas)
+        canvas.write(into: target, channelFirst: channelFirst)
     }
 
     @inline(__always)

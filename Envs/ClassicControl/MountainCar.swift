@@ -7,7 +7,7 @@ import Render
 /// Gymnasium's dynamics: velocity += (action - 1) 0.001 - 0.0025 cos(3 position), clipped to
 /// ±0.07; position clipped to [-1.2, 0.6] with an inelastic left wall; -1 per step; terminates
 /// at position >= 0.5 with velocity >= goal_velocity (default 0).
-public final class MountainCar: Environment {
+public final class MountainCar: Environment, RendersIntoBuffer {
     /// Position and velocity.
     public struct State: Sendable, Equatable {
         public var position: Double, velocity: Double
@@ -83,6 +83,12 @@ public final class MountainCar: Environment {
         guard renderMode != nil else { return nil }
         ClassicRendering.mountainCar(position: state.position, goalPosition: Self.goalPosition, on: canvas)
         return canvas.frame()
+    }
+
+    /// Draws the current frame straight into `target` (the pixel-observation path).
+    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
+        ClassicRendering.mountainCar(position: state.position, goalPosition: Self.goalPosition, on: canvas)
+        canvas.write(into: target, channelFirst: channelFirst)
     }
 
     @inline(__always)

@@ -7,7 +7,7 @@ import Render
 /// Gymnasium's dynamics: velocity += force 0.0015 - 0.0025 cos(3 position); goal at 0.45;
 /// reward +100 at the goal minus 0.1 action^2 every step. Like Gymnasium, the state is stored in
 /// float32 after every step, so trajectories match its values.
-public final class MountainCarContinuous: Environment {
+public final class MountainCarContinuous: Environment, RendersIntoBuffer {
     /// Position and velocity.
     public typealias State = MountainCar.State
 
@@ -84,6 +84,12 @@ public final class MountainCarContinuous: Environment {
         guard renderMode != nil else { return nil }
         ClassicRendering.mountainCar(position: state.position, goalPosition: Self.goalPosition, on: canvas)
         return canvas.frame()
+    }
+
+    /// Draws the current frame straight into `target` (the pixel-observation path).
+    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
+        ClassicRendering.mountainCar(position: state.position, goalPosition: Self.goalPosition, on: canvas)
+        canvas.write(into: target, channelFirst: channelFirst)
     }
 
     @inline(__always)

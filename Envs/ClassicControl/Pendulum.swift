@@ -7,7 +7,7 @@ import Render
 /// Gymnasium's dynamics: dt 0.05, g 10 (option `g`), m = l = 1, speed clipped to 8; reward
 /// -(angle^2 + 0.1 speed^2 + 0.001 torque^2) on the state before the step; never terminates
 /// (the registry's TimeLimit truncates at 200 steps).
-public final class Pendulum: Environment {
+public final class Pendulum: Environment, RendersIntoBuffer {
     /// Angle (0 = upright) and angular velocity.
     public struct State: Sendable, Equatable {
         public var theta: Double, thetaDot: Double
@@ -96,6 +96,12 @@ public final class Pendulum: Environment {
         guard renderMode != nil else { return nil }
         ClassicRendering.pendulum(state, on: canvas)
         return canvas.frame()
+    }
+
+    /// Draws the current frame straight into `target` (the pixel-observation path).
+    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
+        ClassicRendering.pendulum(state, on: canvas)
+        canvas.write(into: target, channelFirst: channelFirst)
     }
 
     @inline(__always)

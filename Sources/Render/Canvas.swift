@@ -58,6 +58,16 @@ public final class Canvas {
     public func write(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
         precondition(target.count >= width * height * 3, "the target holds \(target.count) bytes, a \(width)x\(height) frame needs \(width * height * 3)")
         let k = supersampling, plane = width * height
+        if k == 1 {
+            if channelFirst {
+                for index in 0..<plane {
+                    target[index] = pixels[index * 3]; target[plane + index] = pixels[index * 3 + 1]; target[2 * plane + index] = pixels[index * 3 + 2]
+                }
+            } else {
+                target.baseAddress!.update(from: pixels.baseAddress!, count: plane * 3)
+            }
+            return
+        }
         for y in 0..<height {
             for x in 0..<width {
                 var sums = (0, 0, 0)

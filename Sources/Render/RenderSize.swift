@@ -27,3 +27,13 @@ public struct RenderSize: Sendable, Equatable {
         self = size
     }
 }
+
+/// An environment that can draw its current frame straight into a caller's buffer, skipping the
+/// `Frame` that `render()` returns (the pixel-observation hot path).
+public protocol RendersIntoBuffer: AnyObject {
+    /// The size frames are drawn at.
+    var renderSize: RenderSize { get }
+    /// Draws the current frame into `target` (height x width x 3, or 3 x height x width when
+    /// `channelFirst`).
+    func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool)
+}

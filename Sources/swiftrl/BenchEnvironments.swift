@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gym
+import Render
 
 /// `swiftrl envs bench`: raw stepping speed with random actions (release builds only make sense).
 struct BenchEnvironments: ParsableCommand {
@@ -30,6 +31,9 @@ struct BenchEnvironments: ParsableCommand {
     @Flag(help: "Print one JSON object per environment: {id, num_envs, steps, seconds, steps_per_second}.")
     var json = false
 
+    @Flag(help: "Benchmark the pixel pipeline: 84x84 frames drawn directly, channel-first, stacked 3 deep (9x84x84).")
+    var pixels = false
+
     func validate() throws {
         if all == (id != nil) { throw ValidationError("give exactly one of an environment id or --all") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
@@ -50,13 +54,13 @@ struct BenchEnvironments: ParsableCommand {
                     ("seconds", .number(measurement.seconds)), ("steps_per_second", .number(rate)),
                 ]).text)
             } else {
-                print("\(id): \(formatRate(rate)) steps/s (\(measurement.steps) steps in \(String(format: "%.3f", measurement.seconds)) s, \(numEnvs) env(s), \(threads) thread(s))")
+                print("\(id)\(pixels ? " (9x84x84 pixels)" : ""): \(formatRate(rate)) steps/s (\(measurement.steps) steps in \(String(format: "%.3f", measurement.seconds)) s, \(numEnvs) env(s), \(threads) thread(s))")
             }
         }
     }
 
     private func benchSingle(_ id: String) throws -> (steps: Int, seconds: Double) {
-        let environment = try make(id)
+        let environment = pixels ? try PixelObservation.make(id) : try make(id)
         defer { environment.close() }
         let buffer = ObservationBuffer(space: environment.observationSpace)
         _ = try environment.reset(seed: 0, options: [:], into: buffer)
@@ -81,7 +85,9 @@ struct BenchEnvironments: ParsableCommand {
 
     private func benchVector(_ id: String) throws -> (steps: Int, seconds: Double) {
         let execution: VectorExecution = threads > 1 ? .threaded(threads: threads) : .synchronous
-        let vector = try VectorEnvironment(id: id, count: numEnvs, autoresetMode: .nextStep, execution: execution)
+        let vector = pixels
+            ? try VectorEnvironment(environments: (0..<numEnvs).map { _ in try PixelObservation.make(id) }, autoresetMode: .nextStep, execution: execution)
+            : try VectorEnvironment(id: id, count: numEnvs, autoresetMode: .nextStep, execution: execution)
         defer { vector.close() }
         try vector.reset(seed: 0)
         var generator = RandomGenerator(seed: 0)

@@ -61,6 +61,11 @@ public final class PixelObservation: Wrapper {
     private lazy var scratch = ObservationBuffer(space: environment.observationSpace)
 
     private func writeFrame(into observation: ObservationBuffer) throws {
+        if !grayscale, let direct = environment.unwrapped as? any RendersIntoBuffer,
+           direct.renderSize.width == width, direct.renderSize.height == height {
+            direct.render(into: observation.bytes, channelFirst: true)
+            return
+        }
         guard let frame = try environment.render() else {
             throw GymError.invalidObservation("\(type(of: environment.unwrapped)).render() returned no frame")
         }
