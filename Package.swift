@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "ClassicControl", targets: ["ClassicControl"]),
+        .library(name: "PixelControl", targets: ["PixelControl"]),
         .library(name: "BundledEnvs", targets: ["BundledEnvs"]),
         .executable(name: "swiftrl", targets: ["swiftrl"]),
     ],
@@ -38,7 +39,8 @@ let package = Package(
 
         // Bundled environments live under Envs/ as ordinary targets.
         .target(name: "ClassicControl", dependencies: ["Gym", "Render"], path: "Envs/ClassicControl"),
-        .target(name: "BundledEnvs", dependencies: ["Gym", "ClassicControl"], path: "Envs/BundledEnvs"),
+        .target(name: "PixelControl", dependencies: ["Gym", "Render"], path: "Envs/PixelControl"),
+        .target(name: "BundledEnvs", dependencies: ["Gym", "ClassicControl", "PixelControl"], path: "Envs/BundledEnvs"),
 
         // The command-line program.
         .executableTarget(name: "swiftrl", dependencies: [
@@ -48,6 +50,7 @@ let package = Package(
 
         .testTarget(name: "GymTests", dependencies: ["Gym", "Random"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Gym", "BundledEnvs", "ClassicControl"]),
+        .testTarget(name: "PixelControlTests", dependencies: ["PixelControl", "Gym", "Render", "BundledEnvs"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors"], exclude: ["Fixtures/README.md"],
                     resources: [.copy("Fixtures/golden.safetensors")]),

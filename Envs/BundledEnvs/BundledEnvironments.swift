@@ -1,5 +1,7 @@
 import ClassicControl
 import Gym
+import PixelControl
+import Render
 
 /// Registers every environment bundled with SwiftRL in a registry.
 public enum BundledEnvironments {
@@ -20,7 +22,24 @@ public enum BundledEnvironments {
         EnvironmentSpec(id: "MountainCarContinuous-v0", maxEpisodeSteps: 999, rewardThreshold: 90,
                         summary: "MountainCar with a continuous engine force in [-1, 1] and an energy penalty.",
                         entryPoint: { options, renderMode in try MountainCarContinuous(options: options, renderMode: renderMode) }),
+        EnvironmentSpec(id: "CartpoleSwingup-v0", maxEpisodeSteps: 125, rewardThreshold: nil,
+                        summary: "dm_control cartpole swing-up from the state [x, cos, sin, velocities]; action repeat 8, returns in [0, 1000].",
+                        entryPoint: { options, renderMode in
+                            try ActionRepeat(CartpoleSwingup(options: options, renderMode: renderMode), repeats: CartpoleSwingup.defaultActionRepeat)
+                        }),
+        EnvironmentSpec(id: "CartpoleSwingup-pixels-v0", maxEpisodeSteps: 125, rewardThreshold: nil,
+                        summary: "dm_control cartpole swing-up from 9x84x84 pixels (3 stacked RGB frames); action repeat 8, returns in [0, 1000].",
+                        entryPoint: { options, _ in try pixelEnvironment(CartpoleSwingup(options: options.merging(size84) { $1 }, renderMode: .rgbArray),
+                                                                         actionRepeat: CartpoleSwingup.defaultActionRepeat) }),
     ]
+
+    /// Render options for 84 x 84 frames.
+    static let size84: Options = ["render_width": 84, "render_height": 84]
+
+    /// SAC-AE's pixel pipeline around a raw environment drawing at 84 x 84: action repeat, pixels, a stack of 3.
+    static func pixelEnvironment(_ raw: any Environment, actionRepeat: Int) throws -> any Environment {
+        try FrameStack(PixelObservation(ActionRepeat(raw, repeats: actionRepeat)), count: 3)
+    }
 
     /// Adds the bundled environments to `registry` (the shared one by default); safe to call twice.
     public static func register(in registry: Registry = .shared) {
