@@ -31,6 +31,15 @@ public enum BundledEnvironments {
                         summary: "dm_control cartpole swing-up from 9x84x84 pixels (3 stacked RGB frames); action repeat 8, returns in [0, 1000].",
                         entryPoint: { options, _ in try pixelEnvironment(CartpoleSwingup(options: options.merging(size84) { $1 }, renderMode: .rgbArray),
                                                                          actionRepeat: CartpoleSwingup.defaultActionRepeat) }),
+        EnvironmentSpec(id: "PendulumSwingup-v0", maxEpisodeSteps: 250, rewardThreshold: nil,
+                        summary: "dm_control pendulum swing-up from the state [cos, sin, velocity]; sparse reward, action repeat 4, returns in [0, 1000].",
+                        entryPoint: { options, renderMode in
+                            try ActionRepeat(PendulumSwingup(options: options, renderMode: renderMode), repeats: PendulumSwingup.defaultActionRepeat)
+                        }),
+        EnvironmentSpec(id: "PendulumSwingup-pixels-v0", maxEpisodeSteps: 250, rewardThreshold: nil,
+                        summary: "dm_control pendulum swing-up from 9x84x84 pixels; sparse reward, action repeat 4, returns in [0, 1000].",
+                        entryPoint: { options, _ in try pixelEnvironment(PendulumSwingup(options: options.merging(size84) { $1 }, renderMode: .rgbArray),
+                                                                         actionRepeat: PendulumSwingup.defaultActionRepeat) }),
     ]
 
     /// Render options for 84 x 84 frames.

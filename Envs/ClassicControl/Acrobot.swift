@@ -7,7 +7,7 @@ import Render
 /// Gymnasium's "book" dynamics integrated with one RK4 step of dt 0.2; angles wrapped to
 /// [-pi, pi], velocities bounded by 4 pi and 9 pi; reward -1 per step and 0 on termination,
 /// which happens when -cos(t1) - cos(t1 + t2) > 1.
-public final class Acrobot: Environment, RendersIntoBuffer {
+public final class Acrobot: CanvasScene {
     /// Joint angles and velocities.
     public struct State: Sendable, Equatable {
         public var theta1: Double, theta2: Double, theta1Dot: Double, theta2Dot: Double
@@ -36,7 +36,8 @@ public final class Acrobot: Environment, RendersIntoBuffer {
     public let renderMode: RenderMode?
     /// The size frames are drawn at (the reference viewport unless `render_width` / `render_height` say otherwise).
     public let renderSize: RenderSize
-    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
+    /// The canvas frames are drawn on.
+    public private(set) lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// The current state (settable, to replay a start state).
     public var state = State(theta1: 0, theta2: 0, theta1Dot: 0, theta2Dot: 0)
@@ -109,17 +110,9 @@ public final class Acrobot: Environment, RendersIntoBuffer {
         return SIMD4(dtheta1, dtheta2, ddtheta1, ddtheta2)
     }
 
-    /// The current frame (rgb_array) at `renderSize`, or nil without a render mode.
-    public func render() throws -> Frame? {
-        guard renderMode != nil else { return nil }
+    /// Draws the current state as Gymnasium's renderer does.
+    public func draw(on canvas: Canvas) {
         ClassicRendering.acrobot(state, on: canvas)
-        return canvas.frame()
-    }
-
-    /// Draws the current frame straight into `target` (the pixel-observation path).
-    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
-        ClassicRendering.acrobot(state, on: canvas)
-        canvas.write(into: target, channelFirst: channelFirst)
     }
 
     @inline(__always)

@@ -6,7 +6,7 @@ import Render
 ///
 /// Gymnasium's dynamics exactly: explicit Euler with tau 0.02 in double precision, +1 per step
 /// including the terminal one, termination at |x| > 2.4 or |theta| > 12 degrees.
-public final class CartPole: Environment, RendersIntoBuffer {
+public final class CartPole: CanvasScene {
     /// The physical state: cart position and velocity, pole angle and angular velocity.
     public struct State: Sendable, Equatable {
         public var x: Double, xDot: Double, theta: Double, thetaDot: Double
@@ -41,7 +41,8 @@ public final class CartPole: Environment, RendersIntoBuffer {
     public let renderMode: RenderMode?
     /// The size frames are drawn at (the reference viewport unless `render_width` / `render_height` say otherwise).
     public let renderSize: RenderSize
-    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
+    /// The canvas frames are drawn on.
+    public private(set) lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// The current state (settable, like Gymnasium's `env.unwrapped.state`, to replay a start state).
     public var state = State(x: 0, xDot: 0, theta: 0, thetaDot: 0)
@@ -112,17 +113,9 @@ public final class CartPole: Environment, RendersIntoBuffer {
         return StepResult(reward: reward, terminated: terminated)
     }
 
-    /// The current frame (rgb_array) at `renderSize`, or nil without a render mode.
-    public func render() throws -> Frame? {
-        guard renderMode != nil else { return nil }
+    /// Draws the current state as Gymnasium's renderer does.
+    public func draw(on canvas: Canvas) {
         ClassicRendering.cartPole(state, on: canvas)
-        return canvas.frame()
-    }
-
-    /// Draws the current frame straight into `target` (the pixel-observation path).
-    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
-        ClassicRendering.cartPole(state, on: canvas)
-        canvas.write(into: target, channelFirst: channelFirst)
     }
 
     @inline(__always)

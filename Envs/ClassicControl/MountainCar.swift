@@ -7,7 +7,7 @@ import Render
 /// Gymnasium's dynamics: velocity += (action - 1) 0.001 - 0.0025 cos(3 position), clipped to
 /// ±0.07; position clipped to [-1.2, 0.6] with an inelastic left wall; -1 per step; terminates
 /// at position >= 0.5 with velocity >= goal_velocity (default 0).
-public final class MountainCar: Environment, RendersIntoBuffer {
+public final class MountainCar: CanvasScene {
     /// Position and velocity.
     public struct State: Sendable, Equatable {
         public var position: Double, velocity: Double
@@ -28,7 +28,8 @@ public final class MountainCar: Environment, RendersIntoBuffer {
     public let renderMode: RenderMode?
     /// The size frames are drawn at (the reference viewport unless `render_width` / `render_height` say otherwise).
     public let renderSize: RenderSize
-    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
+    /// The canvas frames are drawn on.
+    public private(set) lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// The velocity the car must have at the goal (Gymnasium's `goal_velocity`).
     public let goalVelocity: Double
@@ -78,17 +79,9 @@ public final class MountainCar: Environment, RendersIntoBuffer {
         return StepResult(reward: -1, terminated: terminated)
     }
 
-    /// The current frame (rgb_array) at `renderSize`, or nil without a render mode.
-    public func render() throws -> Frame? {
-        guard renderMode != nil else { return nil }
+    /// Draws the current state as Gymnasium's renderer does.
+    public func draw(on canvas: Canvas) {
         ClassicRendering.mountainCar(position: state.position, goalPosition: Self.goalPosition, on: canvas)
-        return canvas.frame()
-    }
-
-    /// Draws the current frame straight into `target` (the pixel-observation path).
-    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
-        ClassicRendering.mountainCar(position: state.position, goalPosition: Self.goalPosition, on: canvas)
-        canvas.write(into: target, channelFirst: channelFirst)
     }
 
     @inline(__always)

@@ -7,7 +7,7 @@ import Render
 /// Gymnasium's dynamics: velocity += force 0.0015 - 0.0025 cos(3 position); goal at 0.45;
 /// reward +100 at the goal minus 0.1 action^2 every step. Like Gymnasium, the state is stored in
 /// float32 after every step, so trajectories match its values.
-public final class MountainCarContinuous: Environment, RendersIntoBuffer {
+public final class MountainCarContinuous: CanvasScene {
     /// Position and velocity.
     public typealias State = MountainCar.State
 
@@ -25,7 +25,8 @@ public final class MountainCarContinuous: Environment, RendersIntoBuffer {
     public let renderMode: RenderMode?
     /// The size frames are drawn at (the reference viewport unless `render_width` / `render_height` say otherwise).
     public let renderSize: RenderSize
-    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
+    /// The canvas frames are drawn on.
+    public private(set) lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// The velocity the car must have at the goal (Gymnasium's `goal_velocity`).
     public let goalVelocity: Double
@@ -79,17 +80,9 @@ public final class MountainCarContinuous: Environment, RendersIntoBuffer {
         return StepResult(reward: reward, terminated: terminated)
     }
 
-    /// The current frame (rgb_array) at `renderSize`, or nil without a render mode.
-    public func render() throws -> Frame? {
-        guard renderMode != nil else { return nil }
+    /// Draws the current state as Gymnasium's renderer does.
+    public func draw(on canvas: Canvas) {
         ClassicRendering.mountainCar(position: state.position, goalPosition: Self.goalPosition, on: canvas)
-        return canvas.frame()
-    }
-
-    /// Draws the current frame straight into `target` (the pixel-observation path).
-    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
-        ClassicRendering.mountainCar(position: state.position, goalPosition: Self.goalPosition, on: canvas)
-        canvas.write(into: target, channelFirst: channelFirst)
     }
 
     @inline(__always)

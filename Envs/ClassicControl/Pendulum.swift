@@ -7,7 +7,7 @@ import Render
 /// Gymnasium's dynamics: dt 0.05, g 10 (option `g`), m = l = 1, speed clipped to 8; reward
 /// -(angle^2 + 0.1 speed^2 + 0.001 torque^2) on the state before the step; never terminates
 /// (the registry's TimeLimit truncates at 200 steps).
-public final class Pendulum: Environment, RendersIntoBuffer {
+public final class Pendulum: CanvasScene {
     /// Angle (0 = upright) and angular velocity.
     public struct State: Sendable, Equatable {
         public var theta: Double, thetaDot: Double
@@ -32,7 +32,8 @@ public final class Pendulum: Environment, RendersIntoBuffer {
     public let renderMode: RenderMode?
     /// The size frames are drawn at (the reference viewport unless `render_width` / `render_height` say otherwise).
     public let renderSize: RenderSize
-    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
+    /// The canvas frames are drawn on.
+    public private(set) lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// Gravity (Gymnasium's `g`, default 10).
     public let gravity: Double
@@ -91,17 +92,9 @@ public final class Pendulum: Environment, RendersIntoBuffer {
         return StepResult(reward: -costs)
     }
 
-    /// The current frame (rgb_array) at `renderSize`, or nil without a render mode.
-    public func render() throws -> Frame? {
-        guard renderMode != nil else { return nil }
+    /// Draws the current state as Gymnasium's renderer does.
+    public func draw(on canvas: Canvas) {
         ClassicRendering.pendulum(state, on: canvas)
-        return canvas.frame()
-    }
-
-    /// Draws the current frame straight into `target` (the pixel-observation path).
-    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
-        ClassicRendering.pendulum(state, on: canvas)
-        canvas.write(into: target, channelFirst: channelFirst)
     }
 
     @inline(__always)

@@ -13,7 +13,7 @@ import Render
 /// whose rewards are sums, so returns lie in [0, 1000]. Observations are pixels
 /// (`CartpoleSwingup-pixels-v0`, 9x84x84 with the frame stack) or the state
 /// [x, cos θ, sin θ, ẋ, θ̇] (`CartpoleSwingup-v0`).
-public final class CartpoleSwingup: Environment, RendersIntoBuffer {
+public final class CartpoleSwingup: CanvasScene {
     /// Cart position and pole angle (0 upright) with their velocities.
     public struct State: Sendable, Equatable {
         public var x: Double, theta: Double, xDot: Double, thetaDot: Double
@@ -41,7 +41,8 @@ public final class CartpoleSwingup: Environment, RendersIntoBuffer {
     public var state = State(x: 0, theta: Double.pi, xDot: 0, thetaDot: 0)
     private var generator = RandomGenerator()
     private var hasReset = false
-    private lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
+    /// The canvas frames are drawn on.
+    public private(set) lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
     /// A swing-up task; `renderSize` is the frame size (84x84 for pixel agents).
     public init(renderMode: RenderMode? = nil, renderSize: RenderSize = CartpoleSwingup.referenceRenderSize) {
@@ -120,18 +121,7 @@ public final class CartpoleSwingup: Environment, RendersIntoBuffer {
 
     // MARK: Rendering: a side view like dm_control's fixed camera (4 m away, 45° field of view).
 
-    public func render() throws -> Frame? {
-        guard renderMode != nil else { return nil }
-        draw()
-        return canvas.frame()
-    }
-
-    public func render(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
-        draw()
-        canvas.write(into: target, channelFirst: channelFirst)
-    }
-
-    private func draw() {
+    public func draw(on canvas: Canvas) {
         // The camera sees 2 * 4 * tan(22.5°) = 3.31 m around (0, 1).
         let span = 3.314
         canvas.transform = Transform(scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,

@@ -1,0 +1,94 @@
+import Foundation
+import Gym
+import Render
+
+/// dm_control's pendulum swing-up: a point mass of 1 kg on a massless 0.5 m pole, hinge damping
+/// 0.1, torque in [-1, 1] N m (too weak to lift it directly: it must swing), Euler steps of 0.02 s.
+/// Reward per control step: 1 while the pole is within 8 degrees of upright, else 0 (dm_control's
+/// sparse tolerance). An episode is 1000 control steps (20 s); with action repeat 4 an agent sees
+/// 250 steps whose rewards are sums, so returns lie in [0, 1000]. Observations are pixels
+/// (`PendulumSwingup-pixels-v0`) or the state [cos θ, sin θ, θ̇] (`PendulumSwingup-v0`).
+public final class PendulumSwingup: CanvasScene {
+    /// Pole angle (0 upright) and angular velocity.
+    public struct State: Sendable, Equatable {
+        public var theta: Double, thetaDot: Double
+        /// A state with the given values.
+        public init(theta: Double, thetaDot: Double) { self.theta = theta; self.thetaDot = thetaDot }
+    }
+
+    public static let mass = 1.0, length = 0.5, gravity = 9.81, damping = 0.1, timestep = 0.02
+    /// The reward band: within 8 degrees of upright.
+    public static let cosineBound = cos(8 * Double.pi / 180)
+    /// The action repeat of the registered ids (1000 control steps become 250 agent steps).
+    public static let defaultActionRepeat = 4
+    public static let referenceRenderSize = RenderSize(width: 240, height: 240)
+
+    public let observationSpace = Space.box(Box(low: -.infinity, high: .infinity, shape: [3]))
+    public let actionSpace = Space.box(Box(low: -1, high: 1, shape: [1]))
+    public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 30)
+    public let renderMode: RenderMode?
+    public let renderSize: RenderSize
+    /// The canvas frames are drawn on.
+    public private(set) lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
+
+    /// The physical state (settable, to replay a start state).
+    public var state = State(theta: Double.pi, thetaDot: 0)
+    private var generator = RandomGenerator()
+    private var hasReset = false
+
+    /// A swing-up task drawing frames of `renderSize`.
+    public init(renderMode: RenderMode? = nil, renderSize: RenderSize = PendulumSwingup.referenceRenderSize) {
+        self.renderMode = renderMode
+        self.renderSize = renderSize
+    }
+
+    /// A swing-up task from `make` options (render size only).
+    public convenience init(options: Options, renderMode: RenderMode?) throws {
+        try options.requireKnownKeys(RenderSize.optionNames, for: "PendulumSwingup")
+        self.init(renderMode: renderMode, renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "PendulumSwingup"))
+    }
+
+    public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
+        try options.requireKnownKeys([], for: "PendulumSwingup.reset")
+        if let seed { generator = try RandomGenerator(validatingSeed: seed) }
+        state = State(theta: generator.uniform(-Double.pi, Double.pi), thetaDot: 0)
+        hasReset = true
+        writeObservation(into: observation)
+        return [:]
+    }
+
+    public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
+        guard case .continuous(let values) = action, values.count == 1, values[0] >= -1, values[0] <= 1 else {
+            try actionSpace.validate(action: action)
+            fatalError("unreachable: validate(action:) throws for every invalid action")
+        }
+        guard hasReset else { throw GymError.stepBeforeReset("PendulumSwingup.step was called before reset: call reset(seed:options:) first") }
+        let inertia = Self.mass * Self.length * Self.length
+        let acceleration = (Self.mass * Self.gravity * Self.length * sin(state.theta) - Self.damping * state.thetaDot + Double(values[0])) / inertia
+        let thetaDot = state.thetaDot + Self.timestep * acceleration
+        state = State(theta: state.theta + Self.timestep * thetaDot, thetaDot: thetaDot)
+        writeObservation(into: observation)
+        return StepResult(reward: cos(state.theta) >= Self.cosineBound ? 1 : 0)
+    }
+
+    private func writeObservation(into observation: ObservationBuffer) {
+        let values = observation.floats
+        values[0] = Float(cos(state.theta))
+        values[1] = Float(sin(state.theta))
+        values[2] = Float(state.thetaDot)
+    }
+
+    /// A side view centred on the hinge.
+    public func draw(on canvas: Canvas) {
+        let span = 1.5
+        canvas.transform = Transform(scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,
+                                     worldOrigin: Point(-span / 2, 0.6 - span / 2))
+        canvas.clear(Color(64, 96, 140))
+        canvas.fillPolygon([Point(-2, -1), Point(2, -1), Point(2, 0), Point(-2, 0)], Color(46, 69, 92))
+        let hinge = Point(0, 0.6)
+        let bob = hinge + Point(sin(state.theta), cos(state.theta)) * Self.length
+        canvas.drawLine(from: hinge, to: bob, lineWidth: 0.04, Color(179, 128, 77))
+        canvas.fillCircle(center: bob, radius: 0.05, Color(179, 77, 77))
+        canvas.fillCircle(center: hinge, radius: 0.021, Color(100, 100, 120))
+    }
+}
