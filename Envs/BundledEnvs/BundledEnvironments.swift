@@ -40,6 +40,15 @@ public enum BundledEnvironments {
                         summary: "dm_control pendulum swing-up from 9x84x84 pixels; sparse reward, action repeat 4, returns in [0, 1000].",
                         entryPoint: { options, _ in try pixelEnvironment(PendulumSwingup(options: options.merging(size84) { $1 }, renderMode: .rgbArray),
                                                                          actionRepeat: PendulumSwingup.defaultActionRepeat) }),
+        EnvironmentSpec(id: "ReacherEasy-v0", maxEpisodeSteps: 250, rewardThreshold: nil,
+                        summary: "dm_control reacher (easy): put a 2-link arm's fingertip on a random target; state observations, action repeat 4.",
+                        entryPoint: { options, renderMode in
+                            try ActionRepeat(ReacherEasy(options: options, renderMode: renderMode), repeats: ReacherEasy.defaultActionRepeat)
+                        }),
+        EnvironmentSpec(id: "ReacherEasy-pixels-v0", maxEpisodeSteps: 250, rewardThreshold: nil,
+                        summary: "dm_control reacher (easy) from 9x84x84 top-down pixels; action repeat 4, returns in [0, 1000].",
+                        entryPoint: { options, _ in try pixelEnvironment(ReacherEasy(options: options.merging(size84) { $1 }, renderMode: .rgbArray),
+                                                                         actionRepeat: ReacherEasy.defaultActionRepeat) }),
     ]
 
     /// Render options for 84 x 84 frames.
