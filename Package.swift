@@ -28,6 +28,9 @@ let package = Package(
         .target(name: "Gym", dependencies: ["Random"]),
         // Software rasteriser (Canvas) into RGB8 frames, and video writing (GIF; MP4 through ffmpeg).
         .target(name: "Render", dependencies: ["Gym"]),
+        // SDL2 for on-screen viewing and keyboard play only (never needed for training or observations).
+        .systemLibrary(name: "CSDL2", pkgConfig: "sdl2", providers: [.apt(["libsdl2-dev"])]),
+        .target(name: "Viewer", dependencies: ["CSDL2", "Render", "Gym"]),
         // Tensors, kernels and reverse-mode autodiff.
         .target(name: "Tensors", dependencies: ["Random", "CBLAS"]),
         // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
@@ -44,12 +47,13 @@ let package = Package(
 
         // The command-line program.
         .executableTarget(name: "swiftrl", dependencies: [
-            "Gym", "BundledEnvs", "Benchmarks", "NN", "Render", "Tensors",
+            "Gym", "BundledEnvs", "Benchmarks", "NN", "Render", "Tensors", "Viewer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "GymTests", dependencies: ["Gym", "Random"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Gym", "BundledEnvs", "ClassicControl"]),
+        .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Render", "Gym"]),
         .testTarget(name: "PixelControlTests", dependencies: ["PixelControl", "Gym", "Render", "BundledEnvs"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors"], exclude: ["Fixtures/README.md"],

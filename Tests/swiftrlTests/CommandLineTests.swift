@@ -7,10 +7,13 @@ struct ProgramRun {
     let output: String
     let errorOutput: String
 
-    static func swiftrl(_ arguments: [String]) throws -> ProgramRun {
+    static func swiftrl(_ arguments: [String], removingEnvironment removed: [String] = []) throws -> ProgramRun {
         let process = Process()
         process.executableURL = try programURL()
         process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        for name in removed { environment[name] = nil }
+        process.environment = environment
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
@@ -123,5 +126,25 @@ struct CommandLineTests {
         #expect(random.status == 0)
         let short = try ProgramRun.swiftrl(["envs", "rollout", "Pendulum-v1", "--steps", "3", "--actions", "[[0.5]]", "--json"])
         #expect(short.status != 0 && short.errorOutput.contains("one action per step"))
+    }
+
+    @Test("play without a display fails with advice instead of hanging")
+    func playWithoutDisplay() throws {
+        let run = try ProgramRun.swiftrl(["envs", "play", "CartPole-v1"], removingEnvironment: ["DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"])
+        #expect(run.status != 0)
+        #expect(run.errorOutput.contains("no display") && run.errorOutput.contains("xvfb-run"))
+    }
+
+    @Test("envs render writes a PNG and a GIF; an unwritable path fails before the episode")
+    func render() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let png = try ProgramRun.swiftrl(["envs", "render", "Acrobot-v1", "--output", folder.appendingPathComponent("a.png").path, "--width", "84", "--height", "84"])
+        #expect(png.status == 0, "\(png.errorOutput)")
+        let gif = try ProgramRun.swiftrl(["envs", "render", "CartPole-v1", "--output", folder.appendingPathComponent("a.gif").path, "--steps", "20"])
+        #expect(gif.status == 0, "\(gif.errorOutput)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("a.gif").path))
+        let bad = try ProgramRun.swiftrl(["envs", "render", "CartPole-v1", "--output", "/nonexistent-folder/a.gif"])
+        #expect(bad.status != 0 && bad.errorOutput.contains("not writable"))
     }
 }
