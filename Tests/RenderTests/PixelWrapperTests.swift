@@ -79,3 +79,21 @@ struct PixelWrapperTests {
         }
     }
 }
+
+@Suite("Image wrappers")
+struct ImageWrapperTests {
+    init() { BundledEnvironments.register() }
+
+    @Test("ResizeObservation and GrayscaleObservation reshape stacked pixel observations")
+    func wrappers() throws {
+        let pixels = try PixelObservation.make("CartPole-v1", width: 84, height: 84, frameStack: 3)
+        let resized = try ResizeObservation(pixels, width: 42, height: 42)
+        #expect(resized.observationSpace.shape == [9, 42, 42])
+        let gray = try GrayscaleObservation(resized)
+        #expect(gray.observationSpace.shape == [3, 42, 42])
+        let observation = try gray.reset(seed: 0).observation
+        #expect(gray.observationSpace.contains(observation))
+        #expect(throws: GymError.self) { try ResizeObservation(try make("CartPole-v1"), width: 2, height: 2) }
+        #expect(throws: GymError.self) { try GrayscaleObservation(try make("CartPole-v1")) }
+    }
+}

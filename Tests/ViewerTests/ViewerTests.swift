@@ -45,3 +45,28 @@ struct ViewerTests {
         #expect(shown.pixels[(30 * 120) * 3] == 200)  // below the band: unchanged
     }
 }
+
+/// Human rendering belongs to the serialized viewer suite: SDL must not be started twice at once.
+extension ViewerTests {
+    /// A one-colour environment that renders 32x32 frames.
+    final class Solid: Environment {
+        let observationSpace = Space.box(Box(low: 0, high: 1, shape: [1]))
+        let actionSpace = Space.discrete(Discrete(1))
+        let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 1000)
+        let renderMode: RenderMode? = .rgbArray
+        func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info { [:] }
+        func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult { StepResult(reward: 1, terminated: true) }
+        func render() throws -> Frame? { Frame(width: 32, height: 32, pixels: [UInt8](repeating: 90, count: 32 * 32 * 3)) }
+    }
+
+    @Test("render mode human shows frames in a window and reports the human mode")
+    func human() throws {
+        setenv("SDL_VIDEODRIVER", "offscreen", 1)
+        let environment = try HumanRendering(Solid(), zoom: 2)
+        #expect(environment.renderMode == .human && environment.metadata.renderModes == [.human])
+        _ = try environment.reset(seed: 0)
+        #expect(try environment.step(.discrete(0)).terminated)
+        #expect(try environment.render() == nil)
+        environment.close()
+    }
+}

@@ -60,4 +60,30 @@ public enum ImageOperations {
     static func luma(_ r: Double, _ g: Double, _ b: Double) -> UInt8 {
         UInt8(min(255, (lumaWeights.0 * r + lumaWeights.1 * g + lumaWeights.2 * b).rounded()))
     }
+
+    /// Area-interpolated resize of one channel plane.
+    public static func resizePlane(_ source: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+                                   into target: UnsafeMutableBufferPointer<UInt8>, targetWidth: Int, targetHeight: Int) {
+        let scaleX = Double(width) / Double(targetWidth), scaleY = Double(height) / Double(targetHeight)
+        for y in 0..<targetHeight {
+            let top = Double(y) * scaleY, bottom = top + scaleY
+            for x in 0..<targetWidth {
+                let left = Double(x) * scaleX, right = left + scaleX
+                var sum = 0.0, area = 0.0
+                var sourceY = Int(top)
+                while Double(sourceY) < bottom && sourceY < height {
+                    let coverY = min(bottom, Double(sourceY + 1)) - max(top, Double(sourceY))
+                    var sourceX = Int(left)
+                    while Double(sourceX) < right && sourceX < width {
+                        let weight = coverY * (min(right, Double(sourceX + 1)) - max(left, Double(sourceX)))
+                        sum += weight * Double(source[sourceY * width + sourceX])
+                        area += weight
+                        sourceX += 1
+                    }
+                    sourceY += 1
+                }
+                target[y * targetWidth + x] = UInt8(min(255, (sum / area).rounded()))
+            }
+        }
+    }
 }

@@ -1,0 +1,89 @@
+import Gym
+
+/// Resizes channel-first uint8 image observations [C, H, W] to [C, height, width] with area
+/// interpolation (Gymnasium's `ResizeObservation`, for the channel-first layout pixel agents use).
+public final class ResizeObservation: Wrapper {
+    public let environment: any Environment
+    public let observationSpace: Space
+    private let inner: ObservationBuffer
+    private let channels: Int, sourceHeight: Int, sourceWidth: Int, height: Int, width: Int
+
+    /// Wraps an environment with a uint8 [C, H, W] Box observation space.
+    public init(_ environment: any Environment, width: Int, height: Int) throws {
+        guard case .box(let box) = environment.observationSpace, box.dtype == .uint8, box.shape.count == 3 else {
+            throw GymError.invalidArgument("ResizeObservation needs uint8 [C, H, W] image observations, got \(environment.observationSpace)")
+        }
+        guard width > 0, height > 0 else { throw GymError.invalidArgument("ResizeObservation needs a positive size, got \(width)x\(height)") }
+        self.environment = environment
+        channels = box.shape[0]; sourceHeight = box.shape[1]; sourceWidth = box.shape[2]
+        self.width = width
+        self.height = height
+        observationSpace = .box(Box(low: 0, high: 255, shape: [channels, height, width], dtype: .uint8))
+        inner = ObservationBuffer(space: environment.observationSpace)
+    }
+
+    public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
+        let info = try environment.reset(seed: seed, options: options, into: inner)
+        resize(into: observation)
+        return info
+    }
+
+    public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
+        let result = try environment.step(action, into: inner)
+        resize(into: observation)
+        return result
+    }
+
+    private func resize(into observation: ObservationBuffer) {
+        let sourcePlane = sourceWidth * sourceHeight, targetPlane = width * height
+        for channel in 0..<channels {
+            ImageOperations.resizePlane(UnsafeBufferPointer(rebasing: inner.bytes[(channel * sourcePlane)..<((channel + 1) * sourcePlane)]),
+                                        width: sourceWidth, height: sourceHeight,
+                                        into: UnsafeMutableBufferPointer(rebasing: observation.bytes[(channel * targetPlane)..<((channel + 1) * targetPlane)]),
+                                        targetWidth: width, targetHeight: height)
+        }
+    }
+}
+
+/// Converts channel-first RGB observations [3 k, H, W] (k stacked frames) to luminance [k, H, W]
+/// with ITU-R 601 weights (Gymnasium's `GrayscaleObservation`, channel-first).
+public final class GrayscaleObservation: Wrapper {
+    public let environment: any Environment
+    public let observationSpace: Space
+    private let inner: ObservationBuffer
+    private let frames: Int, plane: Int
+
+    /// Wraps an environment with uint8 [3 k, H, W] observations.
+    public init(_ environment: any Environment) throws {
+        guard case .box(let box) = environment.observationSpace, box.dtype == .uint8, box.shape.count == 3, box.shape[0] % 3 == 0 else {
+            throw GymError.invalidArgument("GrayscaleObservation needs uint8 [3k, H, W] RGB observations, got \(environment.observationSpace)")
+        }
+        self.environment = environment
+        frames = box.shape[0] / 3
+        plane = box.shape[1] * box.shape[2]
+        observationSpace = .box(Box(low: 0, high: 255, shape: [frames, box.shape[1], box.shape[2]], dtype: .uint8))
+        inner = ObservationBuffer(space: environment.observationSpace)
+    }
+
+    public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
+        let info = try environment.reset(seed: seed, options: options, into: inner)
+        convert(into: observation)
+        return info
+    }
+
+    public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
+        let result = try environment.step(action, into: inner)
+        convert(into: observation)
+        return result
+    }
+
+    private func convert(into observation: ObservationBuffer) {
+        for frame in 0..<frames {
+            let base = frame * 3 * plane
+            for index in 0..<plane {
+                observation.bytes[frame * plane + index] = ImageOperations.luma(Double(inner.bytes[base + index]), Double(inner.bytes[base + plane + index]),
+                                                                                Double(inner.bytes[base + 2 * plane + index]))
+            }
+        }
+    }
+}
