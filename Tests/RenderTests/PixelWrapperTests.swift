@@ -73,6 +73,21 @@ struct PixelWrapperTests {
         if let decoded = try decodeWithFFmpeg(environment.writtenFiles[0], width: 160, height: 120) {
             #expect(decoded.count == lengths[0] + 1)
         }
+        // ffprobe's own report of both videos: frame count and size.
+        if let ffprobe = VideoWriter.findProgram("ffprobe") {
+            for (file, length) in zip(environment.writtenFiles, lengths) {
+                let process = Process()
+                process.executableURL = ffprobe
+                process.arguments = ["-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
+                                     "stream=nb_read_frames,width,height", "-of", "csv=p=0", file.path]
+                let output = Pipe()
+                process.standardOutput = output
+                try process.run()
+                let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(report.trimmingCharacters(in: .whitespacesAndNewlines) == "160,120,\(length + 1)", "ffprobe: \(report)")
+            }
+        }
         #expect(RecordVideo.cubicSchedule(27) && RecordVideo.cubicSchedule(729) && !RecordVideo.cubicSchedule(2) && RecordVideo.cubicSchedule(2000))
         #expect(throws: (any Error).self) {
             try RecordVideo(try make("CartPole-v1", renderMode: .rgbArray), folder: URL(fileURLWithPath: "/proc/forbidden/videos"))
