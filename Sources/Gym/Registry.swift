@@ -30,6 +30,14 @@ public final class Registry: Sendable {
     public static let shared = Registry()
 
     private let specs = Mutex<[String: EnvironmentSpec]>([:])
+    private let humanRendererStorage = Mutex<(@Sendable (any Environment) throws -> any Environment)?>(nil)
+
+    /// Wraps an rgb_array environment so that it renders in mode "human" (shows a window); the
+    /// Viewer module installs one (`HumanRendering.install()`), keeping Gym free of SDL.
+    public var humanRenderer: (@Sendable (any Environment) throws -> any Environment)? {
+        get { humanRendererStorage.withLock { $0 } }
+        set { humanRendererStorage.withLock { $0 = newValue } }
+    }
 
     /// An empty registry.
     public init() {}
@@ -75,11 +83,17 @@ public final class Registry: Sendable {
     public func make(_ id: String, options: Options = [:], renderMode: RenderMode? = nil,
                      maxEpisodeSteps: Int? = nil) throws -> any Environment {
         let spec = try spec(id)
+        if renderMode == .human, let humanRenderer {
+            // Human mode: the environment draws rgb_array frames and the viewer shows them.
+            let drawing = try make(id, options: options, renderMode: .rgbArray, maxEpisodeSteps: maxEpisodeSteps)
+            return try humanRenderer(drawing)
+        }
         let environment = try spec.entryPoint(options, renderMode)
         if let renderMode, !environment.metadata.renderModes.contains(renderMode) {
             let modes = environment.metadata.renderModes.map(\.rawValue)
+            let hint = renderMode == .human && modes.contains("rgb_array") ? " (for human mode, import Viewer and call HumanRendering.install() first)" : ""
             throw GymError.invalidOption(
-                "\(id) cannot render in mode '\(renderMode.rawValue)': its render modes are \(modes.isEmpty ? "none" : modes.joined(separator: ", "))")
+                "\(id) cannot render in mode '\(renderMode.rawValue)': its render modes are \(modes.isEmpty ? "none" : modes.joined(separator: ", "))\(hint)")
         }
         var wrapped: any Environment = environment
         if let steps = maxEpisodeSteps ?? spec.maxEpisodeSteps {

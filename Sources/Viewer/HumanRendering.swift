@@ -14,6 +14,11 @@ public final class HumanRendering: Wrapper {
     /// Whether the window was closed (Esc or the close button); callers may stop then.
     public private(set) var windowClosed = false
 
+    /// Lets `make(id, renderMode: .human)` work for every environment that renders rgb_array frames.
+    public static func install(in registry: Registry = .shared, zoom: Double = 1) {
+        registry.humanRenderer = { environment in try HumanRendering(environment, zoom: zoom) }
+    }
+
     /// Wraps an environment made with renderMode .rgbArray.
     public init(_ environment: any Environment, zoom: Double = 1) throws {
         guard environment.renderMode == .rgbArray else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BundledEnvs
 import Gym
+import Viewer
 
 /// The `swiftrl` command-line program.
 @main
@@ -15,6 +16,7 @@ struct SwiftRL: ParsableCommand {
 /// Registers the bundled environments; every command that looks up ids calls it first.
 func registerBundledEnvironments() {
     BundledEnvironments.register()
+    HumanRendering.install()
 }
 
 /// Parses repeated `--option key=value` flags into environment options.
