@@ -41,7 +41,7 @@ public final class Adam: Optimizer {
             let m = slots.slots[0][index].pointer, v = slots.slots[1][index].pointer
             let rule = AdamRule(p: p, g: g, m: m, v: v, beta1: beta1, beta2: beta2, epsilon: epsilon,
                                 weightDecay: weightDecay, stepSize: stepSize, biasCorrection2Root: biasCorrection2Root)
-            rule.apply(0..<parameter.tensor.count)
+            ParallelWork.forRanges(count: parameter.tensor.count, minimum: 16_384) { range in rule.apply(range) }
         }
     }
 
