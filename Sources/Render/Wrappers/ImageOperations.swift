@@ -23,34 +23,20 @@ public enum ImageOperations {
                 }
                 return
             }
-            // Area interpolation: each output pixel averages the source area it covers.
-            let scaleX = Double(frame.width) / Double(width), scaleY = Double(frame.height) / Double(height)
-            for y in 0..<height {
-                let top = Double(y) * scaleY, bottom = top + scaleY
-                for x in 0..<width {
-                    let left = Double(x) * scaleX, right = left + scaleX
-                    var sums = (0.0, 0.0, 0.0), area = 0.0
-                    var sourceY = Int(top)
-                    while Double(sourceY) < bottom && sourceY < frame.height {
-                        let coverY = min(bottom, Double(sourceY + 1)) - max(top, Double(sourceY))
-                        var sourceX = Int(left)
-                        while Double(sourceX) < right && sourceX < frame.width {
-                            let weight = coverY * (min(right, Double(sourceX + 1)) - max(left, Double(sourceX)))
-                            let index = (sourceY * frame.width + sourceX) * 3
-                            sums.0 += weight * Double(source[index]); sums.1 += weight * Double(source[index + 1]); sums.2 += weight * Double(source[index + 2])
-                            area += weight
-                            sourceX += 1
-                        }
-                        sourceY += 1
-                    }
-                    let r = sums.0 / area, g = sums.1 / area, b = sums.2 / area
-                    let index = y * width + x
-                    if grayscale {
-                        target[index] = luma(r, g, b)
-                    } else {
-                        target[index] = UInt8(min(255, r.rounded())); target[plane + index] = UInt8(min(255, g.rounded()))
-                        target[2 * plane + index] = UInt8(min(255, b.rounded()))
-                    }
+            // Area interpolation, one plane at a time (luminance first when converting to grayscale).
+            let sourcePlane = frame.width * frame.height
+            let planes = grayscale ? 1 : 3
+            var plane = [UInt8](repeating: 0, count: sourcePlane)
+            for channel in 0..<planes {
+                for index in 0..<sourcePlane {
+                    plane[index] = grayscale
+                        ? luma(Double(source[index * 3]), Double(source[index * 3 + 1]), Double(source[index * 3 + 2]))
+                        : source[index * 3 + channel]
+                }
+                plane.withUnsafeBufferPointer { planeBuffer in
+                    resizePlane(planeBuffer, width: frame.width, height: frame.height,
+                                into: UnsafeMutableBufferPointer(rebasing: target[(channel * width * height)..<((channel + 1) * width * height)]),
+                                targetWidth: width, targetHeight: height)
                 }
             }
         }
