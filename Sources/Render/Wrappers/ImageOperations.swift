@@ -26,16 +26,16 @@ public enum ImageOperations {
             // Area interpolation, one plane at a time (luminance first when converting to grayscale).
             let sourcePlane = frame.width * frame.height
             let planes = grayscale ? 1 : 3
-            var plane = [UInt8](repeating: 0, count: sourcePlane)
+            var sourceChannel = [UInt8](repeating: 0, count: sourcePlane)
             for channel in 0..<planes {
                 for index in 0..<sourcePlane {
-                    plane[index] = grayscale
+                    sourceChannel[index] = grayscale
                         ? luma(Double(source[index * 3]), Double(source[index * 3 + 1]), Double(source[index * 3 + 2]))
                         : source[index * 3 + channel]
                 }
-                plane.withUnsafeBufferPointer { planeBuffer in
-                    resizePlane(planeBuffer, width: frame.width, height: frame.height,
-                                into: UnsafeMutableBufferPointer(rebasing: target[(channel * width * height)..<((channel + 1) * width * height)]),
+                sourceChannel.withUnsafeBufferPointer { channelBuffer in
+                    resizePlane(channelBuffer, width: frame.width, height: frame.height,
+                                into: UnsafeMutableBufferPointer(rebasing: target[(channel * plane)..<((channel + 1) * plane)]),
                                 targetWidth: width, targetHeight: height)
                 }
             }
