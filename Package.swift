@@ -21,18 +21,20 @@ let package = Package(
     targets: [
         // The seeded random generator shared by environments and the learning core.
         .target(name: "Random"),
+        // A low-latency second worker thread for kernels and vector environments.
+        .target(name: "Parallelism"),
         // OpenBLAS's CBLAS interface (sgemm) for the learning core.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // The environment API: protocol, spaces, seeded RNG, wrappers, vector envs, registry, checker.
-        .target(name: "Gym", dependencies: ["Random"]),
+        .target(name: "Gym", dependencies: ["Random", "Parallelism"]),
         // Software rasteriser (Canvas) into RGB8 frames, and video writing (GIF; MP4 through ffmpeg).
         .target(name: "Render", dependencies: ["Gym"]),
         // SDL2 for on-screen viewing and keyboard play only (never needed for training or observations).
         .systemLibrary(name: "CSDL2", pkgConfig: "sdl2", providers: [.apt(["libsdl2-dev"])]),
         .target(name: "Viewer", dependencies: ["CSDL2", "Render", "Gym"]),
         // Tensors, kernels and reverse-mode autodiff.
-        .target(name: "Tensors", dependencies: ["Random", "CBLAS"]),
+        .target(name: "Tensors", dependencies: ["Random", "CBLAS", "Parallelism"]),
         // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
         .target(name: "NN", dependencies: ["Tensors"]),
         // Algorithms and their networks and storage.

@@ -1,4 +1,5 @@
 import Dispatch
+import Parallelism
 import Synchronization
 
 /// Runs several copies of an environment as one batch (Gymnasium's vector environments).
@@ -217,28 +218,18 @@ public final class VectorEnvironment {
             }
             let firstError = Mutex<(index: Int, error: any Error)?>(nil)
             let total = count
-            withoutActuallyEscaping(body) { body in
-                let work = UncheckedSendable(body)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let start = chunk * total / chunks, end = (chunk + 1) * total / chunks
-                    for index in start..<end {
-                        do { try work.value(index) } catch {
-                            firstError.withLock { current in
-                                if current == nil || index < current!.index { current = (index, error) }
-                            }
-                            return
+            runParallel(workers: chunks) { chunk in
+                let start = chunk * total / chunks, end = (chunk + 1) * total / chunks
+                for index in start..<end {
+                    do { try body(index) } catch {
+                        firstError.withLock { current in
+                            if current == nil || index < current!.index { current = (index, error) }
                         }
+                        return
                     }
                 }
             }
             if let failure = firstError.withLock({ $0 }) { throw failure.error }
         }
     }
-}
-
-/// Moves a value across threads where the caller guarantees there is no shared mutation
-/// (each worker touches only its own sub-environments).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

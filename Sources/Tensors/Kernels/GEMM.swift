@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Parallelism
 import Foundation
 import Synchronization
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Parallelism
 
 /// Splits 0..<count into `workers` contiguous ranges and runs `body(worker, range)` for each on its
 /// own thread (the calling thread when there is one worker). OpenBLAS is held to one thread meanwhile,
@@ -16,11 +17,6 @@ func parallelFor(count: Int, workers requested: Int = BLASThreads.count, _ body:
     }
 }
 
-/// Carries a value into concurrent workers that touch disjoint parts of it.
-struct UncheckedSendableBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
 
 /// Element counts from which element-wise kernels split their work across the BLAS threads
 /// (below it the hand-off costs more than it saves).

@@ -8,9 +8,9 @@ import Synchronization
 /// than a whole small GEMM, so the caller ended up doing both halves. This worker spins for a short
 /// while after each job (so back-to-back kernels hand off in well under a microsecond) and then
 /// parks on a semaphore, so it costs nothing between training bursts.
-final class WorkerPool: @unchecked Sendable {
+public final class WorkerPool: @unchecked Sendable {
     /// The pool the kernels use (one extra thread: the machine has 2 cores).
-    static let shared = WorkerPool()
+    public static let shared = WorkerPool()
 
     /// How long the worker spins for the next job before parking.
     private static let spinSeconds = 0.000_2
@@ -32,7 +32,7 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs `body(0)` on the calling thread and `body(1)` on the worker, returning when both are
     /// done. When another caller holds the worker, runs both parts on the calling thread.
-    func run(_ body: (Int) -> Void) {
+    public func run(_ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { body in
             let ran = callerLock.withLockIfAvailable { _ -> Bool in
                 job = body
@@ -80,13 +80,19 @@ final class WorkerPool: @unchecked Sendable {
 /// Runs `body(worker)` for worker in 0..<workers in parallel: the low-latency pool for two
 /// workers, Dispatch for more.
 @inline(__always)
-func runParallel(workers: Int, _ body: (Int) -> Void) {
+public func runParallel(workers: Int, _ body: (Int) -> Void) {
     if workers == 2 {
         WorkerPool.shared.run(body)
     } else {
         withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendableBox(body)
+            let work = SendableClosure(body)
             DispatchQueue.concurrentPerform(iterations: workers) { work.value($0) }
         }
     }
+}
+
+/// Carries a closure into concurrent workers that touch disjoint data.
+public struct SendableClosure<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
 }
