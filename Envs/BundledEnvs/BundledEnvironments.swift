@@ -1,3 +1,4 @@
+import Box2DEnvs
 import ClassicControl
 import Gym
 import PixelControl
@@ -49,6 +50,12 @@ public enum BundledEnvironments {
                         summary: "dm_control reacher (easy) from 9x84x84 top-down pixels; action repeat 4, returns in [0, 1000].",
                         entryPoint: { options, _ in try pixelEnvironment(ReacherEasy(options: options.merging(size84) { $1 }, renderMode: .rgbArray),
                                                                          actionRepeat: ReacherEasy.defaultActionRepeat) }),
+        EnvironmentSpec(id: "LunarLander-v3", maxEpisodeSteps: 1000, rewardThreshold: 200,
+                        summary: "Land a Box2D lander between the flags with 4 discrete engine actions (Gymnasium v3).",
+                        entryPoint: { options, renderMode in try LunarLander(continuous: false, options: options, renderMode: renderMode) }),
+        EnvironmentSpec(id: "LunarLanderContinuous-v3", maxEpisodeSteps: 1000, rewardThreshold: 200,
+                        summary: "LunarLander with continuous main and lateral throttles in [-1, 1] (Gymnasium v3).",
+                        entryPoint: { options, renderMode in try LunarLander(continuous: true, options: options, renderMode: renderMode) }),
     ]
 
     /// Render options for 84 x 84 frames.
