@@ -56,6 +56,12 @@ public enum BundledEnvironments {
         EnvironmentSpec(id: "LunarLanderContinuous-v3", maxEpisodeSteps: 1000, rewardThreshold: 200,
                         summary: "LunarLander with continuous main and lateral throttles in [-1, 1] (Gymnasium v3).",
                         entryPoint: { options, renderMode in try LunarLander(continuous: true, options: options, renderMode: renderMode) }),
+        EnvironmentSpec(id: "BipedalWalker-v3", maxEpisodeSteps: 1600, rewardThreshold: 300,
+                        summary: "Walk a Box2D biped across grassy terrain with 4 motor torques; 24 observations with lidar (Gymnasium v3).",
+                        entryPoint: { options, renderMode in try BipedalWalker(hardcore: false, options: options, renderMode: renderMode) }),
+        EnvironmentSpec(id: "BipedalWalkerHardcore-v3", maxEpisodeSteps: 2000, rewardThreshold: 300,
+                        summary: "BipedalWalker over stumps, stairs and pits (Gymnasium v3).",
+                        entryPoint: { options, renderMode in try BipedalWalker(hardcore: true, options: options, renderMode: renderMode) }),
     ]
 
     /// Render options for 84 x 84 frames.

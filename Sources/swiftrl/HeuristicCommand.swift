@@ -7,9 +7,9 @@ import Gym
 struct HeuristicEnvironment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heuristic",
-        abstract: "Run Gymnasium's heuristic controller (LunarLander ids) over seeds 0..<N and print the return distribution.")
+        abstract: "Run Gymnasium's heuristic controller (LunarLander and BipedalWalker ids) over seeds 0..<N and print the return distribution.")
 
-    @Argument(help: "LunarLander-v3 or LunarLanderContinuous-v3.")
+    @Argument(help: "LunarLander-v3, LunarLanderContinuous-v3, BipedalWalker-v3 or BipedalWalkerHardcore-v3.")
     var id: String
 
     @Option(help: "Episodes (seeds 0 ..< N).")
@@ -17,15 +17,19 @@ struct HeuristicEnvironment: ParsableCommand {
 
     func run() throws {
         registerBundledEnvironments()
-        guard id.hasPrefix("LunarLander") else { throw ValidationError("no heuristic controller for \(id): use LunarLander-v3 or LunarLanderContinuous-v3") }
+        guard id.hasPrefix("LunarLander") || id.hasPrefix("BipedalWalker") else {
+            throw ValidationError("no heuristic controller for \(id): use a LunarLander or BipedalWalker id")
+        }
         let continuous = id.contains("Continuous")
         var returns: [Double] = []
         for seed in 0..<episodes {
             let environment = try make(id)
             var observation = try environment.reset(seed: seed).observation.floats
             var total = 0.0
+            let walker = BipedalWalker.Heuristic()
             while true {
-                let transition = try environment.step(LunarLander.heuristic(observation, continuous: continuous))
+                let action = id.hasPrefix("BipedalWalker") ? walker.action(observation) : LunarLander.heuristic(observation, continuous: continuous)
+                let transition = try environment.step(action)
                 total += transition.reward
                 observation = transition.observation.floats
                 if transition.terminated || transition.truncated { break }
@@ -34,7 +38,10 @@ struct HeuristicEnvironment: ParsableCommand {
         }
         let mean = returns.reduce(0, +) / Double(returns.count)
         let deviation = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
-        let solved = Double(returns.filter { $0 >= 200 }.count) / Double(returns.count) * 100
-        print("\(id) heuristic over \(episodes) seeds: mean \(String(format: "%.1f", mean)) +- \(String(format: "%.1f", deviation)), \(String(format: "%.0f", solved))% of episodes >= 200, min \(String(format: "%.0f", returns.min() ?? 0)), max \(String(format: "%.0f", returns.max() ?? 0))")
+        let sorted = returns.sorted()
+        let median = sorted[sorted.count / 2]
+        let threshold = id.hasPrefix("BipedalWalker") ? 300.0 : 200.0
+        let atThreshold = Double(returns.filter { $0 >= threshold }.count) / Double(returns.count) * 100
+        print("\(id) heuristic over \(episodes) seeds: mean \(String(format: "%.1f", mean)) +- \(String(format: "%.1f", deviation)), median \(String(format: "%.1f", median)), \(String(format: "%.0f", atThreshold))% of episodes >= \(Int(threshold)), min \(String(format: "%.0f", returns.min() ?? 0)), max \(String(format: "%.0f", returns.max() ?? 0))")
     }
 }
