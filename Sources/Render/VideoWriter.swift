@@ -113,10 +113,10 @@ public final class VideoWriter {
         }
     }
 
-    /// The first executable named `name` on PATH (or in /usr/bin and /usr/local/bin).
+    /// The first executable named `name` on PATH (/usr/bin and /usr/local/bin when PATH is unset).
     public static func findProgram(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for directory in path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"] {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/local/bin"
+        for directory in path.split(separator: ":").map(String.init) {
             let candidate = URL(fileURLWithPath: directory).appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }

@@ -7,12 +7,13 @@ struct ProgramRun {
     let output: String
     let errorOutput: String
 
-    static func swiftrl(_ arguments: [String], removingEnvironment removed: [String] = []) throws -> ProgramRun {
+    static func swiftrl(_ arguments: [String], removingEnvironment removed: [String] = [], setting extra: [String: String] = [:]) throws -> ProgramRun {
         let process = Process()
         process.executableURL = try programURL()
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         for name in removed { environment[name] = nil }
+        for (name, value) in extra { environment[name] = value }
         process.environment = environment
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
@@ -146,5 +147,16 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("a.gif").path))
         let bad = try ProgramRun.swiftrl(["envs", "render", "CartPole-v1", "--output", "/nonexistent-folder/a.gif"])
         #expect(bad.status != 0 && bad.errorOutput.contains("not writable"))
+    }
+
+    @Test("MP4 without the ffmpeg program fails before the episode with advice (GIF or install)")
+    func missingFFmpeg() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-noffmpeg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let run = try ProgramRun.swiftrl(["envs", "render", "CartPole-v1", "--output", folder.appendingPathComponent("a.mp4").path],
+                                         setting: ["PATH": folder.path])
+        #expect(run.status != 0)
+        #expect(run.errorOutput.contains("ffmpeg") && run.errorOutput.contains(".gif") && run.errorOutput.contains("apt-get install ffmpeg"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 }
