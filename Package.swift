@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ClassicControl", targets: ["ClassicControl"]),
         .library(name: "PixelControl", targets: ["PixelControl"]),
         .library(name: "Box2DEnvs", targets: ["Box2DEnvs"]),
+        .library(name: "GridWorlds", targets: ["GridWorlds"]),
         .library(name: "BundledEnvs", targets: ["BundledEnvs"]),
         .executable(name: "swiftrl", targets: ["swiftrl"]),
     ],
@@ -46,10 +47,11 @@ let package = Package(
         // Bundled environments live under Envs/ as ordinary targets.
         .target(name: "ClassicControl", dependencies: ["Gym", "Render"], path: "Envs/ClassicControl"),
         .target(name: "PixelControl", dependencies: ["Gym", "Render"], path: "Envs/PixelControl"),
+        .target(name: "GridWorlds", dependencies: ["Gym"], path: "Envs/GridWorlds"),
         // A C API over Box2D 2.4.1 (Debian's libbox2d-dev), and the Box2D environments on it.
         .target(name: "CBox2D", path: "Envs/CBox2D", linkerSettings: [.linkedLibrary("box2d"), .linkedLibrary("m")]),
         .target(name: "Box2DEnvs", dependencies: ["CBox2D", "Gym", "Render"], path: "Envs/Box2DEnvs"),
-        .target(name: "BundledEnvs", dependencies: ["Gym", "ClassicControl", "PixelControl", "Box2DEnvs"], path: "Envs/BundledEnvs"),
+        .target(name: "BundledEnvs", dependencies: ["Gym", "ClassicControl", "PixelControl", "Box2DEnvs", "GridWorlds"], path: "Envs/BundledEnvs"),
 
         // The command-line program.
         .executableTarget(name: "swiftrl", dependencies: [
@@ -59,6 +61,8 @@ let package = Package(
 
         .testTarget(name: "GymTests", dependencies: ["Gym", "Random"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Gym", "BundledEnvs", "ClassicControl"]),
+        .testTarget(name: "GridWorldsTests", dependencies: ["GridWorlds", "Gym", "BundledEnvs"],
+                    resources: [.copy("Fixtures/minigrid_empty.json")]),
         .testTarget(name: "Box2DEnvsTests", dependencies: ["Box2DEnvs", "Gym", "BundledEnvs"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Render", "Gym"]),
         .testTarget(name: "PixelControlTests", dependencies: ["PixelControl", "Gym", "Render", "BundledEnvs"]),

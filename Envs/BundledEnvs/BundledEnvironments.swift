@@ -1,5 +1,6 @@
 import Box2DEnvs
 import ClassicControl
+import GridWorlds
 import Gym
 import PixelControl
 import Render
@@ -72,8 +73,32 @@ public enum BundledEnvironments {
         try FrameStack(PixelObservation(ActionRepeat(raw, repeats: actionRepeat)), count: 3)
     }
 
+    /// The grid-world ids (Minigrid's tasks with their max_steps), symbolic 7x7x3 egocentric observations.
+    public static let gridSpecs: [EnvironmentSpec] = {
+        var specs: [EnvironmentSpec] = []
+        func add(_ id: String, _ task: any GridTask, _ summary: String) {
+            specs.append(EnvironmentSpec(id: id, maxEpisodeSteps: task.maxSteps, rewardThreshold: nil, summary: summary,
+                                         entryPoint: { options, _ in
+                                             try options.requireKnownKeys(["observation"], for: id)
+                                             let mode: GridObservationMode
+                                             if case .string(let name)? = options["observation"] {
+                                                 guard let parsed = GridObservationMode(rawValue: name) else {
+                                                     throw GymError.invalidOption("option 'observation' for \(id) must be one of \(GridObservationMode.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
+                                                 }
+                                                 mode = parsed
+                                             } else { mode = .egocentric }
+                                             return GridWorld(task: task, observationMode: mode)
+                                         }))
+        }
+        for size in [5, 6, 8, 16] { add("EmptyRoom-\(size)x\(size)-v0", EmptyRoomTask(size: size), "Reach the far corner of an empty \(size)x\(size) room (Minigrid Empty).") }
+        add("FourRooms-v0", FourRoomsTask(), "Reach a random goal across four rooms joined by gaps (Minigrid FourRooms).")
+        for size in [5, 6, 7] { add("LavaGap-S\(size)-v0", LavaGapTask(size: size), "Cross a lava strip through its one gap (Minigrid LavaGapS\(size)).") }
+        for size in [5, 6, 8, 16] { add("DoorKey-\(size)x\(size)-v0", DoorKeyTask(size: size), "Pick up the key, unlock the door, reach the goal (Minigrid DoorKey).") }
+        return specs
+    }()
+
     /// Adds the bundled environments to `registry` (the shared one by default); safe to call twice.
     public static func register(in registry: Registry = .shared) {
-        for spec in specs { registry.registerIfAbsent(spec) }
+        for spec in specs + gridSpecs { registry.registerIfAbsent(spec) }
     }
 }

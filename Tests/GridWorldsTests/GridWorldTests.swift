@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import BundledEnvs
+@testable import GridWorlds
+@testable import Gym
+
+struct MinigridCase: Decodable, CustomTestStringConvertible {
+    let id: String
+    let actions: [Int]
+    let images: [[[[Int]]]]
+    let rewards: [Double]
+    let terminated: [Bool]
+    var testDescription: String { id }
+}
+
+struct MinigridFile: Decodable { let cases: [MinigridCase] }
+
+func loadMinigridCases() -> [MinigridCase] {
+    guard let url = Bundle.module.url(forResource: "minigrid_empty", withExtension: "json"),
+          let data = try? Data(contentsOf: url),
+          let file = try? JSONDecoder().decode(MinigridFile.self, from: data) else { return [] }
+    return file.cases
+}
+
+let gridIds = ["EmptyRoom-5x5-v0", "EmptyRoom-8x8-v0", "EmptyRoom-16x16-v0", "FourRooms-v0", "LavaGap-S7-v0", "DoorKey-8x8-v0"]
+
+/// Breadth-first search over (x, y, direction, has key, door open) for an action sequence to the goal.
+func solve(_ world: GridWorld) -> [Int]? {
+    struct Node: Hashable { var x: Int, y: Int, direction: Int }
+    let start = Node(x: world.agent.x, y: world.agent.y, direction: world.direction)
+    var previous: [Node: (Node, Int)] = [:]
+    var queue = [start], seen: Set<Node> = [start], head = 0
+    while head < queue.count {
+        let node = queue[head]; head += 1
+        let front = (node.x + directionVectors[node.direction].0, node.y + directionVectors[node.direction].1)
+        if world.grid[front.0, front.1].object == .goal {
+            var actions = [2], current = node
+            while let (parent, action) = previous[current] { actions.append(action); current = parent }
+            return actions.reversed()
+        }
+        var moves = [(Node(x: node.x, y: node.y, direction: (node.direction + 3) % 4), 0),
+                     (Node(x: node.x, y: node.y, direction: (node.direction + 1) % 4), 1)]
+        let cell = world.grid[front.0, front.1]
+        if cell.canOverlap && cell.object != .lava { moves.append((Node(x: front.0, y: front.1, direction: node.direction), 2)) }
+        for (next, action) in moves where seen.insert(next).inserted {
+            previous[next] = (node, action)
+            queue.append(next)
+        }
+    }
+    return nil
+}
+
+@Suite("Grid worlds")
+struct GridWorldTests {
+    init() { BundledEnvironments.register() }
+
+    @Test("every grid id passes the environment checker", arguments: gridIds)
+    func checker(_ id: String) {
+        let results = EnvironmentChecker.check(id: id, steps: 200)
+        for result in results where !result.passed { Issue.record("\(id) \(result.name): \(result.message)") }
+    }
+
+    @Test("egocentric images and rewards equal Minigrid's on the Empty rooms", arguments: loadMinigridCases())
+    func matchesMinigrid(_ fixture: MinigridCase) throws {
+        let size = fixture.id.contains("8x8") ? 8 : 5
+        let environment = try make("EmptyRoom-\(size)x\(size)-v0")
+        func flat(_ image: [[[Int]]]) -> [UInt8] { image.flatMap { $0.flatMap { $0.map(UInt8.init) } } }
+        #expect(try environment.reset(seed: 0).observation == .uint8(flat(fixture.images[0])))
+        for (index, action) in fixture.actions.enumerated() {
+            let transition = try environment.step(.discrete(action))
+            #expect(transition.observation == .uint8(flat(fixture.images[index + 1])), "step \(index)")
+            #expect(abs(transition.reward - fixture.rewards[index]) < 1e-9, "step \(index) reward")
+            #expect(transition.terminated == fixture.terminated[index])
+        }
+    }
+
+    @Test("a breadth-first-search policy reaches the goal of every navigation task", arguments: ["EmptyRoom-8x8-v0", "FourRooms-v0", "LavaGap-S7-v0"])
+    func solvable(_ id: String) throws {
+        for seed in 0..<20 {
+            let environment = try make(id)
+            _ = try environment.reset(seed: seed)
+            let world = environment.unwrapped as! GridWorld
+            let plan = try #require(solve(world), "\(id) seed \(seed) has no path to the goal")
+            var last: Transition?
+            for action in plan { last = try environment.step(.discrete(action)) }
+            #expect(last?.terminated == true && (last?.reward ?? 0) > 0, "\(id) seed \(seed)")
+        }
+    }
+
+    @Test("DoorKey: toggling the locked door needs the key; lava ends the episode with reward 0")
+    func objects() throws {
+        var world = GridWorld(task: DoorKeyTask(size: 5))
+        _ = try world.reset(seed: 0)
+        #expect(world.grid.cells.contains { $0.object == .door && $0.state == 2 })
+        #expect(world.grid.cells.contains { $0.object == .key })
+        world = GridWorld(task: LavaGapTask(size: 5), observationMode: .position)
+        _ = try world.reset(seed: 1)
+        // Walk right along the top row into the lava strip (unless the gap is there).
+        var transition = try world.step(.discrete(2))
+        while !transition.terminated && world.agent.x < 3 { transition = try world.step(.discrete(2)) }
+        if world.grid[world.agent.x, world.agent.y].object == .lava { #expect(transition.terminated && transition.reward == 0) }
+    }
+
+    @Test("observation modes: full grid with the agent, and position vectors")
+    func modes() throws {
+        let full = try make("FourRooms-v0", options: ["observation": "full"])
+        #expect(full.observationSpace.shape == [19, 19, 3])
+        let observation = try full.reset(seed: 0).observation
+        guard case .uint8(let bytes) = observation else { Issue.record("not uint8"); return }
+        #expect(stride(from: 0, to: bytes.count, by: 3).filter { bytes[$0] == 10 }.count == 1)
+        let position = try make("EmptyRoom-8x8-v0", options: ["observation": "position"])
+        #expect(try position.reset(seed: 0).observation == .float32([1, 1, 0]))
+        #expect(throws: GymError.self) { try make("EmptyRoom-8x8-v0", options: ["observation": "pixels"]) }
+    }
+}
