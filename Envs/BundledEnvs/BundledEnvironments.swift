@@ -76,7 +76,7 @@ public enum BundledEnvironments {
     /// The grid-world ids (Minigrid's tasks with their max_steps), symbolic 7x7x3 egocentric observations.
     public static let gridSpecs: [EnvironmentSpec] = {
         var specs: [EnvironmentSpec] = []
-        func add(_ id: String, _ task: any GridTask, _ summary: String) {
+        func add(_ id: String, _ task: any GridTask, _ summary: String, goalConditioned: Bool = false) {
             specs.append(EnvironmentSpec(id: id, maxEpisodeSteps: task.maxSteps, rewardThreshold: nil, summary: summary,
                                          entryPoint: { options, _ in
                                              try options.requireKnownKeys(["observation"], for: id)
@@ -87,13 +87,17 @@ public enum BundledEnvironments {
                                                  }
                                                  mode = parsed
                                              } else { mode = .egocentric }
-                                             return GridWorld(task: task, observationMode: mode)
+                                             return GridWorld(task: task, observationMode: mode, goalConditioned: goalConditioned)
                                          }))
         }
         for size in [5, 6, 8, 16] { add("EmptyRoom-\(size)x\(size)-v0", EmptyRoomTask(size: size), "Reach the far corner of an empty \(size)x\(size) room (Minigrid Empty).") }
         add("FourRooms-v0", FourRoomsTask(), "Reach a random goal across four rooms joined by gaps (Minigrid FourRooms).")
         for size in [5, 6, 7] { add("LavaGap-S\(size)-v0", LavaGapTask(size: size), "Cross a lava strip through its one gap (Minigrid LavaGapS\(size)).") }
         for size in [5, 6, 8, 16] { add("DoorKey-\(size)x\(size)-v0", DoorKeyTask(size: size), "Pick up the key, unlock the door, reach the goal (Minigrid DoorKey).") }
+        // Random-goal forms for goal-conditioned training (Dict observations, computeReward).
+        add("EmptyRoom-8x8-Goal-v0", EmptyRoomTask(size: 8), "Reach a random reachable cell of an 8x8 room (goal-conditioned).", goalConditioned: true)
+        add("FourRooms-Goal-v0", FourRoomsTask(), "Reach a random reachable cell of FourRooms (goal-conditioned).", goalConditioned: true)
+        add("LavaGap-S7-Goal-v0", LavaGapTask(size: 7), "Reach a random reachable cell beside a lava strip (goal-conditioned).", goalConditioned: true)
         return specs
     }()
 

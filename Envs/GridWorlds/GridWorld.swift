@@ -33,9 +33,13 @@ public protocol GridTask: Sendable {
 /// A Minigrid-style grid world: turn left, turn right, move forward (and pick up, drop, toggle,
 /// done), reward 1 - 0.9 step / max_steps on reaching the goal, lava ends the episode with 0,
 /// truncation at max_steps (by the registry's TimeLimit).
-public final class GridWorld: Environment {
+public final class GridWorld: GoalEnvironment {
     public let task: any GridTask
     public let observationMode: GridObservationMode
+    /// Whether this is the goal-conditioned form: a Dict observation with achieved and desired goal
+    /// cells, a goal sampled from the reachable cells at every reset (or set with the reset options
+    /// goal_x / goal_y), reward 1 and termination when the agent stands on the desired cell, else 0.
+    public let goalConditioned: Bool
     public let observationSpace: Space
     public let actionSpace: Space
     public let metadata: EnvironmentMetadata
@@ -51,22 +55,62 @@ public final class GridWorld: Environment {
     private var generator = RandomGenerator()
     private var hasReset = false
 
-    /// A grid world for `task` with observations in `observationMode`.
-    public init(task: any GridTask, observationMode: GridObservationMode = .egocentric) {
+    /// The desired goal cell of the goal-conditioned form.
+    public private(set) var desiredGoal = (x: 0, y: 0)
+
+    /// A grid world for `task` with observations in `observationMode`; `goalConditioned` selects the
+    /// goal-conditioned Dict form.
+    public init(task: any GridTask, observationMode: GridObservationMode = .egocentric, goalConditioned: Bool = false) {
         self.task = task
         self.observationMode = observationMode
+        self.goalConditioned = goalConditioned
         metadata = EnvironmentMetadata(renderModes: [], renderFPS: 10, resetIsRandom: task.resetIsRandom)
         grid = Grid(width: task.width, height: task.height)
         actionSpace = .discrete(Discrete(task.usesObjects ? 7 : 3))
+        let base: Space
         switch observationMode {
-        case .egocentric: observationSpace = .box(Box(low: 0, high: 255, shape: [Self.viewSize, Self.viewSize, 3], dtype: .uint8))
-        case .full: observationSpace = .box(Box(low: 0, high: 255, shape: [task.width, task.height, 3], dtype: .uint8))
-        case .position: observationSpace = .box(Box(low: [0, 0, 0], high: [Float(task.width - 1), Float(task.height - 1), 3]))
+        case .egocentric: base = .box(Box(low: 0, high: 255, shape: [Self.viewSize, Self.viewSize, 3], dtype: .uint8))
+        case .full: base = .box(Box(low: 0, high: 255, shape: [task.width, task.height, 3], dtype: .uint8))
+        case .position: base = .box(Box(low: [0, 0, 0], high: [Float(task.width - 1), Float(task.height - 1), 3]))
+        }
+        if goalConditioned {
+            let cell = Space.box(Box(low: [0, 0], high: [Float(task.width - 1), Float(task.height - 1)]))
+            observationSpace = .dict(DictSpace(["observation": base, "achieved_goal": cell, "desired_goal": cell]))
+        } else {
+            observationSpace = base
         }
     }
 
+    public var goalDimension: Int { 2 }
+
+    /// 1 where the achieved cell equals the desired cell, else 0 (the reward `step` returns).
+    public func computeReward(achieved: [Float], desired: [Float], info: Info) throws -> [Double] {
+        let rows = try goalRows(achieved: achieved, desired: desired)
+        var rewards = [Double](repeating: 0, count: rows)
+        for row in 0..<rows {
+            let sameX = achieved[2 * row] == desired[2 * row], sameY = achieved[2 * row + 1] == desired[2 * row + 1]
+            rewards[row] = sameX && sameY ? 1 : 0
+        }
+        return rewards
+    }
+
+    /// The cells reachable from the agent by walking (not through walls, doors or lava).
+    public func reachableCells() -> [(x: Int, y: Int)] {
+        var seen = Set<Int>([agent.y * grid.width + agent.x]), queue = [agent], head = 0
+        while head < queue.count {
+            let cell = queue[head]; head += 1
+            for (dx, dy) in directionVectors {
+                let next = (x: cell.x + dx, y: cell.y + dy)
+                let object = grid[next.x, next.y].object
+                guard object == .empty || object == .floor || object == .goal, seen.insert(next.y * grid.width + next.x).inserted else { continue }
+                queue.append(next)
+            }
+        }
+        return queue
+    }
+
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
-        try options.requireKnownKeys([], for: "GridWorld.reset")
+        try options.requireKnownKeys(goalConditioned ? ["goal_x", "goal_y"] : [], for: "GridWorld.reset")
         if let seed { generator = try RandomGenerator(validatingSeed: seed) }
         let layout = task.generate(using: &generator)
         grid = layout.grid
@@ -74,9 +118,28 @@ public final class GridWorld: Environment {
         direction = layout.direction
         carrying = nil
         stepCount = 0
+        if goalConditioned {
+            for index in grid.cells.indices where grid.cells[index].object == .goal { grid.cells[index] = .empty }
+            let reachable = reachableCells().filter { $0.x != agent.x || $0.y != agent.y }
+            if options["goal_x"] != nil || options["goal_y"] != nil {
+                let x = Int(try options.number("goal_x", default: -1, for: "GridWorld.reset"))
+                let y = Int(try options.number("goal_y", default: -1, for: "GridWorld.reset"))
+                guard x >= 0, y >= 0, x < grid.width, y < grid.height else {
+                    throw GymError.invalidOption("requested goal (\(x), \(y)) is outside the \(grid.width)x\(grid.height) grid: give goal_x in 0..<\(grid.width) and goal_y in 0..<\(grid.height)")
+                }
+                guard reachable.contains(where: { $0.x == x && $0.y == y }) else {
+                    throw GymError.invalidOption("requested goal (\(x), \(y)) holds \(grid[x, y].object) or cannot be reached from the agent at (\(agent.x), \(agent.y)): choose an empty reachable cell")
+                }
+                desiredGoal = (x, y)
+            } else {
+                guard !reachable.isEmpty else { throw GymError.invalidArgument("no reachable cell to use as a goal in this layout") }
+                desiredGoal = reachable[generator.integer(below: reachable.count)]
+            }
+            grid[desiredGoal.x, desiredGoal.y] = .goal
+        }
         hasReset = true
         writeObservation(into: observation)
-        return [:]
+        return goalConditioned ? ["is_success": .bool(false)] : [:]
     }
 
     public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
@@ -122,10 +185,23 @@ public final class GridWorld: Environment {
         default: break
         }
         writeObservation(into: observation)
+        if goalConditioned {
+            let success = agent.x == desiredGoal.x && agent.y == desiredGoal.y
+            let inLava = grid[agent.x, agent.y].object == .lava
+            return StepResult(reward: success ? 1 : 0, terminated: success || inLava, info: ["is_success": .bool(success)])
+        }
         return StepResult(reward: reward, terminated: terminated)
     }
 
     private func writeObservation(into observation: ObservationBuffer) {
+        guard goalConditioned else { writeBase(into: observation); return }
+        writeBase(into: observation["observation"])
+        let achieved = observation["achieved_goal"].floats, desired = observation["desired_goal"].floats
+        achieved[0] = Float(agent.x); achieved[1] = Float(agent.y)
+        desired[0] = Float(desiredGoal.x); desired[1] = Float(desiredGoal.y)
+    }
+
+    private func writeBase(into observation: ObservationBuffer) {
         switch observationMode {
         case .egocentric: writeEgocentric(into: observation.bytes)
         case .full:

@@ -113,3 +113,53 @@ struct GridWorldTests {
         #expect(throws: GymError.self) { try make("EmptyRoom-8x8-v0", options: ["observation": "pixels"]) }
     }
 }
+
+@Suite("Goal-conditioned grid worlds")
+struct GoalGridWorldTests {
+    init() { BundledEnvironments.register() }
+
+    @Test("goal ids pass the checker", arguments: ["EmptyRoom-8x8-Goal-v0", "FourRooms-Goal-v0", "LavaGap-S7-Goal-v0"])
+    func checker(_ id: String) {
+        let results = EnvironmentChecker.check(id: id, steps: 200)
+        for result in results where !result.passed { Issue.record("\(id) \(result.name): \(result.message)") }
+    }
+
+    @Test("sampled goals are reachable, a BFS policy reaches them, and computeReward agrees with step's reward")
+    func goals() throws {
+        for seed in 0..<20 {
+            let environment = try make("FourRooms-Goal-v0")
+            var observation = try environment.reset(seed: seed).observation
+            let world = environment.unwrapped as! GridWorld
+            #expect(world.grid[world.desiredGoal.x, world.desiredGoal.y].object == .goal)
+            let plan = try #require(solve(world), "seed \(seed): goal not reachable")
+            for action in plan {
+                let transition = try environment.step(.discrete(action))
+                observation = transition.observation
+                guard case .dict(let parts) = observation, case .float32(let achieved)? = parts["achieved_goal"],
+                      case .float32(let desired)? = parts["desired_goal"] else { Issue.record("not a goal dict"); return }
+                let computed = try world.computeReward(achieved: achieved, desired: desired, info: transition.info)
+                #expect(computed == [transition.reward])
+                if transition.terminated { #expect(transition.info["is_success"] == .bool(true) && transition.reward == 1) }
+            }
+        }
+    }
+
+    @Test("computeReward is vectorised over batches and relabels goals")
+    func vectorised() throws {
+        let world = GridWorld(task: EmptyRoomTask(size: 8), goalConditioned: true)
+        #expect(try world.computeReward(achieved: [1, 1, 2, 3, 4, 4], desired: [1, 1, 2, 2, 4, 4], info: [:]) == [1, 0, 1])
+        #expect(throws: GymError.self) { try world.computeReward(achieved: [1, 1, 2], desired: [1, 1, 2], info: [:]) }
+    }
+
+    @Test("the goal can be set with reset options; walls and cells outside the grid are refused")
+    func requestedGoals() throws {
+        let environment = try make("EmptyRoom-8x8-Goal-v0")
+        _ = try environment.reset(seed: 0, options: ["goal_x": 5, "goal_y": 2])
+        let world = environment.unwrapped as! GridWorld
+        #expect(world.desiredGoal == (5, 2))
+        let wall = #expect(throws: GymError.self) { try environment.reset(seed: 0, options: ["goal_x": 0, "goal_y": 3]) }
+        #expect("\(wall!)".contains("wall"))
+        let outside = #expect(throws: GymError.self) { try environment.reset(seed: 0, options: ["goal_x": 9, "goal_y": 3]) }
+        #expect("\(outside!)".contains("outside"))
+    }
+}
