@@ -48,10 +48,12 @@ let package = Package(
         .target(name: "ClassicControl", dependencies: ["Gym", "Render"], path: "Envs/ClassicControl"),
         .target(name: "PixelControl", dependencies: ["Gym", "Render"], path: "Envs/PixelControl"),
         .target(name: "GridWorlds", dependencies: ["Gym"], path: "Envs/GridWorlds"),
+        // The maze layouts of assets/mazes, bundled as resources.
+        .target(name: "MazeLayouts", path: "assets/mazes", exclude: ["README.md"], resources: [.copy("layouts")]),
         // A C API over Box2D 2.4.1 (Debian's libbox2d-dev), and the Box2D environments on it.
         .target(name: "CBox2D", path: "Envs/CBox2D", linkerSettings: [.linkedLibrary("box2d"), .linkedLibrary("m")]),
         .target(name: "Box2DEnvs", dependencies: ["CBox2D", "Gym", "Render"], path: "Envs/Box2DEnvs"),
-        .target(name: "BundledEnvs", dependencies: ["Gym", "ClassicControl", "PixelControl", "Box2DEnvs", "GridWorlds"], path: "Envs/BundledEnvs"),
+        .target(name: "BundledEnvs", dependencies: ["Gym", "ClassicControl", "PixelControl", "Box2DEnvs", "GridWorlds", "MazeLayouts"], path: "Envs/BundledEnvs"),
 
         // The command-line program.
         .executableTarget(name: "swiftrl", dependencies: [

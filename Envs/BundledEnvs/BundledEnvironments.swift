@@ -2,6 +2,7 @@ import Box2DEnvs
 import ClassicControl
 import GridWorlds
 import Gym
+import MazeLayouts
 import PixelControl
 import Render
 
@@ -94,6 +95,10 @@ public enum BundledEnvironments {
         add("FourRooms-v0", FourRoomsTask(), "Reach a random goal across four rooms joined by gaps (Minigrid FourRooms).")
         for size in [5, 6, 7] { add("LavaGap-S\(size)-v0", LavaGapTask(size: size), "Cross a lava strip through its one gap (Minigrid LavaGapS\(size)).") }
         for size in [5, 6, 8, 16] { add("DoorKey-\(size)x\(size)-v0", DoorKeyTask(size: size), "Pick up the key, unlock the door, reach the goal (Minigrid DoorKey).") }
+        for name in MazeLayouts.names {
+            guard let url = MazeLayouts.url(named: name), let maze = try? MazeTask(contentsOf: url) else { continue }
+            add("Maze-\(name)-v0", maze, "Reach the goal of the \(name) maze (assets/mazes/layouts/\(name).txt).")
+        }
         // Random-goal forms for goal-conditioned training (Dict observations, computeReward).
         add("EmptyRoom-8x8-Goal-v0", EmptyRoomTask(size: 8), "Reach a random reachable cell of an 8x8 room (goal-conditioned).", goalConditioned: true)
         add("FourRooms-Goal-v0", FourRoomsTask(), "Reach a random reachable cell of FourRooms (goal-conditioned).", goalConditioned: true)

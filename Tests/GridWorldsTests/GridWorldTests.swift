@@ -163,3 +163,36 @@ struct GoalGridWorldTests {
         #expect("\(outside!)".contains("outside"))
     }
 }
+
+@Suite("Mazes")
+struct MazeTests {
+    init() { BundledEnvironments.register() }
+
+    @Test("bundled mazes load, pass the checker and are solvable", arguments: ["Maze-small-v0", "Maze-medium-v0", "Maze-lava-v0", "Maze-doorkey-v0"])
+    func bundled(_ id: String) throws {
+        let results = EnvironmentChecker.check(id: id, steps: 100)
+        for result in results where !result.passed { Issue.record("\(id) \(result.name): \(result.message)") }
+        guard id != "Maze-doorkey-v0" else { return }  // needs the key: not a walking path
+        let environment = try make(id)
+        _ = try environment.reset(seed: 0)
+        let plan = try #require(solve(environment.unwrapped as! GridWorld), "\(id) has no path to its goal")
+        var last: Transition?
+        for action in plan { last = try environment.step(.discrete(action)) }
+        #expect(last?.terminated == true && (last?.reward ?? 0) > 0)
+    }
+
+    @Test("malformed layouts give errors with line and column")
+    func errors() {
+        func message(_ text: String) -> String {
+            do { _ = try MazeTask(text: text, source: "bad.txt"); return "" } catch { return "\(error)" }
+        }
+        #expect(message("#####\n#>.x#\n#####").contains("bad.txt line 2, column 4: unknown character 'x'"))
+        #expect(message("#####\n#>..#\n####").contains("line 3: 4 characters where line 1 has 5"))
+        #expect(message("#####\n#...#\n#####").contains("no start"))
+        #expect(message("#####\n#>.<#\n#####").contains("line 2, column 4: a second start"))
+        #expect(message("").contains("empty"))
+        let task = try? MazeTask(text: "#####\n#>.G#\n#####")
+        #expect(task.map { $0.start.x == 1 && $0.start.y == 1 } == true)
+        #expect(task?.grid[3, 1].object == .goal)
+    }
+}
