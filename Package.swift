@@ -47,7 +47,7 @@ let package = Package(
         // Bundled environments live under Envs/ as ordinary targets.
         .target(name: "ClassicControl", dependencies: ["Gym", "Render"], path: "Envs/ClassicControl"),
         .target(name: "PixelControl", dependencies: ["Gym", "Render"], path: "Envs/PixelControl"),
-        .target(name: "GridWorlds", dependencies: ["Gym"], path: "Envs/GridWorlds"),
+        .target(name: "GridWorlds", dependencies: ["Gym", "Render"], path: "Envs/GridWorlds"),
         // The maze layouts of assets/mazes, bundled as resources.
         .target(name: "MazeLayouts", path: "assets/mazes", exclude: ["README.md"], resources: [.copy("layouts")]),
         // A C API over Box2D 2.4.1 (Debian's libbox2d-dev), and the Box2D environments on it.
@@ -63,7 +63,7 @@ let package = Package(
 
         .testTarget(name: "GymTests", dependencies: ["Gym", "Random"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Gym", "BundledEnvs", "ClassicControl"]),
-        .testTarget(name: "GridWorldsTests", dependencies: ["GridWorlds", "Gym", "BundledEnvs"],
+        .testTarget(name: "GridWorldsTests", dependencies: ["GridWorlds", "Gym", "BundledEnvs", "Render"],
                     resources: [.copy("Fixtures/minigrid_empty.json")]),
         .testTarget(name: "Box2DEnvsTests", dependencies: ["Box2DEnvs", "Gym", "BundledEnvs"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Render", "Gym"]),

@@ -79,8 +79,8 @@ public enum BundledEnvironments {
         var specs: [EnvironmentSpec] = []
         func add(_ id: String, _ task: any GridTask, _ summary: String, goalConditioned: Bool = false) {
             specs.append(EnvironmentSpec(id: id, maxEpisodeSteps: task.maxSteps, rewardThreshold: nil, summary: summary,
-                                         entryPoint: { options, _ in
-                                             try options.requireKnownKeys(["observation"], for: id)
+                                         entryPoint: { options, renderMode in
+                                             try options.requireKnownKeys(["observation"] + RenderSize.optionNames, for: id)
                                              let mode: GridObservationMode
                                              if case .string(let name)? = options["observation"] {
                                                  guard let parsed = GridObservationMode(rawValue: name) else {
@@ -88,7 +88,9 @@ public enum BundledEnvironments {
                                                  }
                                                  mode = parsed
                                              } else { mode = .egocentric }
-                                             return GridWorld(task: task, observationMode: mode, goalConditioned: goalConditioned)
+                                             let reference = RenderSize(width: task.width * GridWorld.tileSize, height: task.height * GridWorld.tileSize)
+                                             return GridWorld(task: task, observationMode: mode, goalConditioned: goalConditioned, renderMode: renderMode,
+                                                              renderSize: try RenderSize(options: options, reference: reference, for: id))
                                          }))
         }
         for size in [5, 6, 8, 16] { add("EmptyRoom-\(size)x\(size)-v0", EmptyRoomTask(size: size), "Reach the far corner of an empty \(size)x\(size) room (Minigrid Empty).") }

@@ -1,4 +1,5 @@
 import Gym
+import Render
 
 /// Minigrid's direction vectors: 0 +x (right), 1 +y (down), 2 -x, 3 -y.
 let directionVectors = [(1, 0), (0, 1), (-1, 0), (0, -1)]
@@ -11,6 +12,9 @@ public enum GridObservationMode: String, Sendable, CaseIterable {
     case full
     /// [x, y, direction] as Float32.
     case position
+    /// The rendered grid, channel-first uint8 [3, height, width] at the render size (8 pixels a cell,
+    /// or the render_width / render_height options, e.g. 84 x 84, drawn directly at that size).
+    case pixels
 }
 
 /// A layout generator for a grid world task.
@@ -33,7 +37,7 @@ public protocol GridTask: Sendable {
 /// A Minigrid-style grid world: turn left, turn right, move forward (and pick up, drop, toggle,
 /// done), reward 1 - 0.9 step / max_steps on reaching the goal, lava ends the episode with 0,
 /// truncation at max_steps (by the registry's TimeLimit).
-public final class GridWorld: GoalEnvironment {
+public final class GridWorld: GoalEnvironment, CanvasScene {
     public let task: any GridTask
     public let observationMode: GridObservationMode
     /// Whether this is the goal-conditioned form: a Dict observation with achieved and desired goal
@@ -43,11 +47,21 @@ public final class GridWorld: GoalEnvironment {
     public let observationSpace: Space
     public let actionSpace: Space
     public let metadata: EnvironmentMetadata
+    public let renderMode: RenderMode?
+    public let renderSize: RenderSize
+    /// The canvas frames are drawn on (the whole grid, Minigrid's colours).
+    public private(set) lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
+    /// Pixels per cell at the default render size (Minigrid's tile_size 8 for observations).
+    public static let tileSize = 8
     /// Minigrid's egocentric view size.
     public static let viewSize = 7
 
     /// The current grid, agent cell, direction and carried object.
-    public private(set) var grid: Grid
+    public private(set) var grid: Grid {
+        didSet { background = nil }
+    }
+    /// The rendered grid without the agent, reused until the grid changes.
+    private var background: [UInt8]?
     public private(set) var agent = (x: 0, y: 0)
     public private(set) var direction = 0
     public private(set) var carrying: GridCell?
@@ -60,11 +74,14 @@ public final class GridWorld: GoalEnvironment {
 
     /// A grid world for `task` with observations in `observationMode`; `goalConditioned` selects the
     /// goal-conditioned Dict form.
-    public init(task: any GridTask, observationMode: GridObservationMode = .egocentric, goalConditioned: Bool = false) {
+    public init(task: any GridTask, observationMode: GridObservationMode = .egocentric, goalConditioned: Bool = false,
+                renderMode: RenderMode? = nil, renderSize: RenderSize? = nil) {
         self.task = task
+        self.renderMode = renderMode
+        self.renderSize = renderSize ?? RenderSize(width: task.width * Self.tileSize, height: task.height * Self.tileSize)
         self.observationMode = observationMode
         self.goalConditioned = goalConditioned
-        metadata = EnvironmentMetadata(renderModes: [], renderFPS: 10, resetIsRandom: task.resetIsRandom)
+        metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 10, resetIsRandom: task.resetIsRandom)
         grid = Grid(width: task.width, height: task.height)
         actionSpace = .discrete(Discrete(task.usesObjects ? 7 : 3))
         let base: Space
@@ -72,10 +89,14 @@ public final class GridWorld: GoalEnvironment {
         case .egocentric: base = .box(Box(low: 0, high: 255, shape: [Self.viewSize, Self.viewSize, 3], dtype: .uint8))
         case .full: base = .box(Box(low: 0, high: 255, shape: [task.width, task.height, 3], dtype: .uint8))
         case .position: base = .box(Box(low: [0, 0, 0], high: [Float(task.width - 1), Float(task.height - 1), 3]))
+        case .pixels: base = .box(Box(low: 0, high: 255, shape: [3, self.renderSize.height, self.renderSize.width], dtype: .uint8))
         }
         if goalConditioned {
             let cell = Space.box(Box(low: [0, 0], high: [Float(task.width - 1), Float(task.height - 1)]))
-            observationSpace = .dict(DictSpace(["observation": base, "achieved_goal": cell, "desired_goal": cell]))
+            var entries: [String: Space] = ["observation": base, "achieved_goal": cell, "desired_goal": cell]
+            // Image-goal agents get the picture of the agent standing on the goal.
+            if observationMode == .pixels { entries["goal_image"] = base }
+            observationSpace = .dict(DictSpace(entries))
         } else {
             observationSpace = base
         }
@@ -196,6 +217,10 @@ public final class GridWorld: GoalEnvironment {
     private func writeObservation(into observation: ObservationBuffer) {
         guard goalConditioned else { writeBase(into: observation); return }
         writeBase(into: observation["observation"])
+        if observationMode == .pixels {
+            draw(on: canvas, agentAt: desiredGoal, facing: 0)
+            canvas.write(into: observation["goal_image"].bytes, channelFirst: true)
+        }
         let achieved = observation["achieved_goal"].floats, desired = observation["desired_goal"].floats
         achieved[0] = Float(agent.x); achieved[1] = Float(agent.y)
         desired[0] = Float(desiredGoal.x); desired[1] = Float(desiredGoal.y)
@@ -214,6 +239,8 @@ public final class GridWorld: GoalEnvironment {
                     observation.bytes[index + 2] = cell.state
                 }
             }
+        case .pixels:
+            render(into: observation.bytes, channelFirst: true)
         case .position:
             observation.floats[0] = Float(agent.x)
             observation.floats[1] = Float(agent.y)
@@ -260,5 +287,63 @@ public final class GridWorld: GoalEnvironment {
                 }
             }
         }
+    }
+
+    // MARK: Rendering
+
+    /// Draws the whole grid: black floor with grey grid lines, grey walls, green goal, orange lava,
+    /// yellow keys and doors, and the agent as a red triangle pointing its way (Minigrid's palette).
+    public func draw(on canvas: Canvas) {
+        draw(on: canvas, agentAt: agent, facing: direction)
+    }
+
+    /// The goal image: the picture of the agent standing on the desired goal cell (facing right).
+    public func goalImage() -> Frame {
+        draw(on: canvas, agentAt: desiredGoal, facing: 0)
+        return canvas.frame()
+    }
+
+    private func draw(on canvas: Canvas, agentAt position: (x: Int, y: Int), facing: Int) {
+        let cellWidth = Double(canvas.width) / Double(grid.width), cellHeight = Double(canvas.height) / Double(grid.height)
+        canvas.transform = Transform(scale: 1, yUp: false)
+        if let background { canvas.restore(background) } else {
+            drawGrid(on: canvas, cellWidth: cellWidth, cellHeight: cellHeight)
+            background = canvas.snapshot()
+        }
+        let centre = Point((Double(position.x) + 0.5) * cellWidth, (Double(position.y) + 0.5) * cellHeight)
+        let angle = Double(facing) * Double.pi / 2
+        let triangle = [Point(0.4, 0), Point(-0.3, 0.3), Point(-0.3, -0.3)].map {
+            let rotated = $0.rotated(by: angle)
+            return Point(centre.x + rotated.x * cellWidth, centre.y + rotated.y * cellHeight)
+        }
+        canvas.fillPolygon(pixels: triangle, Color(255, 0, 0))
+    }
+
+    /// Draws the cells and grid lines (everything but the agent); cached until the grid changes.
+    private func drawGrid(on canvas: Canvas, cellWidth: Double, cellHeight: Double) {
+        canvas.clear(.black)
+        for y in 0..<grid.height {
+            for x in 0..<grid.width {
+                let left = Double(x) * cellWidth, top = Double(y) * cellHeight
+                let cell = grid[x, y]
+                let color: Color?
+                switch cell.object {
+                case .wall: color = Color(100, 100, 100)
+                case .goal: color = Color(0, 255, 0)
+                case .lava: color = Color(255, 128, 0)
+                case .door: color = cell.state == 0 ? nil : Color(255, 255, 0)
+                default: color = nil
+                }
+                if let color { canvas.fillRectangle(x: left, y: top, width: cellWidth, height: cellHeight, color) }
+                if cell.object == .key {
+                    canvas.fillRectangle(x: left + cellWidth * 0.35, y: top + cellHeight * 0.2, width: cellWidth * 0.3, height: cellHeight * 0.6, Color(255, 255, 0))
+                }
+                if cell.object == .door && cell.state == 0 {
+                    canvas.fillRectangle(x: left, y: top, width: cellWidth * 0.15, height: cellHeight, Color(255, 255, 0))
+                }
+            }
+        }
+        for x in 0...grid.width { canvas.fillRectangle(x: Double(x) * cellWidth, y: 0, width: max(1, cellWidth / 32), height: Double(canvas.height), Color(60, 60, 60)) }
+        for y in 0...grid.height { canvas.fillRectangle(x: 0, y: Double(y) * cellHeight, width: Double(canvas.width), height: max(1, cellHeight / 32), Color(60, 60, 60)) }
     }
 }

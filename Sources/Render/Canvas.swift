@@ -91,6 +91,15 @@ public final class Canvas {
         }
     }
 
+    /// A copy of the drawing buffer (for caching a static background).
+    public func snapshot() -> [UInt8] { Array(pixels) }
+
+    /// Restores a buffer made by `snapshot()` of this canvas.
+    public func restore(_ snapshot: [UInt8]) {
+        precondition(snapshot.count == pixels.count, "the snapshot was taken from a canvas of another size")
+        snapshot.withUnsafeBufferPointer { pixels.baseAddress!.update(from: $0.baseAddress!, count: pixels.count) }
+    }
+
     // MARK: World-space drawing (through `transform`)
 
     /// Fills a polygon given in world coordinates (convex or concave; even-odd rule).

@@ -34,6 +34,9 @@ struct BenchEnvironments: ParsableCommand {
     @Flag(help: "Benchmark the pixel pipeline: 84x84 frames drawn directly, channel-first, stacked 3 deep (9x84x84).")
     var pixels = false
 
+    @Option(name: .customLong("option"), help: "An environment option, name=value (repeatable).")
+    var options: [String] = []
+
     func validate() throws {
         if all == (id != nil) { throw ValidationError("give exactly one of an environment id or --all") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
@@ -60,7 +63,8 @@ struct BenchEnvironments: ParsableCommand {
     }
 
     private func benchSingle(_ id: String) throws -> (steps: Int, seconds: Double) {
-        let environment = pixels ? try PixelObservation.make(id) : try make(id)
+        let environmentOptions = try parseOptions(options)
+        let environment = pixels ? try PixelObservation.make(id, options: environmentOptions) : try make(id, options: environmentOptions)
         defer { environment.close() }
         let buffer = ObservationBuffer(space: environment.observationSpace)
         _ = try environment.reset(seed: 0, options: [:], into: buffer)
@@ -87,7 +91,7 @@ struct BenchEnvironments: ParsableCommand {
         let execution: VectorExecution = threads > 1 ? .threaded(threads: threads) : .synchronous
         let vector = pixels
             ? try VectorEnvironment(environments: (0..<numEnvs).map { _ in try PixelObservation.make(id) }, autoresetMode: .nextStep, execution: execution)
-            : try VectorEnvironment(id: id, count: numEnvs, autoresetMode: .nextStep, execution: execution)
+            : try VectorEnvironment(id: id, count: numEnvs, options: try parseOptions(options), autoresetMode: .nextStep, execution: execution)
         defer { vector.close() }
         try vector.reset(seed: 0)
         var generator = RandomGenerator(seed: 0)

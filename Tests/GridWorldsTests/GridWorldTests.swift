@@ -110,7 +110,7 @@ struct GridWorldTests {
         #expect(stride(from: 0, to: bytes.count, by: 3).filter { bytes[$0] == 10 }.count == 1)
         let position = try make("EmptyRoom-8x8-v0", options: ["observation": "position"])
         #expect(try position.reset(seed: 0).observation == .float32([1, 1, 0]))
-        #expect(throws: GymError.self) { try make("EmptyRoom-8x8-v0", options: ["observation": "pixels"]) }
+        #expect(throws: GymError.self) { try make("EmptyRoom-8x8-v0", options: ["observation": "rgb"]) }
     }
 }
 
@@ -194,5 +194,42 @@ struct MazeTests {
         let task = try? MazeTask(text: "#####\n#>.G#\n#####")
         #expect(task.map { $0.start.x == 1 && $0.start.y == 1 } == true)
         #expect(task?.grid[3, 1].object == .goal)
+    }
+}
+
+@Suite("Grid-world pixels")
+struct GridPixelTests {
+    init() { BundledEnvironments.register() }
+
+    @Test("pixel observations are the rendered grid, at 8 pixels a cell or directly at 84x84")
+    func pixels() throws {
+        let tiles = try make("FourRooms-v0", options: ["observation": "pixels"])
+        #expect(tiles.observationSpace.shape == [3, 152, 152])
+        let small = try make("FourRooms-v0", options: ["observation": "pixels", "render_width": 84, "render_height": 84], renderMode: .rgbArray)
+        #expect(small.observationSpace.shape == [3, 84, 84])
+        guard case .uint8(let bytes) = try small.reset(seed: 3).observation else { Issue.record("not uint8"); return }
+        let frame = try #require(try small.render())
+        for index in stride(from: 0, to: 84 * 84, by: 53) {
+            #expect(bytes[index] == frame.pixels[index * 3] && bytes[84 * 84 + index] == frame.pixels[index * 3 + 1])
+        }
+        #expect(EnvironmentChecker.check(id: "DoorKey-8x8-v0", steps: 50).allSatisfy { $0.passed })
+    }
+
+    @Test("the goal image is the observation of the agent standing on the goal")
+    func goalImage() throws {
+        let environment = try make("EmptyRoom-8x8-Goal-v0", options: ["observation": "pixels"])
+        let start = try environment.reset(seed: 0, options: ["goal_x": 3, "goal_y": 1])
+        guard case .dict(let parts) = start.observation, case .uint8(let goal)? = parts["goal_image"] else { Issue.record("no goal image"); return }
+        // Walk right from (1, 1) to (3, 1): the agent then stands on the goal facing right.
+        _ = try environment.step(.discrete(2))
+        let arrived = try environment.step(.discrete(2))
+        guard case .dict(let now) = arrived.observation, case .uint8(let image)? = now["observation"] else { Issue.record("no image"); return }
+        #expect(arrived.terminated && arrived.reward == 1)
+        let world = environment.unwrapped as! GridWorld
+        #expect(world.goalImage().pixels.count == 3 * 64 * 64)
+        // The current picture shows the goal cell under the agent; the goal image shows the same.
+        var differing = 0
+        for index in 0..<image.count where image[index] != goal[index] { differing += 1 }
+        #expect(differing == 0, "\(differing) bytes differ")
     }
 }
