@@ -96,6 +96,12 @@ public enum BundledEnvironments {
         for size in [5, 6, 8, 16] { add("EmptyRoom-\(size)x\(size)-v0", EmptyRoomTask(size: size), "Reach the far corner of an empty \(size)x\(size) room (Minigrid Empty).") }
         add("FourRooms-v0", FourRoomsTask(), "Reach a random goal across four rooms joined by gaps (Minigrid FourRooms).")
         for size in [5, 6, 7] { add("LavaGap-S\(size)-v0", LavaGapTask(size: size), "Cross a lava strip through its one gap (Minigrid LavaGapS\(size)).") }
+        for (size, count) in [(9, 1), (9, 2), (9, 3), (11, 5)] {
+            add("LavaCrossing-S\(size)N\(count)-v0", LavaCrossingTask(size: size, crossings: count), "Cross \(count) lava river(s) through their gaps (Minigrid LavaCrossingS\(size)N\(count)).")
+        }
+        for (rooms, size, name) in [(2, 4, "N2-S4"), (4, 5, "N4-S5"), (6, 10, "N6")] {
+            add("MultiRoom-\(name)-v0", MultiRoomTask(rooms: rooms, maximumRoomSize: size), "Open the doors through \(rooms) rooms to the goal (Minigrid MultiRoom-\(name)).")
+        }
         for size in [5, 6, 8, 16] { add("DoorKey-\(size)x\(size)-v0", DoorKeyTask(size: size), "Pick up the key, unlock the door, reach the goal (Minigrid DoorKey).") }
         for name in MazeLayouts.names {
             guard let url = MazeLayouts.url(named: name), let maze = try? MazeTask(contentsOf: url) else { continue }

@@ -319,6 +319,18 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
         canvas.fillPolygon(pixels: triangle, Color(255, 0, 0))
     }
 
+    /// Minigrid's COLORS for object colours.
+    static func palette(_ color: GridColor) -> Color {
+        switch color {
+        case .red: return Color(255, 0, 0)
+        case .green: return Color(0, 255, 0)
+        case .blue: return Color(0, 0, 255)
+        case .purple: return Color(112, 39, 195)
+        case .yellow: return Color(255, 255, 0)
+        case .grey: return Color(100, 100, 100)
+        }
+    }
+
     /// Draws the cells and grid lines (everything but the agent); cached until the grid changes.
     private func drawGrid(on canvas: Canvas, cellWidth: Double, cellHeight: Double) {
         canvas.clear(.black)
@@ -331,15 +343,15 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
                 case .wall: color = Color(100, 100, 100)
                 case .goal: color = Color(0, 255, 0)
                 case .lava: color = Color(255, 128, 0)
-                case .door: color = cell.state == 0 ? nil : Color(255, 255, 0)
+                case .door: color = cell.state == 0 ? nil : Self.palette(cell.color)
                 default: color = nil
                 }
                 if let color { canvas.fillRectangle(x: left, y: top, width: cellWidth, height: cellHeight, color) }
                 if cell.object == .key {
-                    canvas.fillRectangle(x: left + cellWidth * 0.35, y: top + cellHeight * 0.2, width: cellWidth * 0.3, height: cellHeight * 0.6, Color(255, 255, 0))
+                    canvas.fillRectangle(x: left + cellWidth * 0.35, y: top + cellHeight * 0.2, width: cellWidth * 0.3, height: cellHeight * 0.6, Self.palette(cell.color))
                 }
                 if cell.object == .door && cell.state == 0 {
-                    canvas.fillRectangle(x: left, y: top, width: cellWidth * 0.15, height: cellHeight, Color(255, 255, 0))
+                    canvas.fillRectangle(x: left, y: top, width: cellWidth * 0.15, height: cellHeight, Self.palette(cell.color))
                 }
             }
         }
