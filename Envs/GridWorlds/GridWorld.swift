@@ -252,38 +252,44 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
     /// (3, 6), with cells hidden behind walls and closed doors marked unseen; encoded [x][y][3].
     private func writeEgocentric(into target: UnsafeMutableBufferPointer<UInt8>) {
         let size = Self.viewSize
-        // View cell (i, j) (i right, j down, agent at (3, 6) looking up) -> world cell.
-        let forward = directionVectors[direction], right = directionVectors[(direction + 1) % 4]
-        var view = [GridCell](repeating: .wall, count: size * size)
-        for j in 0..<size {
-            for i in 0..<size {
-                let ahead = size - 1 - j, across = i - size / 2
-                view[j * size + i] = grid[agent.x + forward.0 * ahead + right.0 * across, agent.y + forward.1 * ahead + right.1 * across]
-            }
-        }
-        // Visibility (Minigrid's process_vis), from the agent's row upwards.
-        var visible = [Bool](repeating: task.seeThroughWalls, count: size * size)
-        visible[(size - 1) * size + size / 2] = true
-        for j in stride(from: size - 1, through: 0, by: -1) where !task.seeThroughWalls {
-            for i in 0..<(size - 1) where visible[j * size + i] && view[j * size + i].seeBehind {
-                visible[j * size + i + 1] = true
-                if j > 0 { visible[(j - 1) * size + i + 1] = true; visible[(j - 1) * size + i] = true }
-            }
-            for i in stride(from: size - 1, through: 1, by: -1) where visible[j * size + i] && view[j * size + i].seeBehind {
-                visible[j * size + i - 1] = true
-                if j > 0 { visible[(j - 1) * size + i - 1] = true; visible[(j - 1) * size + i] = true }
-            }
-        }
-        // The agent's own cell shows what it carries (or nothing).
-        view[(size - 1) * size + size / 2] = carrying ?? .empty
-        for i in 0..<size {
-            for j in 0..<size {
-                let index = (i * size + j) * 3
-                if visible[j * size + i] {
-                    let cell = view[j * size + i]
-                    target[index] = cell.object.rawValue; target[index + 1] = cell.color.rawValue; target[index + 2] = cell.state
-                } else {
-                    target[index] = 0; target[index + 1] = 0; target[index + 2] = 0
+        // View cell (i, j) (i right, j down, agent at (3, 6) looking up) -> world cell. Scratch on the stack.
+        withUnsafeTemporaryAllocation(of: GridCell.self, capacity: size * size) { view in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: size * size) { visible in
+                let forward = directionVectors[direction], right = directionVectors[(direction + 1) % 4]
+                for j in 0..<size {
+                    for i in 0..<size {
+                        let ahead = size - 1 - j, across = i - size / 2
+                        view.initializeElement(at: j * size + i,
+                                               to: grid[agent.x + forward.0 * ahead + right.0 * across, agent.y + forward.1 * ahead + right.1 * across])
+                    }
+                }
+                // Visibility (Minigrid's process_vis), from the agent's row upwards.
+                visible.initialize(repeating: task.seeThroughWalls)
+                visible[(size - 1) * size + size / 2] = true
+                if !task.seeThroughWalls {
+                    for j in stride(from: size - 1, through: 0, by: -1) {
+                        for i in 0..<(size - 1) where visible[j * size + i] && view[j * size + i].seeBehind {
+                            visible[j * size + i + 1] = true
+                            if j > 0 { visible[(j - 1) * size + i + 1] = true; visible[(j - 1) * size + i] = true }
+                        }
+                        for i in stride(from: size - 1, through: 1, by: -1) where visible[j * size + i] && view[j * size + i].seeBehind {
+                            visible[j * size + i - 1] = true
+                            if j > 0 { visible[(j - 1) * size + i - 1] = true; visible[(j - 1) * size + i] = true }
+                        }
+                    }
+                }
+                // The agent's own cell shows what it carries (or nothing).
+                view[(size - 1) * size + size / 2] = carrying ?? .empty
+                for i in 0..<size {
+                    for j in 0..<size {
+                        let index = (i * size + j) * 3
+                        if visible[j * size + i] {
+                            let cell = view[j * size + i]
+                            target[index] = cell.object.rawValue; target[index + 1] = cell.color.rawValue; target[index + 2] = cell.state
+                        } else {
+                            target[index] = 0; target[index + 1] = 0; target[index + 2] = 0
+                        }
+                    }
                 }
             }
         }
