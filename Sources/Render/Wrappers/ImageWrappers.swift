@@ -2,10 +2,10 @@ import Gym
 
 /// Resizes channel-first uint8 image observations [C, H, W] to [C, height, width] with area
 /// interpolation (Gymnasium's `ResizeObservation`, for the channel-first layout pixel agents use).
-public final class ResizeObservation: Wrapper {
+public final class ResizeObservation: ObservationConversion {
     public let environment: any Environment
     public let observationSpace: Space
-    private let inner: ObservationBuffer
+    public let sourceObservation: ObservationBuffer
     private let channels: Int, sourceHeight: Int, sourceWidth: Int, height: Int, width: Int
 
     /// Wraps an environment with a uint8 [C, H, W] Box observation space.
@@ -19,25 +19,13 @@ public final class ResizeObservation: Wrapper {
         self.width = width
         self.height = height
         observationSpace = .box(Box(low: 0, high: 255, shape: [channels, height, width], dtype: .uint8))
-        inner = ObservationBuffer(space: environment.observationSpace)
+        sourceObservation = ObservationBuffer(space: environment.observationSpace)
     }
 
-    public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
-        let info = try environment.reset(seed: seed, options: options, into: inner)
-        resize(into: observation)
-        return info
-    }
-
-    public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
-        let result = try environment.step(action, into: inner)
-        resize(into: observation)
-        return result
-    }
-
-    private func resize(into observation: ObservationBuffer) {
+    public func convert(into observation: ObservationBuffer) {
         let sourcePlane = sourceWidth * sourceHeight, targetPlane = width * height
         for channel in 0..<channels {
-            ImageOperations.resizePlane(UnsafeBufferPointer(rebasing: inner.bytes[(channel * sourcePlane)..<((channel + 1) * sourcePlane)]),
+            ImageOperations.resizePlane(UnsafeBufferPointer(rebasing: sourceObservation.bytes[(channel * sourcePlane)..<((channel + 1) * sourcePlane)]),
                                         width: sourceWidth, height: sourceHeight,
                                         into: UnsafeMutableBufferPointer(rebasing: observation.bytes[(channel * targetPlane)..<((channel + 1) * targetPlane)]),
                                         targetWidth: width, targetHeight: height)
@@ -47,10 +35,10 @@ public final class ResizeObservation: Wrapper {
 
 /// Converts channel-first RGB observations [3 k, H, W] (k stacked frames) to luminance [k, H, W]
 /// with ITU-R 601 weights (Gymnasium's `GrayscaleObservation`, channel-first).
-public final class GrayscaleObservation: Wrapper {
+public final class GrayscaleObservation: ObservationConversion {
     public let environment: any Environment
     public let observationSpace: Space
-    private let inner: ObservationBuffer
+    public let sourceObservation: ObservationBuffer
     private let frames: Int, plane: Int
 
     /// Wraps an environment with uint8 [3 k, H, W] observations.
@@ -62,27 +50,15 @@ public final class GrayscaleObservation: Wrapper {
         frames = box.shape[0] / 3
         plane = box.shape[1] * box.shape[2]
         observationSpace = .box(Box(low: 0, high: 255, shape: [frames, box.shape[1], box.shape[2]], dtype: .uint8))
-        inner = ObservationBuffer(space: environment.observationSpace)
+        sourceObservation = ObservationBuffer(space: environment.observationSpace)
     }
 
-    public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
-        let info = try environment.reset(seed: seed, options: options, into: inner)
-        convert(into: observation)
-        return info
-    }
-
-    public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
-        let result = try environment.step(action, into: inner)
-        convert(into: observation)
-        return result
-    }
-
-    private func convert(into observation: ObservationBuffer) {
+    public func convert(into observation: ObservationBuffer) {
         for frame in 0..<frames {
             let base = frame * 3 * plane
             for index in 0..<plane {
-                observation.bytes[frame * plane + index] = ImageOperations.luma(Double(inner.bytes[base + index]), Double(inner.bytes[base + plane + index]),
-                                                                                Double(inner.bytes[base + 2 * plane + index]))
+                observation.bytes[frame * plane + index] = ImageOperations.luma(Double(sourceObservation.bytes[base + index]), Double(sourceObservation.bytes[base + plane + index]),
+                                                                                Double(sourceObservation.bytes[base + 2 * plane + index]))
             }
         }
     }

@@ -6,7 +6,7 @@ import Gym
 /// The wrapped environment must render rgb_array frames; frames of another size are resized with
 /// area interpolation. Make the environment with `render_width` / `render_height` equal to the
 /// observation size to have frames drawn directly at that size (`PixelObservation.make` does).
-public final class PixelObservation: Wrapper {
+public final class PixelObservation: ObservationConversion {
     public let environment: any Environment
     /// Observation width and height.
     public let width: Int, height: Int
@@ -45,22 +45,11 @@ public final class PixelObservation: Wrapper {
         return frameStack > 1 ? try FrameStack(environment, count: frameStack) : environment
     }
 
-    public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
-        let info = try environment.reset(seed: seed, options: options, into: scratch)
-        try writeFrame(into: observation)
-        return info
-    }
-
-    public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
-        let result = try environment.step(action, into: scratch)
-        try writeFrame(into: observation)
-        return result
-    }
-
     /// The wrapped environment's own observations land here and are dropped.
-    private lazy var scratch = ObservationBuffer(space: environment.observationSpace)
+    public private(set) lazy var sourceObservation = ObservationBuffer(space: environment.observationSpace)
 
-    private func writeFrame(into observation: ObservationBuffer) throws {
+    /// Writes the current frame as the observation.
+    public func convert(into observation: ObservationBuffer) throws {
         if !grayscale, let direct = environment.unwrapped as? any RendersIntoBuffer,
            direct.renderSize.width == width, direct.renderSize.height == height {
             direct.render(into: observation.bytes, channelFirst: true)
