@@ -13,7 +13,7 @@ import Render
 /// whose rewards are sums, so returns lie in [0, 1000]. Observations are pixels
 /// (`CartpoleSwingup-pixels-v0`, 9x84x84 with the frame stack) or the state
 /// [x, cos θ, sin θ, ẋ, θ̇] (`CartpoleSwingup-v0`).
-public final class CartpoleSwingup: CanvasScene {
+public final class CartpoleSwingup: ControlScene {
     /// Cart position and pole angle (0 upright) with their velocities.
     public struct State: Sendable, Equatable {
         public var x: Double, theta: Double, xDot: Double, thetaDot: Double
@@ -48,12 +48,6 @@ public final class CartpoleSwingup: CanvasScene {
     public init(renderMode: RenderMode? = nil, renderSize: RenderSize = CartpoleSwingup.referenceRenderSize) {
         self.renderMode = renderMode
         self.renderSize = renderSize
-    }
-
-    /// A swing-up task from `make` options (render size only).
-    public convenience init(options: Options, renderMode: RenderMode?) throws {
-        try options.requireKnownKeys(RenderSize.optionNames, for: "CartpoleSwingup")
-        self.init(renderMode: renderMode, renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "CartpoleSwingup"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {

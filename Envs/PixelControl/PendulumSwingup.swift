@@ -8,7 +8,7 @@ import Render
 /// sparse tolerance). An episode is 1000 control steps (20 s); with action repeat 4 an agent sees
 /// 250 steps whose rewards are sums, so returns lie in [0, 1000]. Observations are pixels
 /// (`PendulumSwingup-pixels-v0`) or the state [cos θ, sin θ, θ̇] (`PendulumSwingup-v0`).
-public final class PendulumSwingup: CanvasScene {
+public final class PendulumSwingup: ControlScene {
     /// Pole angle (0 upright) and angular velocity.
     public struct State: Sendable, Equatable {
         public var theta: Double, thetaDot: Double
@@ -40,12 +40,6 @@ public final class PendulumSwingup: CanvasScene {
     public init(renderMode: RenderMode? = nil, renderSize: RenderSize = PendulumSwingup.referenceRenderSize) {
         self.renderMode = renderMode
         self.renderSize = renderSize
-    }
-
-    /// A swing-up task from `make` options (render size only).
-    public convenience init(options: Options, renderMode: RenderMode?) throws {
-        try options.requireKnownKeys(RenderSize.optionNames, for: "PendulumSwingup")
-        self.init(renderMode: renderMode, renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "PendulumSwingup"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {

@@ -9,7 +9,7 @@ import Render
 /// Euler steps of 0.02 s. An episode is 1000 control steps (20 s); with SAC-AE's action repeat of 4
 /// an agent sees 250 steps, returns in [0, 1000]. Observations: pixels (`ReacherEasy-pixels-v0`, a
 /// top-down view) or [shoulder, wrist, target - finger (x, y), velocities] (`ReacherEasy-v0`).
-public final class ReacherEasy: CanvasScene {
+public final class ReacherEasy: ControlScene {
     /// Joint angles and velocities, and the target position.
     public struct State: Sendable, Equatable {
         public var shoulder: Double, wrist: Double, shoulderVelocity: Double, wristVelocity: Double
@@ -48,12 +48,6 @@ public final class ReacherEasy: CanvasScene {
     public init(renderMode: RenderMode? = nil, renderSize: RenderSize = ReacherEasy.referenceRenderSize) {
         self.renderMode = renderMode
         self.renderSize = renderSize
-    }
-
-    /// A reacher from `make` options (render size only).
-    public convenience init(options: Options, renderMode: RenderMode?) throws {
-        try options.requireKnownKeys(RenderSize.optionNames, for: "ReacherEasy")
-        self.init(renderMode: renderMode, renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "ReacherEasy"))
     }
 
     /// The fingertip position.
