@@ -2,11 +2,9 @@ import Gym
 
 /// Minigrid's LavaCrossing (SxNn): `crossings` rivers of lava, each crossed by one gap along a
 /// random path of right / down moves; agent at (1, 1) facing right, goal in the far corner.
-public struct LavaCrossingTask: GridTask {
+public struct LavaCrossingTask: SquareGridTask {
     public let size: Int
     public let crossings: Int
-    public var width: Int { size }
-    public var height: Int { size }
     public var maxSteps: Int { 4 * size * size }
     public var usesObjects: Bool { false }
     public var resetIsRandom: Bool { true }
@@ -19,9 +17,7 @@ public struct LavaCrossingTask: GridTask {
     }
 
     public func generate(using generator: inout RandomGenerator) -> (grid: Grid, agent: (x: Int, y: Int), direction: Int) {
-        var grid = Grid(width: size, height: size)
-        grid.surroundWithWalls()
-        grid[size - 2, size - 2] = .goal
+        var grid = walledRoomWithGoal()
         // Rivers: vertical ones at even x, horizontal ones at even y; keep a random `crossings` of them.
         var rivers = stride(from: 2, to: size - 2, by: 2).map { (vertical: true, position: $0) }
             + stride(from: 2, to: size - 2, by: 2).map { (vertical: false, position: $0) }

@@ -17,11 +17,28 @@ func randomEmptyCell(_ grid: Grid, x: Int = 0, y: Int = 0, width: Int? = nil, he
     }
 }
 
-/// Minigrid's Empty-NxN: an open room, the agent at (1, 1) facing right, the goal in the far corner.
-public struct EmptyRoomTask: GridTask {
-    public let size: Int
+/// A square task of `size` x `size` cells, walls included.
+public protocol SquareGridTask: GridTask {
+    /// Cells a side, walls included.
+    var size: Int { get }
+}
+
+extension SquareGridTask {
     public var width: Int { size }
     public var height: Int { size }
+
+    /// Minigrid's usual room: walls around it and the goal in the far (bottom-right) corner.
+    func walledRoomWithGoal() -> Grid {
+        var grid = Grid(width: size, height: size)
+        grid.surroundWithWalls()
+        grid[size - 2, size - 2] = .goal
+        return grid
+    }
+}
+
+/// Minigrid's Empty-NxN: an open room, the agent at (1, 1) facing right, the goal in the far corner.
+public struct EmptyRoomTask: SquareGridTask {
+    public let size: Int
     public var maxSteps: Int { 4 * size * size }
     public var usesObjects: Bool { false }
     public var resetIsRandom: Bool { false }
@@ -31,10 +48,7 @@ public struct EmptyRoomTask: GridTask {
     public init(size: Int) { self.size = size }
 
     public func generate(using generator: inout RandomGenerator) -> (grid: Grid, agent: (x: Int, y: Int), direction: Int) {
-        var grid = Grid(width: size, height: size)
-        grid.surroundWithWalls()
-        grid[size - 2, size - 2] = .goal
-        return (grid, (1, 1), 0)
+        (walledRoomWithGoal(), (1, 1), 0)
     }
 }
 
@@ -75,10 +89,8 @@ public struct FourRoomsTask: GridTask {
 }
 
 /// Minigrid's LavaGap: a vertical strip of lava with one gap between the agent (1, 1) and the goal.
-public struct LavaGapTask: GridTask {
+public struct LavaGapTask: SquareGridTask {
     public let size: Int
-    public var width: Int { size }
-    public var height: Int { size }
     public var maxSteps: Int { 4 * size * size }
     public var usesObjects: Bool { false }
     public var resetIsRandom: Bool { true }
@@ -88,9 +100,7 @@ public struct LavaGapTask: GridTask {
     public init(size: Int) { self.size = size }
 
     public func generate(using generator: inout RandomGenerator) -> (grid: Grid, agent: (x: Int, y: Int), direction: Int) {
-        var grid = Grid(width: size, height: size)
-        grid.surroundWithWalls()
-        grid[size - 2, size - 2] = .goal
+        var grid = walledRoomWithGoal()
         let gapX = generator.integer(2, size - 2), gapY = generator.integer(1, size - 1)
         for y in 1..<(size - 1) where y != gapY { grid[gapX, y] = .lava }
         return (grid, (1, 1), 0)
@@ -99,10 +109,8 @@ public struct LavaGapTask: GridTask {
 
 /// Minigrid's DoorKey: a wall with a locked yellow door splits the room; the yellow key lies on the
 /// agent's side; the goal is in the far corner behind the door.
-public struct DoorKeyTask: GridTask {
+public struct DoorKeyTask: SquareGridTask {
     public let size: Int
-    public var width: Int { size }
-    public var height: Int { size }
     public var maxSteps: Int { 10 * size * size }
     public var usesObjects: Bool { true }
     public var resetIsRandom: Bool { true }
@@ -112,9 +120,7 @@ public struct DoorKeyTask: GridTask {
     public init(size: Int) { self.size = size }
 
     public func generate(using generator: inout RandomGenerator) -> (grid: Grid, agent: (x: Int, y: Int), direction: Int) {
-        var grid = Grid(width: size, height: size)
-        grid.surroundWithWalls()
-        grid[size - 2, size - 2] = .goal
+        var grid = walledRoomWithGoal()
         let split = generator.integer(2, size - 2)
         grid.verticalWall(x: split, y: 0, length: size)
         let agent = randomEmptyCell(grid, width: split, height: size, using: &generator)
