@@ -89,9 +89,11 @@ struct BenchEnvironments: ParsableCommand {
 
     private func benchVector(_ id: String) throws -> (steps: Int, seconds: Double) {
         let execution: VectorExecution = threads > 1 ? .threaded(threads: threads) : .synchronous
+        let environmentOptions = try parseOptions(options)
         let vector = pixels
-            ? try VectorEnvironment(environments: (0..<numEnvs).map { _ in try PixelObservation.make(id) }, autoresetMode: .nextStep, execution: execution)
-            : try VectorEnvironment(id: id, count: numEnvs, options: try parseOptions(options), autoresetMode: .nextStep, execution: execution)
+            ? try VectorEnvironment(environments: (0..<numEnvs).map { _ in try PixelObservation.make(id, options: environmentOptions) },
+                                    autoresetMode: .nextStep, execution: execution)
+            : try VectorEnvironment(id: id, count: numEnvs, options: environmentOptions, autoresetMode: .nextStep, execution: execution)
         defer { vector.close() }
         try vector.reset(seed: 0)
         var generator = RandomGenerator(seed: 0)
