@@ -40,7 +40,11 @@ let package = Package(
         // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
         .target(name: "NN", dependencies: ["Tensors"]),
         // Algorithms and their networks and storage.
-        .target(name: "Agents", dependencies: ["NN", "Tensors"]),
+        .target(name: "Agents", dependencies: ["NN", "Tensors", "Gym", "Random"]),
+        // The training loop, logging (console, CSV, TensorBoard events), checkpoints, resume and evaluation.
+        .target(name: "Training", dependencies: ["Agents", "NN", "Tensors", "Gym", "Render", "ConfigPresets"]),
+        // The training presets of assets/configs, bundled as resources.
+        .target(name: "ConfigPresets", path: "assets/configs", exclude: ["README.md"], resources: [.copy("presets")]),
         // Timed workloads behind `swiftrl bench` (learning-core speed against PyTorch).
         .target(name: "Benchmarks", dependencies: ["Agents", "NN", "Tensors"]),
 
@@ -57,7 +61,7 @@ let package = Package(
 
         // The command-line program.
         .executableTarget(name: "swiftrl", dependencies: [
-            "Gym", "BundledEnvs", "Benchmarks", "Box2DEnvs", "NN", "Render", "Tensors", "Viewer",
+            "Gym", "BundledEnvs", "Benchmarks", "Box2DEnvs", "NN", "Render", "Tensors", "Viewer", "Agents", "Training", "ConfigPresets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -27,6 +27,16 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
         s3 = nextSplitMix()
     }
 
+    /// The four state words, for checkpoints (restore with `init(state:)`).
+    public var state: [UInt64] { [s0, s1, s2, s3] }
+
+    /// A generator continuing exactly where the one that gave `state` left off; nil unless
+    /// `state` holds four words, not all zero.
+    public init?(state: [UInt64]) {
+        guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
+        s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3]
+    }
+
     /// Creates a generator seeded from the system's entropy (for environments reset without a seed).
     public init() {
         var system = SystemRandomNumberGenerator()
@@ -89,5 +99,19 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     @inlinable
     public mutating func exponential() -> Double {
         -log(1 - uniform())
+    }
+
+    /// A Poisson sample with mean `mean` (Knuth's product of uniforms; for the small means of
+    /// ACER's replay ratio).
+    public mutating func poisson(mean: Double) -> Int {
+        guard mean > 0 else { return 0 }
+        let limit = Foundation.exp(-mean)
+        var product = uniform()
+        var count = 0
+        while product > limit {
+            count += 1
+            product *= uniform()
+        }
+        return count
     }
 }

@@ -51,24 +51,37 @@ public final class GradientTape {
     /// output; required otherwise, with `output`'s shape). Returns the gradient of every recorded
     /// tensor that `output` depends on, and of the parameters it uses.
     public func backward(from output: Tensor, seed: Tensor? = nil) throws -> Gradients {
-        let start: Tensor
-        if let seed {
-            guard seed.shape == output.shape || (seed.count == output.count && seed.count == 1) else {
-                throw TensorError.gradient("backward: seed shape \(describe(seed.shape)) does not match output shape \(describe(output.shape))")
-            }
-            start = seed
-        } else {
-            guard output.count == 1 else {
-                throw TensorError.gradient("backward: output of shape \(describe(output.shape)) is not a scalar: pass a seed gradient of that shape")
-            }
-            start = Tensor.ones(output.shape)
-        }
+        try backward(from: [(output, seed)])
+    }
+
+    /// Back-propagates from several outputs at once, each with its seed gradient (nil: 1 for a
+    /// one-element output), and returns the summed gradients: the gradient of
+    /// sum_i <seed_i, output_i>. ACER's trust region uses it to back-propagate the projected policy
+    /// gradient from the policy output together with the Q loss in one pass.
+    public func backward(from outputs: [(output: Tensor, seed: Tensor?)]) throws -> Gradients {
         var gradients = Gradients()
-        gradients.accumulate(start, for: output)
-        guard let last = entries.lastIndex(where: { $0.output === output }) else {
-            if output.requiresGradient { return gradients }
-            throw TensorError.gradient("backward: the output was not computed on this tape from tensors that require gradients (record the computation inside tape.record and mark parameters with requiringGradient())")
+        var last = -1
+        for (output, seed) in outputs {
+            let start: Tensor
+            if let seed {
+                guard seed.shape == output.shape || (seed.count == output.count && seed.count == 1) else {
+                    throw TensorError.gradient("backward: seed shape \(describe(seed.shape)) does not match output shape \(describe(output.shape))")
+                }
+                start = seed
+            } else {
+                guard output.count == 1 else {
+                    throw TensorError.gradient("backward: output of shape \(describe(output.shape)) is not a scalar: pass a seed gradient of that shape")
+                }
+                start = Tensor.ones(output.shape)
+            }
+            gradients.accumulate(start, for: output)
+            if let index = entries.lastIndex(where: { $0.output === output }) {
+                last = Swift.max(last, index)
+            } else if !output.requiresGradient {
+                throw TensorError.gradient("backward: the output was not computed on this tape from tensors that require gradients (record the computation inside tape.record and mark parameters with requiringGradient())")
+            }
         }
+        guard last >= 0 else { return gradients }
         try withoutGradients {
             for index in stride(from: last, through: 0, by: -1) {
                 let entry = entries[index]

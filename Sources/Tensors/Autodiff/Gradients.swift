@@ -11,11 +11,15 @@ public struct Gradients {
         storage[ObjectIdentifier(tensor)]?.gradient
     }
 
+    /// Every tensor with its gradient.
+    public var all: [(tensor: Tensor, gradient: Tensor)] { Array(storage.values) }
+
     /// The number of tensors with a gradient.
     public var count: Int { storage.count }
 
-    /// Adds `gradient` to the gradient of `tensor` (a tensor used twice gets the sum).
-    mutating func accumulate(_ gradient: Tensor, for tensor: Tensor) {
+    /// Adds `gradient` to the gradient of `tensor` (a tensor used twice gets the sum); also how
+    /// gradients computed on one model copy are handed to another's parameters (multi-worker ACER).
+    public mutating func accumulate(_ gradient: Tensor, for tensor: Tensor) {
         let key = ObjectIdentifier(tensor)
         if let existing = storage[key]?.gradient {
             let sum = Tensor(uninitializedShape: tensor.shape)

@@ -1,0 +1,56 @@
+import NN
+import Tensors
+
+/// ACER's actor-critic: a shared trunk (an MLP for vectors, the Nature CNN for images) with a policy
+/// head (logits over the actions) and a Q head (one value per action), as in baselines.
+///
+/// The heads are initialised orthogonally with gain 0.01 (policy, so the first policy is near
+/// uniform) and 1.0 (Q), biases zero (baselines' defaults).
+public final class ACERNetwork: Module {
+    /// Observations to features.
+    public let trunk: any Layer
+    /// Features to action logits.
+    public let policyHead: Linear
+    /// Features to Q(s, a) for every action.
+    public let qHead: Linear
+    /// The number of actions.
+    public let actionCount: Int
+
+    /// A network for observations of `observationShape` (rank 3: an image [C, H, W]) and
+    /// `actionCount` actions; `hiddenSizes` and `activation` shape the MLP trunk.
+    public init(observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation,
+                generator: inout RandomGenerator) throws {
+        let features: Int
+        if observationShape.count == 3 {
+            let cnn = try NatureCNN(channels: observationShape[0], height: observationShape[1], width: observationShape[2], generator: &generator)
+            trunk = cnn
+            features = cnn.outputSize
+        } else {
+            let mlp = MultilayerTrunk(inputSize: observationShape.reduce(1, *), hiddenSizes: hiddenSizes, activation: activation, generator: &generator)
+            trunk = mlp
+            features = mlp.outputSize
+        }
+        policyHead = Linear(features, actionCount, generator: &generator)
+        qHead = Linear(features, actionCount, generator: &generator)
+        Initialization.orthogonal(policyHead.weight, gain: 0.01, generator: &generator)
+        Initialization.orthogonal(qHead.weight, gain: 1.0, generator: &generator)
+        if let bias = policyHead.bias { Initialization.constant(bias, 0) }
+        if let bias = qHead.bias { Initialization.constant(bias, 0) }
+        self.actionCount = actionCount
+    }
+
+    /// Policy logits [N, actions] and Q values [N, actions] for observations [N, ...].
+    public func callAsFunction(_ observations: Tensor) throws -> (logits: Tensor, q: Tensor) {
+        let features = try trunk(observations)
+        return (try policyHead(features), try qHead(features))
+    }
+
+    /// Overwrites every tensor with the same-named tensor of `other` (same architecture).
+    public func copyParameters(from other: ACERNetwork) throws {
+        let source = Dictionary(uniqueKeysWithValues: other.namedTensors().map { ($0.name, $0.tensor) })
+        for (name, tensor) in namedTensors() {
+            guard let value = source[name] else { throw AgentError.invalidState("copyParameters: no tensor named \(name)") }
+            try tensor.assign(value)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Gym
+import Tensors
+
+/// Growable row storage for observations of one Box or Discrete space: Float32 rows, or UInt8 rows
+/// for images (kept as bytes, converted to [0, 1] floats only when a batch is made).
+///
+/// Replay buffers and rollouts hold observations here; `tensor(rows:)` gathers a batch for the network.
+public final class ObservationRows {
+    /// The shape of one observation (e.g. [4] or [9, 84, 84]).
+    public let rowShape: [Int]
+    /// The number of values per row.
+    public let rowLength: Int
+    /// Whether rows are UInt8 image bytes.
+    public let isImage: Bool
+    /// Row capacity.
+    public let capacity: Int
+    private var floats: [Float]
+    private var bytes: [UInt8]
+
+    /// Storage for `capacity` rows of observations from `space`; throws for spaces the learning core
+    /// does not take as flat input (Dict and Tuple observations need a goal-aware agent).
+    public init(space: Space, capacity: Int) throws {
+        switch space {
+        case .box(let box):
+            rowShape = box.shape
+            isImage = box.dtype == .uint8
+        case .discrete, .multiDiscrete, .multiBinary:
+            rowShape = [space.flatCount]
+            isImage = false
+        default:
+            throw AgentError.unsupported("observations of space \(space) cannot feed a flat network: use a Box (vector or image) or Discrete observation space, or a goal-conditioned agent for Dict observations")
+        }
+        rowLength = rowShape.reduce(1, *)
+        self.capacity = capacity
+        floats = isImage ? [] : Array(repeating: 0, count: capacity * rowLength)
+        bytes = isImage ? Array(repeating: 0, count: capacity * rowLength) : []
+    }
+
+    /// Copies row `sourceRow` of `buffer` into row `row`.
+    public func store(_ buffer: ObservationBuffer, sourceRow: Int, at row: Int) {
+        let length = rowLength
+        if isImage {
+            bytes.withUnsafeMutableBufferPointer { target in
+                (target.baseAddress! + row * length).update(from: buffer.bytes.baseAddress! + sourceRow * length, count: length)
+            }
+        } else {
+            floats.withUnsafeMutableBufferPointer { target in
+                (target.baseAddress! + row * length).update(from: buffer.floats.baseAddress! + sourceRow * length, count: length)
+            }
+        }
+    }
+
+    /// Copies row `sourceRow` of `source` into row `row`.
+    public func copyRow(from source: ObservationRows, sourceRow: Int, to row: Int) {
+        let length = rowLength
+        if isImage {
+            source.bytes.withUnsafeBufferPointer { from in
+                bytes.withUnsafeMutableBufferPointer { (($0.baseAddress! + row * length)).update(from: from.baseAddress! + sourceRow * length, count: length) }
+            }
+        } else {
+            source.floats.withUnsafeBufferPointer { from in
+                floats.withUnsafeMutableBufferPointer { (($0.baseAddress! + row * length)).update(from: from.baseAddress! + sourceRow * length, count: length) }
+            }
+        }
+    }
+
+    /// The given rows as a network input [rows.count] + rowShape (images scaled to [0, 1]).
+    public func tensor(rows: [Int]) -> Tensor {
+        let length = rowLength
+        let result = Tensor.zeros([rows.count] + rowShape)
+        let target = result.pointer
+        if isImage {
+            bytes.withUnsafeBufferPointer { source in
+                for (index, row) in rows.enumerated() {
+                    let from = source.baseAddress! + row * length, to = target + index * length
+                    for element in 0..<length { to[element] = Float(from[element]) * (1 / 255) }
+                }
+            }
+        } else {
+            floats.withUnsafeBufferPointer { source in
+                for (index, row) in rows.enumerated() {
+                    (target + index * length).update(from: source.baseAddress! + row * length, count: length)
+                }
+            }
+        }
+        return result
+    }
+
+    /// A network input for every row of `buffer` (a vector environment's current observations).
+    public static func tensor(from buffer: ObservationBuffer, rowShape: [Int]) -> Tensor {
+        let result = Tensor.zeros([buffer.rows] + rowShape)
+        if buffer.bytes.count > 0 {
+            for index in 0..<buffer.bytes.count { result.pointer[index] = Float(buffer.bytes[index]) * (1 / 255) }
+        } else {
+            result.pointer.update(from: buffer.floats.baseAddress!, count: min(buffer.floats.count, result.count))
+        }
+        return result
+    }
+
+    /// The raw values of one row as Float32 (image bytes as 0...255).
+    public func rawValues(row: Int) -> [Float] {
+        let range = (row * rowLength)..<((row + 1) * rowLength)
+        return isImage ? bytes[range].map(Float.init) : Array(floats[range])
+    }
+
+    /// All stored values as Float32 (for checkpoints of replay buffers).
+    public func allValues() -> [Float] { isImage ? bytes.map(Float.init) : floats }
+
+    /// Restores values saved by `allValues`.
+    public func load(_ values: [Float]) throws {
+        guard values.count == capacity * rowLength else {
+            throw AgentError.invalidState("observation storage expects \(capacity * rowLength) values, got \(values.count)")
+        }
+        if isImage { bytes = values.map { UInt8(clamping: Int($0)) } } else { floats = values }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Agents
+import Gym
+
+/// The algorithms `swiftrl train` knows, their hyperparameter types and how to build their agents.
+public enum Algorithms {
+    /// The algorithm names.
+    public static let names = ["acer"]
+
+    /// The default preset `swiftrl train` runs with no arguments.
+    public static let defaultPreset = "acer-cartpole"
+
+    /// The reference-default hyperparameters of `algorithm`.
+    public static func defaultHyperparameters(for algorithm: String) throws -> any Configurable {
+        switch algorithm {
+        case "acer": return ACERConfiguration()
+        default:
+            throw ConfigurationError.badValue("unknown algorithm '\(algorithm)'; available: \(names.joined(separator: ", "))")
+        }
+    }
+
+    /// Builds the agent a configuration describes, with environments from `registry`.
+    public static func makeAgent(_ configuration: RunConfiguration, registry: Registry = .shared) throws -> any TrainableAgent {
+        let settings = configuration.settings
+        let options = try environmentOptions(settings.environmentOptions)
+        _ = try registry.spec(settings.environment)
+        let make = { try registry.make(settings.environment, options: options) }
+        switch configuration.hyperparameters {
+        case let acer as ACERConfiguration:
+            return try ACER(configuration: acer, environmentsPerWorker: settings.environmentCount, workerCount: settings.workers,
+                            seed: settings.seed, totalSteps: settings.steps, makeEnvironment: make)
+        default:
+            throw ConfigurationError.badValue("no agent for algorithm '\(configuration.algorithm)'")
+        }
+    }
+
+    /// Parses "key:value,key:value" environment options (numbers, true/false, or text).
+    public static func environmentOptions(_ text: String) throws -> Options {
+        var options: Options = [:]
+        for part in text.split(separator: ",") where !part.trimmingCharacters(in: .whitespaces).isEmpty {
+            let pieces = part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.count == 2, !pieces[0].isEmpty else {
+                throw ConfigurationError.badValue("env_options expects key:value pairs separated by commas, got '\(part)'")
+            }
+            let value = pieces[1]
+            if let integer = Int(value) { options[pieces[0]] = .int(integer) }
+            else if let number = Double(value) { options[pieces[0]] = .double(number) }
+            else if value == "true" || value == "false" { options[pieces[0]] = .bool(value == "true") }
+            else { options[pieces[0]] = .string(value) }
+        }
+        return options
+    }
+}

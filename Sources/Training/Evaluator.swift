@@ -1,0 +1,84 @@
+import Foundation
+import Agents
+import Gym
+import Render
+
+/// The outcome of evaluation episodes.
+public struct EvaluationResult: Sendable {
+    /// Each episode's return.
+    public var returns: [Double]
+    /// Each episode's length.
+    public var lengths: [Int]
+    /// Each episode's `is_success` at its end, for goal environments.
+    public var successes: [Bool]
+    /// The video of the first episode, when recorded.
+    public var video: URL?
+
+    /// Mean return.
+    public var returnMean: Double { returns.reduce(0, +) / Double(max(returns.count, 1)) }
+    /// Standard deviation of the returns.
+    public var returnStandardDeviation: Double {
+        let mean = returnMean
+        return (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(returns.count, 1))).squareRoot()
+    }
+    /// Mean length.
+    public var lengthMean: Double { Double(lengths.reduce(0, +)) / Double(max(lengths.count, 1)) }
+    /// Fraction of successful episodes (nil when the environment reports none).
+    public var successRate: Double? { successes.isEmpty ? nil : Double(successes.filter { $0 }.count) / Double(successes.count) }
+}
+
+/// Runs evaluation episodes on a separate environment: seeds seed, seed + 1, ... so that
+/// evaluations during a run are comparable, with an optional video of the first episode.
+public enum Evaluator {
+    /// Evaluates `policy` for `episodes` episodes of `environment` (made with `options`).
+    /// - Parameters:
+    ///   - video: where to write the first episode (mp4 when ffmpeg is there, else .gif next to it).
+    ///   - live: an environment-wrapping hook for on-screen rendering (swiftrl eval --render human).
+    public static func evaluate(policy: any EvaluationPolicy, environment id: String, options: Options, episodes: Int,
+                                deterministic: Bool, seed: Int, video: URL? = nil, registry: Registry = .shared,
+                                renderMode: RenderMode? = nil) throws -> EvaluationResult {
+        let wantsFrames = video != nil
+        let environment: any Environment
+        if wantsFrames, let recordable = try? registry.make(id, options: options, renderMode: .rgbArray) {
+            environment = recordable
+        } else {
+            environment = try registry.make(id, options: options, renderMode: renderMode)
+        }
+        defer { environment.close() }
+        let observation = ObservationBuffer(space: environment.observationSpace)
+        var generator = RandomGenerator(seed: UInt64(seed) &+ 0xE7A1)
+        var result = EvaluationResult(returns: [], lengths: [], successes: [], video: nil)
+        for episode in 0..<episodes {
+            policy.resetEpisode()
+            _ = try environment.reset(seed: seed + episode, options: [:], into: observation)
+            var writer: VideoWriter?
+            if episode == 0, let video, environment.renderMode == .rgbArray, let frame = try environment.render() {
+                var target = video
+                if video.pathExtension == "mp4" && VideoWriter.findProgram("ffmpeg") == nil {
+                    target = video.deletingPathExtension().appendingPathExtension("gif")
+                }
+                writer = try VideoWriter(url: target, width: frame.width, height: frame.height, framesPerSecond: environment.metadata.renderFPS)
+                try writer?.append(frame)
+            }
+            var total = 0.0, length = 0
+            while true {
+                let action = try policy.action(for: observation, deterministic: deterministic, generator: &generator)
+                let step = try environment.step(action, into: observation)
+                total += step.reward
+                length += 1
+                if let writer, let frame = try environment.render() { try writer.append(frame) }
+                if step.terminated || step.truncated {
+                    if case .bool(let success)? = step.info["is_success"] { result.successes.append(success) }
+                    break
+                }
+            }
+            if let writer {
+                try writer.finish()
+                result.video = writer.url
+            }
+            result.returns.append(total)
+            result.lengths.append(length)
+        }
+        return result
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// Writes TensorBoard event files (`events.out.tfevents.<seconds>.<host>`): TFRecords (length,
+/// masked CRC-32C of the length, data, masked CRC-32C of the data) holding hand-encoded `Event`
+/// protobufs, the first with file_version "brain.Event:2", the rest with a `Summary` of scalar values.
+public final class TensorBoardWriter {
+    /// The event file.
+    public let url: URL
+    private let handle: FileHandle
+
+    /// Creates a new event file in `directory`; throws naming the folder when it cannot be written.
+    public init(directory: URL) throws {
+        let seconds = Int(Date().timeIntervalSince1970)
+        let host = ProcessInfo.processInfo.hostName
+        url = directory.appendingPathComponent("events.out.tfevents.\(seconds).\(host).\(ProcessInfo.processInfo.processIdentifier)")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
+            throw TrainingError.unwritable("cannot create the TensorBoard event file in \(directory.path): make the folder writable or choose another --run-dir")
+        }
+        self.handle = handle
+        var event = ProtobufWriter()
+        event.double(field: 1, Date().timeIntervalSince1970)
+        event.string(field: 3, "brain.Event:2")
+        try write(record: event.bytes)
+    }
+
+    /// Appends scalars at `step`, one Summary.Value per tag.
+    public func add(scalars: [(tag: String, value: Double)], step: Int) throws {
+        var summary = ProtobufWriter()
+        for (tag, value) in scalars where value.isFinite {
+            var entry = ProtobufWriter()
+            entry.string(field: 1, tag)
+            entry.float(field: 2, Float(value))
+            summary.message(field: 1, entry.bytes)
+        }
+        var event = ProtobufWriter()
+        event.double(field: 1, Date().timeIntervalSince1970)
+        event.varintField(field: 2, UInt64(max(step, 0)))
+        event.message(field: 5, summary.bytes)
+        try write(record: event.bytes)
+    }
+
+    /// Closes the file.
+    public func close() { try? handle.close() }
+
+    /// One TFRecord, written with a single write so a crash never leaves a partial record mid-file.
+    private func write(record data: [UInt8]) throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(data.count + 16)
+        var length = UInt64(data.count).littleEndian
+        let lengthBytes = withUnsafeBytes(of: &length) { Array($0) }
+        bytes.append(contentsOf: lengthBytes)
+        appendLittleEndian(CRC32C.masked(CRC32C.checksum(lengthBytes)), to: &bytes)
+        bytes.append(contentsOf: data)
+        appendLittleEndian(CRC32C.masked(CRC32C.checksum(data)), to: &bytes)
+        try handle.write(contentsOf: bytes)
+    }
+
+    private func appendLittleEndian(_ value: UInt32, to bytes: inout [UInt8]) {
+        var little = value.littleEndian
+        withUnsafeBytes(of: &little) { bytes.append(contentsOf: $0) }
+    }
+}
+
+/// The few protobuf encodings an Event needs (varint, 64-bit double, 32-bit float, length-delimited).
+struct ProtobufWriter {
+    var bytes: [UInt8] = []
+
+    mutating func varint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    mutating func key(field: Int, wireType: Int) { varint(UInt64(field << 3 | wireType)) }
+
+    mutating func varintField(field: Int, _ value: UInt64) {
+        key(field: field, wireType: 0)
+        varint(value)
+    }
+
+    mutating func double(field: Int, _ value: Double) {
+        key(field: field, wireType: 1)
+        var bits = value.bitPattern.littleEndian
+        withUnsafeBytes(of: &bits) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func float(field: Int, _ value: Float) {
+        key(field: field, wireType: 5)
+        var bits = value.bitPattern.littleEndian
+        withUnsafeBytes(of: &bits) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func message(field: Int, _ payload: [UInt8]) {
+        key(field: field, wireType: 2)
+        varint(UInt64(payload.count))
+        bytes.append(contentsOf: payload)
+    }
+
+    mutating func string(field: Int, _ text: String) { message(field: field, Array(text.utf8)) }
+}

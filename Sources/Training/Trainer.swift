@@ -1,0 +1,250 @@
+import Foundation
+import Agents
+import Gym
+import NN
+import Tensors
+
+/// What a finished (or stopped) run leaves behind.
+public struct TrainingSummary: Sendable {
+    /// Environment steps taken.
+    public var environmentSteps: Int
+    /// Wall-clock seconds of this invocation.
+    public var seconds: Double
+    /// The last evaluation.
+    public var finalEvaluation: EvaluationResult?
+    /// The best evaluation mean return.
+    public var bestEvaluationReturn: Double?
+    /// The run folder.
+    public var runDirectory: URL
+}
+
+/// The training loop every algorithm uses (rsl_rl's runner, CleanRL's logging): iterate the agent,
+/// report progress (console line, progress.csv, TensorBoard events), evaluate on a separate
+/// environment every `eval_every` steps with a video of the first episode, checkpoint every
+/// `checkpoint_every` steps and at the end (atomically; the best evaluation kept), resume from the
+/// newest valid checkpoint, and stop with a clear message on a NaN or infinite loss, keeping the
+/// last good checkpoint.
+public final class Trainer {
+    /// The resolved configuration.
+    public let configuration: RunConfiguration
+    /// DIR.
+    public let runDirectory: URL
+    /// The agent.
+    public let agent: any TrainableAgent
+    private let checkpoints: CheckpointStore
+    private let progressLine: ProgressLine
+    private let registry: Registry
+    private var startStep = 0
+    private var bestReturn: Double?
+
+    /// Prepares a run in `runDirectory`. With `resume`, the configuration is read from
+    /// DIR/config.json (only `steps` may be raised by `stepsOverride`) and the newest valid
+    /// checkpoint is loaded.
+    public init(configuration: RunConfiguration, runDirectory: URL, resume: Bool = false, stepsOverride: Int? = nil,
+                plainOutput: Bool = false, registry: Registry = .shared) throws {
+        self.runDirectory = runDirectory
+        self.registry = registry
+        progressLine = ProgressLine(forcePlain: plainOutput)
+        do { try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true) } catch {
+            throw TrainingError.unwritable("cannot create the run folder \(runDirectory.path): \(error.localizedDescription); choose a writable --run-dir")
+        }
+        guard FileManager.default.isWritableFile(atPath: runDirectory.path) else {
+            throw TrainingError.unwritable("the run folder \(runDirectory.path) is not writable: choose another --run-dir")
+        }
+        var configuration = configuration
+        let configURL = runDirectory.appendingPathComponent("config.json")
+        if resume {
+            guard let data = FileManager.default.contents(atPath: configURL.path) else {
+                throw TrainingError.missing("nothing to resume in \(runDirectory.path): it has no config.json (start a run there first, without --resume)")
+            }
+            configuration = try RunConfiguration(json: data, source: configURL.path)
+            if let stepsOverride { configuration.settings.steps = stepsOverride }
+        }
+        self.configuration = configuration
+        BLASThreads.set(configuration.settings.workers > 1 ? 1 : configuration.settings.kernelThreads)
+        checkpoints = try CheckpointStore(runDirectory: runDirectory, keep: configuration.settings.keepCheckpoints)
+        agent = try Algorithms.makeAgent(configuration, registry: registry)
+        if resume {
+            guard let latest = checkpoints.latestValid() else {
+                throw TrainingError.missing("no valid checkpoint in \(checkpoints.directory.path) to resume from (start the run again without --resume)")
+            }
+            for warning in latest.warnings { progressLine.message("warning: \(warning)") }
+            let replay = checkpoints.replay(forStep: latest.step)
+            if replay == nil && configuration.settings.saveReplay {
+                progressLine.message("warning: no replay saved for step \(latest.step); the replay restarts empty, so the resumed run will differ from an uninterrupted one")
+            }
+            try agent.restore(from: latest.checkpoint, replay: replay)
+            startStep = latest.step
+            if let best = try? Checkpoint.read(from: checkpoints.bestURL), let value = Double(best.metadata["eval_return_mean"] ?? "") { bestReturn = value }
+            progressLine.message("resuming \(runDirectory.path) from step \(latest.step)")
+        }
+        try writeAtomically(configuration.jsonData(), to: configURL)
+    }
+
+    /// Runs until `steps` environment steps.
+    @discardableResult
+    public func run() throws -> TrainingSummary {
+        let settings = configuration.settings
+        let columns = ["step", "seconds", "episodes", "episode_return_mean", "episode_return_min", "episode_return_max", "episode_length_mean",
+                       "steps_per_second", "eval_return_mean", "eval_return_std", "eval_length_mean", "eval_success_rate"]
+                      + agent.scalarTags.map { $0.replacingOccurrences(of: "/", with: "_") }
+        let csv = try ProgressLog(url: runDirectory.appendingPathComponent("progress.csv"), columns: columns,
+                                  resumeStep: startStep > 0 ? startStep : nil)
+        defer { csv.close() }
+        let events = try TensorBoardWriter(directory: runDirectory)
+        defer { events.close() }
+        if startStep == 0 { try agent.start() }
+
+        let started = Date()
+        var recentEpisodes: [EpisodeRecord] = []
+        var episodeCount = 0
+        var lastLog = Date()
+        var lastLogStep = agent.environmentSteps
+        var nextEvaluation = settings.evaluationInterval > 0 ? (agent.environmentSteps / settings.evaluationInterval + 1) * settings.evaluationInterval : Int.max
+        var nextCheckpoint = settings.checkpointInterval > 0 ? (agent.environmentSteps / settings.checkpointInterval + 1) * settings.checkpointInterval : Int.max
+        var lastEvaluation: EvaluationResult?
+        var lastScalars: [String: Double] = [:]
+        progressLine.message("training \(configuration.algorithm) on \(settings.environment) for \(settings.steps) steps (seed \(settings.seed), \(settings.environmentCount) envs x \(settings.workers) workers) -> \(runDirectory.path)")
+
+        while agent.environmentSteps < settings.steps {
+            let report: IterationReport
+            do { report = try agent.iterate() } catch let error as AgentError {
+                if case .nonFinite(let message) = error {
+                    progressLine.finish()
+                    let kept = checkpoints.periodicCheckpoints().last.map { "; the last good checkpoint is \($0.url.path)" } ?? "; no checkpoint was saved yet"
+                    throw TrainingError.nonFinite("training stopped at step \(agent.environmentSteps): \(message)\(kept). Lower learning_rate or max_grad_norm and resume with --resume \(runDirectory.path)")
+                }
+                throw error
+            }
+            lastScalars = report.scalars
+            recentEpisodes.append(contentsOf: report.episodes)
+            episodeCount += report.episodes.count
+            if recentEpisodes.count > 100 { recentEpisodes.removeFirst(recentEpisodes.count - 100) }
+            let step = report.environmentSteps
+
+            let now = Date()
+            if now.timeIntervalSince(lastLog) >= settings.logInterval || step >= settings.steps {
+                let speed = Double(step - lastLogStep) / max(now.timeIntervalSince(lastLog), 1e-9)
+                var row: [String: Double] = ["step": Double(step), "seconds": now.timeIntervalSince(started), "episodes": Double(episodeCount),
+                                             "steps_per_second": speed]
+                var tensorBoard: [(String, Double)] = [("charts/steps_per_second", speed)]
+                if !recentEpisodes.isEmpty {
+                    let returns = recentEpisodes.map(\.totalReward)
+                    row["episode_return_mean"] = returns.reduce(0, +) / Double(returns.count)
+                    row["episode_return_min"] = returns.min()
+                    row["episode_return_max"] = returns.max()
+                    row["episode_length_mean"] = Double(recentEpisodes.map(\.length).reduce(0, +)) / Double(recentEpisodes.count)
+                    tensorBoard.append(("charts/episodic_return", row["episode_return_mean"]!))
+                    tensorBoard.append(("charts/episodic_length", row["episode_length_mean"]!))
+                }
+                for tag in agent.scalarTags {
+                    if let value = report.scalars[tag] {
+                        row[tag.replacingOccurrences(of: "/", with: "_")] = value
+                        tensorBoard.append((tag, value))
+                    }
+                }
+                try csv.append(row)
+                try events.add(scalars: tensorBoard, step: step)
+                progressLine.update(progressText(step: step, speed: speed, row: row, scalars: report.scalars))
+                lastLog = now
+                lastLogStep = step
+            }
+            if step >= nextEvaluation && step < settings.steps {
+                lastEvaluation = try evaluate(step: step, seconds: Date().timeIntervalSince(started), csv: csv, events: events)
+                nextEvaluation = (step / settings.evaluationInterval + 1) * settings.evaluationInterval
+            }
+            if step >= nextCheckpoint && step < settings.steps {
+                try saveCheckpoint(step: step)
+                nextCheckpoint = (step / settings.checkpointInterval + 1) * settings.checkpointInterval
+            }
+        }
+        progressLine.finish()
+        let step = agent.environmentSteps
+        lastEvaluation = try evaluate(step: step, seconds: Date().timeIntervalSince(started), csv: csv, events: events)
+        try saveCheckpoint(step: step)
+        _ = lastScalars
+        return TrainingSummary(environmentSteps: step, seconds: Date().timeIntervalSince(started), finalEvaluation: lastEvaluation,
+                               bestEvaluationReturn: bestReturn, runDirectory: runDirectory)
+    }
+
+    private func progressText(step: Int, speed: Double, row: [String: Double], scalars: [String: Double]) -> String {
+        let settings = configuration.settings
+        var parts = ["step \(step)/\(settings.steps)", String(format: "%.0f steps/s", speed)]
+        if let mean = row["episode_return_mean"], let low = row["episode_return_min"], let high = row["episode_return_max"] {
+            parts.append(String(format: "return %.1f [%.1f, %.1f]", mean, low, high))
+        }
+        for tag in agent.scalarTags where tag.hasPrefix("losses/") {
+            if let value = scalars[tag], ["losses/policy_loss", "losses/q_loss", "losses/entropy", "losses/value_loss", "losses/critic_loss", "losses/actor_loss"].contains(tag) {
+                parts.append(String(format: "%@ %.3g", String(tag.dropFirst(7)), value))
+            }
+        }
+        let remaining = Double(settings.steps - step) / max(speed, 1e-9)
+        parts.append("ETA " + formatDuration(remaining))
+        return parts.joined(separator: " | ")
+    }
+
+    private func evaluate(step: Int, seconds: Double, csv: ProgressLog, events: TensorBoardWriter) throws -> EvaluationResult {
+        let settings = configuration.settings
+        var video: URL?
+        if settings.evaluationVideo {
+            let folder = runDirectory.appendingPathComponent("videos")
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            video = folder.appendingPathComponent(String(format: "eval-step-%09d.mp4", step))
+        }
+        let result = try Evaluator.evaluate(policy: try agent.evaluationPolicy(), environment: settings.environment,
+                                            options: try Algorithms.environmentOptions(settings.environmentOptions),
+                                            episodes: settings.evaluationEpisodes, deterministic: settings.evaluationDeterministic,
+                                            seed: settings.seed + 1_000_000, video: video, registry: registry)
+        var row: [String: Double] = ["step": Double(step), "seconds": seconds, "eval_return_mean": result.returnMean,
+                                     "eval_return_std": result.returnStandardDeviation, "eval_length_mean": result.lengthMean]
+        var scalars: [(String, Double)] = [("charts/eval_return_mean", result.returnMean), ("charts/eval_length_mean", result.lengthMean)]
+        if let rate = result.successRate {
+            row["eval_success_rate"] = rate
+            scalars.append(("charts/eval_success_rate", rate))
+        }
+        try csv.append(row)
+        try events.add(scalars: scalars, step: step)
+        var text = String(format: "eval at step %d: return %.2f +- %.2f over %d episodes, length %.1f", step, result.returnMean,
+                          result.returnStandardDeviation, result.returns.count, result.lengthMean)
+        if let rate = result.successRate { text += String(format: ", success %.0f%%", rate * 100) }
+        if let file = result.video { text += ", video \(file.path)" }
+        if bestReturn == nil || result.returnMean > bestReturn! {
+            bestReturn = result.returnMean
+            var checkpoint = try agent.checkpoint()
+            annotate(&checkpoint, step: step)
+            checkpoint.metadata["eval_return_mean"] = "\(result.returnMean)"
+            try checkpoints.saveBest(checkpoint)
+            text += " (best so far: saved best.safetensors)"
+        }
+        progressLine.message(text)
+        return result
+    }
+
+    private func saveCheckpoint(step: Int) throws {
+        var checkpoint = try agent.checkpoint()
+        annotate(&checkpoint, step: step)
+        let replay = configuration.settings.saveReplay ? try agent.replayCheckpoint() : nil
+        try checkpoints.save(checkpoint, step: step, replay: replay)
+    }
+
+    private func annotate(_ checkpoint: inout Checkpoint, step: Int) {
+        checkpoint.metadata["config"] = (try? configuration.jsonData()).map { String(decoding: $0, as: UTF8.self) }
+        checkpoint.metadata["step"] = "\(step)"
+    }
+}
+
+/// "1h02m", "3m05s", "12s".
+func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "?" }
+    let total = Int(seconds.rounded())
+    if total >= 3600 { return String(format: "%dh%02dm", total / 3600, total % 3600 / 60) }
+    if total >= 60 { return String(format: "%dm%02ds", total / 60, total % 60) }
+    return "\(total)s"
+}
+
+/// Writes `data` to a temporary file beside `url` and renames it into place.
+func writeAtomically(_ data: Data, to url: URL) throws {
+    do { try data.write(to: url, options: .atomic) } catch {
+        throw TrainingError.unwritable("cannot write \(url.path): \(error.localizedDescription); make the folder writable or choose another --run-dir")
+    }
+}

@@ -1,0 +1,130 @@
+import Agents
+import ArgumentParser
+import ConfigPresets
+import Foundation
+import Training
+
+/// `swiftrl train`: trains an agent, writing config.json, progress.csv, TensorBoard events,
+/// checkpoints and evaluation videos into the run folder.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train an agent on a registered environment.",
+        discussion: """
+            With no arguments, runs the default preset (\(Algorithms.defaultPreset): ACER on CartPole-v1). Configuration \
+            is resolved in order: the algorithm's reference defaults, the bundled preset for --env (or --config FILE), \
+            --set key=value overrides, then --env/--steps/--seed/--num-envs/--workers. The resolved configuration is saved \
+            as DIR/config.json. --resume DIR continues a run from its newest valid checkpoint.
+            """)
+
+    @Argument(help: "The algorithm: \(Algorithms.names.joined(separator: ", ")).")
+    var algorithm: String?
+
+    @Option(help: "The environment id (see `swiftrl envs list`).")
+    var env: String?
+
+    @Option(help: "A config file of key = value lines (see assets/configs/presets).")
+    var config: String?
+
+    @Option(help: "A bundled preset by name (see --list-presets).")
+    var preset: String?
+
+    @Option(help: "Total environment steps.")
+    var steps: Int?
+
+    @Option(help: "The run's seed.")
+    var seed: Int?
+
+    @Option(name: .customLong("num-envs"), help: "Environments per worker.")
+    var numEnvs: Int?
+
+    @Option(help: "Worker threads (ACER multi-worker).")
+    var workers: Int?
+
+    @Option(name: .customLong("run-dir"), help: "The run folder (default runs/<algorithm>-<env>-seed<seed>).")
+    var runDirectory: String?
+
+    @Option(name: .customLong("set"), help: "Override a config key, key=value (repeatable).")
+    var overrides: [String] = []
+
+    @Option(help: "Continue the run in this folder from its newest valid checkpoint (--steps may raise the total).")
+    var resume: String?
+
+    @Flag(name: .customLong("list-presets"), help: "List the bundled presets and exit.")
+    var listPresets = false
+
+    @Flag(name: .customLong("list-keys"), help: "List every config key of the algorithm with its summary and exit.")
+    var listKeys = false
+
+    @Flag(help: "Print plain progress lines even on a terminal.")
+    var plain = false
+
+    func run() throws {
+        registerBundledEnvironments()
+        if listPresets {
+            for name in ConfigPresets.names {
+                let file = ConfigPresets.url(named: name).flatMap { try? ConfigurationFile(contentsOf: $0) }
+                print("\(name)\t\(file?.value(of: "algorithm") ?? "?")\t\(file?.value(of: "env") ?? "?")")
+            }
+            return
+        }
+        if let resume {
+            let trainer = try Trainer(configuration: try RunConfiguration(algorithm: algorithm ?? "acer"), runDirectory: URL(fileURLWithPath: resume),
+                                      resume: true, stepsOverride: steps, plainOutput: plain)
+            try report(try trainer.run())
+            return
+        }
+        var configuration: RunConfiguration
+        if algorithm == nil && env == nil && config == nil && preset == nil {
+            configuration = try RunConfiguration(algorithm: "acer")
+            try configuration.apply(try presetFile(Algorithms.defaultPreset))
+        } else {
+            let algorithmName = try algorithm ?? presetFile(preset ?? "").value(of: "algorithm") ?? "acer"
+            configuration = try RunConfiguration(algorithm: algorithmName)
+            if listKeys {
+                for (key, summary) in TrainingSettings().summaries + configuration.hyperparameters.summaries {
+                    print("\(key): \(summary)")
+                }
+                return
+            }
+            if let config {
+                try configuration.apply(try ConfigurationFile(contentsOf: URL(fileURLWithPath: config)))
+            } else if let preset {
+                try configuration.apply(try presetFile(preset))
+            } else if let env, let url = RunConfiguration.presetURL(algorithm: algorithmName, environment: env) {
+                try configuration.apply(try ConfigurationFile(contentsOf: url))
+            }
+        }
+        if listKeys {
+            for (key, summary) in TrainingSettings().summaries + configuration.hyperparameters.summaries { print("\(key): \(summary)") }
+            return
+        }
+        try configuration.apply(overrides: overrides)
+        if let env { try configuration.set("env", to: env) }
+        if let steps { try configuration.set("steps", to: "\(steps)") }
+        if let seed { try configuration.set("seed", to: "\(seed)") }
+        if let numEnvs { try configuration.set("num_envs", to: "\(numEnvs)") }
+        if let workers { try configuration.set("workers", to: "\(workers)") }
+        let settings = configuration.settings
+        let folder = runDirectory ?? "runs/\(configuration.algorithm)-\(settings.environment)-seed\(settings.seed)"
+        let trainer = try Trainer(configuration: configuration, runDirectory: URL(fileURLWithPath: folder), plainOutput: plain)
+        try report(try trainer.run())
+    }
+
+    private func presetFile(_ name: String) throws -> ConfigurationFile {
+        guard let url = ConfigPresets.url(named: name) else {
+            throw ValidationError("unknown preset '\(name)'; bundled presets: \(ConfigPresets.names.joined(separator: ", "))")
+        }
+        return try ConfigurationFile(contentsOf: url)
+    }
+
+    private func report(_ summary: TrainingSummary) throws {
+        var text = String(format: "done: %d steps in %.1f s", summary.environmentSteps, summary.seconds)
+        if let evaluation = summary.finalEvaluation {
+            text += String(format: "; final evaluation return %.2f +- %.2f", evaluation.returnMean, evaluation.returnStandardDeviation)
+            if let video = evaluation.video { text += "; video \(video.path)" }
+        }
+        print(text)
+        print("run folder: \(summary.runDirectory.path) (config.json, progress.csv, events.out.tfevents.*, checkpoints/, videos/)")
+    }
+}
