@@ -78,6 +78,9 @@ let package = Package(
         .testTarget(name: "ClassicControlTests", dependencies: ["Gym", "ClassicControl", "BundledEnvs", "Render"],
                     exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/classic_control.json"), .copy("Fixtures/gymnasium_frames.json")]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Agents", "NN", "Tensors"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NN", "Tensors", "Gym", "BundledEnvs"],
+                    exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/acer_objective.json")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Agents", "NN", "Gym", "BundledEnvs"]),
         .testTarget(name: "swiftrlTests", dependencies: ["swiftrl"]),
     ],
     swiftLanguageModes: [.v6]

@@ -75,22 +75,20 @@ public struct RunConfiguration {
 
     /// Rebuilds a configuration from config.json's bytes (for resume and eval).
     public init(json data: Data, source: String) throws {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let algorithm = object["algorithm"] as? String else {
+        let object: [String: ConfigJSONValue]
+        do { object = try JSONDecoder().decode([String: ConfigJSONValue].self, from: data) } catch {
+            throw ConfigurationError.syntax("\(source) is not a SwiftRL config.json: \(error)")
+        }
+        guard case .text(let algorithm)? = object["algorithm"] else {
             throw ConfigurationError.syntax("\(source) is not a SwiftRL config.json (no 'algorithm' key)")
         }
         try self.init(algorithm: algorithm)
         for (key, value) in object where key != "algorithm" && key != algorithm {
-            try set(key, to: Self.text(of: value))
+            try set(key, to: value.text)
         }
-        if let values = object[algorithm] as? [String: Any] {
-            for (key, value) in values { try hyperparameters.set(key, to: Self.text(of: value)) }
+        if case .object(let values)? = object[algorithm] {
+            for (key, value) in values { try hyperparameters.set(key, to: value.text) }
         }
-    }
-
-    private static func text(of value: Any) -> String {
-        if let values = value as? [Any] { return values.map { "\($0)" }.joined(separator: ",") }
-        if let flag = value as? Bool { return flag ? "true" : "false" }
-        return "\(value)"
     }
 
     /// The bundled preset for `algorithm` on `environment` (a preset whose lines say so), if any.
@@ -100,5 +98,40 @@ public struct RunConfiguration {
             if file.value(of: "algorithm") == algorithm && file.value(of: "env") == environment { return url }
         }
         return nil
+    }
+}
+
+/// The bundled presets (assets/configs/presets), re-exported for tools and tests.
+public enum ConfigPresetsIndex {
+    /// Preset names.
+    public static var names: [String] { ConfigPresets.names }
+    /// The file of a preset.
+    public static func url(named name: String) -> URL? { ConfigPresets.url(named: name) }
+}
+
+/// A config.json value, decoded strictly (JSON true stays a Bool, 1 stays a number).
+private indirect enum ConfigJSONValue: Decodable {
+    case flag(Bool), integer(Int), number(Double), text(String), list([ConfigJSONValue]), object([String: ConfigJSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Bool.self) { self = .flag(value) }
+        else if let value = try? container.decode(Int.self) { self = .integer(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .text(value) }
+        else if let value = try? container.decode([ConfigJSONValue].self) { self = .list(value) }
+        else { self = .object(try container.decode([String: ConfigJSONValue].self)) }
+    }
+
+    /// The value as config-file text.
+    var text: String {
+        switch self {
+        case .flag(let value): return value ? "true" : "false"
+        case .integer(let value): return "\(value)"
+        case .number(let value): return "\(value)"
+        case .text(let value): return value
+        case .list(let values): return values.map(\.text).joined(separator: ",")
+        case .object: return ""
+        }
     }
 }

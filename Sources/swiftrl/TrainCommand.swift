@@ -79,7 +79,8 @@ struct TrainCommand: ParsableCommand {
             configuration = try RunConfiguration(algorithm: "acer")
             try configuration.apply(try presetFile(Algorithms.defaultPreset))
         } else {
-            let algorithmName = try algorithm ?? presetFile(preset ?? "").value(of: "algorithm") ?? "acer"
+            let presetAlgorithm = try preset.map { try presetFile($0).value(of: "algorithm") } ?? nil
+            let algorithmName = algorithm ?? presetAlgorithm ?? "acer"
             configuration = try RunConfiguration(algorithm: algorithmName)
             if listKeys {
                 for (key, summary) in TrainingSettings().summaries + configuration.hyperparameters.summaries {

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import Agents
+@testable import Training
+
+@Suite struct ConfigurationTests {
+    @Test func unknownKeysListTheValidKeys() throws {
+        var configuration = try RunConfiguration(algorithm: "acer")
+        do {
+            try configuration.set("learning_rat", to: "1e-3")
+            Issue.record("an unknown key was accepted")
+        } catch let error as ConfigurationError {
+            let text = "\(error)"
+            #expect(text.contains("unknown key 'learning_rat'") && text.contains("learning_rate") && text.contains("num_envs"))
+        }
+    }
+
+    @Test func badValuesNameTheKeyAndTheExpectedForm() throws {
+        var configuration = try RunConfiguration(algorithm: "acer")
+        #expect(throws: ConfigurationError.badValue("steps must be an integer, got 'many'")) { try configuration.set("steps", to: "many") }
+        #expect(throws: ConfigurationError.self) { try configuration.set("gamma", to: "1.5") }
+        #expect(throws: ConfigurationError.self) { try configuration.set("trust_region", to: "maybe") }
+        #expect(throws: ConfigurationError.self) { try configuration.set("hidden_sizes", to: "64,-1") }
+        #expect(throws: ConfigurationError.self) { try configuration.set("replay_kind", to: "everything") }
+        #expect(throws: ConfigurationError.self) { try RunConfiguration(algorithm: "dqn") }
+        try configuration.set("steps", to: "2_000_000")
+        #expect(configuration.settings.steps == 2_000_000)
+    }
+
+    @Test func configFilesReportTheLineOfAnError() throws {
+        let good = try ConfigurationFile(text: "# comment\nalgorithm = acer\nsteps = 1000   # trailing\n\nhidden_sizes = 32,32\n", source: "test.conf")
+        var configuration = try RunConfiguration(algorithm: "acer")
+        try configuration.apply(good)
+        #expect(configuration.settings.steps == 1000)
+        #expect((configuration.hyperparameters as? ACERConfiguration)?.hiddenSizes == [32, 32])
+        #expect(throws: ConfigurationError.syntax("bad.conf:2: expected 'key = value', got 'steps 1000'")) {
+            try ConfigurationFile(text: "algorithm = acer\nsteps 1000\n", source: "bad.conf")
+        }
+        let unknown = try ConfigurationFile(text: "stepz = 5\n", source: "unknown.conf")
+        do { try configuration.apply(unknown); Issue.record("accepted an unknown key") } catch let error as ConfigurationError {
+            #expect("\(error)".hasPrefix("unknown.conf:1: unknown key 'stepz'"))
+        }
+    }
+
+    @Test func configJSONRoundTrips() throws {
+        var configuration = try RunConfiguration(algorithm: "acer")
+        try configuration.apply(overrides: ["steps=1234", "trust_region=false", "hidden_sizes=16,8", "learning_rate=0.001", "eval_video=false",
+                                            "workers=1", "c=1"])
+        let restored = try RunConfiguration(json: try configuration.jsonData(), source: "config.json")
+        #expect(restored.settings == configuration.settings)
+        #expect(restored.hyperparameters as? ACERConfiguration == configuration.hyperparameters as? ACERConfiguration)
+    }
+
+    @Test func everyBundledPresetLoads() throws {
+        for name in ConfigPresetsIndex.names {
+            let file = try ConfigurationFile(contentsOf: try #require(ConfigPresetsIndex.url(named: name)))
+            var configuration = try RunConfiguration(algorithm: try #require(file.value(of: "algorithm")))
+            try configuration.apply(file)
+        }
+        #expect(ConfigPresetsIndex.names.contains(Algorithms.defaultPreset))
+    }
+}

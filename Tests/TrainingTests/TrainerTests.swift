@@ -1,0 +1,145 @@
+import BundledEnvs
+import Foundation
+import Gym
+import NN
+import Testing
+import Agents
+@testable import Training
+
+/// A corridor whose rewards turn NaN after `healthySteps` steps in total (to test the NaN stop).
+final class PoisonedCorridor: Environment {
+    let observationSpace = Space.box(Box(low: 0, high: 10, shape: [1]))
+    let actionSpace = Space.discrete(Discrete(2))
+    let healthySteps: Int
+    var position = 0, stepsTaken = 0
+
+    init(healthySteps: Int) { self.healthySteps = healthySteps }
+
+    func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
+        position = 0
+        observation.floats[0] = 0
+        return [:]
+    }
+
+    func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
+        guard case .discrete(let move) = action else { throw GymError.invalidAction("discrete only") }
+        position = max(0, position + (move == 1 ? 1 : -1))
+        stepsTaken += 1
+        observation.floats[0] = Float(position)
+        return StepResult(reward: stepsTaken > healthySteps ? .nan : (position >= 10 ? 1 : 0), terminated: position >= 10)
+    }
+}
+
+func temporaryRunFolder(_ name: String) -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-\(name)-\(UUID().uuidString)")
+}
+
+/// A small, fast ACER configuration on CartPole for tests.
+func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
+    BundledEnvironments.register()
+    var configuration = try RunConfiguration(algorithm: "acer")
+    try configuration.apply(overrides: [
+        "env=CartPole-v1", "steps=\(steps)", "num_envs=4", "n_steps=10", "replay_start=200", "replay_ratio=2", "lr_schedule=constant",
+        "hidden_sizes=32,32", "eval_every=0", "eval_episodes=2", "eval_video=false", "checkpoint_every=0", "log_every=1000",
+    ])
+    return configuration
+}
+
+@Suite(.serialized) struct TrainerTests {
+    @Test func resumingEqualsTrainingStraightThrough() throws {
+        let straightFolder = temporaryRunFolder("straight"), resumedFolder = temporaryRunFolder("resumed")
+        defer { try? FileManager.default.removeItem(at: straightFolder); try? FileManager.default.removeItem(at: resumedFolder) }
+        let half = 800
+        try Trainer(configuration: try smallACERConfiguration(steps: 2 * half), runDirectory: straightFolder, plainOutput: true).run()
+        try Trainer(configuration: try smallACERConfiguration(steps: half), runDirectory: resumedFolder, plainOutput: true).run()
+        try Trainer(configuration: try smallACERConfiguration(steps: half), runDirectory: resumedFolder, resume: true,
+                    stepsOverride: 2 * half, plainOutput: true).run()
+
+        let straight = try Checkpoint.read(from: try CheckpointStore(runDirectory: straightFolder, keep: 9).url(step: 2 * half))
+        let resumed = try Checkpoint.read(from: try CheckpointStore(runDirectory: resumedFolder, keep: 9).url(step: 2 * half))
+        #expect(straight.tensors.keys.sorted() == resumed.tensors.keys.sorted())
+        #expect(straight.tensors.keys.contains { $0.hasPrefix("average_model.") } && straight.tensors.keys.contains { $0.hasPrefix("optimizer.") })
+        for (name, tensor) in straight.tensors {
+            #expect(resumed.tensors[name]?.scalars == tensor.scalars, "\(name) differs after resume")
+        }
+        #expect(straight.metadata["worker0.rng"] == resumed.metadata["worker0.rng"])
+        #expect(straight.metadata["worker0.environments"] == resumed.metadata["worker0.environments"])
+        #expect(straight.metadata["updates"] == resumed.metadata["updates"])
+    }
+
+    @Test func aNaNLossStopsTrainingAndKeepsTheLastGoodCheckpoint() throws {
+        let registry = Registry()
+        try registry.register(EnvironmentSpec(id: "Poisoned-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "NaN after 100 steps per env") { _, _ in
+            PoisonedCorridor(healthySteps: 100)
+        })
+        var configuration = try smallACERConfiguration(steps: 10_000)
+        try configuration.apply(overrides: ["env=Poisoned-v0", "checkpoint_every=200", "num_envs=2"])
+        let folder = temporaryRunFolder("nan")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trainer = try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true, registry: registry)
+        do {
+            try trainer.run()
+            Issue.record("training went on through NaN rewards")
+        } catch let error as TrainingError {
+            let text = "\(error)"
+            #expect(text.contains("training stopped at step") && text.contains("q_loss is nan"), "message: \(text)")
+            #expect(text.contains("last good checkpoint"), "message: \(text)")
+        }
+        let store = try CheckpointStore(runDirectory: folder, keep: 9)
+        let latest = try #require(store.latestValid())
+        #expect(latest.step == 200)
+        for (_, tensor) in latest.checkpoint.tensors { #expect(tensor.scalars.allSatisfy { $0.isFinite }) }
+    }
+
+    @Test func aTruncatedCheckpointIsNeverLoaded() throws {
+        var configuration = try smallACERConfiguration(steps: 480)
+        try configuration.apply(overrides: ["checkpoint_every=160"])
+        let folder = temporaryRunFolder("truncated")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true).run()
+        let store = try CheckpointStore(runDirectory: folder, keep: 9)
+        #expect(store.periodicCheckpoints().map(\.step) == [160, 320, 480])
+        // Cut the newest short, as a kill during a copy would; and damage the one before in its header.
+        let newest = store.url(step: 480)
+        let data = try Data(contentsOf: newest)
+        try data.prefix(data.count / 2).write(to: newest)
+        #expect(throws: CheckpointError.self) { try Checkpoint.read(from: newest) }
+        let latest = try #require(store.latestValid())
+        #expect(latest.step == 320)
+        #expect(latest.warnings.count == 1 && latest.warnings[0].contains("step-000000000480"))
+        // Resuming continues from the valid one.
+        let resumed = try Trainer(configuration: configuration, runDirectory: folder, resume: true, plainOutput: true)
+        #expect(resumed.agent.environmentSteps == 320)
+    }
+
+    @Test func runFoldersHoldConfigLogsEventsAndAnEvaluationVideo() throws {
+        var configuration = try smallACERConfiguration(steps: 400)
+        try configuration.apply(overrides: ["eval_video=true", "eval_every=200"])
+        let folder = temporaryRunFolder("layout")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let summary = try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true).run()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(names.contains("config.json") && names.contains("progress.csv") && names.contains { $0.hasPrefix("events.out.tfevents.") })
+        let csv = try String(contentsOf: folder.appendingPathComponent("progress.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("step,seconds,episodes,episode_return_mean"))
+        let evaluationRows = csv.split(separator: "\n").filter { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            return fields.count > 8 && !fields[8].isEmpty && fields[0] != "step"
+        }
+        #expect(evaluationRows.count == 2)
+        let videos = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("videos").path)
+        #expect(videos.count == 2)
+        #expect(summary.finalEvaluation?.returns.count == 2)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("checkpoints/best.safetensors").path))
+    }
+
+    @Test func unwritableRunFoldersAreRefusedWithTheFix() throws {
+        let configuration = try smallACERConfiguration(steps: 100)
+        do {
+            _ = try Trainer(configuration: configuration, runDirectory: URL(fileURLWithPath: "/proc/swiftrl-run"), plainOutput: true)
+            Issue.record("accepted an unwritable run folder")
+        } catch let error as TrainingError {
+            #expect("\(error)".contains("--run-dir"))
+        }
+    }
+}
