@@ -30,7 +30,7 @@ public struct TrainingSettings: Configurable, Sendable, Equatable {
     /// Save the replay buffer beside the latest checkpoint, for an exact resume (large for pixels).
     public var saveReplay = true
     /// Seconds between progress lines.
-    public var logInterval = 5.0
+    public var logInterval = 2.0
     /// Threads the numeric kernels may use (2 on this machine; workers > 1 use 1 each).
     public var kernelThreads = 2
 

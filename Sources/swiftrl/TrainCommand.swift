@@ -107,9 +107,22 @@ struct TrainCommand: ParsableCommand {
         if let numEnvs { try configuration.set("num_envs", to: "\(numEnvs)") }
         if let workers { try configuration.set("workers", to: "\(workers)") }
         let settings = configuration.settings
-        let folder = runDirectory ?? "runs/\(configuration.algorithm)-\(settings.environment)-seed\(settings.seed)"
+        let stamp = Self.timestamp()
+        let folder = runDirectory ?? "runs/\(configuration.algorithm)-\(settings.environment)-seed\(settings.seed)-\(stamp)"
+        let checkpoints = URL(fileURLWithPath: folder).appendingPathComponent("checkpoints")
+        if let existing = try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path), existing.contains(where: { $0.hasSuffix(".safetensors") }) {
+            throw ValidationError("\(folder) already holds a run: continue it with --resume \(folder), or choose another --run-dir")
+        }
         let trainer = try Trainer(configuration: configuration, runDirectory: URL(fileURLWithPath: folder), plainOutput: plain)
         try report(try trainer.run())
+    }
+
+    /// yyyyMMdd-HHmmss in UTC, for default run folder names.
+    private static func timestamp() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
     }
 
     private func presetFile(_ name: String) throws -> ConfigurationFile {

@@ -89,6 +89,23 @@ func cartPoleACER(workers: Int = 1, steps: Int, configure: (inout ACERConfigurat
         }
     }
 
+    @Test(arguments: [("egocentric", false), ("pixels", true)])
+    func acerTrainsOnGridObservations(mode: String, expectsConvolutions: Bool) throws {
+        BundledEnvironments.register()
+        var configuration = ACERConfiguration()
+        configuration.steps = 5
+        configuration.replayStart = 10
+        let options: Options = ["observation": .string(mode), "render_width": .int(40), "render_height": .int(40)]
+        let agent = try ACER(configuration: configuration, environmentsPerWorker: 2, seed: 0, totalSteps: 100,
+                             makeEnvironment: { try make("EmptyRoom-5x5-v0", options: options) })
+        #expect((agent.network.trunk is NatureCNN) == expectsConvolutions)
+        try agent.start()
+        let before = agent.network.namedTensors().map { $0.tensor.scalars }
+        for _ in 0..<3 { _ = try agent.iterate() }
+        #expect(agent.environmentSteps == 30)
+        #expect(zip(before, agent.network.namedTensors().map { $0.tensor.scalars }).contains { $0 != $1 })
+    }
+
     @Test func continuousActionSpacesAreRefusedWithTheFix() throws {
         BundledEnvironments.register()
         do {

@@ -16,12 +16,12 @@ public final class ACERNetwork: Module {
     /// The number of actions.
     public let actionCount: Int
 
-    /// A network for observations of `observationShape` (rank 3: an image [C, H, W]) and
+    /// A network for observations of `observationShape` (pixel images [C, H, W] get the Nature CNN) and
     /// `actionCount` actions; `hiddenSizes` and `activation` shape the MLP trunk.
     public init(observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation,
                 generator: inout RandomGenerator) throws {
         let features: Int
-        if observationShape.count == 3 {
+        if ObservationRows.isPixelImage(shape: observationShape) {
             let cnn = try NatureCNN(channels: observationShape[0], height: observationShape[1], width: observationShape[2], generator: &generator)
             trunk = cnn
             features = cnn.outputSize

@@ -14,7 +14,7 @@ public final class EpisodicReplay: ACERReplay {
     private let actionCount: Int
     private let rowShape: [Int]
     private let rowLength: Int
-    private let isImage: Bool
+    private let inputScale: Float
 
     /// One stored or in-progress episode: raw observation values per step (images as 0...255).
     struct Episode {
@@ -33,7 +33,7 @@ public final class EpisodicReplay: ACERReplay {
         let probe = try ObservationRows(space: space, capacity: 1)
         rowShape = probe.rowShape
         rowLength = probe.rowLength
-        isImage = probe.isImage
+        inputScale = probe.inputScale
         self.actionCount = actionCount
         self.batchSize = batchSize
         transitionCapacity = transitions
@@ -68,7 +68,7 @@ public final class EpisodicReplay: ACERReplay {
         let steps = chosen.map(\.length).max() ?? 1
         let width = chosen.count
         let observations = Tensor.zeros([(steps + 1) * width] + rowShape)
-        let scale: Float = isImage ? 1 / 255 : 1
+        let scale = inputScale
         var batch = ACERBatch(steps: steps, batch: width, observations: observations, actions: [], rewards: [], dones: [],
                               behaviourProbabilities: [], mask: [])
         for t in 0..<steps {

@@ -1,8 +1,9 @@
 import Gym
 import Tensors
 
-/// Growable row storage for observations of one Box or Discrete space: Float32 rows, or UInt8 rows
-/// for images (kept as bytes, converted to [0, 1] floats only when a batch is made).
+/// Row storage for observations of one Box or Discrete space: Float32 rows, or UInt8 rows (kept as
+/// bytes). UInt8 pixel images ([C, H, W] with H, W >= 36) become [0, 1] floats when a batch is made;
+/// other UInt8 observations (symbolic grids such as Minigrid's 7x7x3) keep their integer values.
 ///
 /// Replay buffers and rollouts hold observations here; `tensor(rows:)` gathers a batch for the network.
 public final class ObservationRows {
@@ -14,6 +15,8 @@ public final class ObservationRows {
     public let isImage: Bool
     /// Row capacity.
     public let capacity: Int
+    /// The factor from stored values to network input (1/255 for pixel images, else 1).
+    public let inputScale: Float
     private var floats: [Float]
     private var bytes: [UInt8]
 
@@ -32,6 +35,7 @@ public final class ObservationRows {
         }
         rowLength = rowShape.reduce(1, *)
         self.capacity = capacity
+        inputScale = isImage && Self.isPixelImage(shape: rowShape) ? 1 / 255 : 1
         floats = isImage ? [] : Array(repeating: 0, count: capacity * rowLength)
         bytes = isImage ? Array(repeating: 0, count: capacity * rowLength) : []
     }
@@ -73,7 +77,7 @@ public final class ObservationRows {
             bytes.withUnsafeBufferPointer { source in
                 for (index, row) in rows.enumerated() {
                     let from = source.baseAddress! + row * length, to = target + index * length
-                    for element in 0..<length { to[element] = Float(from[element]) * (1 / 255) }
+                    for element in 0..<length { to[element] = Float(from[element]) * inputScale }
                 }
             }
         } else {
@@ -86,11 +90,15 @@ public final class ObservationRows {
         return result
     }
 
+    /// Whether observations of `shape` are pixel images for a convolutional trunk: [C, H, W] with H, W >= 36.
+    public static func isPixelImage(shape: [Int]) -> Bool { shape.count == 3 && shape[1] >= 36 && shape[2] >= 36 }
+
     /// A network input for every row of `buffer` (a vector environment's current observations).
     public static func tensor(from buffer: ObservationBuffer, rowShape: [Int]) -> Tensor {
         let result = Tensor.zeros([buffer.rows] + rowShape)
         if buffer.bytes.count > 0 {
-            for index in 0..<buffer.bytes.count { result.pointer[index] = Float(buffer.bytes[index]) * (1 / 255) }
+            let scale: Float = isPixelImage(shape: rowShape) ? 1 / 255 : 1
+            for index in 0..<buffer.bytes.count { result.pointer[index] = Float(buffer.bytes[index]) * scale }
         } else {
             result.pointer.update(from: buffer.floats.baseAddress!, count: min(buffer.floats.count, result.count))
         }

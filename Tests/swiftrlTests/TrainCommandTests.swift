@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct TrainCommandTests {
+    let quick = ["--steps", "320", "--num-envs", "2", "--set", "eval_episodes=2", "--set", "eval_video=false", "--set", "hidden_sizes=16",
+                 "--set", "replay_start=100", "--plain"]
+
+    @Test func trainThenEvaluateAsJSON() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let train = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPole-v1", "--run-dir", folder.path] + quick)
+        #expect(train.status == 0, "\(train.output)\(train.errorOutput)")
+        #expect(train.output.contains("done: 320 steps"))
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("config.json"))) as? [String: Any]
+        #expect(config?["steps"] as? Int == 320 && config?["algorithm"] as? String == "acer")
+        let evaluation = try ProgramRun.swiftrl(["eval", folder.path, "--episodes", "3", "--deterministic", "--json"])
+        #expect(evaluation.status == 0, "\(evaluation.errorOutput)")
+        let object = try JSONSerialization.jsonObject(with: Data(evaluation.output.utf8)) as? [String: Any]
+        #expect(object?["episodes"] as? Int == 3)
+        #expect(object?["return_mean"] is Double && object?["return_std"] is Double && object?["length_mean"] is Double)
+        // A second train into the same folder is refused with the fix; a corrupt checkpoint is refused on eval.
+        let again = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPole-v1", "--run-dir", folder.path] + quick)
+        #expect(again.status != 0 && again.errorOutput.contains("--resume"))
+        let best = folder.appendingPathComponent("checkpoints/best.safetensors")
+        try Data("not a checkpoint".utf8).write(to: best)
+        let broken = try ProgramRun.swiftrl(["eval", best.path])
+        #expect(broken.status != 0 && !broken.errorOutput.isEmpty)
+    }
+
+    @Test func badInputGetsAnErrorThatNamesTheFix() throws {
+        let unknownEnvironment = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPoel-v1", "--steps", "10"])
+        #expect(unknownEnvironment.status != 0 && unknownEnvironment.errorOutput.contains("CartPole-v1"))
+        let unknownKey = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPole-v1", "--set", "learning_rat=1"])
+        #expect(unknownKey.status != 0 && unknownKey.errorOutput.contains("learning_rate"))
+        let badValue = try ProgramRun.swiftrl(["train", "acer", "--set", "gamma=2"])
+        #expect(badValue.status != 0 && badValue.errorOutput.contains("gamma must be in"))
+        let continuous = try ProgramRun.swiftrl(["train", "acer", "--env", "Pendulum-v1", "--steps", "10"])
+        #expect(continuous.status != 0 && continuous.errorOutput.contains("Discrete action space"))
+        let nothing = try ProgramRun.swiftrl(["train", "--resume", "/tmp/swiftrl-no-such-run-\(UUID().uuidString)"])
+        #expect(nothing.status != 0 && nothing.errorOutput.contains("config.json"))
+        let presets = try ProgramRun.swiftrl(["train", "--list-presets"])
+        #expect(presets.status == 0 && presets.output.contains("acer-cartpole") && presets.output.contains("acer-lunarlander"))
+    }
+}
