@@ -110,7 +110,9 @@ public final class EpisodeRunner {
     /// The state that restores the environments exactly: episode numbers and current actions, as JSON.
     public func state() throws -> String {
         let saved = SavedState(stepCount: stepCount, episodeNumbers: episodeNumbers, actions: episodeActions.map { $0.map(SavedAction.init) })
-        return String(decoding: try JSONEncoder().encode(saved), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(saved), as: UTF8.self)
     }
 
     /// Restores a state saved by `state()`: resets each sub-environment with its episode's seed and

@@ -4,16 +4,16 @@ import Tensors
 /// SAC-AE's critic: encoder -> [latent, action] -> two Q MLPs.
 public final class SACCritic: Module {
     /// The encoder (owner of the convolutions the actor ties to).
-    public let encoder: PixelEncoder
+    public let encoder: any ObservationEncoder
     /// First Q head: latent + |A| -> hidden -> hidden -> 1.
     public let q1: Sequential
     /// Second Q head.
     public let q2: Sequential
 
     /// A critic over `encoder` for `actions` dimensions.
-    public init(encoder: PixelEncoder, actions: Int, hidden: Int = 1024, generator: inout RandomGenerator) {
+    public init(encoder: any ObservationEncoder, actions: Int, hidden: Int = 1024, generator: inout RandomGenerator) {
         self.encoder = encoder
-        let inputs = encoder.fc.weight.shape[0] + actions
+        let inputs = encoder.featureCount + actions
         q1 = Sequential.multilayerPerceptron([inputs, hidden, hidden, 1], activation: .relu, generator: &generator)
         q2 = Sequential.multilayerPerceptron([inputs, hidden, hidden, 1], activation: .relu, generator: &generator)
     }

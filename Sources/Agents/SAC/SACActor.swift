@@ -6,19 +6,19 @@ import Tensors
 /// a tanh-squashed Gaussian policy.
 public final class SACActor: Module {
     /// The encoder (its convolutions tied to the critic's).
-    public let encoder: PixelEncoder
+    public let encoder: any ObservationEncoder
     /// latent -> hidden -> hidden -> 2 |A|.
     public let trunk: Sequential
     /// Bounds of the log standard deviation (reference: -10 and 2).
     public let minLogStd: Float, maxLogStd: Float
 
     /// An actor over `encoder` for `actions` dimensions.
-    public init(encoder: PixelEncoder, actions: Int, hidden: Int = 1024, minLogStd: Float = -10, maxLogStd: Float = 2,
+    public init(encoder: any ObservationEncoder, actions: Int, hidden: Int = 1024, minLogStd: Float = -10, maxLogStd: Float = 2,
                 generator: inout RandomGenerator) {
         self.encoder = encoder
         self.minLogStd = minLogStd
         self.maxLogStd = maxLogStd
-        trunk = Sequential.multilayerPerceptron([encoder.fc.weight.shape[0], hidden, hidden, 2 * actions], activation: .relu,
+        trunk = Sequential.multilayerPerceptron([encoder.featureCount, hidden, hidden, 2 * actions], activation: .relu,
                                                 generator: &generator)
     }
 
