@@ -5,7 +5,7 @@ import Gym
 /// The algorithms `swiftrl train` knows, their hyperparameter types and how to build their agents.
 public enum Algorithms {
     /// The algorithm names.
-    public static let names = ["acer"]
+    public static let names = ["acer", "sac-ae", "sac"]
 
     /// The default preset `swiftrl train` runs with no arguments.
     public static let defaultPreset = "acer-cartpole"
@@ -14,6 +14,11 @@ public enum Algorithms {
     public static func defaultHyperparameters(for algorithm: String) throws -> any Configurable {
         switch algorithm {
         case "acer": return ACERConfiguration()
+        case "sac-ae": return SACConfiguration()
+        case "sac":
+            var configuration = SACConfiguration()
+            configuration.decoder = false
+            return configuration
         default:
             throw ConfigurationError.badValue("unknown algorithm '\(algorithm)'; available: \(names.joined(separator: ", "))")
         }
@@ -29,6 +34,9 @@ public enum Algorithms {
         case let acer as ACERConfiguration:
             return try ACER(configuration: acer, environmentsPerWorker: settings.environmentCount, workerCount: settings.workers,
                             seed: settings.seed, totalSteps: settings.steps, makeEnvironment: make)
+        case let sac as SACConfiguration:
+            return try SAC(configuration: sac, algorithmName: configuration.algorithm, environmentCount: settings.environmentCount,
+                           seed: settings.seed, makeEnvironment: make)
         default:
             throw ConfigurationError.badValue("no agent for algorithm '\(configuration.algorithm)'")
         }

@@ -68,6 +68,14 @@ public final class FrameReplay {
         notDones = Array(repeating: 0, count: capacity)
     }
 
+    /// Bytes a replay of `capacity` transitions of `observationShape` will hold (frame ring and transition arrays).
+    public static func storageBytes(observationShape: [Int], isImage: Bool, capacity: Int, actionDimension: Int) -> Int {
+        let stackDepth = isImage && ObservationRows.isPixelImage(shape: observationShape) && observationShape[0] % 3 == 0 ? observationShape[0] / 3 : 1
+        let frameLength = observationShape.reduce(1, *) / stackDepth
+        let entries = capacity + capacity / 32 + 8 * stackDepth
+        return entries * frameLength * (isImage ? 1 : 4) + capacity * stackDepth * 8 + capacity * (actionDimension + 2) * 4
+    }
+
     /// Bytes held by the frame ring and the transition arrays.
     public var storageBytes: Int {
         bytes.count + floats.count * 4 + (observationEntries.count + nextObservationEntries.count) * 4 + (actions.count + rewards.count + notDones.count) * 4

@@ -1,0 +1,355 @@
+import Foundation
+import Gym
+import NN
+import Random
+import Tensors
+
+/// Soft Actor-Critic for continuous actions, from states (identity encoder) or from pixels with the
+/// SAC-AE pixel encoder and, optionally, its decoder (Yarats et al. 2019; pytorch_sac_ae).
+///
+/// Each iteration steps every environment once (uniform random actions for the first `init_steps`,
+/// then a sample of the policy), stores the transitions (time-limit ends as not-done) and makes
+/// `updates_per_step` updates (`init_steps` warm-up updates at the first learning step). An update:
+/// critic on r + gamma not_done (min Q_target(s', a') - alpha log pi(a'|s')) with gradients into the
+/// encoder; every `actor_update_freq` updates the actor (encoder detached after the convolutions,
+/// which the actor shares with the critic) and the temperature towards entropy -|A|; every
+/// `critic_target_update_freq` updates the soft target updates (Q heads tau 0.01, encoder 0.05);
+/// every `decoder_update_freq` updates the decoder reconstructs the 5-bit observation (with
+/// dequantisation noise) from the critic encoder's latent, with an L2 latent penalty, training the
+/// encoder too.
+public final class SAC: TrainableAgent {
+    /// "sac-ae" or "sac".
+    public let algorithmName: String
+    /// The hyperparameters.
+    public let configuration: SACConfiguration
+    /// The policy.
+    public let actor: SACActor
+    /// The two Q heads on the (shared-convolution) encoder.
+    public let critic: SACCritic
+    /// The slowly moving copy of the critic for targets.
+    public let targetCritic: SACCritic
+    /// The pixel decoder (SAC-AE), or nil.
+    public let decoder: PixelDecoder?
+    /// log alpha.
+    public let logAlpha: Tensor
+    let actorOptimizer: Adam, criticOptimizer: Adam, alphaOptimizer: Adam
+    let encoderOptimizer: Adam?, decoderOptimizer: Adam?
+    /// The replay (each frame stored once).
+    public let replay: FrameReplay
+    let runner: EpisodeRunner
+    var generator: RandomGenerator
+    let actionLow: [Float], actionHigh: [Float]
+    let actionDimension: Int
+    let observationShape: [Int]
+    private(set) var iterationCount = 0
+    private(set) var updateCount = 0
+
+    /// An agent stepping `environmentCount` environments made by `makeEnvironment` (Box actions).
+    public init(configuration: SACConfiguration, algorithmName: String = "sac-ae", environmentCount: Int = 1, seed: Int,
+                makeEnvironment: () throws -> any Environment) throws {
+        self.configuration = configuration
+        self.algorithmName = algorithmName
+        let probe = try makeEnvironment()
+        guard case .box(let actionBox) = probe.actionSpace, actionBox.dtype == .float32 else {
+            throw AgentError.unsupported("SAC needs a continuous (Float32 Box) action space, got \(probe.actionSpace): choose a continuous environment (for example LunarLanderContinuous-v3) or train ACER")
+        }
+        let space = probe.observationSpace
+        probe.close()
+        actionDimension = actionBox.count
+        actionLow = actionBox.low
+        actionHigh = actionBox.high
+        guard actionLow.allSatisfy({ $0.isFinite }) && actionHigh.allSatisfy({ $0.isFinite }) else {
+            throw AgentError.unsupported("SAC needs finite action bounds to rescale its tanh actions, got \(actionBox)")
+        }
+        guard case .box(let observationBox) = space else {
+            throw AgentError.unsupported("SAC needs Box observations (vectors or pixel images), got \(space)")
+        }
+        let shape = observationBox.shape
+        observationShape = shape
+        let isPixels = ObservationRows.isPixelImage(shape: shape)
+        let usePixelEncoder: Bool
+        switch configuration.encoder {
+        case "pixel":
+            guard isPixels && observationShape[1] == observationShape[2] else {
+                throw AgentError.unsupported("the pixel encoder needs square [C, H, W] images of at least 36x36, got \(observationShape)")
+            }
+            usePixelEncoder = true
+        case "identity": usePixelEncoder = false
+        default: usePixelEncoder = isPixels && observationShape[1] == observationShape[2]
+        }
+        if configuration.decoder && !usePixelEncoder {
+            throw AgentError.invalidConfiguration("decoder = true needs the pixel encoder (pixel observations); use algorithm sac (or --set decoder=false) for state observations")
+        }
+        var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
+        let hidden = configuration.hiddenSize
+        func makeEncoder(_ random: inout RandomGenerator) -> any ObservationEncoder {
+            usePixelEncoder
+                ? PixelEncoder(channels: shape[0], side: shape[1], featureDimension: configuration.encoderFeatureDimension,
+                               layers: configuration.encoderLayers, filters: configuration.encoderFilters, generator: &random)
+                : IdentityEncoder(featureCount: shape.reduce(1, *))
+        }
+        let criticEncoder = makeEncoder(&random)
+        critic = SACCritic(encoder: criticEncoder, actions: actionDimension, hidden: hidden, generator: &random)
+        targetCritic = SACCritic(encoder: makeEncoder(&random), actions: actionDimension, hidden: hidden, generator: &random)
+        let actorEncoder: any ObservationEncoder
+        if let pixel = criticEncoder as? PixelEncoder {
+            actorEncoder = PixelEncoder(tyingConvolutionsOf: pixel, featureDimension: configuration.encoderFeatureDimension, generator: &random)
+        } else {
+            actorEncoder = IdentityEncoder(featureCount: criticEncoder.featureCount)
+        }
+        actor = SACActor(encoder: actorEncoder, actions: actionDimension, hidden: hidden, minLogStd: Float(configuration.actorLogStdMin),
+                         maxLogStd: Float(configuration.actorLogStdMax), generator: &random)
+        if configuration.decoder, let pixel = criticEncoder as? PixelEncoder {
+            decoder = PixelDecoder(channels: shape[0], featureDimension: configuration.encoderFeatureDimension,
+                                   layers: configuration.encoderLayers, filters: configuration.encoderFilters, side: pixel.outputSide,
+                                   generator: &random)
+        } else {
+            decoder = nil
+        }
+        SACInitialization.apply(to: critic, generator: &random)
+        SACInitialization.apply(to: actor, generator: &random)
+        if let decoder { SACInitialization.apply(to: decoder, generator: &random) }
+        try softUpdate(target: targetCritic, from: critic, tau: 1)
+        targetCritic.setTrainable(false)
+        logAlpha = Tensor(scalar: Float(Foundation.log(configuration.initialTemperature))).requiringGradient()
+        actorOptimizer = Adam(parameters: actor.namedParameters(), learningRate: Float(configuration.actorLearningRate), beta1: Float(configuration.actorBeta))
+        criticOptimizer = Adam(parameters: critic.namedParameters(), learningRate: Float(configuration.criticLearningRate), beta1: Float(configuration.criticBeta))
+        alphaOptimizer = Adam(parameters: [("log_alpha", logAlpha)], learningRate: Float(configuration.alphaLearningRate), beta1: Float(configuration.alphaBeta))
+        if let decoder {
+            encoderOptimizer = Adam(parameters: criticEncoder.namedParameters(), learningRate: Float(configuration.encoderLearningRate))
+            decoderOptimizer = Adam(parameters: decoder.namedParameters(), learningRate: Float(configuration.decoderLearningRate),
+                                    weightDecay: Float(configuration.decoderWeightLambda))
+        } else {
+            encoderOptimizer = nil
+            decoderOptimizer = nil
+        }
+        replay = try FrameReplay(space: space, capacity: configuration.replaySize, actionDimension: actionDimension)
+        let environments = try VectorEnvironment(environments: (0..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
+        runner = try EpisodeRunner(environments: environments, seed: seed)
+        generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed) &+ 0x5AC)
+    }
+
+    public var environmentSteps: Int { runner.stepCount }
+
+    public var scalarTags: [String] {
+        ["losses/critic_loss", "losses/actor_loss", "losses/alpha_loss", "losses/reconstruction_loss", "losses/entropy", "charts/alpha", "charts/updates"]
+    }
+
+    public func start() throws {
+        try runner.start()
+        for environment in 0..<runner.count { replay.beginEpisode(environment: environment, observation: runner.observations, row: environment) }
+    }
+
+    /// The environment action for policy values in [-1, 1].
+    func environmentAction(_ values: ArraySlice<Float>) -> Action {
+        .continuous(values.enumerated().map { index, value in
+            actionLow[index] + (value + 1) * 0.5 * (actionHigh[index] - actionLow[index])
+        })
+    }
+
+    public func iterate() throws -> IterationReport {
+        let environments = runner.count
+        var policyActions = Array(repeating: Float(0), count: environments * actionDimension)
+        if iterationCount < configuration.initialSteps {
+            for index in 0..<policyActions.count { policyActions[index] = Float(generator.uniform(-1, 1)) }
+        } else {
+            let input = ObservationRows.tensor(from: runner.observations, rowShape: observationShape)
+            let sample = try withoutGradients { try actor(input, detachEncoder: false, generator: &generator).action }
+            policyActions = sample.scalars
+        }
+        let actions = (0..<environments).map { environmentAction(policyActions[($0 * actionDimension)..<(($0 + 1) * actionDimension)]) }
+        try runner.step(actions)
+        let vector = runner.environments
+        for environment in 0..<environments {
+            replay.add(environment: environment, action: policyActions[(environment * actionDimension)..<((environment + 1) * actionDimension)],
+                       reward: Float(vector.rewards[environment]), notDone: vector.terminations[environment] ? 0 : 1,
+                       nextObservation: vector.observations, row: environment)
+        }
+        let finished = try runner.resetFinished()
+        if !finished.isEmpty {
+            for environment in 0..<environments where vector.terminations[environment] || vector.truncations[environment] {
+                replay.beginEpisode(environment: environment, observation: runner.observations, row: environment)
+            }
+        }
+        iterationCount += 1
+
+        var scalars: [String: Double] = [:]
+        if iterationCount >= configuration.initialSteps && replay.count >= 1 {
+            let updates = iterationCount == configuration.initialSteps && configuration.initialSteps > 0 ? configuration.initialSteps : configuration.updatesPerStep
+            var totals: [String: Double] = [:], counts: [String: Double] = [:]
+            for _ in 0..<updates {
+                for (tag, value) in try update() {
+                    totals[tag, default: 0] += value
+                    counts[tag, default: 0] += 1
+                }
+            }
+            for (tag, total) in totals { scalars[tag] = total / counts[tag]! }
+        }
+        scalars["charts/alpha"] = Double(Foundation.exp(logAlpha.item))
+        scalars["charts/updates"] = Double(updateCount)
+        return IterationReport(environmentSteps: environmentSteps, episodes: finished, scalars: scalars)
+    }
+
+    /// One SAC(-AE) update from a replay batch; returns the losses.
+    public func update() throws -> [String: Double] {
+        let batch = replay.sample(batchSize: configuration.batchSize, using: &generator)
+        let alpha = Foundation.exp(logAlpha.item)
+        var scalars: [String: Double] = [:]
+        // Critic.
+        let targetQ = try withoutGradients {
+            let next = try actor(batch.nextObservations, generator: &generator)
+            let (q1, q2) = try targetCritic(batch.nextObservations, action: next.action)
+            return try batch.rewards + batch.notDones * ((q1.minimum(q2) - next.logProbability * alpha) * Float(configuration.discount))
+        }
+        let criticTape = GradientTape()
+        let criticLoss = try criticTape.record {
+            let (q1, q2) = try critic(batch.observations, action: batch.actions)
+            return try Loss.meanSquaredError(q1, targetQ) + Loss.meanSquaredError(q2, targetQ)
+        }
+        guard criticLoss.item.isFinite else {
+            throw AgentError.nonFinite("critic_loss is \(criticLoss.item) at environment step \(environmentSteps) (update \(updateCount))")
+        }
+        try criticOptimizer.step(try criticTape.backward(from: criticLoss))
+        scalars["losses/critic_loss"] = Double(criticLoss.item)
+
+        // Actor and temperature.
+        if updateCount % configuration.actorUpdateFrequency == 0 {
+            let actorTape = GradientTape()
+            let (actorLoss, logProbability) = try actorTape.record {
+                let policy = try actor(batch.observations, detachEncoder: true, generator: &generator)
+                let (q1, q2) = try critic(batch.observations, action: policy.action, detachEncoder: true)
+                return (try (policy.logProbability * alpha - q1.minimum(q2)).mean(), policy.logProbability)
+            }
+            guard actorLoss.item.isFinite else {
+                throw AgentError.nonFinite("actor_loss is \(actorLoss.item) at environment step \(environmentSteps) (update \(updateCount))")
+            }
+            let actorGradients = try actorTape.backward(from: actorLoss)
+            try actorOptimizer.step(actorGradients)
+            let alphaTape = GradientTape()
+            let targetEntropy = -Float(actionDimension)
+            let alphaLoss = try alphaTape.record {
+                try (logAlpha.exp() * (logProbability.detached().negated() - targetEntropy)).mean()
+            }
+            try alphaOptimizer.step(try alphaTape.backward(from: alphaLoss))
+            scalars["losses/actor_loss"] = Double(actorLoss.item)
+            scalars["losses/alpha_loss"] = Double(alphaLoss.item)
+            scalars["losses/entropy"] = -Double(logProbability.mean().item)
+        }
+
+        // Target networks.
+        if updateCount % configuration.targetUpdateFrequency == 0 {
+            try softUpdate(target: targetCritic.q1, from: critic.q1, tau: Float(configuration.criticTau))
+            try softUpdate(target: targetCritic.q2, from: critic.q2, tau: Float(configuration.criticTau))
+            try softUpdate(target: targetCritic.encoder, from: critic.encoder, tau: Float(configuration.encoderTau))
+        }
+
+        // Decoder: reconstruct the 5-bit observation with dequantisation noise, centred on 0.
+        if let decoder, let encoderOptimizer, let decoderOptimizer, updateCount % configuration.decoderUpdateFrequency == 0 {
+            let target = reconstructionTarget(batch.observations)
+            let tape = GradientTape()
+            let loss = try tape.record {
+                let latent = try critic.encoder(batch.observations, detach: false)
+                let penalty = try (latent.square().sum(axis: 1) * 0.5).mean()
+                return try Loss.meanSquaredError(decoder(latent), target) + penalty * Float(configuration.decoderLatentLambda)
+            }
+            let gradients = try tape.backward(from: loss)
+            try encoderOptimizer.step(gradients)
+            try decoderOptimizer.step(gradients)
+            scalars["losses/reconstruction_loss"] = Double(loss.item)
+        }
+        updateCount += 1
+        return scalars
+    }
+
+    /// SAC-AE's `preprocess_obs` with 5 bits: floor(x / 8) / 32 + U[0, 1) / 32 - 0.5 for pixel values x.
+    func reconstructionTarget(_ observations: Tensor) -> Tensor {
+        let target = Tensor.zeros(observations.shape)
+        let source = observations.pointer, result = target.pointer
+        for index in 0..<observations.count {
+            let value = (source[index] * 255).rounded()
+            result[index] = (value / 8).rounded(.down) / 32 + Float(generator.uniform()) / 32 - 0.5
+        }
+        return target
+    }
+
+    public func evaluationPolicy() throws -> any EvaluationPolicy { SACPolicy(agent: self) }
+
+    public func checkpoint() throws -> Checkpoint {
+        var checkpoint = Checkpoint()
+        checkpoint.add(actor, prefix: "actor.")
+        checkpoint.add(critic, prefix: "critic.")
+        checkpoint.add(targetCritic, prefix: "critic_target.")
+        if let decoder { checkpoint.add(decoder, prefix: "decoder.") }
+        checkpoint.tensors["log_alpha"] = logAlpha
+        checkpoint.add(actorOptimizer, prefix: "optimizer.actor.")
+        checkpoint.add(criticOptimizer, prefix: "optimizer.critic.")
+        checkpoint.add(alphaOptimizer, prefix: "optimizer.alpha.")
+        if let encoderOptimizer { checkpoint.add(encoderOptimizer, prefix: "optimizer.encoder.") }
+        if let decoderOptimizer { checkpoint.add(decoderOptimizer, prefix: "optimizer.decoder.") }
+        checkpoint.metadata["algorithm"] = algorithmName
+        checkpoint.metadata["environment_steps"] = "\(environmentSteps)"
+        checkpoint.metadata["iterations"] = "\(iterationCount)"
+        checkpoint.metadata["updates"] = "\(updateCount)"
+        checkpoint.metadata["rng"] = generator.state.map(String.init).joined(separator: ",")
+        checkpoint.metadata["environments"] = try runner.state()
+        return checkpoint
+    }
+
+    public func replayCheckpoint() throws -> Checkpoint? {
+        Checkpoint(tensors: replay.stateTensors(), metadata: ["environment_steps": "\(environmentSteps)"])
+    }
+
+    public func loadPolicy(from checkpoint: Checkpoint) throws {
+        try requireAlgorithm(checkpoint)
+        try checkpoint.load(into: actor, prefix: "actor.")
+    }
+
+    public func restore(from checkpoint: Checkpoint, replay saved: Checkpoint?) throws {
+        try requireAlgorithm(checkpoint)
+        try checkpoint.load(into: critic, prefix: "critic.")
+        try checkpoint.load(into: actor, prefix: "actor.")
+        try checkpoint.load(into: targetCritic, prefix: "critic_target.")
+        if let decoder { try checkpoint.load(into: decoder, prefix: "decoder.") }
+        guard let alpha = checkpoint.tensors["log_alpha"] else { throw AgentError.invalidState("the checkpoint has no log_alpha") }
+        try logAlpha.assign(alpha)
+        try checkpoint.load(into: actorOptimizer, prefix: "optimizer.actor.")
+        try checkpoint.load(into: criticOptimizer, prefix: "optimizer.critic.")
+        try checkpoint.load(into: alphaOptimizer, prefix: "optimizer.alpha.")
+        if let encoderOptimizer { try checkpoint.load(into: encoderOptimizer, prefix: "optimizer.encoder.") }
+        if let decoderOptimizer { try checkpoint.load(into: decoderOptimizer, prefix: "optimizer.decoder.") }
+        iterationCount = Int(checkpoint.metadata["iterations"] ?? "") ?? 0
+        updateCount = Int(checkpoint.metadata["updates"] ?? "") ?? 0
+        guard let rngText = checkpoint.metadata["rng"], let restored = RandomGenerator(state: rngText.split(separator: ",").compactMap { UInt64($0) }),
+              let environmentState = checkpoint.metadata["environments"] else {
+            throw AgentError.invalidState("the checkpoint has no random-generator or environment state")
+        }
+        generator = restored
+        try runner.restore(environmentState)
+        if let saved {
+            try replay.load(saved.tensors, environments: runner.count)
+        } else {
+            for environment in 0..<runner.count { replay.beginEpisode(environment: environment, observation: runner.observations, row: environment) }
+        }
+    }
+
+    private func requireAlgorithm(_ checkpoint: Checkpoint) throws {
+        guard checkpoint.metadata["algorithm"] == algorithmName else {
+            throw AgentError.invalidState("the checkpoint is for algorithm '\(checkpoint.metadata["algorithm"] ?? "unknown")', not \(algorithmName)")
+        }
+    }
+}
+
+/// SAC's policy for evaluation: tanh(mu) (deterministic) or a sample, rescaled to the action bounds.
+public final class SACPolicy: EvaluationPolicy {
+    let agent: SAC
+    init(agent: SAC) { self.agent = agent }
+
+    public func resetEpisode() {}
+
+    public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
+        let input = ObservationRows.tensor(from: observation, rowShape: agent.observationShape)
+        let output = try withoutGradients { try agent.actor(input, generator: &generator) }
+        let values = (deterministic ? output.mode : output.action).scalars
+        return agent.environmentAction(values[0..<agent.actionDimension])
+    }
+}
