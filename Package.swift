@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NN", "Tensors", "Gym", "BundledEnvs"],
                     exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/acer_objective.json")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Agents", "NN", "Gym", "BundledEnvs"]),
-        .testTarget(name: "swiftrlTests", dependencies: ["swiftrl"]),
+        .testTarget(name: "swiftrlTests", dependencies: ["swiftrl", "NN", "Tensors"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,7 +10,7 @@ struct SwiftRL: ParsableCommand {
         commandName: "swiftrl",
         abstract: "Native reinforcement-learning environments and agents in Swift.",
         version: "0.1.0",
-        subcommands: [TrainCommand.self, EvalCommand.self, EnvsCommand.self, BenchCommand.self])
+        subcommands: [TrainCommand.self, EvalCommand.self, EnvsCommand.self, CheckpointCommand.self, BenchCommand.self])
 }
 
 /// Registers the bundled environments; every command that looks up ids calls it first.
