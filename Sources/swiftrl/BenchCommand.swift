@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time learning-core workloads (compare with ../shared/peers/*_torch.py; build with -c release).",
-        subcommands: [BenchMLPUpdate.self, BenchSACAEUpdate.self, BenchGEMM.self])
+        subcommands: [BenchMLPUpdate.self, BenchSACAEUpdate.self, BenchGEMM.self, BenchPixelReplay.self])
 }
 
 /// `swiftrl bench mlp-update`: forward + backward + Adam on PPO-sized MLPs.
