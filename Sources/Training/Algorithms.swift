@@ -5,7 +5,7 @@ import Gym
 /// The algorithms `swiftrl train` knows, their hyperparameter types and how to build their agents.
 public enum Algorithms {
     /// The algorithm names.
-    public static let names = ["acer", "sac-ae", "sac"]
+    public static let names = ["acer", "goal-acer", "sac-ae", "sac"]
 
     /// The default preset `swiftrl train` runs with no arguments.
     public static let defaultPreset = "acer-cartpole"
@@ -14,6 +14,7 @@ public enum Algorithms {
     public static func defaultHyperparameters(for algorithm: String) throws -> any Configurable {
         switch algorithm {
         case "acer": return ACERConfiguration()
+        case "goal-acer": return GoalACERConfiguration()
         case "sac-ae": return SACConfiguration()
         case "sac":
             var configuration = SACConfiguration()
@@ -34,6 +35,9 @@ public enum Algorithms {
         case let acer as ACERConfiguration:
             return try ACER(configuration: acer, environmentsPerWorker: settings.environmentCount, workerCount: settings.workers,
                             seed: settings.seed, totalSteps: settings.steps, makeEnvironment: make)
+        case let goal as GoalACERConfiguration:
+            return try GoalACER(configuration: goal, environmentCount: settings.environmentCount, seed: settings.seed,
+                                totalSteps: settings.steps, makeEnvironment: make)
         case let sac as SACConfiguration:
             return try SAC(configuration: sac, algorithmName: configuration.algorithm, environmentCount: settings.environmentCount,
                            seed: settings.seed, makeEnvironment: make)

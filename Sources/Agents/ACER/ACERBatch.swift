@@ -19,4 +19,6 @@ public struct ACERBatch {
     public var behaviourProbabilities: [Float]
     /// 1 for real steps, 0 for padding after a short episode [steps * batch].
     public var mask: [Float]
+    /// Goal features for steps 0...steps [(steps + 1) * batch, G], for goal-conditioned networks.
+    public var goalFeatures: Tensor? = nil
 }

@@ -36,7 +36,7 @@ public enum ACERLearner {
         let rows = steps * width
         let tape = GradientTape()
         let (probabilitiesAll, qAll) = try tape.record { () throws -> (Tensor, Tensor) in
-            let (logits, q) = try network(batch.observations)
+            let (logits, q) = try network(batch.observations, goalFeatures: batch.goalFeatures)
             return (try logits.softmax(axis: 1), q)
         }
         // Values of every step (including the bootstrap step), without gradients.
@@ -60,7 +60,8 @@ public enum ACERLearner {
         let averageProbabilities: Tensor
         let stepObservations = try batch.observations.slice(axis: 0, start: 0, length: rows)
         if settings.trustRegion {
-            averageProbabilities = try withoutGradients { try average(stepObservations).logits.softmax(axis: 1) }
+            let stepGoals = try batch.goalFeatures.map { try $0.slice(axis: 0, start: 0, length: rows) }
+            averageProbabilities = try withoutGradients { try average(stepObservations, goalFeatures: stepGoals).logits.softmax(axis: 1) }
         } else {
             averageProbabilities = Tensor.zeros([rows, actionCount])
         }

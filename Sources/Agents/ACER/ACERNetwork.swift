@@ -15,10 +15,14 @@ public final class ACERNetwork: Module {
     public let qHead: Linear
     /// The number of actions.
     public let actionCount: Int
+    /// The size of the goal feature concatenated with the trunk's output (0: no goal input).
+    public let goalFeatureCount: Int
 
     /// A network for observations of `observationShape` (pixel images [C, H, W] get the Nature CNN) and
     /// `actionCount` actions; `hiddenSizes` and `activation` shape the MLP trunk.
-    public init(observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation,
+    /// With `goalFeatureCount` > 0 the heads also see a goal feature (goal-conditioned ACER's
+    /// exploration policy: the goal feature concatenated with the policy latent).
+    public init(observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation, goalFeatureCount: Int = 0,
                 generator: inout RandomGenerator) throws {
         let features: Int
         if ObservationRows.isPixelImage(shape: observationShape) {
@@ -30,8 +34,9 @@ public final class ACERNetwork: Module {
             trunk = mlp
             features = mlp.outputSize
         }
-        policyHead = Linear(features, actionCount, generator: &generator)
-        qHead = Linear(features, actionCount, generator: &generator)
+        policyHead = Linear(features + goalFeatureCount, actionCount, generator: &generator)
+        qHead = Linear(features + goalFeatureCount, actionCount, generator: &generator)
+        self.goalFeatureCount = goalFeatureCount
         Initialization.orthogonal(policyHead.weight, gain: 0.01, generator: &generator)
         Initialization.orthogonal(qHead.weight, gain: 1.0, generator: &generator)
         if let bias = policyHead.bias { Initialization.constant(bias, 0) }
@@ -39,9 +44,16 @@ public final class ACERNetwork: Module {
         self.actionCount = actionCount
     }
 
-    /// Policy logits [N, actions] and Q values [N, actions] for observations [N, ...].
-    public func callAsFunction(_ observations: Tensor) throws -> (logits: Tensor, q: Tensor) {
-        let features = try trunk(observations)
+    /// Policy logits [N, actions] and Q values [N, actions] for observations [N, ...] (and goal
+    /// features [N, goalFeatureCount] when the network takes a goal).
+    public func callAsFunction(_ observations: Tensor, goalFeatures: Tensor? = nil) throws -> (logits: Tensor, q: Tensor) {
+        var features = try trunk(observations)
+        if goalFeatureCount > 0 {
+            guard let goalFeatures, goalFeatures.shape == [observations.shape[0], goalFeatureCount] else {
+                throw AgentError.invalidState("this network takes goal features [\(observations.shape[0]), \(goalFeatureCount)]")
+            }
+            features = try Tensor.concatenate([features, goalFeatures], axis: 1)
+        }
         return (try policyHead(features), try qHead(features))
     }
 

@@ -15,6 +15,8 @@ public final class ObservationRows {
     public let isImage: Bool
     /// Row capacity.
     public let capacity: Int
+    /// The space the rows belong to.
+    public let space: Space
     /// The factor from stored values to network input (1/255 for pixel images, else 1).
     public let inputScale: Float
     private var floats: [Float]
@@ -35,6 +37,7 @@ public final class ObservationRows {
         }
         rowLength = rowShape.reduce(1, *)
         self.capacity = capacity
+        self.space = space
         inputScale = isImage && Self.isPixelImage(shape: rowShape) ? 1 / 255 : 1
         floats = isImage ? [] : Array(repeating: 0, count: capacity * rowLength)
         bytes = isImage ? Array(repeating: 0, count: capacity * rowLength) : []

@@ -1,0 +1,542 @@
+import Foundation
+import Gym
+import NN
+import Random
+import Tensors
+
+/// Goal-conditioned ACER with a dynamics model (the seed system's main algorithm): an exploration
+/// policy that learns to reach goals from an intrinsic reward, and an evaluation policy that learns
+/// the task's extrinsic reward off-policy from the same data.
+///
+/// `initialize()` takes random steps, trains the dynamics briefly and seeds the goal queue. Each
+/// iteration then samples a goal per environment at episode start (the environment's desired goal
+/// for goal environments, else the most novel queued state), acts with the exploration policy on
+/// (observation, goal feature) until the goal is reached and uniformly at random afterwards (mu =
+/// 1/nA), trains the dynamics on the fresh segment, offers its states to the goal queue by novelty,
+/// and updates both policies with ACER on the segment and on Poisson(replay_ratio) replayed segments,
+/// whose goals are relabelled with future achieved states and whose intrinsic rewards are recomputed
+/// with the current encoder. With `DummyDynamics` on an ordinary environment both policies are plain
+/// ACER on the extrinsic reward.
+public final class GoalACER: TrainableAgent {
+    /// How goals are represented for the environment at hand.
+    enum GoalMode {
+        case dummy
+        case featureSpace
+        case goalEnvironment(any GoalEnvironment, imageKey: String?)
+    }
+
+    public var algorithmName: String { "goal-acer" }
+    /// The hyperparameters.
+    public let configuration: GoalACERConfiguration
+    /// The goal-conditioned exploration policy and its average network.
+    public let exploration: ACERNetwork, explorationAverage: ACERNetwork
+    /// The goal-free evaluation policy and its average network.
+    public let evaluation: ACERNetwork, evaluationAverage: ACERNetwork
+    let explorationOptimizer: RMSProp, evaluationOptimizer: RMSProp
+    /// The dynamics model.
+    public let dynamics: any Dynamics
+    /// The novelty-ranked goal queue.
+    public let pool: GoalPool
+    let runner: EpisodeRunner
+    let mode: GoalMode
+    let actionCount: Int
+    let observationSpace: Space
+    let observationShape: [Int]
+    let goalShape: [Int]
+    let goalScale: Float
+    let totalSteps: Int
+    var generator: RandomGenerator
+    var replay: [GoalSegment] = []
+    let replayCapacity: Int
+    var nextReplaySlot = 0
+    var goals: [[Float]], goalFeatures: [[Float]], reached: [Bool], intrinsicReturns: [Double]
+    var recentSuccesses: [Bool] = []
+    var recentIntrinsicReturns: [Double] = []
+    var initialized = false
+    private(set) var updateCount = 0
+
+    /// An agent over `environmentCount` environments from `makeEnvironment` (Discrete actions;
+    /// goal environments with Dict observations, or Box observations).
+    public init(configuration: GoalACERConfiguration, environmentCount: Int, seed: Int, totalSteps: Int,
+                makeEnvironment: () throws -> any Environment) throws {
+        self.configuration = configuration
+        self.totalSteps = totalSteps
+        let probe = try makeEnvironment()
+        guard case .discrete(let discrete) = probe.actionSpace else {
+            throw AgentError.unsupported("goal-conditioned ACER needs a Discrete action space, got \(probe.actionSpace)")
+        }
+        actionCount = discrete.n
+        var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
+        let acer = configuration.acer
+        guard let activation = Activation(rawValue: acer.activation) else { throw AgentError.invalidConfiguration("unknown activation \(acer.activation)") }
+        // Spaces: the policy sees "observation" of goal environments, goals are desired goals or goal images.
+        if case .dict(let dict) = probe.observationSpace {
+            guard let goalEnvironment = probe.unwrapped as? any GoalEnvironment,
+                  let observation = dict.spaces.first(where: { $0.key == "observation" })?.space,
+                  let desired = dict.spaces.first(where: { $0.key == "desired_goal" })?.space else {
+                throw AgentError.unsupported("Dict observations need a goal environment with observation / achieved_goal / desired_goal entries")
+            }
+            observationSpace = observation
+            let image = dict.spaces.first(where: { $0.key == "goal_image" })?.space
+            if let image, case .box(let box) = image {
+                goalShape = box.shape
+                goalScale = 1 / 255
+            } else if case .box(let box) = desired {
+                goalShape = box.shape
+                goalScale = 1 / max(box.high.map(Swift.abs).max() ?? 1, 1)
+            } else {
+                throw AgentError.unsupported("desired_goal must be a Box, got \(desired)")
+            }
+            mode = .goalEnvironment(goalEnvironment, imageKey: image == nil ? nil : "goal_image")
+        } else {
+            observationSpace = probe.observationSpace
+            let shape = try ObservationRows(space: probe.observationSpace, capacity: 1).rowShape
+            goalShape = shape
+            goalScale = try ObservationRows(space: probe.observationSpace, capacity: 1).inputScale
+            mode = configuration.dynamics == "dummy" ? .dummy : .featureSpace
+        }
+        observationShape = try ObservationRows(space: observationSpace, capacity: 1).rowShape
+        var dynamicsModel: any Dynamics = DummyDynamics()
+        var goalFeatureCount = 0
+        switch mode {
+        case .dummy: break
+        case .goalEnvironment(_, let imageKey) where imageKey == nil:
+            goalFeatureCount = goalShape.reduce(1, *)
+            if configuration.dynamics == "learned" {
+                dynamicsModel = try LearnedDynamics(observationShape: observationShape, actionCount: actionCount, featureCount: configuration.featureSize,
+                                                    auxiliary: LearnedDynamics.Auxiliary(rawValue: configuration.auxiliary) ?? .random,
+                                                    learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
+            }
+        default:
+            dynamicsModel = try LearnedDynamics(observationShape: goalShape, actionCount: actionCount, featureCount: configuration.featureSize,
+                                                auxiliary: LearnedDynamics.Auxiliary(rawValue: configuration.auxiliary) ?? .random,
+                                                learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
+            goalFeatureCount = dynamicsModel.featureCount
+        }
+        dynamics = dynamicsModel
+        exploration = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
+                                      activation: activation, goalFeatureCount: goalFeatureCount, generator: &random)
+        explorationAverage = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
+                                             activation: activation, goalFeatureCount: goalFeatureCount, generator: &random)
+        evaluation = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
+                                     activation: activation, generator: &random)
+        evaluationAverage = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
+                                            activation: activation, generator: &random)
+        try explorationAverage.copyParameters(from: exploration)
+        try evaluationAverage.copyParameters(from: evaluation)
+        explorationAverage.setTrainable(false)
+        evaluationAverage.setTrainable(false)
+        func makeOptimizer(_ network: ACERNetwork) -> RMSProp {
+            RMSProp(parameters: network.namedParameters(), learningRate: Float(acer.learningRate), decay: Float(acer.rmspropDecay),
+                    epsilon: Float(acer.rmspropEpsilon), form: .tensorflow)
+        }
+        explorationOptimizer = makeOptimizer(exploration)
+        evaluationOptimizer = makeOptimizer(evaluation)
+        pool = GoalPool(capacity: configuration.goalQueueSize, fraction: Float(configuration.noveltyFraction), curriculum: configuration.curriculum)
+        let environments = try VectorEnvironment(environments: [probe] + (1..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
+        runner = try EpisodeRunner(environments: environments, seed: seed)
+        replayCapacity = max(1, acer.replaySize / max(acer.steps * environmentCount, 1))
+        generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed) &+ 0x60A1)
+        goals = Array(repeating: [], count: environmentCount)
+        goalFeatures = Array(repeating: [], count: environmentCount)
+        reached = Array(repeating: false, count: environmentCount)
+        intrinsicReturns = Array(repeating: 0, count: environmentCount)
+    }
+
+    public var environmentSteps: Int { runner.stepCount }
+
+    public var scalarTags: [String] {
+        ["charts/goal_success_rate", "charts/intrinsic_return", "charts/goal_queue", "losses/exploration_q_loss", "losses/exploration_policy_loss",
+         "losses/evaluation_q_loss", "losses/evaluation_policy_loss", "losses/entropy", "losses/forward_loss", "charts/updates"]
+    }
+
+    /// The policy observations of every environment (the "observation" entry of Dict observations).
+    var policyObservations: ObservationBuffer {
+        if case .goalEnvironment = mode { return runner.observations["observation"] }
+        return runner.observations
+    }
+
+    public func start() throws {
+        try runner.start()
+        for environment in 0..<runner.count { try beginEpisode(environment) }
+    }
+
+    // MARK: Goals
+
+    /// The goal observation for a new episode of `environment`.
+    func sampleGoal(_ environment: Int) -> [Float] {
+        switch mode {
+        case .dummy: return []
+        case .goalEnvironment(_, let imageKey):
+            let buffer = runner.observations[imageKey ?? "desired_goal"].row(environment)
+            return buffer.bytes.count > 0 ? buffer.bytes.map(Float.init) : Array(buffer.floats)
+        case .featureSpace:
+            if let goal = pool.nextGoal() { return goal }
+            let buffer = policyObservations.row(environment)
+            return buffer.bytes.count > 0 ? buffer.bytes.map(Float.init) : Array(buffer.floats)
+        }
+    }
+
+    /// Goal rows as a network input [N] + goal shape.
+    func goalTensor(_ rows: [[Float]]) -> Tensor {
+        let length = goalShape.reduce(1, *)
+        let result = Tensor.zeros([rows.count] + goalShape)
+        for (index, row) in rows.enumerated() where row.count == length {
+            for element in 0..<length { result.pointer[index * length + element] = row[element] * goalScale }
+        }
+        return result
+    }
+
+    /// Goal features [N, G] of goal rows.
+    func goalFeatureTensor(_ rows: [[Float]]) throws -> Tensor? {
+        switch mode {
+        case .dummy: return nil
+        case .goalEnvironment(_, let imageKey) where imageKey == nil:
+            return try goalTensor(rows).reshaped([rows.count, goalShape.reduce(1, *)])
+        default:
+            return try dynamics.features(goalTensor(rows))
+        }
+    }
+
+    func beginEpisode(_ environment: Int) throws {
+        goals[environment] = sampleGoal(environment)
+        goalFeatures[environment] = try goalFeatureTensor([goals[environment]])?.scalars ?? []
+        reached[environment] = false
+        intrinsicReturns[environment] = 0
+    }
+
+    /// Intrinsic rewards and dones of a segment under its (possibly relabelled) goals, with the current encoder.
+    func intrinsicRewards(_ segment: GoalSegment) throws -> (rewards: [Float], dones: [Float]) {
+        switch mode {
+        case .dummy:
+            return (segment.rewards, segment.dones)
+        case .goalEnvironment(let environment, _):
+            let achieved = segment.achievedVectors.flatMap { $0 }, desired = segment.desiredVectors.flatMap { $0 }
+            let rewards = try environment.computeReward(achieved: achieved, desired: desired, info: [:]).map { Float($0) }
+            let dones = (0..<segment.dones.count).map { index -> Float in
+                segment.dones[index] > 0 || segment.achievedVectors[index] == segment.desiredVectors[index] ? 1 : 0
+            }
+            return (rewards, dones)
+        case .featureSpace:
+            let rows = segment.steps * segment.environmentCount
+            let achieved = try dynamics.features(goalTensor(segment.achievedGoals))
+            let goal = try dynamics.features(goalTensor(Array(segment.goals[0..<rows])))
+            let distances = GoalACER.normalisedDistances(achieved.scalars, goal.scalars, featureCount: dynamics.featureCount)
+            let rewards = distances.map { configuration.intrinsicReward == "exp" ? Foundation.exp(-$0) : -$0 }
+            let dones = (0..<rows).map { segment.dones[$0] > 0 || distances[$0] < Float(configuration.reachThreshold) ? Float(1) : 0 }
+            return (rewards, dones)
+        }
+    }
+
+    /// ||a - g||^2 / (||g||^2 + 1e-6) row by row.
+    public static func normalisedDistances(_ achieved: [Float], _ goals: [Float], featureCount: Int) -> [Float] {
+        guard featureCount > 0 else { return [] }
+        return (0..<(achieved.count / featureCount)).map { row in
+            var distance: Float = 0, norm: Float = 0
+            for index in (row * featureCount)..<((row + 1) * featureCount) {
+                distance += (achieved[index] - goals[index]) * (achieved[index] - goals[index])
+                norm += goals[index] * goals[index]
+            }
+            return distance / (norm + 1e-6)
+        }
+    }
+
+    // MARK: Batches
+
+    /// The exploration policy's batch: intrinsic rewards and dones, goal features.
+    func explorationBatch(_ segment: GoalSegment) throws -> ACERBatch {
+        let (rewards, dones) = try intrinsicRewards(segment)
+        let rows = (segment.steps + 1) * segment.environmentCount
+        return ACERBatch(steps: segment.steps, batch: segment.environmentCount, observations: segment.observations.tensor(rows: Array(0..<rows)),
+                         actions: segment.actions, rewards: rewards, dones: dones, behaviourProbabilities: segment.behaviourProbabilities,
+                         mask: Array(repeating: 1, count: segment.steps * segment.environmentCount), goalFeatures: try goalFeatureTensor(segment.goals))
+    }
+
+    /// The evaluation policy's batch: extrinsic rewards, no goal.
+    func evaluationBatch(_ segment: GoalSegment, observations: Tensor) -> ACERBatch {
+        ACERBatch(steps: segment.steps, batch: segment.environmentCount, observations: observations, actions: segment.actions,
+                  rewards: segment.rewards, dones: segment.dones, behaviourProbabilities: segment.behaviourProbabilities,
+                  mask: Array(repeating: 1, count: segment.steps * segment.environmentCount))
+    }
+
+    // MARK: Training
+
+    public func iterate() throws -> IterationReport {
+        var scalars: [String: Double] = [:]
+        var episodes: [EpisodeRecord] = []
+        if !initialized {
+            episodes += try initialize()
+        }
+        let (segment, finished) = try collect(random: false)
+        episodes += finished
+        for (tag, value) in try dynamics.train(observations: dynamicsInputs(segment).current, actions: segment.actions,
+                                               nextObservations: dynamicsInputs(segment).next) { scalars[tag] = value }
+        try offerToPool(segment)
+        store(segment)
+        var statistics = [try update(segment, relabel: false)]
+        let replayStart = configuration.acer.replayStart / max(configuration.acer.steps * runner.count, 1)
+        if configuration.acer.replayRatio > 0 && replay.count > max(replayStart, 0) {
+            for _ in 0..<generator.poisson(mean: configuration.acer.replayRatio) {
+                statistics.append(try update(replay[generator.integer(below: replay.count)].copy(), relabel: true))
+            }
+        }
+        for key in ["losses/exploration_q_loss", "losses/exploration_policy_loss", "losses/evaluation_q_loss", "losses/evaluation_policy_loss", "losses/entropy"] {
+            scalars[key] = statistics.map { $0[key] ?? 0 }.reduce(0, +) / Double(statistics.count)
+        }
+        scalars["charts/goal_success_rate"] = recentSuccesses.isEmpty ? 0 : Double(recentSuccesses.filter { $0 }.count) / Double(recentSuccesses.count)
+        scalars["charts/intrinsic_return"] = recentIntrinsicReturns.isEmpty ? 0 : recentIntrinsicReturns.reduce(0, +) / Double(recentIntrinsicReturns.count)
+        scalars["charts/goal_queue"] = Double(pool.entries.count)
+        scalars["charts/updates"] = Double(updateCount)
+        return IterationReport(environmentSteps: environmentSteps, episodes: episodes, scalars: scalars)
+    }
+
+    /// Random steps, dynamics training on them, and goal seeding (the reference's `initialize()`).
+    @discardableResult
+    public func initialize() throws -> [EpisodeRecord] {
+        initialized = true
+        var finished: [EpisodeRecord] = []
+        var segments: [GoalSegment] = []
+        while runner.stepCount < configuration.initialSteps {
+            let (segment, episodes) = try collect(random: true)
+            segments.append(segment)
+            finished += episodes
+            store(segment)
+        }
+        if !segments.isEmpty {
+            for update in 0..<configuration.initialDynamicsUpdates {
+                let segment = segments[update % segments.count]
+                let inputs = try dynamicsInputs(segment)
+                _ = try dynamics.train(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next)
+            }
+            for segment in segments { try offerToPool(segment) }
+        }
+        return finished
+    }
+
+    /// Current and next observations of a segment's transitions, for the dynamics.
+    func dynamicsInputs(_ segment: GoalSegment) throws -> (current: Tensor, next: Tensor) {
+        let width = segment.environmentCount, rows = segment.steps * width
+        let current = segment.observations.tensor(rows: Array(0..<rows))
+        let next = segment.observations.tensor(rows: Array(width..<(rows + width)))
+        if case .goalEnvironment(_, let imageKey) = mode, imageKey == nil { return (current, next) }
+        return (current, next)
+    }
+
+    func offerToPool(_ segment: GoalSegment) throws {
+        guard case .featureSpace = mode else { return }
+        let inputs = try dynamicsInputs(segment)
+        let novelty = try dynamics.novelty(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next)
+        for (index, value) in novelty.enumerated() where segment.dones[index] == 0 {
+            pool.offer(novelty: value, observation: segment.achievedGoals[index])
+        }
+    }
+
+    func store(_ segment: GoalSegment) {
+        if replay.count < replayCapacity { replay.append(segment) } else { replay[nextReplaySlot] = segment }
+        nextReplaySlot = (nextReplaySlot + 1) % replayCapacity
+    }
+
+    /// Updates both policies on a segment (relabelled first for replayed segments).
+    func update(_ segment: GoalSegment, relabel: Bool) throws -> [String: Double] {
+        if relabel, case .dummy = mode {} else if relabel {
+            segment.relabel(probability: configuration.relabelProbability, using: &generator)
+        }
+        let acer = configuration.acer
+        let settings = ACERObjective.Settings(truncation: Float(acer.truncation), entropyCoefficient: Float(acer.entropyCoefficient),
+                                              trustRegion: acer.trustRegion, trustRegionDelta: Float(acer.trustRegionDelta))
+        let rate = acer.learningRateSchedule == "linear" ? acer.learningRate * max(0, 1 - Double(environmentSteps) / Double(max(totalSteps, 1))) : acer.learningRate
+        var scalars: [String: Double] = [:]
+        let explorationData = try explorationBatch(segment)
+        for (name, network, average, optimizer, batch) in [
+            ("exploration", exploration, explorationAverage, explorationOptimizer, explorationData),
+            ("evaluation", evaluation, evaluationAverage, evaluationOptimizer, evaluationBatch(segment, observations: explorationData.observations)),
+        ] {
+            var (gradients, statistics) = try ACERLearner.gradients(network: network, average: average, batch: batch, discount: Float(acer.discount),
+                                                                    qCoefficient: Float(acer.qCoefficient), settings: settings)
+            guard statistics.qLoss.isFinite && statistics.policyLoss.isFinite else {
+                throw AgentError.nonFinite("\(name) q_loss is \(statistics.qLoss) (policy_loss \(statistics.policyLoss)) at environment step \(environmentSteps)")
+            }
+            statistics.gradientNorm = gradients.clipGlobalNorm(of: network.parameters, maxNorm: Float(acer.maxGradientNorm))
+            optimizer.learningRate = Float(rate)
+            try optimizer.step(gradients)
+            try softUpdate(target: average, from: network, tau: Float(1 - acer.averageDecay))
+            scalars["losses/\(name)_q_loss"] = Double(statistics.qLoss)
+            scalars["losses/\(name)_policy_loss"] = Double(statistics.policyLoss)
+            if name == "exploration" { scalars["losses/entropy"] = Double(statistics.entropy) }
+        }
+        updateCount += 1
+        return scalars
+    }
+
+    /// Steps every environment `n_steps` times: the exploration policy towards each goal until it is
+    /// reached, uniform random actions afterwards (and throughout when `random`).
+    func collect(random: Bool) throws -> (GoalSegment, [EpisodeRecord]) {
+        let environments = runner.count, steps = configuration.acer.steps
+        let segment = try GoalSegment(space: observationSpace, steps: steps, environmentCount: environments, actionCount: actionCount)
+        var finished: [EpisodeRecord] = []
+        var actions = Array(repeating: Action.discrete(0), count: environments)
+        for t in 0..<steps {
+            let observations = policyObservations
+            for environment in 0..<environments {
+                segment.observations.store(observations, sourceRow: environment, at: t * environments + environment)
+                segment.goals[t * environments + environment] = goals[environment]
+            }
+            var probabilities = Array(repeating: 1 / Float(actionCount), count: environments * actionCount)
+            if !random {
+                let input = ObservationRows.tensor(from: observations, rowShape: observationShape)
+                let features = exploration.goalFeatureCount > 0
+                    ? try Tensor(goalFeatures.flatMap { $0 }, shape: [environments, exploration.goalFeatureCount]) : nil
+                let policy = try withoutGradients { try exploration(input, goalFeatures: features).logits.softmax(axis: 1) }.scalars
+                for environment in 0..<environments where !reached[environment] {
+                    for a in 0..<actionCount { probabilities[environment * actionCount + a] = policy[environment * actionCount + a] }
+                }
+            }
+            for environment in 0..<environments {
+                let base = environment * actionCount
+                let threshold = Float(generator.uniform())
+                var cumulative: Float = 0, chosen = actionCount - 1
+                for a in 0..<actionCount {
+                    cumulative += probabilities[base + a]
+                    if threshold < cumulative { chosen = a; break }
+                }
+                actions[environment] = .discrete(chosen)
+                let row = t * environments + environment
+                segment.actions[row] = chosen
+                for a in 0..<actionCount { segment.behaviourProbabilities[row * actionCount + a] = probabilities[base + a] }
+            }
+            try runner.step(actions)
+            let vector = runner.environments
+            for environment in 0..<environments {
+                let row = t * environments + environment
+                segment.rewards[row] = Float(vector.rewards[environment])
+                segment.dones[row] = vector.terminations[environment] || vector.truncations[environment] ? 1 : 0
+                try recordAchievement(segment, row: row, environment: environment)
+            }
+            let ended = (0..<environments).filter { segment.dones[t * environments + $0] > 0 }
+            finished += try runner.resetFinished()
+            for environment in ended {
+                pool.record(success: reached[environment])
+                recentSuccesses.append(reached[environment])
+                recentIntrinsicReturns.append(intrinsicReturns[environment])
+                if recentSuccesses.count > 100 { recentSuccesses.removeFirst() }
+                if recentIntrinsicReturns.count > 100 { recentIntrinsicReturns.removeFirst() }
+                try beginEpisode(environment)
+            }
+        }
+        let observations = policyObservations
+        for environment in 0..<environments {
+            segment.observations.store(observations, sourceRow: environment, at: steps * environments + environment)
+            segment.goals[steps * environments + environment] = goals[environment]
+        }
+        return (segment, finished)
+    }
+
+    /// Stores what the step achieved and checks whether the goal was reached (only this environment's
+    /// reached status changes).
+    func recordAchievement(_ segment: GoalSegment, row: Int, environment: Int) throws {
+        let vector = runner.environments
+        switch mode {
+        case .dummy:
+            segment.achievedGoals[row] = []
+        case .goalEnvironment(_, let imageKey):
+            let achieved = Array(vector.observations["achieved_goal"].row(environment).floats)
+            let desired = Array(vector.observations["desired_goal"].row(environment).floats)
+            segment.achievedVectors[row] = achieved
+            segment.desiredVectors[row] = desired
+            if imageKey != nil {
+                segment.achievedGoals[row] = vector.observations["observation"].row(environment).bytes.map(Float.init)
+            } else {
+                segment.achievedGoals[row] = achieved
+            }
+            if achieved == desired && !reached[environment] {
+                reached[environment] = true
+                intrinsicReturns[environment] += 1
+            }
+        case .featureSpace:
+            let next = policyObservations.row(environment)
+            let values = next.bytes.count > 0 ? next.bytes.map(Float.init) : Array(next.floats)
+            segment.achievedGoals[row] = values
+            if !reached[environment] {
+                let feature = try dynamics.features(goalTensor([values])).scalars
+                let distance = GoalACER.normalisedDistances(feature, goalFeatures[environment], featureCount: dynamics.featureCount)[0]
+                intrinsicReturns[environment] += Double(configuration.intrinsicReward == "exp" ? Foundation.exp(-distance) : -distance)
+                if distance < Float(configuration.reachThreshold) { reached[environment] = true }
+            }
+        }
+    }
+
+    /// Marks environment `index` as having reached its goal (for tests and tools).
+    func markReached(_ index: Int) { reached[index] = true }
+
+    // MARK: Evaluation and checkpoints
+
+    public func evaluationPolicy() throws -> any EvaluationPolicy {
+        GoalACERPolicy(network: evaluation, observationShape: observationShape, usesDictObservation: { if case .goalEnvironment = mode { return true }; return false }())
+    }
+
+    public func checkpoint() throws -> Checkpoint {
+        var checkpoint = Checkpoint()
+        checkpoint.add(exploration, prefix: "exploration.")
+        checkpoint.add(explorationAverage, prefix: "exploration_average.")
+        checkpoint.add(evaluation, prefix: "evaluation.")
+        checkpoint.add(evaluationAverage, prefix: "evaluation_average.")
+        checkpoint.add(explorationOptimizer, prefix: "optimizer.exploration.")
+        checkpoint.add(evaluationOptimizer, prefix: "optimizer.evaluation.")
+        for (name, tensor) in dynamics.stateTensors() { checkpoint.tensors["dynamics.\(name)"] = tensor }
+        checkpoint.metadata["algorithm"] = algorithmName
+        checkpoint.metadata["environment_steps"] = "\(environmentSteps)"
+        checkpoint.metadata["updates"] = "\(updateCount)"
+        checkpoint.metadata["rng"] = generator.state.map(String.init).joined(separator: ",")
+        checkpoint.metadata["environments"] = try runner.state()
+        return checkpoint
+    }
+
+    /// The goal replay is not saved: a resumed run refills it (and re-seeds the goal queue).
+    public func replayCheckpoint() throws -> Checkpoint? { nil }
+
+    public func loadPolicy(from checkpoint: Checkpoint) throws {
+        guard checkpoint.metadata["algorithm"] == algorithmName else {
+            throw AgentError.invalidState("the checkpoint is for algorithm '\(checkpoint.metadata["algorithm"] ?? "unknown")', not \(algorithmName)")
+        }
+        try checkpoint.load(into: evaluation, prefix: "evaluation.")
+    }
+
+    public func restore(from checkpoint: Checkpoint, replay: Checkpoint?) throws {
+        try loadPolicy(from: checkpoint)
+        try checkpoint.load(into: exploration, prefix: "exploration.")
+        try checkpoint.load(into: explorationAverage, prefix: "exploration_average.")
+        try checkpoint.load(into: evaluationAverage, prefix: "evaluation_average.")
+        try checkpoint.load(into: explorationOptimizer, prefix: "optimizer.exploration.")
+        try checkpoint.load(into: evaluationOptimizer, prefix: "optimizer.evaluation.")
+        try dynamics.load(checkpoint, prefix: "dynamics.")
+        updateCount = Int(checkpoint.metadata["updates"] ?? "") ?? 0
+        if let text = checkpoint.metadata["rng"], let restored = RandomGenerator(state: text.split(separator: ",").compactMap { UInt64($0) }) {
+            generator = restored
+        }
+        if let state = checkpoint.metadata["environments"] { try runner.restore(state) }
+        initialized = true
+        for environment in 0..<runner.count { try beginEpisode(environment) }
+    }
+}
+
+/// The evaluation policy for `swiftrl eval` and the training loop's evaluations (no goal input).
+public final class GoalACERPolicy: EvaluationPolicy {
+    let network: ACERNetwork
+    let observationShape: [Int]
+    let usesDictObservation: Bool
+
+    init(network: ACERNetwork, observationShape: [Int], usesDictObservation: Bool) {
+        self.network = network
+        self.observationShape = observationShape
+        self.usesDictObservation = usesDictObservation
+    }
+
+    public func resetEpisode() {}
+
+    public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
+        let input = ObservationRows.tensor(from: usesDictObservation ? observation["observation"] : observation, rowShape: observationShape)
+        let logits = try withoutGradients { try network(input).logits }
+        let distribution = try Categorical(logits: logits)
+        return .discrete(deterministic ? try distribution.mode()[0] : distribution.sample(using: &generator)[0])
+    }
+}

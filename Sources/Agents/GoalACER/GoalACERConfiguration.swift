@@ -1,0 +1,54 @@
+/// Goal-conditioned ACER's hyperparameters: ACER's (baselines defaults) plus the dynamics, goal and
+/// relabelling settings of the seed system.
+public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
+    /// The ACER hyperparameters shared by the exploration and evaluation policies.
+    public var acer = ACERConfiguration()
+    /// "learned" (encoder + forward model) or "dummy" (plain ACER: no goal input, no intrinsic reward).
+    public var dynamics = "learned"
+    /// How phi is learned: random (frozen, default), inverse or rnd.
+    public var auxiliary = "random"
+    /// Size of phi (the reference's 512 for pixels; 64 here for vectors).
+    public var featureSize = 64
+    /// Dynamics learning rate.
+    public var dynamicsLearningRate = 3e-4
+    /// Random steps before training (the reference's 1e3-3e3), then dynamics updates and goal seeding.
+    public var initialSteps = 2000
+    /// Dynamics updates in `initialize()`.
+    public var initialDynamicsUpdates = 100
+    /// Probability of relabelling a trajectory's goal with a future achieved state (HER future, 0.8).
+    public var relabelProbability = 0.8
+    /// Intrinsic reward: negative_distance (the notes) or exp (exp(-d)).
+    public var intrinsicReward = "negative_distance"
+    /// Feature-space reach threshold on ||phi(o) - phi(g)||^2 / (||phi(g)||^2 + 1e-6) (0.05).
+    public var reachThreshold = 0.05
+    /// Novelty queue size (1000).
+    public var goalQueueSize = 1000
+    /// A state enters the queue when its novelty exceeds this fraction of the queue's least novel one.
+    public var noveltyFraction = 0.9
+    /// Move a goal target along the sorted queue once the success rate of the last 10 episodes is >= 0.7.
+    public var curriculum = false
+
+    /// The defaults.
+    public init() {}
+
+    public static var hyperparameters: [Hyperparameter<GoalACERConfiguration>] {
+        let shared: [Hyperparameter<GoalACERConfiguration>] = ACERConfiguration.hyperparameters.map { parameter in
+            Hyperparameter(key: parameter.key, summary: parameter.summary, read: { parameter.read($0.acer) },
+                           write: { configuration, text in try parameter.write(&configuration.acer, text) })
+        }
+        return shared + [
+            .choice("dynamics", \.dynamics, "learned (encoder + forward model) or dummy (plain ACER)", choices: ["learned", "dummy"]),
+            .choice("auxiliary", \.auxiliary, "how phi is learned: random (frozen), inverse or rnd", choices: ["random", "inverse", "rnd"]),
+            .int("feature_size", \.featureSize, "size of phi (reference 512 for pixels)", range: 1...4096),
+            .real("dynamics_lr", \.dynamicsLearningRate, "dynamics learning rate", range: 0...10),
+            .int("initial_steps", \.initialSteps, "random steps before training (reference 1e3-3e3)", range: 0...10_000_000),
+            .int("initial_dynamics_updates", \.initialDynamicsUpdates, "dynamics updates in initialize()", range: 0...1_000_000),
+            .real("relabel_probability", \.relabelProbability, "HER future relabelling probability (0.8)", range: 0...1),
+            .choice("intrinsic_reward", \.intrinsicReward, "negative_distance (the notes) or exp", choices: ["negative_distance", "exp"]),
+            .real("reach_threshold", \.reachThreshold, "feature-space reach threshold (0.05)", range: 0...1e6),
+            .int("goal_queue_size", \.goalQueueSize, "novelty queue size (1000)", range: 1...10_000_000),
+            .real("novelty_fraction", \.noveltyFraction, "entry threshold as a fraction of the least novel queued state", range: 0...1e6),
+            .bool("curriculum", \.curriculum, "move a goal target along the sorted queue at 70% success"),
+        ]
+    }
+}
