@@ -32,7 +32,7 @@ public final class GoalACER: TrainableAgent {
     public let exploration: ACERNetwork, explorationAverage: ACERNetwork
     /// The goal-free evaluation policy and its average network.
     public let evaluation: ACERNetwork, evaluationAverage: ACERNetwork
-    let explorationOptimizer: RMSProp, evaluationOptimizer: RMSProp
+    let explorationOptimizer: any Optimizer, evaluationOptimizer: any Optimizer
     /// The dynamics model.
     public let dynamics: any Dynamics
     /// The novelty-ranked goal queue.
@@ -126,9 +126,10 @@ public final class GoalACER: TrainableAgent {
         try evaluationAverage.copyParameters(from: evaluation)
         explorationAverage.setTrainable(false)
         evaluationAverage.setTrainable(false)
-        func makeOptimizer(_ network: ACERNetwork) -> RMSProp {
-            RMSProp(parameters: network.namedParameters(), learningRate: Float(acer.learningRate), decay: Float(acer.rmspropDecay),
-                    epsilon: Float(acer.rmspropEpsilon), form: .tensorflow)
+        func makeOptimizer(_ network: ACERNetwork) -> any Optimizer {
+            if acer.optimizer == "adam" { return Adam(parameters: network.namedParameters(), learningRate: Float(acer.learningRate)) }
+            return RMSProp(parameters: network.namedParameters(), learningRate: Float(acer.learningRate), decay: Float(acer.rmspropDecay),
+                           epsilon: Float(acer.rmspropEpsilon), form: .tensorflow)
         }
         explorationOptimizer = makeOptimizer(exploration)
         evaluationOptimizer = makeOptimizer(evaluation)
