@@ -270,8 +270,10 @@ public final class GoalACER: TrainableAgent {
         }
         let (segment, finished) = try collect(random: false)
         episodes += finished
-        for (tag, value) in try dynamics.train(observations: dynamicsInputs(segment).current, actions: segment.actions,
-                                               nextObservations: dynamicsInputs(segment).next) { scalars[tag] = value }
+        let inputs = try dynamicsInputs(segment)
+        for (tag, value) in try dynamics.train(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next) {
+            scalars[tag] = value
+        }
         try offerToPool(segment)
         store(segment)
         var statistics = [try update(segment, relabel: false)]
@@ -319,7 +321,6 @@ public final class GoalACER: TrainableAgent {
         let width = segment.environmentCount, rows = segment.steps * width
         let current = segment.observations.tensor(rows: Array(0..<rows))
         let next = segment.observations.tensor(rows: Array(width..<(rows + width)))
-        if case .goalEnvironment(_, let imageKey) = mode, imageKey == nil { return (current, next) }
         return (current, next)
     }
 
