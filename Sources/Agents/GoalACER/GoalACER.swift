@@ -42,6 +42,9 @@ public final class GoalACER: TrainableAgent {
     let actionCount: Int
     let observationSpace: Space
     let observationShape: [Int]
+    /// Per-value input scale of float observations with finite bounds (1 / max |bound|), so that
+    /// positions and goal positions reach the network on the same scale; nil otherwise.
+    let observationScale: [Float]?
     let goalShape: [Int]
     let goalScale: Float
     let totalSteps: Int
@@ -96,6 +99,11 @@ public final class GoalACER: TrainableAgent {
             mode = configuration.dynamics == "dummy" ? .dummy : .featureSpace
         }
         observationShape = try ObservationRows(space: observationSpace, capacity: 1).rowShape
+        if case .box(let box) = observationSpace, box.dtype == .float32, box.low.allSatisfy({ $0.isFinite }), box.high.allSatisfy({ $0.isFinite }) {
+            observationScale = zip(box.low, box.high).map { 1 / max(Swift.abs($0), Swift.abs($1), 1e-6) }
+        } else {
+            observationScale = nil
+        }
         var dynamicsModel: any Dynamics = DummyDynamics()
         var goalFeatureCount = 0
         switch mode {
@@ -178,6 +186,18 @@ public final class GoalACER: TrainableAgent {
         }
     }
 
+    /// Float observations scaled by `observationScale` (unchanged without one).
+    func scaled(_ observations: Tensor) -> Tensor {
+        GoalACER.scale(observations, by: observationScale)
+    }
+
+    static func scale(_ observations: Tensor, by scale: [Float]?) -> Tensor {
+        guard let scale, observations.count % max(scale.count, 1) == 0 else { return observations }
+        let result = observations.copy()
+        for index in 0..<result.count { result.pointer[index] *= scale[index % scale.count] }
+        return result
+    }
+
     /// Goal rows as a network input [N] + goal shape.
     func goalTensor(_ rows: [[Float]]) -> Tensor {
         let length = goalShape.reduce(1, *)
@@ -185,6 +205,8 @@ public final class GoalACER: TrainableAgent {
         for (index, row) in rows.enumerated() where row.count == length {
             for element in 0..<length { result.pointer[index * length + element] = row[element] * goalScale }
         }
+        // Goals that are observations get the observations' scale, so phi sees them as it was trained.
+        if case .featureSpace = mode { return scaled(result) }
         return result
     }
 
@@ -248,7 +270,7 @@ public final class GoalACER: TrainableAgent {
     func explorationBatch(_ segment: GoalSegment) throws -> ACERBatch {
         let (rewards, dones) = try intrinsicRewards(segment)
         let rows = (segment.steps + 1) * segment.environmentCount
-        return ACERBatch(steps: segment.steps, batch: segment.environmentCount, observations: segment.observations.tensor(rows: Array(0..<rows)),
+        return ACERBatch(steps: segment.steps, batch: segment.environmentCount, observations: scaled(segment.observations.tensor(rows: Array(0..<rows))),
                          actions: segment.actions, rewards: rewards, dones: dones, behaviourProbabilities: segment.behaviourProbabilities,
                          mask: Array(repeating: 1, count: segment.steps * segment.environmentCount), goalFeatures: try goalFeatureTensor(segment.goals))
     }
@@ -319,8 +341,8 @@ public final class GoalACER: TrainableAgent {
     /// Current and next observations of a segment's transitions, for the dynamics.
     func dynamicsInputs(_ segment: GoalSegment) throws -> (current: Tensor, next: Tensor) {
         let width = segment.environmentCount, rows = segment.steps * width
-        let current = segment.observations.tensor(rows: Array(0..<rows))
-        let next = segment.observations.tensor(rows: Array(width..<(rows + width)))
+        let current = scaled(segment.observations.tensor(rows: Array(0..<rows)))
+        let next = scaled(segment.observations.tensor(rows: Array(width..<(rows + width))))
         return (current, next)
     }
 
@@ -385,7 +407,7 @@ public final class GoalACER: TrainableAgent {
             }
             var probabilities = Array(repeating: 1 / Float(actionCount), count: environments * actionCount)
             if !random {
-                let input = ObservationRows.tensor(from: observations, rowShape: observationShape)
+                let input = scaled(ObservationRows.tensor(from: observations, rowShape: observationShape))
                 let features = exploration.goalFeatureCount > 0
                     ? try Tensor(goalFeatures.flatMap { $0 }, shape: [environments, exploration.goalFeatureCount]) : nil
                 let policy = try withoutGradients { try exploration(input, goalFeatures: features).logits.softmax(axis: 1) }.scalars
@@ -473,7 +495,7 @@ public final class GoalACER: TrainableAgent {
     // MARK: Evaluation and checkpoints
 
     public func evaluationPolicy() throws -> any EvaluationPolicy {
-        GoalACERPolicy(network: evaluation, observationShape: observationShape, usesDictObservation: { if case .goalEnvironment = mode { return true }; return false }())
+        GoalACERPolicy(network: evaluation, observationShape: observationShape, observationScale: observationScale, usesDictObservation: { if case .goalEnvironment = mode { return true }; return false }())
     }
 
     public func checkpoint() throws -> Checkpoint {
@@ -525,18 +547,21 @@ public final class GoalACER: TrainableAgent {
 public final class GoalACERPolicy: EvaluationPolicy {
     let network: ACERNetwork
     let observationShape: [Int]
+    let observationScale: [Float]?
     let usesDictObservation: Bool
 
-    init(network: ACERNetwork, observationShape: [Int], usesDictObservation: Bool) {
+    init(network: ACERNetwork, observationShape: [Int], observationScale: [Float]?, usesDictObservation: Bool) {
         self.network = network
         self.observationShape = observationShape
+        self.observationScale = observationScale
         self.usesDictObservation = usesDictObservation
     }
 
     public func resetEpisode() {}
 
     public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
-        let input = ObservationRows.tensor(from: usesDictObservation ? observation["observation"] : observation, rowShape: observationShape)
+        let input = GoalACER.scale(ObservationRows.tensor(from: usesDictObservation ? observation["observation"] : observation, rowShape: observationShape),
+                                   by: observationScale)
         let logits = try withoutGradients { try network(input).logits }
         let distribution = try Categorical(logits: logits)
         return .discrete(deterministic ? try distribution.mode()[0] : distribution.sample(using: &generator)[0])
