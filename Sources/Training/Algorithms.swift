@@ -5,7 +5,7 @@ import Gym
 /// The algorithms `swiftrl train` knows, their hyperparameter types and how to build their agents.
 public enum Algorithms {
     /// The algorithm names.
-    public static let names = ["acer", "goal-acer", "sac-ae", "sac"]
+    public static let names = ["acer", "goal-acer", "sac-ae", "sac", "ppo"]
 
     /// The default preset `swiftrl train` runs with no arguments.
     public static let defaultPreset = "acer-cartpole"
@@ -15,6 +15,7 @@ public enum Algorithms {
         switch algorithm {
         case "acer": return ACERConfiguration()
         case "goal-acer": return GoalACERConfiguration()
+        case "ppo": return PPOConfiguration()
         case "sac-ae": return SACConfiguration()
         case "sac":
             var configuration = SACConfiguration()
@@ -35,6 +36,8 @@ public enum Algorithms {
         case let acer as ACERConfiguration:
             return try ACER(configuration: acer, environmentsPerWorker: settings.environmentCount, workerCount: settings.workers,
                             seed: settings.seed, totalSteps: settings.steps, makeEnvironment: make)
+        case let ppo as PPOConfiguration:
+            return try PPO(configuration: ppo, environmentCount: settings.environmentCount, seed: settings.seed, makeEnvironment: make)
         case let goal as GoalACERConfiguration:
             return try GoalACER(configuration: goal, environmentCount: settings.environmentCount, seed: settings.seed,
                                 totalSteps: settings.steps, makeEnvironment: make)

@@ -1,0 +1,312 @@
+import Foundation
+import Gym
+import NN
+import Random
+import Tensors
+
+/// Proximal Policy Optimization as rsl_rl v1 runs it (Schulman et al. 2017), over any environment
+/// through the `Environment` protocol, with discrete or continuous actions.
+///
+/// Each iteration collects `num_steps_per_env` steps from every environment (time-limit truncations
+/// bootstrap with gamma V(final observation)), computes GAE advantages (normalised over the batch) and
+/// returns, then makes `num_learning_epochs` passes of `num_mini_batches` minibatches: clipped
+/// surrogate, clipped value loss, entropy bonus, global gradient clipping, Adam; with the adaptive
+/// schedule the learning rate follows the KL between the rollout's and the current policy
+/// (> 2 x target: / 1.5, floor 1e-5; < target / 2: x 1.5, cap 1e-2).
+public final class PPO: TrainableAgent {
+    public var algorithmName: String { "ppo" }
+    /// The hyperparameters.
+    public let configuration: PPOConfiguration
+    /// The actor-critic.
+    public let network: ActorCritic
+    /// Observation normalisation (nil when off).
+    public let normalizer: RunningNormalizer?
+    let optimizer: Adam
+    let runner: EpisodeRunner
+    var generator: RandomGenerator
+    let observationShape: [Int]
+    let observationCount: Int
+    let actionDimension: Int
+    let actionLow: [Float], actionHigh: [Float]
+    private(set) var iterationCount = 0
+
+    /// An agent over `environmentCount` environments from `makeEnvironment`.
+    public init(configuration: PPOConfiguration, environmentCount: Int, seed: Int, makeEnvironment: () throws -> any Environment) throws {
+        self.configuration = configuration
+        let probe = try makeEnvironment()
+        let rows = try ObservationRows(space: probe.observationSpace, capacity: 1)
+        observationShape = rows.rowShape
+        observationCount = rows.rowLength
+        let continuous: Bool
+        switch probe.actionSpace {
+        case .discrete(let discrete):
+            continuous = false
+            actionDimension = discrete.n
+            actionLow = []; actionHigh = []
+        case .box(let box) where box.dtype == .float32:
+            continuous = true
+            actionDimension = box.count
+            actionLow = box.low; actionHigh = box.high
+        default:
+            throw AgentError.unsupported("PPO needs a Discrete or Float32 Box action space, got \(probe.actionSpace)")
+        }
+        guard let activation = Activation(rawValue: configuration.activation) else {
+            throw AgentError.invalidConfiguration("unknown activation \(configuration.activation)")
+        }
+        var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
+        network = ActorCritic(observationCount: observationCount, actionCount: actionDimension, continuous: continuous,
+                              actorHiddenSizes: configuration.actorHiddenSizes, criticHiddenSizes: configuration.criticHiddenSizes,
+                              activation: activation, initialNoiseStd: Float(configuration.initialNoiseStd), generator: &random)
+        normalizer = configuration.normalizeObservations ? RunningNormalizer(size: observationCount) : nil
+        optimizer = Adam(parameters: network.namedParameters(), learningRate: Float(configuration.learningRate))
+        let environments = try VectorEnvironment(environments: [probe] + (1..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
+        runner = try EpisodeRunner(environments: environments, seed: seed)
+        generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed) &+ 0x990)
+    }
+
+    public var environmentSteps: Int { runner.stepCount }
+
+    public var scalarTags: [String] {
+        ["losses/value_loss", "losses/surrogate_loss", "losses/entropy", "losses/approx_kl", "charts/learning_rate", "charts/action_std"]
+    }
+
+    public func start() throws { try runner.start() }
+
+    /// The network input for the current observations (normalised, updating the statistics when `update`).
+    func input(_ buffer: ObservationBuffer, update: Bool) -> Tensor {
+        let raw = try! ObservationRows.tensor(from: buffer, rowShape: observationShape).reshaped([buffer.rows, observationCount])
+        guard let normalizer else { return raw }
+        if update { normalizer.update(raw) }
+        return normalizer.normalize(raw)
+    }
+
+    public func iterate() throws -> IterationReport {
+        let steps = configuration.stepsPerEnvironment, environments = runner.count
+        let rows = steps * environments
+        var observations = [Float](), actions = [Float](), rewards = [Float](repeating: 0, count: rows), dones = [Float](repeating: 0, count: rows)
+        var values = [Float](repeating: 0, count: rows), logProbabilities = [Float](repeating: 0, count: rows)
+        var oldParameters = [Float](), oldStds = [Float]()
+        observations.reserveCapacity(rows * observationCount)
+        var finished: [EpisodeRecord] = []
+        let discount = Float(configuration.discount)
+        for t in 0..<steps {
+            let x = input(runner.observations, update: true)
+            observations.append(contentsOf: x.buffer)
+            let (sampled, logProbability, value, parameters, stds) = try withoutGradients { () throws -> ([Float], [Float], [Float], [Float], [Float]) in
+                let output = try network.actor(x)
+                let value = try network.value(x).scalars
+                if let logStd = network.logStandardDeviation {
+                    let clampedLogStd = logStd.clamped(min: -20, max: 2)
+                    let distribution = DiagonalGaussian(mean: output, logStandardDeviation: clampedLogStd)
+                    let sample = try distribution.sample(using: &generator)
+                    let std = clampedLogStd.exp().scalars
+                    return (sample.scalars, try distribution.logProbability(of: sample).scalars, value, output.scalars,
+                            (0..<environments).flatMap { _ in std })
+                }
+                let distribution = try Categorical(logits: output)
+                let chosen = distribution.sample(using: &generator)
+                return (chosen.map(Float.init), try distribution.logProbability(of: chosen).scalars, value, distribution.probabilities.scalars, [])
+            }
+            actions.append(contentsOf: sampled)
+            oldParameters.append(contentsOf: parameters)
+            oldStds.append(contentsOf: stds)
+            for environment in 0..<environments {
+                values[t * environments + environment] = value[environment]
+                logProbabilities[t * environments + environment] = logProbability[environment]
+            }
+            let environmentActions: [Action] = (0..<environments).map { environment in
+                if network.isContinuous {
+                    let slice = sampled[(environment * actionDimension)..<((environment + 1) * actionDimension)]
+                    return .continuous(slice.enumerated().map { min(max($0.element, actionLow[$0.offset]), actionHigh[$0.offset]) })
+                }
+                return .discrete(Int(sampled[environment]))
+            }
+            try runner.step(environmentActions)
+            let vector = runner.environments
+            var truncated: [Int] = []
+            for environment in 0..<environments {
+                let index = t * environments + environment
+                rewards[index] = Float(vector.rewards[environment])
+                dones[index] = vector.terminations[environment] || vector.truncations[environment] ? 1 : 0
+                if vector.truncations[environment] && !vector.terminations[environment] { truncated.append(environment) }
+            }
+            if !truncated.isEmpty {
+                // Time-outs bootstrap: r + gamma V(final observation) (rsl_rl's time-out handling).
+                let finalValues = try withoutGradients { try network.value(input(vector.observations, update: false)).scalars }
+                for environment in truncated { rewards[t * environments + environment] += discount * finalValues[environment] }
+            }
+            finished += try runner.resetFinished()
+        }
+        let lastValues = try withoutGradients { try network.value(input(runner.observations, update: false)).scalars }
+        var (advantages, returns) = GAE.compute(rewards: rewards, dones: dones, values: values, lastValues: lastValues, steps: steps,
+                                                environments: environments, discount: discount, lambda: Float(configuration.lambda))
+        let mean = advantages.reduce(0, +) / Float(rows)
+        let std = (advantages.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(max(rows - 1, 1))).squareRoot()
+        advantages = advantages.map { ($0 - mean) / (std + 1e-8) }
+
+        var totals: [String: Double] = [:]
+        var count = 0.0
+        let minibatchSize = max(1, rows / configuration.minibatches)
+        for _ in 0..<configuration.epochs {
+            var order = Array(0..<rows)
+            for index in stride(from: rows - 1, to: 0, by: -1) { order.swapAt(index, generator.integer(below: index + 1)) }
+            for start in stride(from: 0, to: minibatchSize * configuration.minibatches, by: minibatchSize) {
+                let batch = Array(order[start..<min(start + minibatchSize, rows)])
+                for (key, value) in try update(batch: batch, observations: observations, actions: actions, logProbabilities: logProbabilities,
+                                               values: values, returns: returns, advantages: advantages, oldParameters: oldParameters, oldStds: oldStds) {
+                    totals[key, default: 0] += value
+                }
+                count += 1
+            }
+        }
+        iterationCount += 1
+        var scalars = totals.mapValues { $0 / max(count, 1) }
+        scalars["charts/learning_rate"] = Double(optimizer.learningRate)
+        if let logStd = network.logStandardDeviation { scalars["charts/action_std"] = Double(logStd.clamped(min: -20, max: 2).exp().mean().item) }
+        return IterationReport(environmentSteps: environmentSteps, episodes: finished, scalars: scalars)
+    }
+
+    /// One minibatch update; returns its losses.
+    func update(batch: [Int], observations: [Float], actions: [Float], logProbabilities: [Float], values: [Float], returns: [Float],
+                advantages: [Float], oldParameters: [Float], oldStds: [Float]) throws -> [String: Double] {
+        let size = batch.count, actionWidth = network.isContinuous ? actionDimension : 1
+        func gather(_ source: [Float], width: Int) throws -> Tensor {
+            var values = [Float]()
+            values.reserveCapacity(size * width)
+            for row in batch { values.append(contentsOf: source[(row * width)..<((row + 1) * width)]) }
+            return try Tensor(values, shape: width == 1 ? [size] : [size, width])
+        }
+        let x = try gather(observations, width: observationCount).reshaped([size, observationCount])
+        let actionBatch = try gather(actions, width: actionWidth).reshaped(network.isContinuous ? [size, actionDimension] : [size])
+        let oldLogProbability = try gather(logProbabilities, width: 1), oldValues = try gather(values, width: 1)
+        let targetReturns = try gather(returns, width: 1), advantage = try gather(advantages, width: 1)
+        let clip = Float(configuration.clip)
+        let tape = GradientTape()
+        var kl: Float = 0
+        let (loss, surrogateLoss, valueLoss, entropy) = try tape.record { () throws -> (Tensor, Tensor, Tensor, Tensor) in
+            let (logProbability, entropy, parameters) = try network.evaluate(x, actions: actionBatch)
+            kl = try klDivergence(batch: batch, oldParameters: oldParameters, oldStds: oldStds, parameters: parameters)
+            let ratio = try (logProbability - oldLogProbability).exp()
+            let surrogate = try (advantage * ratio).negated()
+            let clippedSurrogate = try (advantage * ratio.clamped(min: 1 - clip, max: 1 + clip)).negated()
+            let surrogateLoss = try surrogate.maximum(clippedSurrogate).mean()
+            let value = try network.value(x)
+            let valueLoss: Tensor
+            if configuration.clipValueLoss {
+                let clippedValue = try oldValues + (value - oldValues).clamped(min: -clip, max: clip)
+                valueLoss = try (value - targetReturns).square().maximum((clippedValue - targetReturns).square()).mean()
+            } else {
+                valueLoss = try (targetReturns - value).square().mean()
+            }
+            let entropyMean = entropy.mean()
+            let loss = try surrogateLoss + valueLoss * Float(configuration.valueCoefficient) - entropyMean * Float(configuration.entropyCoefficient)
+            return (loss, surrogateLoss, valueLoss, entropyMean)
+        }
+        guard loss.item.isFinite else {
+            throw AgentError.nonFinite("PPO loss is \(loss.item) (value_loss \(valueLoss.item), surrogate \(surrogateLoss.item)) at environment step \(environmentSteps)")
+        }
+        if configuration.schedule == "adaptive" && configuration.desiredKL > 0 {
+            let desired = Float(configuration.desiredKL)
+            if kl > 2 * desired { optimizer.learningRate = max(1e-5, optimizer.learningRate / 1.5) }
+            else if kl < desired / 2 && kl > 0 { optimizer.learningRate = min(1e-2, optimizer.learningRate * 1.5) }
+        }
+        let gradients = try tape.backward(from: loss)
+        gradients.clipGlobalNorm(of: network.parameters, maxNorm: Float(configuration.maxGradientNorm))
+        try optimizer.step(gradients)
+        return ["losses/value_loss": Double(valueLoss.item), "losses/surrogate_loss": Double(surrogateLoss.item),
+                "losses/entropy": Double(entropy.item), "losses/approx_kl": Double(kl)]
+    }
+
+    /// Mean KL(old || new) over the minibatch: Gaussians in closed form, categoricals by their probabilities.
+    func klDivergence(batch: [Int], oldParameters: [Float], oldStds: [Float], parameters: (Tensor, Tensor?)) throws -> Float {
+        let width = actionDimension
+        var total: Float = 0
+        let current = parameters.0.buffer
+        if let logStd = parameters.1 {
+            let std = logStd.exp().scalars
+            for (position, row) in batch.enumerated() {
+                for a in 0..<width {
+                    let oldMean = oldParameters[row * width + a], oldStd = oldStds[row * width + a]
+                    let newMean = current[position * width + a], newStd = std[a]
+                    total += Foundation.log(newStd / oldStd + 1e-5) + (oldStd * oldStd + (oldMean - newMean) * (oldMean - newMean)) / (2 * newStd * newStd) - 0.5
+                }
+            }
+        } else {
+            for (position, row) in batch.enumerated() {
+                for a in 0..<width {
+                    let old = oldParameters[row * width + a], new = current[position * width + a]
+                    if old > 0 { total += old * (Foundation.log(old) - Foundation.log(max(new, 1e-12))) }
+                }
+            }
+        }
+        return total / Float(max(batch.count, 1))
+    }
+
+    public func evaluationPolicy() throws -> any EvaluationPolicy { PPOPolicy(agent: self) }
+
+    public func checkpoint() throws -> Checkpoint {
+        var checkpoint = Checkpoint()
+        checkpoint.add(network, prefix: "model.")
+        checkpoint.add(optimizer, prefix: "optimizer.")
+        if let normalizer { for (name, tensor) in normalizer.stateTensors() { checkpoint.tensors["normalizer.\(name)"] = tensor } }
+        checkpoint.metadata["algorithm"] = algorithmName
+        checkpoint.metadata["environment_steps"] = "\(environmentSteps)"
+        checkpoint.metadata["iterations"] = "\(iterationCount)"
+        checkpoint.metadata["learning_rate"] = "\(optimizer.learningRate.bitPattern)"
+        checkpoint.metadata["rng"] = generator.state.map(String.init).joined(separator: ",")
+        checkpoint.metadata["environments"] = try runner.state()
+        return checkpoint
+    }
+
+    public func replayCheckpoint() throws -> Checkpoint? { nil }
+
+    public func loadPolicy(from checkpoint: Checkpoint) throws {
+        guard checkpoint.metadata["algorithm"] == algorithmName else {
+            throw AgentError.invalidState("the checkpoint is for algorithm '\(checkpoint.metadata["algorithm"] ?? "unknown")', not \(algorithmName)")
+        }
+        try checkpoint.load(into: network, prefix: "model.")
+        if let normalizer {
+            var tensors: [String: Tensor] = [:]
+            for (name, tensor) in checkpoint.tensors where name.hasPrefix("normalizer.") { tensors[String(name.dropFirst(11))] = tensor }
+            try normalizer.load(tensors)
+        }
+    }
+
+    public func restore(from checkpoint: Checkpoint, replay: Checkpoint?) throws {
+        try loadPolicy(from: checkpoint)
+        try checkpoint.load(into: optimizer, prefix: "optimizer.")
+        iterationCount = Int(checkpoint.metadata["iterations"] ?? "") ?? 0
+        if let bits = UInt32(checkpoint.metadata["learning_rate"] ?? "") { optimizer.learningRate = Float(bitPattern: bits) }
+        guard let text = checkpoint.metadata["rng"], let restored = RandomGenerator(state: text.split(separator: ",").compactMap { UInt64($0) }),
+              let environments = checkpoint.metadata["environments"] else {
+            throw AgentError.invalidState("the checkpoint has no random-generator or environment state")
+        }
+        generator = restored
+        try runner.restore(environments)
+    }
+}
+
+/// PPO's policy for evaluation: the mean (clipped to the bounds) or the most likely action, or a sample.
+public final class PPOPolicy: EvaluationPolicy {
+    let agent: PPO
+    init(agent: PPO) { self.agent = agent }
+
+    public func resetEpisode() {}
+
+    public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
+        let x = agent.input(observation, update: false)
+        return try withoutGradients {
+            let output = try agent.network.actor(x)
+            if let logStd = agent.network.logStandardDeviation {
+                var values = output.scalars
+                if !deterministic {
+                    let distribution = DiagonalGaussian(mean: output, logStandardDeviation: logStd.clamped(min: -20, max: 2))
+                    values = try distribution.sample(using: &generator).scalars
+                }
+                return .continuous(values.enumerated().map { min(max($0.element, agent.actionLow[$0.offset]), agent.actionHigh[$0.offset]) })
+            }
+            let distribution = try Categorical(logits: output)
+            return .discrete(deterministic ? try distribution.mode()[0] : distribution.sample(using: &generator)[0])
+        }
+    }
+}
