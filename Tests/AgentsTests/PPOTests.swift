@@ -67,3 +67,51 @@ import Tensors
         #expect(std > 0 && std.isFinite)
     }
 }
+
+@Suite struct TrajectoryTests {
+    @Test func splitPadUnpadRoundTrip() {
+        // 5 steps, 3 environments, width 2; env 0 ends at steps 1 and 3, env 2 at step 4 (the last).
+        let steps = 5, environments = 3, width = 2
+        var dones = Array(repeating: Float(0), count: steps * environments)
+        dones[1 * 3 + 0] = 1; dones[3 * 3 + 0] = 1; dones[4 * 3 + 2] = 1
+        let values = (0..<(steps * environments * width)).map(Float.init)
+        let segments = Trajectories.segments(dones: dones, steps: steps, environments: [0, 2], environmentCount: environments)
+        #expect(segments == [.init(environment: 0, start: 0, end: 1), .init(environment: 0, start: 2, end: 3), .init(environment: 0, start: 4, end: 4),
+                             .init(environment: 2, start: 0, end: 4)])
+        let (padded, mask, length) = Trajectories.splitAndPad(values, width: width, segments: segments, environmentCount: environments)
+        #expect(length == 5 && mask.reduce(0, +) == 10)
+        // Trajectory 1 (env 0, steps 2-3) starts with step 2's values and is padded after 2 steps.
+        #expect(Array(padded[(0 * 4 + 1) * 2..<((0 * 4 + 1) * 2 + 2)]) == Array(values[(2 * 3 + 0) * 2..<((2 * 3 + 0) * 2 + 2)]))
+        #expect(mask[2 * 4 + 1] == 0 && padded[(2 * 4 + 1) * 2] == 0)
+        let restored = Trajectories.unpad(padded, width: width, segments: segments, steps: steps, environmentCount: environments)
+        for t in 0..<steps {
+            for environment in [0, 2] {
+                let index = (t * environments + environment) * width
+                #expect(Array(restored[index..<(index + width)]) == Array(values[index..<(index + width)]))
+            }
+            #expect(restored[(t * environments + 1) * width] == 0)
+        }
+    }
+
+    @Test func recurrentPPOKeepsMemoriesPerEnvironmentAndResetsThemOnDone() throws {
+        BundledEnvironments.register()
+        var configuration = PPOConfiguration()
+        configuration.recurrent = "lstm"
+        configuration.recurrentHiddenSize = 8
+        configuration.stepsPerEnvironment = 16
+        configuration.actorHiddenSizes = [8]
+        configuration.criticHiddenSizes = [8]
+        configuration.minibatches = 2
+        let agent = try PPO(configuration: configuration, environmentCount: 4, seed: 0, makeEnvironment: { try make("CartPoleNoVelocity-v1") })
+        try agent.start()
+        let before = try #require(agent.memory).actorMemory.inputWeight.scalars
+        _ = try agent.iterate()
+        // The memories are trained (their weights moved) and their states are per environment.
+        #expect(try #require(agent.memory).actorMemory.inputWeight.scalars != before)
+        let hidden = agent.actorState.hidden.scalars
+        #expect(hidden.count == 4 * 8 && Set(stride(from: 0, to: 32, by: 8).map { hidden[$0] }).count > 1)
+        agent.resetMemories([1])
+        #expect(agent.actorState.hidden.scalars[8..<16].allSatisfy { $0 == 0 } && agent.criticState.cell.scalars[8..<16].allSatisfy { $0 == 0 })
+        #expect(agent.actorState.hidden.scalars[0..<8].contains { $0 != 0 })
+    }
+}

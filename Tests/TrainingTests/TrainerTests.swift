@@ -143,3 +143,29 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         }
     }
 }
+
+@Suite(.serialized) struct PPOResumeTests {
+    @Test func resumingPPOWithNormalisationEqualsTrainingStraightThrough() throws {
+        BundledEnvironments.register()
+        func configuration(steps: Int) throws -> RunConfiguration {
+            var configuration = try RunConfiguration(algorithm: "ppo")
+            try configuration.apply(overrides: ["env=CartPole-v1", "steps=\(steps)", "num_envs=4", "num_steps_per_env=16", "normalize_observations=true",
+                                                "actor_hidden_dims=16", "critic_hidden_dims=16", "eval_every=0", "eval_episodes=1", "eval_video=false",
+                                                "checkpoint_every=0", "log_every=1000"])
+            return configuration
+        }
+        let straight = temporaryRunFolder("ppo-straight"), resumed = temporaryRunFolder("ppo-resumed")
+        defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: resumed) }
+        try Trainer(configuration: try configuration(steps: 640), runDirectory: straight, plainOutput: true).run()
+        try Trainer(configuration: try configuration(steps: 320), runDirectory: resumed, plainOutput: true).run()
+        try Trainer(configuration: try configuration(steps: 320), runDirectory: resumed, resume: true, stepsOverride: 640, plainOutput: true).run()
+        let a = try Checkpoint.read(from: try CheckpointStore(runDirectory: straight, keep: 9).url(step: 640))
+        let b = try Checkpoint.read(from: try CheckpointStore(runDirectory: resumed, keep: 9).url(step: 640))
+        #expect(a.tensors.keys.contains("normalizer.mean"))
+        // Bit patterns: the normaliser's Doubles are stored as pairs of Float32 bit patterns (some may read as NaN).
+        for (name, tensor) in a.tensors {
+            #expect(b.tensors[name]?.scalars.map(\.bitPattern) == tensor.scalars.map(\.bitPattern), "\(name) differs after resume")
+        }
+        #expect(a.metadata["learning_rate"] == b.metadata["learning_rate"] && a.metadata["rng"] == b.metadata["rng"])
+    }
+}

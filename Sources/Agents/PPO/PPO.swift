@@ -21,6 +21,10 @@ public final class PPO: TrainableAgent {
     public let network: ActorCritic
     /// Observation normalisation (nil when off).
     public let normalizer: RunningNormalizer?
+    /// The actor and critic memories of the recurrent actor-critic (nil for the MLP one).
+    public let memory: RecurrentMemory?
+    /// The memories' current states, one row per environment.
+    var actorState: LSTM.State, criticState: LSTM.State
     let optimizer: Adam
     let runner: EpisodeRunner
     var generator: RandomGenerator
@@ -54,11 +58,17 @@ public final class PPO: TrainableAgent {
             throw AgentError.invalidConfiguration("unknown activation \(configuration.activation)")
         }
         var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
-        network = ActorCritic(observationCount: observationCount, actionCount: actionDimension, continuous: continuous,
+        memory = configuration.recurrent == "lstm"
+            ? RecurrentMemory(inputSize: rows.rowLength, hiddenSize: configuration.recurrentHiddenSize, generator: &random) : nil
+        let hidden = memory?.hiddenSize ?? 1
+        actorState = .zeros(batch: environmentCount, hiddenSize: hidden)
+        criticState = .zeros(batch: environmentCount, hiddenSize: hidden)
+        network = ActorCritic(observationCount: memory?.hiddenSize ?? rows.rowLength, actionCount: actionDimension, continuous: continuous,
                               actorHiddenSizes: configuration.actorHiddenSizes, criticHiddenSizes: configuration.criticHiddenSizes,
                               activation: activation, initialNoiseStd: Float(configuration.initialNoiseStd), generator: &random)
         normalizer = configuration.normalizeObservations ? RunningNormalizer(size: observationCount) : nil
-        optimizer = Adam(parameters: network.namedParameters(), learningRate: Float(configuration.learningRate))
+        optimizer = Adam(parameters: network.namedParameters() + (memory?.namedParameters().map { ("memory.\($0.name)", $0.tensor) } ?? []),
+                         learningRate: Float(configuration.learningRate))
         let environments = try VectorEnvironment(environments: [probe] + (1..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
         runner = try EpisodeRunner(environments: environments, seed: seed)
         generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed) &+ 0x990)
@@ -86,15 +96,22 @@ public final class PPO: TrainableAgent {
         var observations = [Float](), actions = [Float](), rewards = [Float](repeating: 0, count: rows), dones = [Float](repeating: 0, count: rows)
         var values = [Float](repeating: 0, count: rows), logProbabilities = [Float](repeating: 0, count: rows)
         var oldParameters = [Float](), oldStds = [Float]()
+        var storedStates: [[Float]] = [[], [], [], []]
         observations.reserveCapacity(rows * observationCount)
         var finished: [EpisodeRecord] = []
         let discount = Float(configuration.discount)
         for t in 0..<steps {
             let x = input(runner.observations, update: true)
             observations.append(contentsOf: x.buffer)
+            if memory != nil {
+                for (index, tensor) in [actorState.hidden, actorState.cell, criticState.hidden, criticState.cell].enumerated() {
+                    storedStates[index].append(contentsOf: tensor.buffer)
+                }
+            }
             let (sampled, logProbability, value, parameters, stds) = try withoutGradients { () throws -> ([Float], [Float], [Float], [Float], [Float]) in
-                let output = try network.actor(x)
-                let value = try network.value(x).scalars
+                let (actorInput, criticInput) = try advanceMemories(x)
+                let output = try network.actor(actorInput)
+                let value = try network.value(criticInput).scalars
                 if let logStd = network.logStandardDeviation {
                     let clampedLogStd = logStd.clamped(min: -20, max: 2)
                     let distribution = DiagonalGaussian(mean: output, logStandardDeviation: clampedLogStd)
@@ -132,12 +149,13 @@ public final class PPO: TrainableAgent {
             }
             if !truncated.isEmpty {
                 // Time-outs bootstrap: r + gamma V(final observation) (rsl_rl's time-out handling).
-                let finalValues = try withoutGradients { try network.value(input(vector.observations, update: false)).scalars }
+                let finalValues = try withoutGradients { try network.value(criticInput(input(vector.observations, update: false))).scalars }
                 for environment in truncated { rewards[t * environments + environment] += discount * finalValues[environment] }
             }
             finished += try runner.resetFinished()
+            resetMemories((0..<environments).filter { dones[t * environments + $0] > 0 })
         }
-        let lastValues = try withoutGradients { try network.value(input(runner.observations, update: false)).scalars }
+        let lastValues = try withoutGradients { try network.value(criticInput(input(runner.observations, update: false))).scalars }
         var (advantages, returns) = GAE.compute(rewards: rewards, dones: dones, values: values, lastValues: lastValues, steps: steps,
                                                 environments: environments, discount: discount, lambda: Float(configuration.lambda))
         let mean = advantages.reduce(0, +) / Float(rows)
@@ -147,7 +165,22 @@ public final class PPO: TrainableAgent {
         var totals: [String: Double] = [:]
         var count = 0.0
         let minibatchSize = max(1, rows / configuration.minibatches)
-        for _ in 0..<configuration.epochs {
+        for _ in 0..<configuration.epochs where memory != nil {
+            // Recurrent: minibatches of whole environments, their trajectories split at dones and padded.
+            var order = Array(0..<environments)
+            for index in stride(from: environments - 1, to: 0, by: -1) { order.swapAt(index, generator.integer(below: index + 1)) }
+            let groupSize = max(1, environments / configuration.minibatches)
+            for start in stride(from: 0, to: groupSize * min(configuration.minibatches, environments), by: groupSize) {
+                let group = Array(order[start..<min(start + groupSize, environments)])
+                for (key, value) in try updateRecurrent(group: group, steps: steps, dones: dones, observations: observations, storedStates: storedStates,
+                                                        actions: actions, logProbabilities: logProbabilities, values: values, returns: returns,
+                                                        advantages: advantages, oldParameters: oldParameters, oldStds: oldStds) {
+                    totals[key, default: 0] += value
+                }
+                count += 1
+            }
+        }
+        for _ in 0..<configuration.epochs where memory == nil {
             var order = Array(0..<rows)
             for index in stride(from: rows - 1, to: 0, by: -1) { order.swapAt(index, generator.integer(below: index + 1)) }
             for start in stride(from: 0, to: minibatchSize * configuration.minibatches, by: minibatchSize) {
@@ -166,9 +199,82 @@ public final class PPO: TrainableAgent {
         return IterationReport(environmentSteps: environmentSteps, episodes: finished, scalars: scalars)
     }
 
+    /// Steps both memories with `x` (committing their states) and returns the actor's and critic's inputs.
+    func advanceMemories(_ x: Tensor) throws -> (Tensor, Tensor) {
+        guard let memory else { return (x, x) }
+        actorState = try memory.actorMemory.step(x, state: actorState)
+        criticState = try memory.criticMemory.step(x, state: criticState)
+        return (actorState.hidden, criticState.hidden)
+    }
+
+    /// The critic's input for `x` from the current critic state, without committing it.
+    func criticInput(_ x: Tensor) throws -> Tensor {
+        guard let memory else { return x }
+        return try memory.criticMemory.step(x, state: criticState).hidden
+    }
+
+    /// Zeroes the memory states of environments whose episode ended.
+    func resetMemories(_ environments: [Int]) {
+        guard let memory, !environments.isEmpty else { return }
+        let hidden = memory.hiddenSize
+        for tensor in [actorState.hidden, actorState.cell, criticState.hidden, criticState.cell] {
+            for environment in environments { (tensor.pointer + environment * hidden).update(repeating: 0, count: hidden) }
+        }
+    }
+
+    /// One recurrent minibatch: the environments of `group`, their trajectories split at dones and
+    /// padded, each run through the memories from the state stored at its first step.
+    func updateRecurrent(group: [Int], steps: Int, dones: [Float], observations: [Float], storedStates: [[Float]], actions: [Float],
+                         logProbabilities: [Float], values: [Float], returns: [Float], advantages: [Float], oldParameters: [Float],
+                         oldStds: [Float]) throws -> [String: Double] {
+        guard let memory else { return [:] }
+        let environments = runner.count, hidden = memory.hiddenSize
+        let segments = Trajectories.segments(dones: dones, steps: steps, environments: group, environmentCount: environments)
+        let (padded, mask, length) = Trajectories.splitAndPad(observations, width: observationCount, segments: segments, environmentCount: environments)
+        let count = segments.count
+        func initialState(_ hiddenIndex: Int, _ cellIndex: Int) throws -> LSTM.State {
+            var hiddenValues = [Float](), cellValues = [Float]()
+            for segment in segments {
+                let offset = (segment.start * environments + segment.environment) * hidden
+                hiddenValues.append(contentsOf: storedStates[hiddenIndex][offset..<(offset + hidden)])
+                cellValues.append(contentsOf: storedStates[cellIndex][offset..<(offset + hidden)])
+            }
+            return LSTM.State(hidden: try Tensor(hiddenValues, shape: [count, hidden]), cell: try Tensor(cellValues, shape: [count, hidden]))
+        }
+        let actorStart = try initialState(0, 1), criticStart = try initialState(2, 3)
+        // Real (unpadded) positions in padded order, and the rollout rows they came from.
+        var paddedRows: [Int] = [], rolloutRows: [Int] = []
+        for offset in 0..<length {
+            for (n, segment) in segments.enumerated() where mask[offset * count + n] > 0 {
+                paddedRows.append(offset * count + n)
+                rolloutRows.append((segment.start + offset) * environments + segment.environment)
+            }
+        }
+        let sequence = try Tensor(padded, shape: [length, count, observationCount])
+        return try minibatchUpdate(rows: rolloutRows, actions: actions, logProbabilities: logProbabilities, values: values, returns: returns,
+                                   advantages: advantages, oldParameters: oldParameters, oldStds: oldStds) {
+            let actorFeatures = try memory.actorMemory(sequence, state: actorStart).output.reshaped([length * count, hidden])
+            let criticFeatures = try memory.criticMemory(sequence, state: criticStart).output.reshaped([length * count, hidden])
+            return (try selectRows(actorFeatures, paddedRows), try selectRows(criticFeatures, paddedRows))
+        }
+    }
+
     /// One minibatch update; returns its losses.
     func update(batch: [Int], observations: [Float], actions: [Float], logProbabilities: [Float], values: [Float], returns: [Float],
                 advantages: [Float], oldParameters: [Float], oldStds: [Float]) throws -> [String: Double] {
+        var flat = [Float]()
+        flat.reserveCapacity(batch.count * observationCount)
+        for row in batch { flat.append(contentsOf: observations[(row * observationCount)..<((row + 1) * observationCount)]) }
+        let x = try Tensor(flat, shape: [batch.count, observationCount])
+        return try minibatchUpdate(rows: batch, actions: actions, logProbabilities: logProbabilities, values: values, returns: returns,
+                                   advantages: advantages, oldParameters: oldParameters, oldStds: oldStds) { (x, x) }
+    }
+
+    /// The PPO losses and one optimiser step on the rollout rows `batch`, whose actor and critic inputs
+    /// `features` computes (inside the gradient tape, so recurrent memories are trained too).
+    func minibatchUpdate(rows batch: [Int], actions: [Float], logProbabilities: [Float], values: [Float], returns: [Float],
+                         advantages: [Float], oldParameters: [Float], oldStds: [Float],
+                         features: () throws -> (actor: Tensor, critic: Tensor)) throws -> [String: Double] {
         let size = batch.count, actionWidth = network.isContinuous ? actionDimension : 1
         func gather(_ source: [Float], width: Int) throws -> Tensor {
             var values = [Float]()
@@ -176,7 +282,6 @@ public final class PPO: TrainableAgent {
             for row in batch { values.append(contentsOf: source[(row * width)..<((row + 1) * width)]) }
             return try Tensor(values, shape: width == 1 ? [size] : [size, width])
         }
-        let x = try gather(observations, width: observationCount).reshaped([size, observationCount])
         let actionBatch = try gather(actions, width: actionWidth).reshaped(network.isContinuous ? [size, actionDimension] : [size])
         let oldLogProbability = try gather(logProbabilities, width: 1), oldValues = try gather(values, width: 1)
         let targetReturns = try gather(returns, width: 1), advantage = try gather(advantages, width: 1)
@@ -184,13 +289,14 @@ public final class PPO: TrainableAgent {
         let tape = GradientTape()
         var kl: Float = 0
         let (loss, surrogateLoss, valueLoss, entropy) = try tape.record { () throws -> (Tensor, Tensor, Tensor, Tensor) in
-            let (logProbability, entropy, parameters) = try network.evaluate(x, actions: actionBatch)
+            let (actorInput, criticInput) = try features()
+            let (logProbability, entropy, parameters) = try network.evaluate(actorInput, actions: actionBatch)
             kl = try klDivergence(batch: batch, oldParameters: oldParameters, oldStds: oldStds, parameters: parameters)
             let ratio = try (logProbability - oldLogProbability).exp()
             let surrogate = try (advantage * ratio).negated()
             let clippedSurrogate = try (advantage * ratio.clamped(min: 1 - clip, max: 1 + clip)).negated()
             let surrogateLoss = try surrogate.maximum(clippedSurrogate).mean()
-            let value = try network.value(x)
+            let value = try network.value(criticInput)
             let valueLoss: Tensor
             if configuration.clipValueLoss {
                 let clippedValue = try oldValues + (value - oldValues).clamped(min: -clip, max: clip)
@@ -247,6 +353,11 @@ public final class PPO: TrainableAgent {
     public func checkpoint() throws -> Checkpoint {
         var checkpoint = Checkpoint()
         checkpoint.add(network, prefix: "model.")
+        if let memory {
+            checkpoint.add(memory, prefix: "memory.")
+            for (name, tensor) in [("actor_hidden", actorState.hidden), ("actor_cell", actorState.cell), ("critic_hidden", criticState.hidden),
+                                   ("critic_cell", criticState.cell)] { checkpoint.tensors["memory_state.\(name)"] = tensor }
+        }
         checkpoint.add(optimizer, prefix: "optimizer.")
         if let normalizer { for (name, tensor) in normalizer.stateTensors() { checkpoint.tensors["normalizer.\(name)"] = tensor } }
         checkpoint.metadata["algorithm"] = algorithmName
@@ -265,6 +376,7 @@ public final class PPO: TrainableAgent {
             throw AgentError.invalidState("the checkpoint is for algorithm '\(checkpoint.metadata["algorithm"] ?? "unknown")', not \(algorithmName)")
         }
         try checkpoint.load(into: network, prefix: "model.")
+        if let memory { try checkpoint.load(into: memory, prefix: "memory.") }
         if let normalizer {
             var tensors: [String: Tensor] = [:]
             for (name, tensor) in checkpoint.tensors where name.hasPrefix("normalizer.") { tensors[String(name.dropFirst(11))] = tensor }
@@ -283,19 +395,37 @@ public final class PPO: TrainableAgent {
         }
         generator = restored
         try runner.restore(environments)
+        if memory != nil {
+            guard let actorHidden = checkpoint.tensors["memory_state.actor_hidden"], let actorCell = checkpoint.tensors["memory_state.actor_cell"],
+                  let criticHidden = checkpoint.tensors["memory_state.critic_hidden"], let criticCell = checkpoint.tensors["memory_state.critic_cell"],
+                  actorHidden.shape == actorState.hidden.shape else {
+                throw AgentError.invalidState("the checkpoint has no memory states for \(runner.count) environments")
+            }
+            actorState = LSTM.State(hidden: actorHidden.copy(), cell: actorCell.copy())
+            criticState = LSTM.State(hidden: criticHidden.copy(), cell: criticCell.copy())
+        }
     }
 }
 
-/// PPO's policy for evaluation: the mean (clipped to the bounds) or the most likely action, or a sample.
+/// PPO's policy for evaluation: the mean (clipped to the bounds) or the most likely action, or a
+/// sample; the recurrent policy carries its actor memory through the episode.
 public final class PPOPolicy: EvaluationPolicy {
     let agent: PPO
+    var state: LSTM.State?
     init(agent: PPO) { self.agent = agent }
 
-    public func resetEpisode() {}
+    public func resetEpisode() {
+        state = agent.memory.map { LSTM.State.zeros(batch: 1, hiddenSize: $0.hiddenSize) }
+    }
 
     public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
-        let x = agent.input(observation, update: false)
+        var x = agent.input(observation, update: false)
         return try withoutGradients {
+            if let memory = agent.memory {
+                let next = try memory.actorMemory.step(x, state: state ?? .zeros(batch: 1, hiddenSize: memory.hiddenSize))
+                state = next
+                x = next.hidden
+            }
             let output = try agent.network.actor(x)
             if let logStd = agent.network.logStandardDeviation {
                 var values = output.scalars

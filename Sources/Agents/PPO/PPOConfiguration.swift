@@ -35,6 +35,10 @@ public struct PPOConfiguration: Configurable, Sendable, Equatable {
     public var activation = "elu"
     /// Normalise observations with running statistics (saved in checkpoints).
     public var normalizeObservations = false
+    /// "none" (MLP actor-critic) or "lstm" (separate actor and critic LSTM memories).
+    public var recurrent = "none"
+    /// Hidden size of the memories (rsl_rl 256).
+    public var recurrentHiddenSize = 256
 
     /// The reference defaults.
     public init() {}
@@ -59,6 +63,8 @@ public struct PPOConfiguration: Configurable, Sendable, Equatable {
             .sizes("critic_hidden_dims", \.criticHiddenSizes, "critic MLP sizes (512,256,128)"),
             .choice("activation", \.activation, "activation (elu)", choices: ["elu", "relu", "tanh"]),
             .bool("normalize_observations", \.normalizeObservations, "running observation normalisation, saved in checkpoints"),
+            .choice("recurrent", \.recurrent, "none (MLP) or lstm (separate actor and critic memories, rsl_rl's recurrent actor-critic)", choices: ["none", "lstm"]),
+            .int("rnn_hidden_size", \.recurrentHiddenSize, "memory hidden size (rsl_rl 256)", range: 1...100_000),
         ]
     }
 }
