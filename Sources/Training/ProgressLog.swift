@@ -68,6 +68,7 @@ public final class ProgressLine {
             lastLength = text.count
         } else {
             print(text)
+            fflush(nil)
         }
     }
 
