@@ -201,16 +201,12 @@ public final class ACER: TrainableAgent {
     }
 
     public func loadPolicy(from checkpoint: Checkpoint) throws {
-        guard checkpoint.metadata["algorithm"] == algorithmName else {
-            throw AgentError.invalidState("the checkpoint is for algorithm '\(checkpoint.metadata["algorithm"] ?? "unknown")', not \(algorithmName)")
-        }
+        try checkpoint.requireAlgorithm(algorithmName)
         try checkpoint.load(into: network, prefix: "model.")
     }
 
     public func restore(from checkpoint: Checkpoint, replay: Checkpoint?) throws {
-        guard checkpoint.metadata["algorithm"] == algorithmName else {
-            throw AgentError.invalidState("the checkpoint is for algorithm '\(checkpoint.metadata["algorithm"] ?? "unknown")', not \(algorithmName)")
-        }
+        try checkpoint.requireAlgorithm(algorithmName)
         try checkpoint.load(into: network, prefix: "model.")
         try checkpoint.load(into: averageNetwork, prefix: "average_model.")
         try checkpoint.load(into: optimizer, prefix: "optimizer.")

@@ -86,12 +86,7 @@ final class ACERWorker: @unchecked Sendable {
             let p = probabilities.buffer
             for environment in 0..<environments {
                 let base = environment * actionCount
-                let threshold = Float(generator.uniform())
-                var cumulative: Float = 0, chosen = actionCount - 1
-                for a in 0..<actionCount {
-                    cumulative += p[base + a]
-                    if threshold < cumulative { chosen = a; break }
-                }
+                let chosen = generator.categorical(p, offset: base, count: actionCount)
                 actions[environment] = .discrete(chosen)
                 let row = t * environments + environment
                 rollout.actions[row] = chosen

@@ -417,12 +417,7 @@ public final class GoalACER: TrainableAgent {
             }
             for environment in 0..<environments {
                 let base = environment * actionCount
-                let threshold = Float(generator.uniform())
-                var cumulative: Float = 0, chosen = actionCount - 1
-                for a in 0..<actionCount {
-                    cumulative += probabilities[base + a]
-                    if threshold < cumulative { chosen = a; break }
-                }
+                let chosen = generator.categorical(probabilities, offset: base, count: actionCount)
                 actions[environment] = .discrete(chosen)
                 let row = t * environments + environment
                 segment.actions[row] = chosen
@@ -519,9 +514,7 @@ public final class GoalACER: TrainableAgent {
     public func replayCheckpoint() throws -> Checkpoint? { nil }
 
     public func loadPolicy(from checkpoint: Checkpoint) throws {
-        guard checkpoint.metadata["algorithm"] == algorithmName else {
-            throw AgentError.invalidState("the checkpoint is for algorithm '\(checkpoint.metadata["algorithm"] ?? "unknown")', not \(algorithmName)")
-        }
+        try checkpoint.requireAlgorithm(algorithmName)
         try checkpoint.load(into: evaluation, prefix: "evaluation.")
     }
 

@@ -372,9 +372,7 @@ public final class PPO: TrainableAgent {
     public func replayCheckpoint() throws -> Checkpoint? { nil }
 
     public func loadPolicy(from checkpoint: Checkpoint) throws {
-        guard checkpoint.metadata["algorithm"] == algorithmName else {
-            throw AgentError.invalidState("the checkpoint is for algorithm '\(checkpoint.metadata["algorithm"] ?? "unknown")', not \(algorithmName)")
-        }
+        try checkpoint.requireAlgorithm(algorithmName)
         try checkpoint.load(into: network, prefix: "model.")
         if let memory { try checkpoint.load(into: memory, prefix: "memory.") }
         if let normalizer {

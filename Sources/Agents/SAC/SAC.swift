@@ -300,12 +300,12 @@ public final class SAC: TrainableAgent {
     }
 
     public func loadPolicy(from checkpoint: Checkpoint) throws {
-        try requireAlgorithm(checkpoint)
+        try checkpoint.requireAlgorithm(algorithmName)
         try checkpoint.load(into: actor, prefix: "actor.")
     }
 
     public func restore(from checkpoint: Checkpoint, replay saved: Checkpoint?) throws {
-        try requireAlgorithm(checkpoint)
+        try checkpoint.requireAlgorithm(algorithmName)
         try checkpoint.load(into: critic, prefix: "critic.")
         try checkpoint.load(into: actor, prefix: "actor.")
         try checkpoint.load(into: targetCritic, prefix: "critic_target.")
@@ -332,11 +332,6 @@ public final class SAC: TrainableAgent {
         }
     }
 
-    private func requireAlgorithm(_ checkpoint: Checkpoint) throws {
-        guard checkpoint.metadata["algorithm"] == algorithmName else {
-            throw AgentError.invalidState("the checkpoint is for algorithm '\(checkpoint.metadata["algorithm"] ?? "unknown")', not \(algorithmName)")
-        }
-    }
 }
 
 /// SAC's policy for evaluation: tanh(mu) (deterministic) or a sample, rescaled to the action bounds.
