@@ -162,6 +162,7 @@ public final class Trainer {
         let step = agent.environmentSteps
         lastEvaluation = try evaluate(step: step, seconds: Date().timeIntervalSince(started), csv: csv, events: events)
         try saveCheckpoint(step: step)
+        try exportPolicy(step: step)
         _ = lastScalars
         return TrainingSummary(environmentSteps: step, seconds: Date().timeIntervalSince(started), finalEvaluation: lastEvaluation,
                                bestEvaluationReturn: bestReturn, runDirectory: runDirectory)
@@ -225,6 +226,17 @@ public final class Trainer {
         annotate(&checkpoint, step: step)
         let replay = configuration.settings.saveReplay ? try agent.replayCheckpoint() : nil
         try checkpoints.save(checkpoint, step: step, replay: replay)
+    }
+
+    /// DIR/policy.safetensors: only what acting needs (networks, normaliser) and the config, for
+    /// `swiftrl eval` and deployment without the training state.
+    private func exportPolicy(step: Int) throws {
+        var checkpoint = try agent.checkpoint()
+        annotate(&checkpoint, step: step)
+        let prefixes = agent.policyTensorPrefixes
+        checkpoint.tensors = checkpoint.tensors.filter { name, _ in prefixes.contains { name.hasPrefix($0) } }
+        checkpoint.metadata = checkpoint.metadata.filter { ["algorithm", "config", "step", "environment_steps"].contains($0.key) }
+        try checkpoint.write(to: runDirectory.appendingPathComponent("policy.safetensors"))
     }
 
     private func annotate(_ checkpoint: inout Checkpoint, step: Int) {

@@ -93,6 +93,17 @@ import Tensors
         }
     }
 
+    @Test func recurrentMinibatchesStartFromTheStoredStates() {
+        // Stored states [T = 4, E = 2, width 1] hold 10 t + e; env 1 ends at step 1.
+        let stored: [Float] = (0..<4).flatMap { t in (0..<2).map { Float(10 * t + $0) } }
+        var dones = Array(repeating: Float(0), count: 8)
+        dones[1 * 2 + 1] = 1
+        let segments = Trajectories.segments(dones: dones, steps: 4, environments: [1, 0], environmentCount: 2)
+        #expect(segments.map(\.start) == [0, 2, 0])
+        // Env 1's trajectories start at steps 0 and 2, env 0's at step 0.
+        #expect(PPO.initialStates(segments: segments, stored: stored, environments: 2, width: 1) == [1, 21, 0])
+    }
+
     @Test func recurrentPPOKeepsMemoriesPerEnvironmentAndResetsThemOnDone() throws {
         BundledEnvironments.register()
         var configuration = PPOConfiguration()

@@ -27,6 +27,24 @@ import Testing
         #expect(broken.status != 0 && !broken.errorOutput.isEmpty)
     }
 
+    @Test func ppoExportsAPolicyThatEvalRunsWithoutTheTrainingState() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-ppo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let train = try ProgramRun.swiftrl(["train", "ppo", "--env", "CartPoleNoVelocity-v1", "--steps", "512", "--num-envs", "4", "--run-dir", folder.path,
+                                            "--set", "recurrent=lstm", "--set", "rnn_hidden_size=8", "--set", "actor_hidden_dims=8",
+                                            "--set", "critic_hidden_dims=8", "--set", "normalize_observations=true", "--set", "eval_video=false",
+                                            "--set", "eval_episodes=1", "--plain"])
+        #expect(train.status == 0, "\(train.output)\(train.errorOutput)")
+        let policy = folder.appendingPathComponent("policy.safetensors")
+        let inspect = try ProgramRun.swiftrl(["ckpt", "inspect", policy.path, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(inspect.output.utf8)) as? [String: Any]
+        let names = ((object?["tensors"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+        #expect(names.contains { $0.hasPrefix("memory.") } && names.contains("normalizer.mean") && !names.contains { $0.hasPrefix("optimizer.") })
+        let evaluation = try ProgramRun.swiftrl(["eval", policy.path, "--episodes", "2", "--deterministic", "--json"])
+        #expect(evaluation.status == 0, "\(evaluation.errorOutput)")
+        #expect((try JSONSerialization.jsonObject(with: Data(evaluation.output.utf8)) as? [String: Any])?["episodes"] as? Int == 2)
+    }
+
     @Test func badInputGetsAnErrorThatNamesTheFix() throws {
         let unknownEnvironment = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPoel-v1", "--steps", "10"])
         #expect(unknownEnvironment.status != 0 && unknownEnvironment.errorOutput.contains("CartPole-v1"))

@@ -200,6 +200,8 @@ public final class ACER: TrainableAgent {
         return checkpoint
     }
 
+    public var policyTensorPrefixes: [String] { ["model."] }
+
     public func loadPolicy(from checkpoint: Checkpoint) throws {
         try checkpoint.requireAlgorithm(algorithmName)
         try checkpoint.load(into: network, prefix: "model.")

@@ -48,6 +48,8 @@ public protocol TrainableAgent: AnyObject {
     func checkpoint() throws -> Checkpoint
     /// Replay contents, when the agent has a replay (nil otherwise); saved beside the latest checkpoint.
     func replayCheckpoint() throws -> Checkpoint?
+    /// The checkpoint prefixes of what acting needs (networks and normaliser), for exported policies.
+    var policyTensorPrefixes: [String] { get }
     /// Loads only the policy's networks from `checkpoint` (for evaluation; environments untouched).
     func loadPolicy(from checkpoint: Checkpoint) throws
     /// Restores from `checkpoint` (and `replay` when given); environments continue where they were.

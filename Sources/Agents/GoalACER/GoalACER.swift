@@ -513,6 +513,8 @@ public final class GoalACER: TrainableAgent {
     /// The goal replay is not saved: a resumed run refills it (and re-seeds the goal queue).
     public func replayCheckpoint() throws -> Checkpoint? { nil }
 
+    public var policyTensorPrefixes: [String] { ["evaluation."] }
+
     public func loadPolicy(from checkpoint: Checkpoint) throws {
         try checkpoint.requireAlgorithm(algorithmName)
         try checkpoint.load(into: evaluation, prefix: "evaluation.")

@@ -233,13 +233,10 @@ public final class PPO: TrainableAgent {
         let (padded, mask, length) = Trajectories.splitAndPad(observations, width: observationCount, segments: segments, environmentCount: environments)
         let count = segments.count
         func initialState(_ hiddenIndex: Int, _ cellIndex: Int) throws -> LSTM.State {
-            var hiddenValues = [Float](), cellValues = [Float]()
-            for segment in segments {
-                let offset = (segment.start * environments + segment.environment) * hidden
-                hiddenValues.append(contentsOf: storedStates[hiddenIndex][offset..<(offset + hidden)])
-                cellValues.append(contentsOf: storedStates[cellIndex][offset..<(offset + hidden)])
-            }
-            return LSTM.State(hidden: try Tensor(hiddenValues, shape: [count, hidden]), cell: try Tensor(cellValues, shape: [count, hidden]))
+            LSTM.State(hidden: try Tensor(PPO.initialStates(segments: segments, stored: storedStates[hiddenIndex], environments: environments, width: hidden),
+                                          shape: [count, hidden]),
+                       cell: try Tensor(PPO.initialStates(segments: segments, stored: storedStates[cellIndex], environments: environments, width: hidden),
+                                        shape: [count, hidden]))
         }
         let actorStart = try initialState(0, 1), criticStart = try initialState(2, 3)
         // Real (unpadded) positions in padded order, and the rollout rows they came from.
@@ -257,6 +254,18 @@ public final class PPO: TrainableAgent {
             let criticFeatures = try memory.criticMemory(sequence, state: criticStart).output.reshaped([length * count, hidden])
             return (try selectRows(actorFeatures, paddedRows), try selectRows(criticFeatures, paddedRows))
         }
+    }
+
+    /// The memory state each trajectory starts from: the state stored at its first step ([T, E, width]
+    /// storage; zero after a done, the carried-over state at the rollout's first step).
+    static func initialStates(segments: [Trajectories.Segment], stored: [Float], environments: Int, width: Int) -> [Float] {
+        var values = [Float]()
+        values.reserveCapacity(segments.count * width)
+        for segment in segments {
+            let offset = (segment.start * environments + segment.environment) * width
+            values.append(contentsOf: stored[offset..<(offset + width)])
+        }
+        return values
     }
 
     /// One minibatch update; returns its losses.
@@ -370,6 +379,8 @@ public final class PPO: TrainableAgent {
     }
 
     public func replayCheckpoint() throws -> Checkpoint? { nil }
+
+    public var policyTensorPrefixes: [String] { ["model.", "memory.", "normalizer."] }
 
     public func loadPolicy(from checkpoint: Checkpoint) throws {
         try checkpoint.requireAlgorithm(algorithmName)

@@ -299,6 +299,8 @@ public final class SAC: TrainableAgent {
         Checkpoint(tensors: replay.stateTensors(), metadata: ["environment_steps": "\(environmentSteps)"])
     }
 
+    public var policyTensorPrefixes: [String] { ["actor."] }
+
     public func loadPolicy(from checkpoint: Checkpoint) throws {
         try checkpoint.requireAlgorithm(algorithmName)
         try checkpoint.load(into: actor, prefix: "actor.")
