@@ -235,7 +235,14 @@ public final class GoalACER: TrainableAgent {
             return (segment.rewards, segment.dones)
         case .goalEnvironment(let environment, _):
             let achieved = segment.achievedVectors.flatMap { $0 }, desired = segment.desiredVectors.flatMap { $0 }
-            let rewards = try environment.computeReward(achieved: achieved, desired: desired, info: [:]).map { Float($0) }
+            var rewards = try environment.computeReward(achieved: achieved, desired: desired, info: [:]).map { Float($0) }
+            if configuration.goalReward == "negative_distance" {
+                for index in rewards.indices {
+                    var squared: Float = 0
+                    for (a, d) in zip(segment.achievedVectors[index], segment.desiredVectors[index]) { squared += (a - d) * (a - d) }
+                    rewards[index] = -squared.squareRoot() * goalScale
+                }
+            }
             let dones = (0..<segment.dones.count).map { index -> Float in
                 segment.dones[index] > 0 || segment.achievedVectors[index] == segment.desiredVectors[index] ? 1 : 0
             }

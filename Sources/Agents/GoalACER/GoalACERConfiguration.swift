@@ -19,6 +19,9 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     public var relabelProbability = 0.8
     /// Intrinsic reward: negative_distance (the notes) or exp (exp(-d)).
     public var intrinsicReward = "negative_distance"
+    /// Goal environments: the environment's computeReward (sparse, default) or negative_distance
+    /// (-||achieved - desired|| scaled to the goal space, 0 at the goal).
+    public var goalReward = "environment"
     /// Feature-space reach threshold on ||phi(o) - phi(g)||^2 / (||phi(g)||^2 + 1e-6) (0.05).
     public var reachThreshold = 0.05
     /// Novelty queue size (1000).
@@ -45,6 +48,7 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
             .int("initial_dynamics_updates", \.initialDynamicsUpdates, "dynamics updates in initialize()", range: 0...1_000_000),
             .real("relabel_probability", \.relabelProbability, "HER future relabelling probability (0.8)", range: 0...1),
             .choice("intrinsic_reward", \.intrinsicReward, "negative_distance (the notes) or exp", choices: ["negative_distance", "exp"]),
+            .choice("goal_reward", \.goalReward, "goal environments: environment (computeReward) or negative_distance", choices: ["environment", "negative_distance"]),
             .real("reach_threshold", \.reachThreshold, "feature-space reach threshold (0.05)", range: 0...1e6),
             .int("goal_queue_size", \.goalQueueSize, "novelty queue size (1000)", range: 1...10_000_000),
             .real("novelty_fraction", \.noveltyFraction, "entry threshold as a fraction of the least novel queued state", range: 0...1e6),
