@@ -65,6 +65,14 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
                 #expect(rewards[t * width + environment] == (same ? 1 : 0))
             }
         }
+        // The dense option: 0 at the goal, minus the scaled distance elsewhere.
+        let dense = try fourRoomsGoalACER(environments: 2) { $0.acer.steps = 10; $0.initialSteps = 20; $0.goalReward = "negative_distance" }
+        let denseRewards = try dense.intrinsicRewards(segment).rewards
+        for environment in 0..<width {
+            let future = try #require(chosen[environment])
+            #expect(denseRewards[future * width + environment] == 0)
+            #expect(denseRewards.allSatisfy { $0 <= 0 })
+        }
         // Feature-space goals: -||phi(a) - phi(g)||^2 / (||phi(g)||^2 + 1e-6), zero distance when achieved is the goal.
         let distances = GoalACER.normalisedDistances([1, 2, 3, 4], [1, 2, 0, 2], featureCount: 2)
         let expected: Float = 13 / (4 + 1e-6)
