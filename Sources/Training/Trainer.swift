@@ -103,7 +103,6 @@ public final class Trainer {
         var nextEvaluation = settings.evaluationInterval > 0 ? (agent.environmentSteps / settings.evaluationInterval + 1) * settings.evaluationInterval : Int.max
         var nextCheckpoint = settings.checkpointInterval > 0 ? (agent.environmentSteps / settings.checkpointInterval + 1) * settings.checkpointInterval : Int.max
         var lastEvaluation: EvaluationResult?
-        var lastScalars: [String: Double] = [:]
         progressLine.message("training \(configuration.algorithm) on \(settings.environment) for \(settings.steps) steps (seed \(settings.seed), \(settings.environmentCount) envs x \(settings.workers) workers) -> \(runDirectory.path)")
 
         while agent.environmentSteps < settings.steps {
@@ -116,7 +115,6 @@ public final class Trainer {
                 }
                 throw error
             }
-            lastScalars = report.scalars
             recentEpisodes.append(contentsOf: report.episodes)
             episodeCount += report.episodes.count
             if recentEpisodes.count > 100 { recentEpisodes.removeFirst(recentEpisodes.count - 100) }
@@ -163,7 +161,6 @@ public final class Trainer {
         lastEvaluation = try evaluate(step: step, seconds: Date().timeIntervalSince(started), csv: csv, events: events)
         try saveCheckpoint(step: step)
         try exportPolicy(step: step)
-        _ = lastScalars
         return TrainingSummary(environmentSteps: step, seconds: Date().timeIntervalSince(started), finalEvaluation: lastEvaluation,
                                bestEvaluationReturn: bestReturn, runDirectory: runDirectory)
     }
