@@ -69,6 +69,9 @@ struct TrainCommand: ParsableCommand {
             return
         }
         if let resume {
+            guard overrides.isEmpty && env == nil && config == nil && preset == nil && seed == nil && numEnvs == nil && workers == nil && runDirectory == nil else {
+                throw ValidationError("--resume continues the configuration saved in \(resume)/config.json; only --steps may change (drop --set, --env, --config, --preset, --seed, --num-envs, --workers and --run-dir)")
+            }
             let trainer = try Trainer(configuration: try RunConfiguration(algorithm: algorithm ?? "acer"), runDirectory: URL(fileURLWithPath: resume),
                                       resume: true, stepsOverride: steps, plainOutput: plain)
             try report(try trainer.run())

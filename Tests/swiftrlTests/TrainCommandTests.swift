@@ -56,6 +56,8 @@ import Testing
         #expect(continuous.status != 0 && continuous.errorOutput.contains("Discrete action space"))
         let nothing = try ProgramRun.swiftrl(["train", "--resume", "/tmp/swiftrl-no-such-run-\(UUID().uuidString)"])
         #expect(nothing.status != 0 && nothing.errorOutput.contains("config.json"))
+        let resumeWithOverrides = try ProgramRun.swiftrl(["train", "--resume", "/tmp/anything", "--set", "seed=3"])
+        #expect(resumeWithOverrides.status != 0 && resumeWithOverrides.errorOutput.contains("only --steps may change"))
         let presets = try ProgramRun.swiftrl(["train", "--list-presets"])
         #expect(presets.status == 0 && presets.output.contains("acer-cartpole") && presets.output.contains("acer-lunarlander"))
     }
