@@ -303,7 +303,7 @@ public final class GoalACER: TrainableAgent {
         for (tag, value) in try dynamics.train(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next) {
             scalars[tag] = value
         }
-        try offerToPool(segment)
+        try offerToPool(segment, inputs: inputs)
         store(segment)
         var statistics = [try update(segment, relabel: false)]
         let replayStart = configuration.acer.replayStart / max(configuration.acer.steps * runner.count, 1)
@@ -340,7 +340,9 @@ public final class GoalACER: TrainableAgent {
                 let inputs = try dynamicsInputs(segment)
                 _ = try dynamics.train(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next)
             }
-            for segment in segments { try offerToPool(segment) }
+            if case .featureSpace = mode {
+                for segment in segments { try offerToPool(segment, inputs: try dynamicsInputs(segment)) }
+            }
         }
         return finished
     }
@@ -353,9 +355,9 @@ public final class GoalACER: TrainableAgent {
         return (current, next)
     }
 
-    func offerToPool(_ segment: GoalSegment) throws {
+    /// Offers the segment's next states to the goal queue by novelty (`inputs`: its dynamics inputs).
+    func offerToPool(_ segment: GoalSegment, inputs: (current: Tensor, next: Tensor)) throws {
         guard case .featureSpace = mode else { return }
-        let inputs = try dynamicsInputs(segment)
         let novelty = try dynamics.novelty(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next)
         for (index, value) in novelty.enumerated() where segment.dones[index] == 0 {
             pool.offer(novelty: value, observation: segment.achievedGoals[index])

@@ -83,8 +83,8 @@ public final class PPO: TrainableAgent {
     public func start() throws { try runner.start() }
 
     /// The network input for the current observations (normalised, updating the statistics when `update`).
-    func input(_ buffer: ObservationBuffer, update: Bool) -> Tensor {
-        let raw = try! ObservationRows.tensor(from: buffer, rowShape: observationShape).reshaped([buffer.rows, observationCount])
+    func input(_ buffer: ObservationBuffer, update: Bool) throws -> Tensor {
+        let raw = try ObservationRows.tensor(from: buffer, rowShape: observationShape).reshaped([buffer.rows, observationCount])
         guard let normalizer else { return raw }
         if update { normalizer.update(raw) }
         return normalizer.normalize(raw)
@@ -101,7 +101,7 @@ public final class PPO: TrainableAgent {
         var finished: [EpisodeRecord] = []
         let discount = Float(configuration.discount)
         for t in 0..<steps {
-            let x = input(runner.observations, update: true)
+            let x = try input(runner.observations, update: true)
             observations.append(contentsOf: x.buffer)
             if memory != nil {
                 for (index, tensor) in [actorState.hidden, actorState.cell, criticState.hidden, criticState.cell].enumerated() {
@@ -149,13 +149,13 @@ public final class PPO: TrainableAgent {
             }
             if !truncated.isEmpty {
                 // Time-outs bootstrap: r + gamma V(final observation) (rsl_rl's time-out handling).
-                let finalValues = try withoutGradients { try network.value(criticInput(input(vector.observations, update: false))).scalars }
+                let finalValues = try withoutGradients { try network.value(criticInput(try input(vector.observations, update: false))).scalars }
                 for environment in truncated { rewards[t * environments + environment] += discount * finalValues[environment] }
             }
             finished += try runner.resetFinished()
             resetMemories((0..<environments).filter { dones[t * environments + $0] > 0 })
         }
-        let lastValues = try withoutGradients { try network.value(criticInput(input(runner.observations, update: false))).scalars }
+        let lastValues = try withoutGradients { try network.value(criticInput(try input(runner.observations, update: false))).scalars }
         var (advantages, returns) = GAE.compute(rewards: rewards, dones: dones, values: values, lastValues: lastValues, steps: steps,
                                                 environments: environments, discount: discount, lambda: Float(configuration.lambda))
         let mean = advantages.reduce(0, +) / Float(rows)
@@ -428,7 +428,7 @@ public final class PPOPolicy: EvaluationPolicy {
     }
 
     public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
-        var x = agent.input(observation, update: false)
+        var x = try agent.input(observation, update: false)
         return try withoutGradients {
             if let memory = agent.memory {
                 let next = try memory.actorMemory.step(x, state: state ?? .zeros(batch: 1, hiddenSize: memory.hiddenSize))
