@@ -53,3 +53,14 @@ func velocity(of body: CB2Body) -> (x: Float, y: Float, angular: Float) {
     cb2_body_velocity(body, &x, &y, &angular)
     return (x, y, angular)
 }
+
+/// Process-wide totals of Box2D's own world step (every Box2D environment), for benchmarks that
+/// report how much of an environment step is physics.
+public enum Box2DStepTiming {
+    /// World steps taken so far and the seconds spent inside b2World::Step.
+    public static func totals() -> (steps: Int, seconds: Double) {
+        var steps: UInt64 = 0, nanoseconds: UInt64 = 0
+        cb2_step_timing(&steps, &nanoseconds)
+        return (Int(steps), Double(nanoseconds) * 1e-9)
+    }
+}

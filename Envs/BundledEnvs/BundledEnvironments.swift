@@ -67,6 +67,9 @@ public enum BundledEnvironments {
         EnvironmentSpec(id: "BipedalWalkerHardcore-v3", maxEpisodeSteps: 2000, rewardThreshold: 300,
                         summary: "BipedalWalker over stumps, stairs and pits (Gymnasium v3).",
                         entryPoint: { options, renderMode in try BipedalWalker(hardcore: true, options: options, renderMode: renderMode) }),
+        EnvironmentSpec(id: "CarRacing-v3", maxEpisodeSteps: 1000, rewardThreshold: 900,
+                        summary: "Drive a Box2D car round a random track from 96x96 top-down pixels with a HUD; continuous or 5 discrete actions (Gymnasium v3).",
+                        entryPoint: { options, renderMode in try CarRacing(options: options, renderMode: renderMode) }),
     ]
 
     /// Render options for 84 x 84 frames.

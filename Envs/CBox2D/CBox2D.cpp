@@ -1,6 +1,8 @@
 // Implementation of the C API in CBox2D.h over Box2D 2.4.1.
 #include "CBox2D.h"
 #include <box2d/box2d.h>
+#include <atomic>
+#include <chrono>
 #include <vector>
 
 namespace {
@@ -56,6 +58,10 @@ b2FixtureDef makeFixtureDef(const b2Shape *shape, CB2FixtureOptions options) {
 
 b2Body *body(CB2Body handle) { return static_cast<b2Body *>(handle); }
 
+/// Time spent inside b2World::Step by every world of the process (for benchmarks).
+std::atomic<uint64_t> totalStepNanoseconds{0};
+std::atomic<uint64_t> totalStepCount{0};
+
 }  // namespace
 
 struct CB2World {
@@ -72,7 +78,17 @@ void cb2_world_destroy(CB2World *world) { delete world; }
 
 void cb2_world_step(CB2World *world, float timeStep, int32_t velocityIterations, int32_t positionIterations) {
     world->recorder.events.clear();
+    auto start = std::chrono::steady_clock::now();
     world->world.Step(timeStep, velocityIterations, positionIterations);
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    totalStepNanoseconds.fetch_add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()),
+                                   std::memory_order_relaxed);
+    totalStepCount.fetch_add(1, std::memory_order_relaxed);
+}
+
+void cb2_step_timing(uint64_t *steps, uint64_t *nanoseconds) {
+    *steps = totalStepCount.load(std::memory_order_relaxed);
+    *nanoseconds = totalStepNanoseconds.load(std::memory_order_relaxed);
 }
 
 int32_t cb2_world_contact_events(const CB2World *world, CB2ContactEvent *events, int32_t capacity) {

@@ -16,7 +16,6 @@ public final class Canvas {
 
     private let drawWidth: Int, drawHeight: Int
     private let pixels: UnsafeMutableBufferPointer<UInt8>
-    private var crossings: [Double] = []
 
     /// A canvas of `width` x `height` pixels, black.
     public init(width: Int, height: Int, supersampling: Int = 1) {
@@ -28,7 +27,6 @@ public final class Canvas {
         drawHeight = height * supersampling
         pixels = .allocate(capacity: drawWidth * drawHeight * 3)
         pixels.initialize(repeating: 0)
-        crossings.reserveCapacity(64)
     }
 
     deinit { pixels.deallocate() }
@@ -68,24 +66,52 @@ public final class Canvas {
             }
             return
         }
+        let source = UnsafePointer(pixels.baseAddress!), destination = target.baseAddress!
+        if k == 2 {
+            // The common case (observation frames drawn at twice the size), unrolled.
+            let rowStride = drawWidth * 3
+            for y in 0..<height {
+                var top = source + 2 * y * rowStride
+                for x in 0..<width {
+                    let bottom = top + rowStride
+                    let red = UInt16(top[0]) + UInt16(top[3]) + UInt16(bottom[0]) + UInt16(bottom[3]) + 2
+                    let green = UInt16(top[1]) + UInt16(top[4]) + UInt16(bottom[1]) + UInt16(bottom[4]) + 2
+                    let blue = UInt16(top[2]) + UInt16(top[5]) + UInt16(bottom[2]) + UInt16(bottom[5]) + 2
+                    let index = y * width + x
+                    if channelFirst {
+                        destination[index] = UInt8(truncatingIfNeeded: red >> 2)
+                        destination[plane + index] = UInt8(truncatingIfNeeded: green >> 2)
+                        destination[2 * plane + index] = UInt8(truncatingIfNeeded: blue >> 2)
+                    } else {
+                        destination[3 * index] = UInt8(truncatingIfNeeded: red >> 2)
+                        destination[3 * index + 1] = UInt8(truncatingIfNeeded: green >> 2)
+                        destination[3 * index + 2] = UInt8(truncatingIfNeeded: blue >> 2)
+                    }
+                    top += 6
+                }
+            }
+            return
+        }
+        let divisor = UInt32(k * k), half = divisor / 2, rowStride = drawWidth * 3
         for y in 0..<height {
             for x in 0..<width {
-                var sums = (0, 0, 0)
-                for dy in 0..<k {
-                    var index = ((y * k + dy) * drawWidth + x * k) * 3
+                var red: UInt32 = 0, green: UInt32 = 0, blue: UInt32 = 0
+                var rowStart = source + (y * k * drawWidth + x * k) * 3
+                for _ in 0..<k {
+                    var pixel = rowStart
                     for _ in 0..<k {
-                        sums.0 += Int(pixels[index]); sums.1 += Int(pixels[index + 1]); sums.2 += Int(pixels[index + 2])
-                        index += 3
+                        red &+= UInt32(pixel[0]); green &+= UInt32(pixel[1]); blue &+= UInt32(pixel[2])
+                        pixel += 3
                     }
+                    rowStart += rowStride
                 }
-                let divisor = k * k, half = divisor / 2
-                let r = UInt8((sums.0 + half) / divisor), g = UInt8((sums.1 + half) / divisor), b = UInt8((sums.2 + half) / divisor)
+                let r = UInt8(truncatingIfNeeded: (red + half) / divisor), g = UInt8(truncatingIfNeeded: (green + half) / divisor)
+                let b = UInt8(truncatingIfNeeded: (blue + half) / divisor)
+                let index = y * width + x
                 if channelFirst {
-                    let index = y * width + x
-                    target[index] = r; target[plane + index] = g; target[2 * plane + index] = b
+                    destination[index] = r; destination[plane + index] = g; destination[2 * plane + index] = b
                 } else {
-                    let index = (y * width + x) * 3
-                    target[index] = r; target[index + 1] = g; target[index + 2] = b
+                    destination[index * 3] = r; destination[index * 3 + 1] = g; destination[index * 3 + 2] = b
                 }
             }
         }
@@ -194,22 +220,31 @@ public final class Canvas {
         }
         let firstRow = max(0, Int((minimumY - 0.5).rounded(.up))), lastRow = min(drawHeight - 1, Int((maximumY - 0.5).rounded(.down)))
         guard firstRow <= lastRow else { return }
-        for row in firstRow...lastRow {
-            let centre = Double(row) + 0.5
-            crossings.removeAll(keepingCapacity: true)
-            var previous = points[points.count - 1]
-            for point in points {
-                if (previous.y <= centre) != (point.y <= centre) {
-                    crossings.append(previous.x + (centre - previous.y) * (point.x - previous.x) / (point.y - previous.y))
+        // Crossings of each scanline with the edges, kept in a scratch buffer sorted by insertion
+        // (polygons have few edges).
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: points.count) { crossings in
+            for row in firstRow...lastRow {
+                let centre = Double(row) + 0.5
+                var count = 0
+                var previous = points[points.count - 1]
+                for point in points {
+                    if (previous.y <= centre) != (point.y <= centre) {
+                        let crossing = previous.x + (centre - previous.y) * (point.x - previous.x) / (point.y - previous.y)
+                        var slot = count
+                        while slot > 0 && crossings[slot - 1] > crossing {
+                            crossings[slot] = crossings[slot - 1]
+                            slot -= 1
+                        }
+                        crossings[slot] = crossing
+                        count += 1
+                    }
+                    previous = point
                 }
-                previous = point
-            }
-            if crossings.count < 2 { continue }
-            crossings.sort()
-            var index = 0
-            while index + 1 < crossings.count {
-                fillSpan(row: row, from: crossings[index], to: crossings[index + 1], color)
-                index += 2
+                var index = 0
+                while index + 1 < count {
+                    fillSpan(row: row, from: crossings[index], to: crossings[index + 1], color)
+                    index += 2
+                }
             }
         }
     }
@@ -231,10 +266,26 @@ public final class Canvas {
     private func fillSpan(row: Int, from start: Double, to end: Double, _ color: Color) {
         let first = max(0, Int((start - 0.5).rounded(.up))), last = min(drawWidth - 1, Int((end - 0.5).rounded(.up)) - 1)
         guard first <= last else { return }
-        var index = (row * drawWidth + first) * 3
-        for _ in first...last {
-            pixels[index] = color.red; pixels[index + 1] = color.green; pixels[index + 2] = color.blue
-            index += 3
+        var pixel = UnsafeMutableRawPointer(pixels.baseAddress! + (row * drawWidth + first) * 3)
+        var remaining = last - first + 1
+        // Four pixels (12 bytes) at a time as three 32-bit words of the repeating RGB pattern.
+        let red = UInt32(color.red), green = UInt32(color.green), blue = UInt32(color.blue)
+        let word0 = red | green << 8 | blue << 16 | red << 24
+        let word1 = green | blue << 8 | red << 16 | green << 24
+        let word2 = blue | red << 8 | green << 16 | blue << 24
+        while remaining >= 4 {
+            pixel.storeBytes(of: word0, as: UInt32.self)
+            pixel.storeBytes(of: word1, toByteOffset: 4, as: UInt32.self)
+            pixel.storeBytes(of: word2, toByteOffset: 8, as: UInt32.self)
+            pixel += 12
+            remaining -= 4
+        }
+        while remaining > 0 {
+            pixel.storeBytes(of: color.red, as: UInt8.self)
+            pixel.storeBytes(of: color.green, toByteOffset: 1, as: UInt8.self)
+            pixel.storeBytes(of: color.blue, toByteOffset: 2, as: UInt8.self)
+            pixel += 3
+            remaining -= 1
         }
     }
 }

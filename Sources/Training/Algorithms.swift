@@ -1,6 +1,7 @@
 import Foundation
 import Agents
 import Gym
+import Render
 
 /// The algorithms `swiftrl train` knows, their hyperparameter types and how to build their agents.
 public enum Algorithms {
@@ -31,7 +32,8 @@ public enum Algorithms {
         let settings = configuration.settings
         let options = try environmentOptions(settings.environmentOptions)
         _ = try registry.spec(settings.environment)
-        let make = { try registry.make(settings.environment, options: options) }
+        // Interleaved [H, W, C] pictures (CarRacing's 96x96x3) reach the agents channel-first.
+        let make = { try ChannelFirstObservation.wrappingInterleavedImages(registry.make(settings.environment, options: options)) }
         switch configuration.hyperparameters {
         case let acer as ACERConfiguration:
             return try ACER(configuration: acer, environmentsPerWorker: settings.environmentCount, workerCount: settings.workers,

@@ -40,9 +40,9 @@ public enum Evaluator {
         let wantsFrames = video != nil
         let environment: any Environment
         if wantsFrames, let recordable = try? registry.make(id, options: options, renderMode: .rgbArray) {
-            environment = recordable
+            environment = try ChannelFirstObservation.wrappingInterleavedImages(recordable)
         } else {
-            environment = try registry.make(id, options: options, renderMode: renderMode)
+            environment = try ChannelFirstObservation.wrappingInterleavedImages(registry.make(id, options: options, renderMode: renderMode))
         }
         defer { environment.close() }
         let observation = ObservationBuffer(space: environment.observationSpace)

@@ -39,6 +39,9 @@ public struct KeyboardPolicy {
                 if keys.contains(.up) { values[1] = box.high[1] }
                 if keys.contains(.down) { values[1] = box.low[1] }
             }
+            // A one-sided second coordinate with a third (CarRacing's gas and brake): down brakes
+            // at 0.8, as Gymnasium's keyboard demo does.
+            if box.count > 2 && box.low[1] >= 0 && keys.contains(.down) { values[2] = 0.8 * box.high[2] }
             return .continuous(values)
         default:
             return .discrete(0)

@@ -35,6 +35,9 @@ CB2World *cb2_world_create(float gravityX, float gravityY);
 void cb2_world_destroy(CB2World *world);
 /// Advances the world; contact events of this step replace the previous ones.
 void cb2_world_step(CB2World *world, float timeStep, int32_t velocityIterations, int32_t positionIterations);
+/// Totals over every world of the process: how many steps ran and the nanoseconds spent inside
+/// Box2D's b2World::Step (benchmarks report the physics share of a step with it).
+void cb2_step_timing(uint64_t *steps, uint64_t *nanoseconds);
 /// Copies up to `capacity` contact events of the last step; returns how many there were.
 int32_t cb2_world_contact_events(const CB2World *world, CB2ContactEvent *events, int32_t capacity);
 /// Casts a ray from (x1, y1) to (x2, y2); returns 1 and the closest hit's fraction, point and body

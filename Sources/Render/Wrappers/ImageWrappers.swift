@@ -63,3 +63,42 @@ public final class GrayscaleObservation: ObservationConversion {
         }
     }
 }
+
+/// Transposes interleaved uint8 image observations [H, W, C] (Gymnasium's layout, e.g. CarRacing's
+/// 96x96x3) to channel-first [C, H, W], the layout convolutional agents take.
+public final class ChannelFirstObservation: ObservationConversion {
+    public let environment: any Environment
+    public let observationSpace: Space
+    public let sourceObservation: ObservationBuffer
+    private let height: Int, width: Int, channels: Int
+
+    /// Wraps an environment with uint8 [H, W, C] Box observations.
+    public init(_ environment: any Environment) throws {
+        guard case .box(let box) = environment.observationSpace, box.dtype == .uint8, box.shape.count == 3 else {
+            throw GymError.invalidArgument("ChannelFirstObservation needs uint8 [H, W, C] image observations, got \(environment.observationSpace)")
+        }
+        self.environment = environment
+        height = box.shape[0]; width = box.shape[1]; channels = box.shape[2]
+        observationSpace = .box(Box(low: 0, high: 255, shape: [channels, height, width], dtype: .uint8))
+        sourceObservation = ObservationBuffer(space: environment.observationSpace)
+    }
+
+    /// Whether `space` looks like an interleaved picture: uint8 [H, W, C] with H, W >= 36 and at
+    /// most 4 channels (a channel-first picture has its small axis first).
+    public static func isInterleavedImage(_ space: Space) -> Bool {
+        guard case .box(let box) = space, box.dtype == .uint8, box.shape.count == 3 else { return false }
+        return box.shape[0] >= 36 && box.shape[1] >= 36 && box.shape[2] <= 4
+    }
+
+    /// `environment` wrapped when its observations are interleaved pictures, else itself.
+    public static func wrappingInterleavedImages(_ environment: any Environment) throws -> any Environment {
+        isInterleavedImage(environment.observationSpace) ? try ChannelFirstObservation(environment) : environment
+    }
+
+    public func convert(into observation: ObservationBuffer) {
+        let plane = height * width, source = UnsafePointer(sourceObservation.bytes.baseAddress!), target = observation.bytes.baseAddress!
+        for pixel in 0..<plane {
+            for channel in 0..<channels { target[channel * plane + pixel] = source[pixel * channels + channel] }
+        }
+    }
+}
