@@ -86,7 +86,14 @@ public enum BundledEnvironments {
         func add(_ id: String, _ task: any GridTask, _ summary: String, goalConditioned: Bool = false) {
             specs.append(EnvironmentSpec(id: id, maxEpisodeSteps: task.maxSteps, rewardThreshold: nil, summary: summary,
                                          entryPoint: { options, renderMode in
-                                             try options.requireKnownKeys(["observation"] + RenderSize.optionNames, for: id)
+                                             try options.requireKnownKeys(["observation", "layout_seed"] + RenderSize.optionNames, for: id)
+                                             var layoutSeed: Int?
+                                             if let option = options["layout_seed"] {
+                                                 guard case .int(let value) = option, value >= 0 else {
+                                                     throw GymError.invalidOption("option 'layout_seed' for \(id) must be a non-negative integer (the seed of the fixed walls and doors), got '\(option)'")
+                                                 }
+                                                 layoutSeed = value
+                                             }
                                              let mode: GridObservationMode
                                              if case .string(let name)? = options["observation"] {
                                                  guard let parsed = GridObservationMode(rawValue: name) else {
@@ -95,7 +102,7 @@ public enum BundledEnvironments {
                                                  mode = parsed
                                              } else { mode = .egocentric }
                                              let reference = RenderSize(width: task.width * GridWorld.tileSize, height: task.height * GridWorld.tileSize)
-                                             return GridWorld(task: task, observationMode: mode, goalConditioned: goalConditioned, renderMode: renderMode,
+                                             return GridWorld(task: task, observationMode: mode, goalConditioned: goalConditioned, layoutSeed: layoutSeed, renderMode: renderMode,
                                                               renderSize: try RenderSize(options: options, reference: reference, for: id))
                                          }))
         }

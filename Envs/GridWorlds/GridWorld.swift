@@ -44,6 +44,10 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
     /// cells, a goal sampled from the reachable cells at every reset (or set with the reset options
     /// goal_x / goal_y), reward 1 and termination when the agent stands on the desired cell, else 0.
     public let goalConditioned: Bool
+    /// With a layout seed the walls and doors are the same every episode (the layout the task draws
+    /// from this seed, as the classic fixed four-rooms); the agent's start cell and direction are
+    /// still drawn per episode among the empty cells. Nil: a new layout every episode (Minigrid).
+    public let layoutSeed: Int?
     public let observationSpace: Space
     public let actionSpace: Space
     public let metadata: EnvironmentMetadata
@@ -75,8 +79,9 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
     /// A grid world for `task` with observations in `observationMode`; `goalConditioned` selects the
     /// goal-conditioned Dict form.
     public init(task: any GridTask, observationMode: GridObservationMode = .egocentric, goalConditioned: Bool = false,
-                renderMode: RenderMode? = nil, renderSize: RenderSize? = nil) {
+                layoutSeed: Int? = nil, renderMode: RenderMode? = nil, renderSize: RenderSize? = nil) {
         self.task = task
+        self.layoutSeed = layoutSeed
         self.renderMode = renderMode
         self.renderSize = renderSize ?? RenderSize(width: task.width * Self.tileSize, height: task.height * Self.tileSize)
         self.observationMode = observationMode
@@ -133,10 +138,18 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
         try options.requireKnownKeys(goalConditioned ? ["goal_x", "goal_y"] : [], for: "GridWorld.reset")
         if let seed { generator = try RandomGenerator(validatingSeed: seed) }
-        let layout = task.generate(using: &generator)
-        grid = layout.grid
-        agent = layout.agent
-        direction = layout.direction
+        if let layoutSeed {
+            // Walls, doors (and a plain task's goal) from the fixed seed; the start from this episode's.
+            var layoutGenerator = RandomGenerator(seed: UInt64(layoutSeed))
+            grid = task.generate(using: &layoutGenerator).grid
+            agent = randomEmptyCell(grid, using: &generator)
+            direction = generator.integer(below: 4)
+        } else {
+            let layout = task.generate(using: &generator)
+            grid = layout.grid
+            agent = layout.agent
+            direction = layout.direction
+        }
         carrying = nil
         stepCount = 0
         if goalConditioned {

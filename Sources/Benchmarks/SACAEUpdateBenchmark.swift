@@ -80,11 +80,16 @@ public final class SACAEUpdateBenchmark {
         try criticOptimizer.step(criticGradients)
         mark("critic step")
 
+        // The tied convolutions keep their weights from here to the decoder step and see the same
+        // observations in the actor, temperature and decoder updates: computed once (as SAC.update does).
+        let decoderTape = GradientTape()
+        let shared = try decoderTape.record { try critic.encoder.sharedFeatures(observations) }
         if step % 2 == 0 {
             let actorTape = GradientTape()
+            let features = shared.detached()
             let (actorLoss, logProbability) = try actorTape.record {
-                let policy = try actor(observations, detachEncoder: true, generator: &generator)
-                let (q1, q2) = try critic(observations, action: policy.action, detachEncoder: true)
+                let policy = try actor(sharedFeatures: features, generator: &generator)
+                let (q1, q2) = try critic(sharedFeatures: features, action: policy.action)
                 return (try (policy.logProbability * alpha - q1.minimum(q2)).mean(), policy.logProbability)
             }
             let actorGradients = try actorTape.backward(from: actorLoss)
@@ -101,9 +106,8 @@ public final class SACAEUpdateBenchmark {
         }
 
         // Decoder: reconstruct obs / 255 - 0.5 from the critic encoder's latent (the peer's simplified target).
-        let decoderTape = GradientTape()
         let reconstructionLoss = try decoderTape.record {
-            let latent = try critic.encoder(observations)
+            let latent = try critic.encoder.latent(fromSharedFeatures: shared)
             let target = observations - 0.5
             let penalty = try (latent.square().sum(axis: 1) * 0.5).mean()
             return try Loss.meanSquaredError(target, decoder(latent)) + penalty * 1e-6

@@ -125,6 +125,26 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         }
     }
 
+    @Test func theGoalHiddenLayerLetsActionPreferencesDependOnStateAndGoalTogether() throws {
+        // Linear heads on [latent, goal] give logits(s, g) = A h(s) + B g: the change of the logits
+        // between two goals is the same in every state. The hidden layer over the concatenation breaks that.
+        var generator = RandomGenerator(seed: 3)
+        let states = try Tensor([0.1, 0.9, 0.8, 0.2], shape: [2, 2])
+        let goalOne = try Tensor([1, 0, 1, 0], shape: [2, 2]), goalTwo = try Tensor([0, 1, 0, 1], shape: [2, 2])
+        func goalEffects(_ network: ACERNetwork) throws -> [Float] {
+            let one = try network(states, goalFeatures: goalOne).logits.scalars, two = try network(states, goalFeatures: goalTwo).logits.scalars
+            return zip(one, two).map { $0 - $1 }
+        }
+        for hidden in [0, 32] {
+            let network = try ACERNetwork(observationShape: [2], actionCount: 3, hiddenSizes: [16], activation: .relu,
+                                          goalFeatureCount: 2, goalHiddenSize: hidden, generator: &generator)
+            Initialization.orthogonal(network.policyHead.weight, gain: 1, generator: &generator)
+            let effects = try goalEffects(network)
+            let difference = (0..<3).map { abs(effects[$0] - effects[3 + $0]) }.max()!
+            if hidden == 0 { #expect(difference < 1e-5) } else { #expect(difference > 1e-3) }
+        }
+    }
+
     @Test func goalQueueKeepsTheMostNovelStates() {
         let pool = GoalPool(capacity: 3, fraction: 0.9)
         for (novelty, value) in [(1, 10), (5, 50), (3, 30)] as [(Float, Float)] { #expect(pool.offer(novelty: novelty, observation: [value])) }

@@ -179,6 +179,28 @@ final class CopyTarget: Environment {
         #expect(actorEncoder.fc.weight.scalars != fcBefore)
     }
 
+    @Test func computingTheTiedConvolutionsOnceChangesNoUpdate() throws {
+        // The update reuses one convolution pass for actor, temperature and decoder; the reference's
+        // three separate passes must give the same parameters, bit for bit.
+        let shared = try smallPixelSAC(), separate = try smallPixelSAC()
+        separate.reusesSharedFeatures = false
+        try shared.start()
+        try separate.start()
+        for _ in 0..<8 {
+            _ = try shared.iterate()
+            _ = try separate.iterate()
+        }
+        #expect(shared.updateCount > 2)
+        let separateParameters = Dictionary(uniqueKeysWithValues: separate.critic.namedParameters().map { ($0.name, $0.tensor.scalars) })
+        for (name, tensor) in shared.critic.namedParameters() {
+            #expect(tensor.scalars == separateParameters[name], "critic parameter \(name) differs")
+        }
+        let separateActor = Dictionary(uniqueKeysWithValues: separate.actor.namedParameters().map { ($0.name, $0.tensor.scalars) })
+        for (name, tensor) in shared.actor.namedParameters() {
+            #expect(tensor.scalars == separateActor[name], "actor parameter \(name) differs")
+        }
+    }
+
     @Test func targetUpdatesFollowThePolyakArithmetic() throws {
         let agent = try smallPixelSAC()
         try agent.start()

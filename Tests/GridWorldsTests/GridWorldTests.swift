@@ -154,6 +154,28 @@ struct GoalGridWorldTests {
         #expect(throws: GymError.self) { try world.computeReward(achieved: [1, 1, 2], desired: [1, 1, 2], info: [:]) }
     }
 
+    @Test("layout_seed keeps the walls and doors of every episode; starts and goals still vary")
+    func fixedLayout() throws {
+        let environment = try make("FourRooms-Goal-v0", options: ["observation": "position", "layout_seed": 3])
+        let world = environment.unwrapped as! GridWorld
+        func walls() -> [Bool] { world.grid.cells.map { $0.object == .wall } }
+        _ = try environment.reset(seed: 1)
+        let first = walls(), firstStart = world.agent, firstGoal = world.desiredGoal
+        var startsDiffer = false, goalsDiffer = false
+        for seed in 2..<8 {
+            _ = try environment.reset(seed: seed)
+            #expect(walls() == first)
+            #expect(try solve(world) != nil)
+            startsDiffer = startsDiffer || world.agent != firstStart
+            goalsDiffer = goalsDiffer || world.desiredGoal != firstGoal
+        }
+        #expect(startsDiffer && goalsDiffer)
+        let other = try make("FourRooms-Goal-v0", options: ["layout_seed": 4])
+        _ = try other.reset(seed: 1)
+        #expect((other.unwrapped as! GridWorld).grid.cells.map { $0.object == .wall } != first)
+        #expect(throws: GymError.self) { try make("FourRooms-Goal-v0", options: ["layout_seed": -1]) }
+    }
+
     @Test("the goal can be set with reset options; walls and cells outside the grid are refused")
     func requestedGoals() throws {
         let environment = try make("EmptyRoom-8x8-Goal-v0")

@@ -17,13 +17,20 @@ public final class ACERNetwork: Module {
     public let actionCount: Int
     /// The size of the goal feature concatenated with the trunk's output (0: no goal input).
     public let goalFeatureCount: Int
+    /// With a goal: a hidden layer over [latent, goal feature] before the heads, so that action
+    /// preferences can depend on the state and the goal together (nil: the heads see the
+    /// concatenation directly, as the reference's, which makes logits additive in state and goal).
+    public let goalMixer: Linear?
+    /// The activation after `goalMixer`.
+    public let goalActivation: Activation
 
     /// A network for observations of `observationShape` (pixel images [C, H, W] get the Nature CNN) and
     /// `actionCount` actions; `hiddenSizes` and `activation` shape the MLP trunk.
     /// With `goalFeatureCount` > 0 the heads also see a goal feature (goal-conditioned ACER's
-    /// exploration policy: the goal feature concatenated with the policy latent).
+    /// exploration policy: the goal feature concatenated with the policy latent), through a hidden
+    /// layer of `goalHiddenSize` units when that is positive.
     public init(observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation, goalFeatureCount: Int = 0,
-                generator: inout RandomGenerator) throws {
+                goalHiddenSize: Int = 0, generator: inout RandomGenerator) throws {
         let features: Int
         if ObservationRows.isPixelImage(shape: observationShape) {
             let cnn = try NatureCNN(channels: observationShape[0], height: observationShape[1], width: observationShape[2], generator: &generator)
@@ -34,8 +41,16 @@ public final class ACERNetwork: Module {
             trunk = mlp
             features = mlp.outputSize
         }
-        policyHead = Linear(features + goalFeatureCount, actionCount, generator: &generator)
-        qHead = Linear(features + goalFeatureCount, actionCount, generator: &generator)
+        var headInputs = features + goalFeatureCount
+        if goalFeatureCount > 0 && goalHiddenSize > 0 {
+            goalMixer = Linear(headInputs, goalHiddenSize, generator: &generator)
+            headInputs = goalHiddenSize
+        } else {
+            goalMixer = nil
+        }
+        goalActivation = activation
+        policyHead = Linear(headInputs, actionCount, generator: &generator)
+        qHead = Linear(headInputs, actionCount, generator: &generator)
         self.goalFeatureCount = goalFeatureCount
         Initialization.orthogonal(policyHead.weight, gain: 0.01, generator: &generator)
         Initialization.orthogonal(qHead.weight, gain: 1.0, generator: &generator)
@@ -53,6 +68,7 @@ public final class ACERNetwork: Module {
                 throw AgentError.invalidState("this network takes goal features [\(observations.shape[0]), \(goalFeatureCount)]")
             }
             features = try Tensor.concatenate([features, goalFeatures], axis: 1)
+            if let goalMixer { features = goalActivation(try goalMixer(features)) }
         }
         return (try policyHead(features), try qHead(features))
     }

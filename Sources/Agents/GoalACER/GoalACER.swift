@@ -123,9 +123,11 @@ public final class GoalACER: TrainableAgent {
         }
         dynamics = dynamicsModel
         exploration = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-                                      activation: activation, goalFeatureCount: goalFeatureCount, generator: &random)
+                                      activation: activation, goalFeatureCount: goalFeatureCount,
+                                      goalHiddenSize: configuration.goalHiddenSize, generator: &random)
         explorationAverage = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-                                             activation: activation, goalFeatureCount: goalFeatureCount, generator: &random)
+                                             activation: activation, goalFeatureCount: goalFeatureCount,
+                                      goalHiddenSize: configuration.goalHiddenSize, generator: &random)
         evaluation = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
                                      activation: activation, generator: &random)
         evaluationAverage = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,

@@ -28,6 +28,10 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     public var goalQueueSize = 1000
     /// A state enters the queue when its novelty exceeds this fraction of the queue's least novel one.
     public var noveltyFraction = 0.9
+    /// Units of the hidden layer over [latent, goal feature] before the exploration policy's heads
+    /// (0: the reference's linear heads on the concatenation, whose logits are a sum of a state term
+    /// and a goal term and so cannot say "turn left here for that goal").
+    public var goalHiddenSize = 256
     /// Move a goal target along the sorted queue once the success rate of the last 10 episodes is >= 0.7.
     public var curriculum = false
 
@@ -52,6 +56,7 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
             .real("reach_threshold", \.reachThreshold, "feature-space reach threshold (0.05)", range: 0...1e6),
             .int("goal_queue_size", \.goalQueueSize, "novelty queue size (1000)", range: 1...10_000_000),
             .real("novelty_fraction", \.noveltyFraction, "entry threshold as a fraction of the least novel queued state", range: 0...1e6),
+            .int("goal_hidden", \.goalHiddenSize, "hidden units over [latent, goal] before the exploration heads (0: the reference's linear heads)", range: 0...65_536),
             .bool("curriculum", \.curriculum, "move a goal target along the sorted queue at 70% success"),
         ]
     }

@@ -42,11 +42,4 @@ public final class PixelEncoder: Module {
         for conv in convs { h = try conv(h).relu() }
         return try h.flattened()
     }
-
-    /// The latent [B, featureDimension]; `detach` stops gradients at the conv output.
-    public func callAsFunction(_ observation: Tensor, detach: Bool = false) throws -> Tensor {
-        var h = try convolutionFeatures(observation)
-        if detach { h = h.detached() }
-        return try layerNorm(fc(h)).tanh()
-    }
 }

@@ -43,6 +43,9 @@ public final class SAC: TrainableAgent {
     let observationShape: [Int]
     private(set) var iterationCount = 0
     private(set) var updateCount = 0
+    /// Whether updates compute the tied convolutions once for the actor, temperature and decoder
+    /// (off only in the test that checks it changes nothing).
+    var reusesSharedFeatures = true
 
     /// An agent stepping `environmentCount` environments made by `makeEnvironment` (Box actions).
     public init(configuration: SACConfiguration, algorithmName: String = "sac-ae", environmentCount: Int = 1, seed: Int,
@@ -212,12 +215,33 @@ public final class SAC: TrainableAgent {
         try criticOptimizer.step(try criticTape.backward(from: criticLoss))
         scalars["losses/critic_loss"] = Double(criticLoss.item)
 
-        // Actor and temperature.
-        if updateCount % configuration.actorUpdateFrequency == 0 {
+        // After the critic step the tied convolutions keep their weights through the actor, temperature
+        // and decoder updates, which all encode the same observations: compute them once (the reference
+        // computes them three times), with gradients only where the decoder needs them.
+        let actorStep = updateCount % configuration.actorUpdateFrequency == 0
+        let decoderStep = decoder != nil && updateCount % configuration.decoderUpdateFrequency == 0
+        let reuse = reusesSharedFeatures && actor.encoder.sharesFeatures(with: critic.encoder)
+        let decoderTape = GradientTape()
+        var sharedFeatures: Tensor?
+        if reuse && decoderStep {
+            sharedFeatures = try decoderTape.record { try critic.encoder.sharedFeatures(batch.observations) }
+        } else if reuse && actorStep {
+            sharedFeatures = try withoutGradients { try critic.encoder.sharedFeatures(batch.observations) }
+        }
+
+        // Actor and temperature (the encoder is detached: the actor does not train the convolutions).
+        if actorStep {
             let actorTape = GradientTape()
             let (actorLoss, logProbability) = try actorTape.record {
-                let policy = try actor(batch.observations, detachEncoder: true, generator: &generator)
-                let (q1, q2) = try critic(batch.observations, action: policy.action, detachEncoder: true)
+                let policy: (mode: Tensor, action: Tensor, logProbability: Tensor)
+                let q1: Tensor, q2: Tensor
+                if let features = sharedFeatures?.detached() {
+                    policy = try actor(sharedFeatures: features, generator: &generator)
+                    (q1, q2) = try critic(sharedFeatures: features, action: policy.action)
+                } else {
+                    policy = try actor(batch.observations, detachEncoder: true, generator: &generator)
+                    (q1, q2) = try critic(batch.observations, action: policy.action, detachEncoder: true)
+                }
                 return (try (policy.logProbability * alpha - q1.minimum(q2)).mean(), policy.logProbability)
             }
             guard actorLoss.item.isFinite else {
@@ -244,15 +268,15 @@ public final class SAC: TrainableAgent {
         }
 
         // Decoder: reconstruct the 5-bit observation with dequantisation noise, centred on 0.
-        if let decoder, let encoderOptimizer, let decoderOptimizer, updateCount % configuration.decoderUpdateFrequency == 0 {
+        if let decoder, let encoderOptimizer, let decoderOptimizer, decoderStep {
             let target = reconstructionTarget(batch.observations)
-            let tape = GradientTape()
-            let loss = try tape.record {
-                let latent = try critic.encoder(batch.observations, detach: false)
+            let loss = try decoderTape.record {
+                let latent = try sharedFeatures.map { try critic.encoder.latent(fromSharedFeatures: $0) }
+                    ?? critic.encoder(batch.observations, detach: false)
                 let penalty = try (latent.square().sum(axis: 1) * 0.5).mean()
                 return try Loss.meanSquaredError(decoder(latent), target) + penalty * Float(configuration.decoderLatentLambda)
             }
-            let gradients = try tape.backward(from: loss)
+            let gradients = try decoderTape.backward(from: loss)
             try encoderOptimizer.step(gradients)
             try decoderOptimizer.step(gradients)
             scalars["losses/reconstruction_loss"] = Double(loss.item)

@@ -25,7 +25,18 @@ public final class SACActor: Module {
     /// The policy's (deterministic action tanh(mu), sampled action, its log-probability [B, 1]).
     public func callAsFunction(_ observation: Tensor, detachEncoder: Bool = false, generator: inout RandomGenerator) throws
         -> (mode: Tensor, action: Tensor, logProbability: Tensor) {
-        let output = try trunk(encoder(observation, detach: detachEncoder))
+        try policy(latent: encoder(observation, detach: detachEncoder), generator: &generator)
+    }
+
+    /// The policy from the encoder's shared features computed elsewhere (the tied convolutions'
+    /// output, detached by the caller when the encoder must not learn from the actor).
+    public func callAsFunction(sharedFeatures: Tensor, generator: inout RandomGenerator) throws
+        -> (mode: Tensor, action: Tensor, logProbability: Tensor) {
+        try policy(latent: encoder.latent(fromSharedFeatures: sharedFeatures), generator: &generator)
+    }
+
+    private func policy(latent: Tensor, generator: inout RandomGenerator) throws -> (mode: Tensor, action: Tensor, logProbability: Tensor) {
+        let output = try trunk(latent)
         let parts = try output.chunked(2, axis: 1)
         let logStd = (parts[1].tanh() + 1) * (0.5 * (maxLogStd - minLogStd)) + minLogStd
         let policy = TanhGaussian(mean: parts[0], logStandardDeviation: logStd)

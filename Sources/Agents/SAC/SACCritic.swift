@@ -20,7 +20,16 @@ public final class SACCritic: Module {
 
     /// Q1 and Q2 [B, 1] of (observation, action); `detachEncoder` stops gradients at the conv output.
     public func callAsFunction(_ observation: Tensor, action: Tensor, detachEncoder: Bool = false) throws -> (Tensor, Tensor) {
-        let input = try Tensor.concatenate([encoder(observation, detach: detachEncoder), action], axis: 1)
+        try values(latent: encoder(observation, detach: detachEncoder), action: action)
+    }
+
+    /// Both Q values from the encoder's shared features computed elsewhere.
+    public func callAsFunction(sharedFeatures: Tensor, action: Tensor) throws -> (Tensor, Tensor) {
+        try values(latent: encoder.latent(fromSharedFeatures: sharedFeatures), action: action)
+    }
+
+    private func values(latent: Tensor, action: Tensor) throws -> (Tensor, Tensor) {
+        let input = try Tensor.concatenate([latent, action], axis: 1)
         return (try q1(input), try q2(input))
     }
 }

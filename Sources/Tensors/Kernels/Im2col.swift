@@ -39,6 +39,10 @@ func im2col(_ image: UnsafePointer<Float>, _ g: ConvolutionGeometry, _ columns: 
                             for column in first..<last { line[column] = from[column] }
                         }
                         for column in Swift.max(last, 0)..<g.outputWidth { line[column] = 0 }
+                    } else if g.padding == 0 {
+                        // No padding: every window column lies inside the row (SAC-AE's stride-2 layer).
+                        let from = source + kernelColumn, stride = g.stride
+                        for outputColumn in 0..<g.outputWidth { line[outputColumn] = from[outputColumn * stride] }
                     } else {
                         for outputColumn in 0..<g.outputWidth {
                             let inputColumn = outputColumn * g.stride - g.padding + kernelColumn
@@ -73,6 +77,9 @@ func col2im(_ columns: UnsafePointer<Float>, _ g: ConvolutionGeometry, _ image: 
                         if last > first {
                             for outputColumn in first..<last { target[outputColumn + shift] += line[outputColumn] }
                         }
+                    } else if g.padding == 0 {
+                        let to = target + kernelColumn, stride = g.stride
+                        for outputColumn in 0..<g.outputWidth { to[outputColumn * stride] += line[outputColumn] }
                     } else {
                         for outputColumn in 0..<g.outputWidth {
                             let inputColumn = outputColumn * g.stride - g.padding + kernelColumn

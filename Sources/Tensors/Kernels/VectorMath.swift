@@ -86,4 +86,24 @@ enum VectorMath {
             }
         }
     }
+
+    /// target[i] = function(a[i], b[i]) eight lanes at a time, split across the kernel threads when large.
+    @inline(__always)
+    static func zip(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int,
+                    _ function: (Vector, Vector) -> Vector) {
+        parallelElements(count) { range in
+            var index = range.lowerBound
+            while index + 8 <= range.upperBound {
+                let x = UnsafeRawPointer(a + index).loadUnaligned(as: Vector.self), y = UnsafeRawPointer(b + index).loadUnaligned(as: Vector.self)
+                UnsafeMutableRawPointer(target + index).storeBytes(of: function(x, y), as: Vector.self)
+                index += 8
+            }
+            if index < range.upperBound {
+                var x = Vector(repeating: 0), y = Vector(repeating: 0)
+                for lane in 0..<(range.upperBound - index) { x[lane] = a[index + lane]; y[lane] = b[index + lane] }
+                let result = function(x, y)
+                for lane in 0..<(range.upperBound - index) { target[index + lane] = result[lane] }
+            }
+        }
+    }
 }

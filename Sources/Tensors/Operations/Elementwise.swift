@@ -226,8 +226,15 @@ extension Tensor {
 
     /// max(x, 0).
     public func relu() -> Tensor {
-        let result = mapElements { $0 > 0 ? $0 : 0 }
-        record(result, [self]) { g in [g.zipElements(self) { $1 > 0 ? $0 : 0 }] }
+        let result = Tensor(uninitializedShape: shape)
+        VectorMath.map(pointer, result.pointer, count) { pointwiseMax($0, VectorMath.Vector(repeating: 0)) }
+        record(result, [self]) { g in
+            let gradient = Tensor(uninitializedShape: g.shape)
+            VectorMath.zip(g.pointer, result.pointer, gradient.pointer, g.count) { upstream, output in
+                upstream.replacing(with: 0, where: output .<= 0)
+            }
+            return [gradient]
+        }
         return result
     }
 
