@@ -111,4 +111,21 @@ struct ImageWrapperTests {
         #expect(throws: GymError.self) { try ResizeObservation(try make("CartPole-v1"), width: 2, height: 2) }
         #expect(throws: GymError.self) { try GrayscaleObservation(try make("CartPole-v1")) }
     }
+
+    @Test("ChannelFirstObservation transposes CarRacing's [96, 96, 3] pictures to [3, 96, 96]")
+    func channelFirst() throws {
+        let interleaved = try make("CarRacing-v3")
+        #expect(ChannelFirstObservation.isInterleavedImage(interleaved.observationSpace))
+        let planar = try ChannelFirstObservation.wrappingInterleavedImages(try make("CarRacing-v3"))
+        #expect(planar.observationSpace.shape == [3, 96, 96])
+        guard case .uint8(let source) = try interleaved.reset(seed: 4).observation,
+              case .uint8(let target) = try planar.reset(seed: 4).observation else { Issue.record("expected uint8 pictures"); return }
+        for (row, column, channel) in [(0, 0, 0), (40, 48, 1), (95, 10, 2), (70, 47, 0)] {
+            #expect(target[channel * 9216 + row * 96 + column] == source[(row * 96 + column) * 3 + channel])
+        }
+        // Channel-first pictures and non-pictures pass through unwrapped.
+        let pixels = try PixelObservation.make("CartPole-v1", width: 84, height: 84, frameStack: 3)
+        #expect(try ChannelFirstObservation.wrappingInterleavedImages(pixels) === pixels)
+        #expect(!ChannelFirstObservation.isInterleavedImage(try make("CartPole-v1").observationSpace))
+    }
 }

@@ -74,6 +74,22 @@ extension Tensor {
         return result
     }
 
+    /// Applies `forward` to eight elements at a time (vector code even where the closure is not inlined).
+    @inline(__always)
+    func mapVectors(_ forward: (VectorMath.Vector) -> VectorMath.Vector) -> Tensor {
+        let result = Tensor(uninitializedShape: shape)
+        VectorMath.map(pointer, result.pointer, count, forward)
+        return result
+    }
+
+    /// Element-wise `forward(self, other)` eight elements at a time (same counts, no broadcasting).
+    @inline(__always)
+    func zipVectors(_ other: Tensor, _ forward: (VectorMath.Vector, VectorMath.Vector) -> VectorMath.Vector) -> Tensor {
+        let result = Tensor(uninitializedShape: shape)
+        VectorMath.zip(pointer, other.pointer, result.pointer, count, forward)
+        return result
+    }
+
     /// Sums this (broadcast) gradient down to `target` shape, undoing broadcasting.
     func sumToShape(_ target: [Int]) throws -> Tensor {
         if shape == target { return self }
@@ -129,7 +145,7 @@ extension Tensor {
 
     /// Adds a scalar.
     public static func + (a: Tensor, scalar: Float) -> Tensor {
-        let result = a.mapElements { $0 + scalar }
+        let result = a.mapVectors { $0 + scalar }
         record(result, [a]) { g in [g] }
         return result
     }
@@ -142,7 +158,7 @@ extension Tensor {
 
     /// Multiplies by a scalar.
     public static func * (a: Tensor, scalar: Float) -> Tensor {
-        let result = a.mapElements { $0 * scalar }
+        let result = a.mapVectors { $0 * scalar }
         record(result, [a]) { g in [g * scalar] }
         return result
     }
@@ -158,7 +174,7 @@ extension Tensor {
 
     /// The negation.
     public func negated() -> Tensor {
-        let result = mapElements { -$0 }
+        let result = mapVectors { -$0 }
         record(result, [self]) { g in [g.negated()] }
         return result
     }
@@ -169,7 +185,7 @@ extension Tensor {
     public func exp() -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         VectorMath.map(pointer, result.pointer, count, VectorMath.exp)
-        record(result, [self]) { g in [g.zipElements(result) { $0 * $1 }] }
+        record(result, [self]) { g in [g.zipVectors(result) { $0 * $1 }] }
         return result
     }
 
@@ -189,8 +205,8 @@ extension Tensor {
 
     /// x^2.
     public func square() -> Tensor {
-        let result = mapElements { $0 * $0 }
-        record(result, [self]) { g in [g.zipElements(self) { 2 * $0 * $1 }] }
+        let result = mapVectors { $0 * $0 }
+        record(result, [self]) { g in [g.zipVectors(self) { 2 * $0 * $1 }] }
         return result
     }
 
@@ -212,7 +228,7 @@ extension Tensor {
     public func tanh() -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         VectorMath.map(pointer, result.pointer, count, VectorMath.tanh)
-        record(result, [self]) { g in [g.zipElements(result) { $0 * (1 - $1 * $1) }] }
+        record(result, [self]) { g in [g.zipVectors(result) { $0 * (1 - $1 * $1) }] }
         return result
     }
 
@@ -220,7 +236,7 @@ extension Tensor {
     public func sigmoid() -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         VectorMath.map(pointer, result.pointer, count, VectorMath.sigmoid)
-        record(result, [self]) { g in [g.zipElements(result) { $0 * $1 * (1 - $1) }] }
+        record(result, [self]) { g in [g.zipVectors(result) { $0 * $1 * (1 - $1) }] }
         return result
     }
 
@@ -244,7 +260,7 @@ extension Tensor {
         VectorMath.map(pointer, result.pointer, count) { VectorMath.elu($0, alpha: alpha) }
         record(result, [self]) { g in
             // For x <= 0 the derivative is alpha e^x = y + alpha.
-            [g.zipElements(result) { gradient, y in y > 0 ? gradient : gradient * (y + alpha) }]
+            [g.zipVectors(result) { gradient, y in (gradient * (y + alpha)).replacing(with: gradient, where: y .> 0) }]
         }
         return result
     }
