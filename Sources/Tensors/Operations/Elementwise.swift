@@ -243,7 +243,7 @@ extension Tensor {
     /// max(x, 0).
     public func relu() -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.map(pointer, result.pointer, count) { pointwiseMax($0, VectorMath.Vector(repeating: 0)) }
+        VectorMath.map(pointer, result.pointer, count) { $0.replacing(with: 0, where: $0 .< 0) }
         record(result, [self]) { g in
             let gradient = Tensor(uninitializedShape: g.shape)
             VectorMath.zip(g.pointer, result.pointer, gradient.pointer, g.count) { upstream, output in
