@@ -1,4 +1,6 @@
+import BundledEnvs
 import Foundation
+import Gym
 import Testing
 import Agents
 @testable import Training
@@ -58,5 +60,24 @@ import Agents
             try configuration.apply(file)
         }
         #expect(ConfigPresetsIndex.names.contains(Algorithms.defaultPreset))
+    }
+}
+
+@Suite("Bundled presets")
+struct PresetTests {
+    @Test("every bundled preset parses, names a registered environment and builds its environment options")
+    func presetsAreValid() throws {
+        BundledEnvironments.register()
+        #expect(ConfigPresetsIndex.names.count >= 10)
+        for name in ConfigPresetsIndex.names {
+            let url = try #require(ConfigPresetsIndex.url(named: name))
+            let file = try ConfigurationFile(contentsOf: url)
+            var configuration = try RunConfiguration(algorithm: try #require(file.value(of: "algorithm"), "\(name) names no algorithm"))
+            try configuration.apply(file)
+            _ = try Registry.shared.spec(configuration.settings.environment)
+            let options = try Algorithms.environmentOptions(configuration.settings.environmentOptions)
+            let environment = try Registry.shared.make(configuration.settings.environment, options: options)
+            environment.close()
+        }
     }
 }
