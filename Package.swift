@@ -1,6 +1,17 @@
 // swift-tools-version: 6.1
 // SwiftRL: native reinforcement-learning environments and a learning core in one package.
 import PackageDescription
+import Foundation
+
+/// Numeric modules are compiled for Haswell (AVX2 and FMA: x86-64 CPUs since 2013) so that the
+/// SIMD8 kernels (element-wise math, optimisers, rasterisation) use 256-bit vectors instead of
+/// baseline SSE2. SWIFTRL_TARGET_CPU overrides it (for example x86-64 for the oldest CPUs, or native).
+let targetCPU = ProcessInfo.processInfo.environment["SWIFTRL_TARGET_CPU"] ?? "haswell"
+#if arch(x86_64)
+let numericSettings: [SwiftSetting] = targetCPU.isEmpty ? [] : [.unsafeFlags(["-target-cpu", targetCPU])]
+#else
+let numericSettings: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "SwiftRL",
@@ -31,16 +42,16 @@ let package = Package(
         // The environment API: protocol, spaces, seeded RNG, wrappers, vector envs, registry, checker.
         .target(name: "Gym", dependencies: ["Random", "Parallelism"]),
         // Software rasteriser (Canvas) into RGB8 frames, and video writing (GIF; MP4 through ffmpeg).
-        .target(name: "Render", dependencies: ["Gym"]),
+        .target(name: "Render", dependencies: ["Gym"], swiftSettings: numericSettings),
         // SDL2 for on-screen viewing and keyboard play only (never needed for training or observations).
         .systemLibrary(name: "CSDL2", pkgConfig: "sdl2", providers: [.apt(["libsdl2-dev"])]),
         .target(name: "Viewer", dependencies: ["CSDL2", "Render", "Gym"]),
         // Tensors, kernels and reverse-mode autodiff.
-        .target(name: "Tensors", dependencies: ["Random", "CBLAS", "Parallelism"]),
+        .target(name: "Tensors", dependencies: ["Random", "CBLAS", "Parallelism"], swiftSettings: numericSettings),
         // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
-        .target(name: "NN", dependencies: ["Tensors"]),
+        .target(name: "NN", dependencies: ["Tensors"], swiftSettings: numericSettings),
         // Algorithms and their networks and storage.
-        .target(name: "Agents", dependencies: ["NN", "Tensors", "Gym", "Random"]),
+        .target(name: "Agents", dependencies: ["NN", "Tensors", "Gym", "Random"], swiftSettings: numericSettings),
         // The training loop, logging (console, CSV, TensorBoard events), checkpoints, resume and evaluation.
         .target(name: "Training", dependencies: ["Agents", "NN", "Tensors", "Gym", "Render", "ConfigPresets"]),
         // The training presets of assets/configs, bundled as resources.

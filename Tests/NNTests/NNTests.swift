@@ -145,3 +145,23 @@ struct NNTests {
         #expect(LearningRateSchedule.constant(3).rate(atStep: 7) == 3)
     }
 }
+
+@Suite("Optimizer kernels")
+struct OptimizerKernelTests {
+    @Test("the vector square root agrees with Float.squareRoot to within 4e-7 relative, and gives 0 at 0")
+    func laneSquareRootsAreAccurate() {
+        var generator = RandomGenerator(seed: 9)
+        var worst: Float = 0
+        for _ in 0..<2000 {
+            // Magnitudes from 1e-20 to 1e6, as Adam's second moments span.
+            let values = SIMD8<Float>((0..<8).map { _ in Float(Foundation.pow(10, generator.uniform(-20, 6))) })
+            let roots = laneSquareRoots(values)
+            for lane in 0..<8 {
+                let exact = values[lane].squareRoot()
+                worst = max(worst, abs(roots[lane] - exact) / exact)
+            }
+        }
+        #expect(worst < 4e-7, "largest relative error \(worst)")
+        #expect(laneSquareRoots(SIMD8(repeating: 0)) == SIMD8(repeating: 0))
+    }
+}
