@@ -13,16 +13,24 @@ import Render
 /// Discrete(5): noop, right, left, gas, brake (Gymnasium's mapping). `domain_randomize` draws road,
 /// background and grass colours at every reset (reset option `randomize: false` keeps them).
 public final class CarRacing: CanvasScene {
+    /// The observation's size in pixels (STATE_W, STATE_H).
     public static let stateWidth = 96, stateHeight = 96
+    /// The rgb_array frame size (VIDEO_W x VIDEO_H).
     public static let videoSize = RenderSize(width: 600, height: 400)
+    /// The window Gymnasium lays its scene and HUD out in (WINDOW_W x WINDOW_H); frames scale it.
     public static let windowWidth = 1000.0, windowHeight = 800.0
+    /// Track scale, frame rate and camera zoom (SCALE, FPS, ZOOM).
     public static let scale = 6.0, fps = 50.0, zoom = 2.7
+    /// Half the side of the square the car must stay in (PLAYFIELD).
     public static let playfield = 2000.0 / scale
     static let grassDimension = playfield / 20
     static let defaultRoadColor = (102.0, 102.0, 102.0), defaultBackgroundColor = (102.0, 204.0, 102.0), defaultGrassColor = (102.0, 230.0, 102.0)
 
+    /// Whether actions are Box([-1, 0, 0], [1, 1, 1]) rather than Discrete(5).
     public let continuous: Bool
+    /// Whether road, background and grass colours are drawn at random at every reset.
     public let domainRandomize: Bool
+    /// The fraction of tiles to visit before touching the first tile again ends the lap (0.95).
     public let lapCompletePercent: Double
     /// Whether observations are (3, 96, 96) instead of Gymnasium's (96, 96, 3).
     public let channelFirst: Bool
