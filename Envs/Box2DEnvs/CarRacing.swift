@@ -131,11 +131,11 @@ public final class CarRacing: CanvasScene {
         self.track = track
         polygons = track.polygons()
         polygonBounds = polygons.map { polygon in
-            let centreX = polygon.points.map(\.0).reduce(0, +) / Double(polygon.points.count)
-            let centreY = polygon.points.map(\.1).reduce(0, +) / Double(polygon.points.count)
+            let centreX = polygon.points.map(\.x).reduce(0, +) / Double(polygon.points.count)
+            let centreY = polygon.points.map(\.y).reduce(0, +) / Double(polygon.points.count)
             var radius = 0.0
             for point in polygon.points {
-                let dx = point.0 - centreX, dy = point.1 - centreY
+                let dx = point.x - centreX, dy = point.y - centreY
                 radius = max(radius, (dx * dx + dy * dy).squareRoot())
             }
             return (centreX, centreY, radius)
@@ -147,7 +147,7 @@ public final class CarRacing: CanvasScene {
         }
         for polygon in polygons where !polygon.isBorder {
             let body = world.createBody(type: 0, x: 0, y: 0, userData: Self.firstTileTag + UInt(polygon.tile))
-            let vertices = polygon.points.flatMap { [Float($0.0), Float($0.1)] }
+            let vertices = polygon.points.flatMap { [Float($0.x), Float($0.y)] }
             cb2_fixture_polygon(body, vertices, 4, fixtureOptions(sensor: true))
         }
         let start = track.nodes[0]
@@ -270,7 +270,7 @@ public final class CarRacing: CanvasScene {
             } else {
                 color = Self.color(tileColors[polygon.tile])
             }
-            canvas.fillPolygon(polygon.points.map { Point($0.0, $0.1) }, color)
+            canvas.fillPolygon(polygon.points, color)
         }
         car.draw(on: canvas, skidMarks: skidMarks)
         drawIndicators(on: canvas, car: car, horizontal: horizontal, vertical: vertical)
