@@ -45,6 +45,11 @@ public final class Trainer {
         self.runDirectory = runDirectory
         self.registry = registry
         progressLine = ProgressLine(forcePlain: plainOutput)
+        // A run that fails to start (unknown environment, bad setting, nothing to resume) leaves
+        // no folder behind unless the folder was there before.
+        let folderExisted = FileManager.default.fileExists(atPath: runDirectory.path)
+        var started = false
+        defer { if !started && !folderExisted { try? FileManager.default.removeItem(at: runDirectory) } }
         do { try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true) } catch {
             throw TrainingError.unwritable("cannot create the run folder \(runDirectory.path): \(error.localizedDescription); choose a writable --run-dir")
         }
@@ -79,6 +84,7 @@ public final class Trainer {
             progressLine.message("resuming \(runDirectory.path) from step \(latest.step)")
         }
         try writeAtomically(configuration.jsonData(), to: configURL)
+        started = true
     }
 
     /// Runs until `steps` environment steps.

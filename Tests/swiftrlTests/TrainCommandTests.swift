@@ -46,16 +46,20 @@ import Testing
     }
 
     @Test func badInputGetsAnErrorThatNamesTheFix() throws {
-        let unknownEnvironment = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPoel-v1", "--steps", "10"])
+        let runFolder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-failed-run-\(UUID().uuidString)")
+        let unknownEnvironment = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPoel-v1", "--steps", "10", "--run-dir", runFolder.path])
         #expect(unknownEnvironment.status != 0 && unknownEnvironment.errorOutput.contains("CartPole-v1"))
+        #expect(!FileManager.default.fileExists(atPath: runFolder.path), "a run that failed to start left its folder behind")
         let unknownKey = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPole-v1", "--set", "learning_rat=1"])
         #expect(unknownKey.status != 0 && unknownKey.errorOutput.contains("learning_rate"))
         let badValue = try ProgramRun.swiftrl(["train", "acer", "--set", "gamma=2"])
         #expect(badValue.status != 0 && badValue.errorOutput.contains("gamma must be in"))
         let continuous = try ProgramRun.swiftrl(["train", "acer", "--env", "Pendulum-v1", "--steps", "10"])
         #expect(continuous.status != 0 && continuous.errorOutput.contains("Discrete action space"))
-        let nothing = try ProgramRun.swiftrl(["train", "--resume", "/tmp/swiftrl-no-such-run-\(UUID().uuidString)"])
+        let missingRun = "/tmp/swiftrl-no-such-run-\(UUID().uuidString)"
+        let nothing = try ProgramRun.swiftrl(["train", "--resume", missingRun])
         #expect(nothing.status != 0 && nothing.errorOutput.contains("config.json"))
+        #expect(!FileManager.default.fileExists(atPath: missingRun))
         let resumeWithOverrides = try ProgramRun.swiftrl(["train", "--resume", "/tmp/anything", "--set", "seed=3"])
         #expect(resumeWithOverrides.status != 0 && resumeWithOverrides.errorOutput.contains("only --steps may change"))
         let presets = try ProgramRun.swiftrl(["train", "--list-presets"])
