@@ -79,6 +79,39 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         #expect(distances[0] == 0 && Swift.abs(distances[1] - expected) < 1e-6)
     }
 
+    @Test func coordinateReachWithSparseRewardsIgnoresTheOtherValues() throws {
+        BundledEnvironments.register()
+        func mazeAgent(_ configure: (inout GoalACERConfiguration) -> Void) throws -> GoalACER {
+            var configuration = GoalACERConfiguration()
+            configuration.acer.steps = 10
+            configuration.acer.hiddenSizes = [16]
+            configuration.initialSteps = 20
+            configuration.initialDynamicsUpdates = 2
+            configure(&configuration)
+            return try GoalACER(configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
+                                makeEnvironment: { try make("Maze-medium-v0", options: ["observation": .string("position")]) })
+        }
+        let agent = try mazeAgent { $0.reachCoordinates = [0, 1]; $0.intrinsicReward = "sparse" }
+        try agent.start()
+        try agent.initialize()
+        let segment = try agent.replay[0].copy()
+        // Goal: the first achieved cell of environment 0 facing another way ([x, y, direction]).
+        var goal = segment.achievedGoals[0]
+        goal[2] = Float((Int(goal[2]) + 2) % 4)
+        for index in segment.goals.indices { segment.goals[index] = goal }
+        let (rewards, dones) = try agent.intrinsicRewards(segment)
+        for row in 0..<(segment.steps * segment.environmentCount) {
+            let achieved = segment.achievedGoals[row]
+            let sameCell = achieved[0] == goal[0] && achieved[1] == goal[1]
+            #expect(rewards[row] == (sameCell ? 1 : 0), "row \(row): \(achieved) against \(goal)")
+            #expect(dones[row] == (sameCell || segment.dones[row] > 0 ? 1 : 0))
+        }
+        #expect(rewards[0] == 1, "the first achieved cell is the goal's cell whatever the direction")
+        // Indices outside the observation, and coordinates without learned goals, are errors that name the fix.
+        #expect(throws: AgentError.self) { _ = try mazeAgent { $0.reachCoordinates = [3] } }
+        #expect(throws: AgentError.self) { _ = try mazeAgent { $0.reachCoordinates = [0]; $0.dynamics = "dummy" } }
+    }
+
     @Test func reachedStatusResetsOnlyForTheFinishedEnvironment() throws {
         let agent = try fourRoomsGoalACER(environments: 3)
         try agent.start()
@@ -92,6 +125,58 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         let actions = agent.actionCount
         let firstStep = Array(segment.behaviourProbabilities[0..<actions])
         #expect(firstStep.allSatisfy { Swift.abs($0 - 1 / Float(actions)) < 1e-7 })
+    }
+
+    @Test func stackedGoalImagesAreExtraInputChannelsOfTheExplorationPolicyOnly() throws {
+        BundledEnvironments.register()
+        var configuration = GoalACERConfiguration()
+        configuration.acer.steps = 3
+        configuration.initialSteps = 6
+        configuration.goalInput = "stacked"
+        let options: Options = ["observation": .string("pixels"), "render_width": .int(38), "render_height": .int(38)]
+        let agent = try GoalACER(configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
+                                 makeEnvironment: { try make("FourRooms-Goal-v0", options: options) })
+        try agent.start()
+        try agent.initialize()
+        let segment = try agent.replay[0].copy()
+        let batch = try agent.explorationBatch(segment)
+        let rows = (segment.steps + 1) * segment.environmentCount
+        #expect(batch.observations.shape == [rows, 6, 38, 38] && batch.goalFeatures == nil)
+        // Channels 3...5 of row r are the goal picture of row r (scaled to [0, 1]); 0...2 the observation.
+        let plane = 3 * 38 * 38
+        for row in [0, rows - 1] {
+            let values = batch.observations.scalars[(row * 2 * plane)..<((row * 2 + 1) * plane)]
+            let goal = batch.observations.scalars[((row * 2 + 1) * plane)..<((row * 2 + 2) * plane)]
+            #expect(zip(goal, segment.goals[row]).allSatisfy { Swift.abs($0 - $1 / 255) < 1e-6 })
+            #expect(zip(values, agent.scaled(segment.observations.tensor(rows: [row])).scalars).allSatisfy { $0 == $1 })
+        }
+        // The exploration network takes 6 channels; the evaluation network the observation's 3.
+        _ = try agent.update(segment, relabel: true)
+        let (segmentAfter, _) = try agent.collect(random: false)
+        #expect(segmentAfter.actions.count == segment.actions.count)
+        // Stacking needs pixel goal images.
+        configuration.goalInput = "stacked"
+        #expect(throws: AgentError.self) {
+            _ = try GoalACER(configuration: configuration, environmentCount: 1, seed: 0, totalSteps: 10,
+                             makeEnvironment: { try make("FourRooms-Goal-v0", options: ["observation": .string("position")]) })
+        }
+    }
+
+    @Test func evaluationActorsActWithTheEvaluationPolicy() throws {
+        let agent = try fourRoomsGoalACER(environments: 3) { $0.evaluationActors = 1 }
+        try agent.start()
+        agent.initialized = true
+        let (segment, _) = try agent.collect(random: false)
+        let actions = agent.actionCount, width = segment.environmentCount
+        for t in 0..<segment.steps {
+            let input = agent.scaled(segment.observations.tensor(rows: [t * width, t * width + 1]))
+            let own = try withoutGradients { try agent.evaluation(input).logits.softmax(axis: 1) }.scalars
+            let stored = Array(segment.behaviourProbabilities[(t * width * actions)..<((t * width + 1) * actions)])
+            for a in 0..<actions { #expect(Swift.abs(stored[a] - own[a]) < 1e-6, "step \(t): mu is the evaluation policy's") }
+            // Environment 1 acts with the exploration policy (or uniformly once its goal is reached).
+            let other = Array(segment.behaviourProbabilities[((t * width + 1) * actions)..<((t * width + 2) * actions)])
+            #expect(zip(other, own[actions..<(2 * actions)]).contains { Swift.abs($0 - $1) > 1e-6 })
+        }
     }
 
     @Test func withDummyDynamicsTheExplorationLossesArePlainACERs() throws {
@@ -153,5 +238,40 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         #expect(pool.nextGoal() == [50])
         #expect(pool.nextGoal() == [40])
         #expect(pool.entries.map(\.observation) == [[30]])
+    }
+
+    @Test func rescoringRanksTheQueueByTheCurrentModel() throws {
+        let pool = GoalPool(capacity: 3, fraction: 0.9)
+        func transition(_ value: Float) -> GoalPool.Transition { GoalPool.Transition(current: [value], action: 0, next: [value + 1]) }
+        pool.offer(novelty: 9, observation: [10], transition: transition(10))   // novel to an early model only
+        pool.offer(novelty: 2, observation: [20], transition: transition(20))
+        pool.offer(novelty: 5, observation: [30])                               // no transition: keeps its novelty
+        // The current model: the error of transition x is x / 10.
+        pool.rescore { transitions in transitions.map { $0.current[0] / 10 } }
+        #expect(pool.entries.map(\.novelty) == [1, 2, 5])
+        #expect(pool.nextGoal() == [30])
+        #expect(pool.nextGoal() == [20])
+        // A state now enters against the re-scored least novel entry (1), not the stale 9.
+        #expect(pool.offer(novelty: 1.5, observation: [40], transition: transition(40)))
+    }
+
+    @Test func theAgentRescoresItsQueueWithItsForwardModel() throws {
+        // The queue serves feature-space goals (environments without a desired goal).
+        BundledEnvironments.register()
+        var configuration = GoalACERConfiguration()
+        configuration.acer.steps = 5
+        configuration.acer.hiddenSizes = [16]
+        configuration.initialSteps = 40
+        configuration.initialDynamicsUpdates = 2
+        let maze = try GoalACER(configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
+                                makeEnvironment: { try make("Maze-medium-v0", options: ["observation": .string("position")]) })
+        try maze.start()
+        try maze.initialize()
+        #expect(!maze.pool.entries.isEmpty && maze.pool.entries.allSatisfy { $0.transition != nil })
+        let first = try #require(maze.pool.entries.first?.transition)
+        try maze.rescorePool()
+        let expected = try maze.dynamics.novelty(observations: Tensor(first.current, shape: [1] + maze.observationShape), actions: [first.action],
+                                                 nextObservations: Tensor(first.next, shape: [1] + maze.observationShape))[0]
+        #expect(Swift.abs(maze.pool.entries[0].novelty - expected) <= 1e-6 * Swift.max(1, expected))
     }
 }

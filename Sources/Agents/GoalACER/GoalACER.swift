@@ -46,6 +46,8 @@ public final class GoalACER: TrainableAgent {
     /// positions and goal positions reach the network on the same scale; nil otherwise.
     let observationScale: [Float]?
     let goalShape: [Int]
+    /// Goal images go to the exploration policy as extra input channels (`goal_input = stacked`).
+    let stacksGoalImages: Bool
     let goalScale: Float
     let totalSteps: Int
     var generator: RandomGenerator
@@ -99,6 +101,15 @@ public final class GoalACER: TrainableAgent {
             mode = configuration.dynamics == "dummy" ? .dummy : .featureSpace
         }
         observationShape = try ObservationRows(space: observationSpace, capacity: 1).rowShape
+        if !configuration.reachCoordinates.isEmpty {
+            guard case .featureSpace = mode else {
+                throw AgentError.invalidConfiguration("reach_coordinates applies to learned-dynamics goals of environments without a desired goal (goal environments compare achieved and desired goals; dynamics = dummy has no goals): drop it")
+            }
+            let length = goalShape.reduce(1, *)
+            if let bad = configuration.reachCoordinates.first(where: { $0 >= length }) {
+                throw AgentError.invalidConfiguration("reach_coordinates index \(bad) is outside the observation's \(length) values; use indices 0...\(length - 1)")
+            }
+        }
         if case .box(let box) = observationSpace, box.dtype == .float32, box.low.allSatisfy({ $0.isFinite }), box.high.allSatisfy({ $0.isFinite }) {
             observationScale = zip(box.low, box.high).map { 1 / max(Swift.abs($0), Swift.abs($1), 1e-6) }
         } else {
@@ -115,6 +126,8 @@ public final class GoalACER: TrainableAgent {
                                                     auxiliary: LearnedDynamics.Auxiliary(rawValue: configuration.auxiliary) ?? .random,
                                                     learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
             }
+        case .goalEnvironment where configuration.goalInput == "stacked":
+            break  // the goal image is an input of the policy itself: no phi, and the environment says when it is reached
         default:
             dynamicsModel = try LearnedDynamics(observationShape: goalShape, actionCount: actionCount, featureCount: configuration.featureSize,
                                                 auxiliary: LearnedDynamics.Auxiliary(rawValue: configuration.auxiliary) ?? .random,
@@ -122,12 +135,22 @@ public final class GoalACER: TrainableAgent {
             goalFeatureCount = dynamicsModel.featureCount
         }
         dynamics = dynamicsModel
-        exploration = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
+        var explorationShape = observationShape
+        if configuration.goalInput == "stacked" {
+            guard case .goalEnvironment(_, let imageKey) = mode, imageKey != nil,
+                  goalShape.count == 3, observationShape.count == 3, Array(goalShape.dropFirst()) == Array(observationShape.dropFirst()) else {
+                throw AgentError.invalidConfiguration("goal_input = stacked needs a goal environment with pixel observations and goal images of the same size (e.g. FourRooms-Goal-v0 with env option observation:pixels); use goal_input = feature")
+            }
+            explorationShape[0] += goalShape[0]
+            goalFeatureCount = 0
+        }
+        stacksGoalImages = configuration.goalInput == "stacked"
+        exploration = try ACERNetwork(observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
                                       activation: activation, goalFeatureCount: goalFeatureCount,
                                       goalHiddenSize: configuration.goalHiddenSize, generator: &random)
-        explorationAverage = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
+        explorationAverage = try ACERNetwork(observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
                                              activation: activation, goalFeatureCount: goalFeatureCount,
-                                      goalHiddenSize: configuration.goalHiddenSize, generator: &random)
+                                             goalHiddenSize: configuration.goalHiddenSize, generator: &random)
         evaluation = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
                                      activation: activation, generator: &random)
         evaluationAverage = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
@@ -212,8 +235,16 @@ public final class GoalACER: TrainableAgent {
         return result
     }
 
-    /// Goal features [N, G] of goal rows.
+    /// The exploration policy's input: observations, with the goal images stacked on their
+    /// channels when `goal_input = stacked`.
+    func explorationInput(_ observations: Tensor, goals: [[Float]]) throws -> Tensor {
+        guard stacksGoalImages else { return observations }
+        return try Tensor.concatenate([observations, goalTensor(goals)], axis: 1)
+    }
+
+    /// Goal features [N, G] of goal rows (nil when the network takes no goal vector).
     func goalFeatureTensor(_ rows: [[Float]]) throws -> Tensor? {
+        if stacksGoalImages { return nil }
         switch mode {
         case .dummy: return nil
         case .goalEnvironment(_, let imageKey) where imageKey == nil:
@@ -254,9 +285,33 @@ public final class GoalACER: TrainableAgent {
             let achieved = try dynamics.features(goalTensor(segment.achievedGoals))
             let goal = try dynamics.features(goalTensor(Array(segment.goals[0..<rows])))
             let distances = GoalACER.normalisedDistances(achieved.scalars, goal.scalars, featureCount: dynamics.featureCount)
-            let rewards = distances.map { configuration.intrinsicReward == "exp" ? Foundation.exp(-$0) : -$0 }
-            let dones = (0..<rows).map { segment.dones[$0] > 0 || distances[$0] < Float(configuration.reachThreshold) ? Float(1) : 0 }
+            var rewards: [Float] = [], dones: [Float] = []
+            for row in 0..<rows {
+                let reached = isReached(achieved: segment.achievedGoals[row], goal: segment.goals[row], featureDistance: distances[row])
+                rewards.append(intrinsicReward(featureDistance: distances[row], reached: reached))
+                dones.append(segment.dones[row] > 0 || reached ? 1 : 0)
+            }
             return (rewards, dones)
+        }
+    }
+
+    /// Whether an achieved observation reaches a goal observation: every `reach_coordinates` value
+    /// within `coordinate_threshold` when coordinates are configured, else the normalised feature
+    /// distance under `reach_threshold`.
+    func isReached(achieved: [Float], goal: [Float], featureDistance: Float) -> Bool {
+        let coordinates = configuration.reachCoordinates
+        guard !coordinates.isEmpty else { return featureDistance < Float(configuration.reachThreshold) }
+        guard achieved.count == goal.count else { return false }
+        let threshold = Float(configuration.coordinateThreshold)
+        return coordinates.allSatisfy { Swift.abs(achieved[$0] - goal[$0]) <= threshold }
+    }
+
+    /// The intrinsic reward of one step (`intrinsic_reward`).
+    func intrinsicReward(featureDistance: Float, reached: Bool) -> Float {
+        switch configuration.intrinsicReward {
+        case "sparse": return reached ? 1 : 0
+        case "exp": return Foundation.exp(-featureDistance)
+        default: return -featureDistance
         }
     }
 
@@ -279,7 +334,8 @@ public final class GoalACER: TrainableAgent {
     func explorationBatch(_ segment: GoalSegment) throws -> ACERBatch {
         let (rewards, dones) = try intrinsicRewards(segment)
         let rows = (segment.steps + 1) * segment.environmentCount
-        return ACERBatch(steps: segment.steps, batch: segment.environmentCount, observations: scaled(segment.observations.tensor(rows: Array(0..<rows))),
+        let observations = try explorationInput(scaled(segment.observations.tensor(rows: Array(0..<rows))), goals: Array(segment.goals[0..<rows]))
+        return ACERBatch(steps: segment.steps, batch: segment.environmentCount, observations: observations,
                          actions: segment.actions, rewards: rewards, dones: dones, behaviourProbabilities: segment.behaviourProbabilities,
                          mask: Array(repeating: 1, count: segment.steps * segment.environmentCount), goalFeatures: try goalFeatureTensor(segment.goals))
     }
@@ -305,6 +361,7 @@ public final class GoalACER: TrainableAgent {
         for (tag, value) in try dynamics.train(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next) {
             scalars[tag] = value
         }
+        try rescorePool()
         try offerToPool(segment, inputs: inputs)
         store(segment)
         var statistics = [try update(segment, relabel: false)]
@@ -361,8 +418,26 @@ public final class GoalACER: TrainableAgent {
     func offerToPool(_ segment: GoalSegment, inputs: (current: Tensor, next: Tensor)) throws {
         guard case .featureSpace = mode else { return }
         let novelty = try dynamics.novelty(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next)
+        let rowLength = inputs.current.count / max(inputs.current.shape[0], 1)
         for (index, value) in novelty.enumerated() where segment.dones[index] == 0 {
-            pool.offer(novelty: value, observation: segment.achievedGoals[index])
+            var transition: GoalPool.Transition?
+            if configuration.rescoreGoals {
+                let range = (index * rowLength)..<((index + 1) * rowLength)
+                transition = GoalPool.Transition(current: Array(inputs.current.scalars[range]), action: segment.actions[index],
+                                                 next: Array(inputs.next.scalars[range]))
+            }
+            pool.offer(novelty: value, observation: segment.achievedGoals[index], transition: transition)
+        }
+    }
+
+    /// Re-scores the goal queue with the current forward model (`rescore_goals`).
+    func rescorePool() throws {
+        guard case .featureSpace = mode, configuration.rescoreGoals else { return }
+        try pool.rescore { transitions in
+            let rowShape = observationShape
+            let current = try Tensor(transitions.flatMap(\.current), shape: [transitions.count] + rowShape)
+            let next = try Tensor(transitions.flatMap(\.next), shape: [transitions.count] + rowShape)
+            return try dynamics.novelty(observations: current, actions: transitions.map(\.action), nextObservations: next)
         }
     }
 
@@ -384,7 +459,9 @@ public final class GoalACER: TrainableAgent {
         let explorationData = try explorationBatch(segment)
         for (name, network, average, optimizer, batch) in [
             ("exploration", exploration, explorationAverage, explorationOptimizer, explorationData),
-            ("evaluation", evaluation, evaluationAverage, evaluationOptimizer, evaluationBatch(segment, observations: explorationData.observations)),
+            ("evaluation", evaluation, evaluationAverage, evaluationOptimizer,
+             evaluationBatch(segment, observations: stacksGoalImages
+                ? scaled(segment.observations.tensor(rows: Array(0..<((segment.steps + 1) * segment.environmentCount)))) : explorationData.observations)),
         ] {
             var (gradients, statistics) = try ACERLearner.gradients(network: network, average: average, batch: batch, discount: Float(acer.discount),
                                                                     qCoefficient: Float(acer.qCoefficient), settings: settings)
@@ -403,8 +480,12 @@ public final class GoalACER: TrainableAgent {
         return scalars
     }
 
+    /// Environments acted in by the evaluation policy (`evaluation_actors`, at most all of them).
+    var evaluationActors: Int { Swift.min(configuration.evaluationActors, runner.count) }
+
     /// Steps every environment `n_steps` times: the exploration policy towards each goal until it is
-    /// reached, uniform random actions afterwards (and throughout when `random`).
+    /// reached, uniform random actions afterwards (and throughout when `random`); the first
+    /// `evaluation_actors` environments act with the evaluation policy instead.
     func collect(random: Bool) throws -> (GoalSegment, [EpisodeRecord]) {
         let environments = runner.count, steps = configuration.acer.steps
         let segment = try GoalSegment(space: observationSpace, steps: steps, environmentCount: environments, actionCount: actionCount)
@@ -421,9 +502,15 @@ public final class GoalACER: TrainableAgent {
                 let input = scaled(ObservationRows.tensor(from: observations, rowShape: observationShape))
                 let features = exploration.goalFeatureCount > 0
                     ? try Tensor(goalFeatures.flatMap { $0 }, shape: [environments, exploration.goalFeatureCount]) : nil
-                let policy = try withoutGradients { try exploration(input, goalFeatures: features).logits.softmax(axis: 1) }.scalars
-                for environment in 0..<environments where !reached[environment] {
+                let policy = try withoutGradients {
+                    try exploration(explorationInput(input, goals: goals), goalFeatures: features).logits.softmax(axis: 1)
+                }.scalars
+                for environment in evaluationActors..<environments where !reached[environment] {
                     for a in 0..<actionCount { probabilities[environment * actionCount + a] = policy[environment * actionCount + a] }
+                }
+                if evaluationActors > 0 {
+                    let own = try withoutGradients { try evaluation(input).logits.softmax(axis: 1) }.scalars
+                    for index in 0..<(evaluationActors * actionCount) { probabilities[index] = own[index] }
                 }
             }
             for environment in 0..<environments {
@@ -445,11 +532,14 @@ public final class GoalACER: TrainableAgent {
             let ended = (0..<environments).filter { segment.dones[t * environments + $0] > 0 }
             finished += try runner.resetFinished()
             for environment in ended {
-                pool.record(success: reached[environment])
-                recentSuccesses.append(reached[environment])
-                recentIntrinsicReturns.append(intrinsicReturns[environment])
-                if recentSuccesses.count > 100 { recentSuccesses.removeFirst() }
-                if recentIntrinsicReturns.count > 100 { recentIntrinsicReturns.removeFirst() }
+                // Goal statistics are the exploration policy's: the evaluation actors ignore their goals.
+                if environment >= evaluationActors {
+                    pool.record(success: reached[environment])
+                    recentSuccesses.append(reached[environment])
+                    recentIntrinsicReturns.append(intrinsicReturns[environment])
+                    if recentSuccesses.count > 100 { recentSuccesses.removeFirst() }
+                    if recentIntrinsicReturns.count > 100 { recentIntrinsicReturns.removeFirst() }
+                }
                 try beginEpisode(environment)
             }
         }
@@ -489,8 +579,9 @@ public final class GoalACER: TrainableAgent {
             if !reached[environment] {
                 let feature = try dynamics.features(goalTensor([values])).scalars
                 let distance = GoalACER.normalisedDistances(feature, goalFeatures[environment], featureCount: dynamics.featureCount)[0]
-                intrinsicReturns[environment] += Double(configuration.intrinsicReward == "exp" ? Foundation.exp(-distance) : -distance)
-                if distance < Float(configuration.reachThreshold) { reached[environment] = true }
+                let reachedNow = isReached(achieved: values, goal: goals[environment], featureDistance: distance)
+                intrinsicReturns[environment] += Double(intrinsicReward(featureDistance: distance, reached: reachedNow))
+                if reachedNow { reached[environment] = true }
             }
         }
     }

@@ -17,8 +17,14 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     public var initialDynamicsUpdates = 100
     /// Probability of relabelling a trajectory's goal with a future achieved state (HER future, 0.8).
     public var relabelProbability = 0.8
-    /// Intrinsic reward: negative_distance (the notes) or exp (exp(-d)).
+    /// Intrinsic reward: negative_distance (the notes), exp (exp(-d)) or sparse (1 on the step that
+    /// reaches the goal, else 0: bounded, as hindsight relabelling expects).
     public var intrinsicReward = "negative_distance"
+    /// Observation indices compared to decide that a goal is reached ("coordinate threshold when the
+    /// env exposes positions", e.g. "0,1" for [x, y, direction] grid observations); empty: feature space.
+    public var reachCoordinates: [Int] = []
+    /// A goal is reached when every compared coordinate is within this distance (0.5: the same grid cell).
+    public var coordinateThreshold = 0.5
     /// Goal environments: the environment's computeReward (sparse, default) or negative_distance
     /// (-||achieved - desired|| scaled to the goal space, 0 at the goal).
     public var goalReward = "environment"
@@ -32,6 +38,19 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     /// (0: the reference's linear heads on the concatenation, whose logits are a sum of a state term
     /// and a goal term and so cannot say "turn left here for that goal").
     public var goalHiddenSize = 256
+    /// Re-score the queued states' novelty with the current forward model every iteration (the
+    /// reference keeps each state's novelty from when it entered, so early states seen by an
+    /// untrained model outrank the frontier).
+    public var rescoreGoals = true
+    /// How goal images reach the exploration policy: feature (the reference: phi(goal image)
+    /// concatenated with the policy latent) or stacked (the goal image stacked on the observation's
+    /// channels, so that the policy's own convolutions compare the two pictures pixel by pixel).
+    public var goalInput = "feature"
+    /// Environments (the first ones) whose episodes the evaluation policy acts in, as a scheduler
+    /// of intentions does (SAC-X): the evaluation policy then also learns from its own actions.
+    /// 0: the reference, where the exploration policy (or a uniform policy once the goal is reached)
+    /// collects everything and the evaluation policy learns only off-policy.
+    public var evaluationActors = 0
     /// Move a goal target along the sorted queue once the success rate of the last 10 episodes is >= 0.7.
     public var curriculum = false
 
@@ -51,12 +70,17 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
             .int("initial_steps", \.initialSteps, "random steps before training (reference 1e3-3e3)", range: 0...10_000_000),
             .int("initial_dynamics_updates", \.initialDynamicsUpdates, "dynamics updates in initialize()", range: 0...1_000_000),
             .real("relabel_probability", \.relabelProbability, "HER future relabelling probability (0.8)", range: 0...1),
-            .choice("intrinsic_reward", \.intrinsicReward, "negative_distance (the notes) or exp", choices: ["negative_distance", "exp"]),
+            .choice("intrinsic_reward", \.intrinsicReward, "negative_distance (the notes), exp or sparse (1 when reached)", choices: ["negative_distance", "exp", "sparse"]),
+            .indices("reach_coordinates", \.reachCoordinates, "observation indices compared for reaching a goal, e.g. 0,1 (empty: feature distance)"),
+            .real("coordinate_threshold", \.coordinateThreshold, "reach distance per compared coordinate (0.5: same grid cell)", range: 0...1e6),
             .choice("goal_reward", \.goalReward, "goal environments: environment (computeReward) or negative_distance", choices: ["environment", "negative_distance"]),
             .real("reach_threshold", \.reachThreshold, "feature-space reach threshold (0.05)", range: 0...1e6),
             .int("goal_queue_size", \.goalQueueSize, "novelty queue size (1000)", range: 1...10_000_000),
             .real("novelty_fraction", \.noveltyFraction, "entry threshold as a fraction of the least novel queued state", range: 0...1e6),
             .int("goal_hidden", \.goalHiddenSize, "hidden units over [latent, goal] before the exploration heads (0: the reference's linear heads)", range: 0...65_536),
+            .bool("rescore_goals", \.rescoreGoals, "re-score the goal queue's novelty with the current model each iteration (false: the reference)"),
+            .choice("goal_input", \.goalInput, "goal images: feature (phi concatenated with the latent, the reference) or stacked (extra input channels)", choices: ["feature", "stacked"]),
+            .int("evaluation_actors", \.evaluationActors, "environments acted in by the evaluation policy (0: the reference)", range: 0...65_536),
             .bool("curriculum", \.curriculum, "move a goal target along the sorted queue at 70% success"),
         ]
     }

@@ -5,10 +5,26 @@
 /// are read along the queue sorted from least to most novel, and the target moves on once the
 /// success rate of the last 10 episodes reaches 0.7.
 public final class GoalPool {
-    /// One queued state: its novelty and its goal observation.
+    /// One queued state: its novelty, its goal observation, and the transition that reached it
+    /// (the dynamics inputs), kept so that its novelty can be re-scored as the model learns.
     public struct Entry {
         public var novelty: Float
         public var observation: [Float]
+        public var transition: Transition?
+    }
+
+    /// A transition as the dynamics model sees it: input rows of the current and next observation.
+    public struct Transition {
+        public var current: [Float]
+        public var action: Int
+        public var next: [Float]
+
+        /// A transition from dynamics input rows.
+        public init(current: [Float], action: Int, next: [Float]) {
+            self.current = current
+            self.action = action
+            self.next = next
+        }
     }
 
     /// Entries at most.
@@ -31,16 +47,26 @@ public final class GoalPool {
 
     /// Offers a state; returns whether it entered.
     @discardableResult
-    public func offer(novelty: Float, observation: [Float]) -> Bool {
+    public func offer(novelty: Float, observation: [Float], transition: Transition? = nil) -> Bool {
         guard novelty.isFinite else { return false }
         if entries.count < capacity {
-            entries.append(Entry(novelty: novelty, observation: observation))
+            entries.append(Entry(novelty: novelty, observation: observation, transition: transition))
             return true
         }
         guard let weakest = entries.indices.min(by: { entries[$0].novelty < entries[$1].novelty }),
               novelty > fraction * entries[weakest].novelty else { return false }
-        entries[weakest] = Entry(novelty: novelty, observation: observation)
+        entries[weakest] = Entry(novelty: novelty, observation: observation, transition: transition)
         return true
+    }
+
+    /// Re-scores the queued states that kept their transition with `novelty` (the current model's
+    /// prediction errors for those transitions, in order). Without it the queue keeps the errors of
+    /// an early, untrained model: states seen once early outrank the frontier forever.
+    public func rescore(_ novelty: ([Transition]) throws -> [Float]) rethrows {
+        let indices = entries.indices.filter { entries[$0].transition != nil }
+        guard !indices.isEmpty else { return }
+        let values = try novelty(indices.map { entries[$0].transition! })
+        for (index, value) in zip(indices, values) where value.isFinite { entries[index].novelty = value }
     }
 
     /// The next goal observation (nil when empty): the most novel (removed), or the curriculum target.
