@@ -107,9 +107,11 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
             #expect(dones[row] == (sameCell || segment.dones[row] > 0 ? 1 : 0))
         }
         #expect(rewards[0] == 1, "the first achieved cell is the goal's cell whatever the direction")
-        // Indices outside the observation, and coordinates without learned goals, are errors that name the fix.
+        // Indices outside the observation, and coordinates for goal environments, are errors that name the fix;
+        // dummy dynamics (plain ACER, no goals) ignores them.
         #expect(throws: AgentError.self) { _ = try mazeAgent { $0.reachCoordinates = [3] } }
-        #expect(throws: AgentError.self) { _ = try mazeAgent { $0.reachCoordinates = [0]; $0.dynamics = "dummy" } }
+        #expect(throws: Never.self) { _ = try mazeAgent { $0.reachCoordinates = [0]; $0.dynamics = "dummy" } }
+        #expect(throws: AgentError.self) { _ = try fourRoomsGoalACER { $0.reachCoordinates = [0] } }
     }
 
     @Test func reachedStatusResetsOnlyForTheFinishedEnvironment() throws {
@@ -159,6 +161,31 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         #expect(throws: AgentError.self) {
             _ = try GoalACER(configuration: configuration, environmentCount: 1, seed: 0, totalSteps: 10,
                              makeEnvironment: { try make("FourRooms-Goal-v0", options: ["observation": .string("position")]) })
+        }
+    }
+
+    @Test func behaviourEpsilonMixesUniformProbabilityIntoTheStoredMu() throws {
+        for epsilon in [1.0, 0.6] {
+            let agent = try fourRoomsGoalACER(environments: 2) { $0.behaviourEpsilon = epsilon }
+            try agent.start()
+            agent.initialized = true
+            let (segment, _) = try agent.collect(random: false)
+            let actions = agent.actionCount, width = segment.environmentCount
+            for row in 0..<(segment.steps * width) {
+                let mu = Array(segment.behaviourProbabilities[(row * actions)..<((row + 1) * actions)])
+                #expect(Swift.abs(mu.reduce(0, +) - 1) < 1e-5)
+                #expect(mu.allSatisfy { $0 >= Float(epsilon) / Float(actions) - 1e-7 }, "row \(row): \(mu)")
+                if epsilon == 1 { #expect(mu.allSatisfy { Swift.abs($0 - 1 / Float(actions)) < 1e-7 }) }
+            }
+            // At the first step mu = (1 - e) pi + e / nA exactly.
+            let input = agent.scaled(segment.observations.tensor(rows: Array(0..<width)))
+            let features = try Tensor(segment.goals[0..<width].map { try agent.goalFeatureTensor([$0])!.scalars }.flatMap { $0 },
+                                      shape: [width, agent.exploration.goalFeatureCount])
+            let policy = try withoutGradients { try agent.exploration(input, goalFeatures: features).logits.softmax(axis: 1) }.scalars
+            for index in 0..<(width * actions) {
+                let expected = Float(1 - epsilon) * policy[index] + Float(epsilon) / Float(actions)
+                #expect(Swift.abs(segment.behaviourProbabilities[index] - expected) < 1e-6)
+            }
         }
     }
 

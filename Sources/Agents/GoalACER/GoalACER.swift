@@ -101,9 +101,11 @@ public final class GoalACER: TrainableAgent {
             mode = configuration.dynamics == "dummy" ? .dummy : .featureSpace
         }
         observationShape = try ObservationRows(space: observationSpace, capacity: 1).rowShape
+        // reach_coordinates is ignored with dummy dynamics (no goals), so that a preset's plain-ACER
+        // baseline is one --set dynamics=dummy away.
         if !configuration.reachCoordinates.isEmpty {
-            guard case .featureSpace = mode else {
-                throw AgentError.invalidConfiguration("reach_coordinates applies to learned-dynamics goals of environments without a desired goal (goal environments compare achieved and desired goals; dynamics = dummy has no goals): drop it")
+            if case .goalEnvironment = mode {
+                throw AgentError.invalidConfiguration("reach_coordinates applies to environments without a desired goal (goal environments compare achieved and desired goals): drop it")
             }
             let length = goalShape.reduce(1, *)
             if let bad = configuration.reachCoordinates.first(where: { $0 >= length }) {
@@ -181,7 +183,7 @@ public final class GoalACER: TrainableAgent {
 
     public var scalarTags: [String] {
         ["charts/goal_success_rate", "charts/intrinsic_return", "charts/goal_queue", "losses/exploration_q_loss", "losses/exploration_policy_loss",
-         "losses/evaluation_q_loss", "losses/evaluation_policy_loss", "losses/entropy", "losses/forward_loss", "charts/updates"]
+         "losses/evaluation_q_loss", "losses/evaluation_policy_loss", "losses/entropy", "losses/evaluation_entropy", "losses/forward_loss", "charts/updates"]
     }
 
     /// The policy observations of every environment (the "observation" entry of Dict observations).
@@ -371,7 +373,8 @@ public final class GoalACER: TrainableAgent {
                 statistics.append(try update(replay[generator.integer(below: replay.count)].copy(), relabel: true))
             }
         }
-        for key in ["losses/exploration_q_loss", "losses/exploration_policy_loss", "losses/evaluation_q_loss", "losses/evaluation_policy_loss", "losses/entropy"] {
+        for key in ["losses/exploration_q_loss", "losses/exploration_policy_loss", "losses/evaluation_q_loss", "losses/evaluation_policy_loss", "losses/entropy",
+                    "losses/evaluation_entropy"] {
             scalars[key] = statistics.map { $0[key] ?? 0 }.reduce(0, +) / Double(statistics.count)
         }
         scalars["charts/goal_success_rate"] = recentSuccesses.isEmpty ? 0 : Double(recentSuccesses.filter { $0 }.count) / Double(recentSuccesses.count)
@@ -474,7 +477,7 @@ public final class GoalACER: TrainableAgent {
             try softUpdate(target: average, from: network, tau: Float(1 - acer.averageDecay))
             scalars["losses/\(name)_q_loss"] = Double(statistics.qLoss)
             scalars["losses/\(name)_policy_loss"] = Double(statistics.policyLoss)
-            if name == "exploration" { scalars["losses/entropy"] = Double(statistics.entropy) }
+            scalars[name == "exploration" ? "losses/entropy" : "losses/evaluation_entropy"] = Double(statistics.entropy)
         }
         updateCount += 1
         return scalars
@@ -505,8 +508,11 @@ public final class GoalACER: TrainableAgent {
                 let policy = try withoutGradients {
                     try exploration(explorationInput(input, goals: goals), goalFeatures: features).logits.softmax(axis: 1)
                 }.scalars
+                let epsilon = Float(configuration.behaviourEpsilon), uniform = epsilon / Float(actionCount)
                 for environment in evaluationActors..<environments where !reached[environment] {
-                    for a in 0..<actionCount { probabilities[environment * actionCount + a] = policy[environment * actionCount + a] }
+                    for a in 0..<actionCount {
+                        probabilities[environment * actionCount + a] = (1 - epsilon) * policy[environment * actionCount + a] + uniform
+                    }
                 }
                 if evaluationActors > 0 {
                     let own = try withoutGradients { try evaluation(input).logits.softmax(axis: 1) }.scalars
