@@ -156,6 +156,15 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         _ = try agent.update(segment, relabel: true)
         let (segmentAfter, _) = try agent.collect(random: false)
         #expect(segmentAfter.actions.count == segment.actions.count)
+        // With coordinate channels two more planes follow: x and y from -1 to 1.
+        configuration.coordinateChannels = true
+        let located = try GoalACER(configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
+                                   makeEnvironment: { try make("FourRooms-Goal-v0", options: options) })
+        let input = try located.explorationInput(agent.scaled(segment.observations.tensor(rows: [0])), goals: [segment.goals[0]])
+        #expect(input.shape == [1, 8, 38, 38])
+        let planes = Array(input.scalars[(6 * 38 * 38)...])
+        #expect(planes[0] == -1 && planes[37] == 1 && planes[38 * 38] == -1 && planes[38 * 38 + 37 * 38] == 1)
+        _ = try located.update(segment, relabel: false)
         // Stacking needs pixel goal images.
         configuration.goalInput = "stacked"
         #expect(throws: AgentError.self) {

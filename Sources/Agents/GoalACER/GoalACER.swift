@@ -143,7 +143,7 @@ public final class GoalACER: TrainableAgent {
                   goalShape.count == 3, observationShape.count == 3, Array(goalShape.dropFirst()) == Array(observationShape.dropFirst()) else {
                 throw AgentError.invalidConfiguration("goal_input = stacked needs a goal environment with pixel observations and goal images of the same size (e.g. FourRooms-Goal-v0 with env option observation:pixels); use goal_input = feature")
             }
-            explorationShape[0] += goalShape[0]
+            explorationShape[0] += goalShape[0] + (configuration.coordinateChannels ? 2 : 0)
             goalFeatureCount = 0
         }
         stacksGoalImages = configuration.goalInput == "stacked"
@@ -241,7 +241,22 @@ public final class GoalACER: TrainableAgent {
     /// channels when `goal_input = stacked`.
     func explorationInput(_ observations: Tensor, goals: [[Float]]) throws -> Tensor {
         guard stacksGoalImages else { return observations }
-        return try Tensor.concatenate([observations, goalTensor(goals)], axis: 1)
+        var parts = [observations, goalTensor(goals)]
+        if configuration.coordinateChannels {
+            let rows = observations.shape[0], height = observations.shape[2], width = observations.shape[3]
+            let planes = Tensor.zeros([rows, 2, height, width])
+            for row in 0..<rows {
+                let base = planes.pointer + row * 2 * height * width
+                for y in 0..<height {
+                    for x in 0..<width {
+                        base[y * width + x] = 2 * Float(x) / Float(max(width - 1, 1)) - 1
+                        base[height * width + y * width + x] = 2 * Float(y) / Float(max(height - 1, 1)) - 1
+                    }
+                }
+            }
+            parts.append(planes)
+        }
+        return try Tensor.concatenate(parts, axis: 1)
     }
 
     /// Goal features [N, G] of goal rows (nil when the network takes no goal vector).

@@ -46,6 +46,9 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     /// concatenated with the policy latent) or stacked (the goal image stacked on the observation's
     /// channels, so that the policy's own convolutions compare the two pictures pixel by pixel).
     public var goalInput = "feature"
+    /// With stacked goal images, also two coordinate planes (x and y in [-1, 1], CoordConv) so that
+    /// the convolutions can tell where in the picture the agent and the goal are.
+    public var coordinateChannels = false
     /// Uniform probability mixed into the exploration policy's actions: mu = (1 - e) pi + e / nA. Every
     /// action then keeps mu >= e / nA, so rho = pi / mu <= nA / e; with e >= nA / c ACER's bias
     /// correction, which trusts Q of actions the data never shows, stays off for the evaluation
@@ -85,6 +88,7 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
             .int("goal_hidden", \.goalHiddenSize, "hidden units over [latent, goal] before the exploration heads (0: the reference's linear heads)", range: 0...65_536),
             .bool("rescore_goals", \.rescoreGoals, "re-score the goal queue's novelty with the current model each iteration (false: the reference)"),
             .choice("goal_input", \.goalInput, "goal images: feature (phi concatenated with the latent, the reference) or stacked (extra input channels)", choices: ["feature", "stacked"]),
+            .bool("coordinate_channels", \.coordinateChannels, "stacked goal images: add x and y coordinate planes to the policy's input (CoordConv)"),
             .real("behaviour_epsilon", \.behaviourEpsilon, "uniform probability mixed into the exploration policy's actions (0: the reference)", range: 0...1),
             .int("evaluation_actors", \.evaluationActors, "environments acted in by the evaluation policy (0: the reference)", range: 0...65_536),
             .bool("curriculum", \.curriculum, "move a goal target along the sorted queue at 70% success"),
