@@ -6,7 +6,8 @@ import Testing
 import Tensors
 @testable import Agents
 
-func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfiguration) -> Void = { _ in }) throws -> GoalACER {
+/// A small goal-conditioned ACER agent on `id` with [x, y, direction] observations.
+func positionGoalACER(_ id: String, environments: Int = 2, configure: (inout GoalACERConfiguration) -> Void = { _ in }) throws -> GoalACER {
     BundledEnvironments.register()
     var configuration = GoalACERConfiguration()
     configuration.acer.steps = 5
@@ -15,7 +16,12 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
     configuration.initialDynamicsUpdates = 2
     configure(&configuration)
     return try GoalACER(configuration: configuration, environmentCount: environments, seed: 0, totalSteps: 1_000_000,
-                        makeEnvironment: { try make("FourRooms-Goal-v0", options: ["observation": .string("position")]) })
+                        makeEnvironment: { try make(id, options: ["observation": .string("position")]) })
+}
+
+/// The agent on FourRooms-Goal-v0 (a goal environment: goals are desired goals).
+func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfiguration) -> Void = { _ in }) throws -> GoalACER {
+    try positionGoalACER("FourRooms-Goal-v0", environments: environments, configure: configure)
 }
 
 @Suite(.serialized) struct GoalACERTests {
@@ -80,16 +86,8 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
     }
 
     @Test func coordinateReachWithSparseRewardsIgnoresTheOtherValues() throws {
-        BundledEnvironments.register()
         func mazeAgent(_ configure: (inout GoalACERConfiguration) -> Void) throws -> GoalACER {
-            var configuration = GoalACERConfiguration()
-            configuration.acer.steps = 10
-            configuration.acer.hiddenSizes = [16]
-            configuration.initialSteps = 20
-            configuration.initialDynamicsUpdates = 2
-            configure(&configuration)
-            return try GoalACER(configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
-                                makeEnvironment: { try make("Maze-medium-v0", options: ["observation": .string("position")]) })
+            try positionGoalACER("Maze-medium-v0") { $0.acer.steps = 10; configure(&$0) }
         }
         let agent = try mazeAgent { $0.reachCoordinates = [0, 1]; $0.intrinsicReward = "sparse" }
         try agent.start()
@@ -293,14 +291,7 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
 
     @Test func theAgentRescoresItsQueueWithItsForwardModel() throws {
         // The queue serves feature-space goals (environments without a desired goal).
-        BundledEnvironments.register()
-        var configuration = GoalACERConfiguration()
-        configuration.acer.steps = 5
-        configuration.acer.hiddenSizes = [16]
-        configuration.initialSteps = 40
-        configuration.initialDynamicsUpdates = 2
-        let maze = try GoalACER(configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
-                                makeEnvironment: { try make("Maze-medium-v0", options: ["observation": .string("position")]) })
+        let maze = try positionGoalACER("Maze-medium-v0") { $0.initialSteps = 40 }
         try maze.start()
         try maze.initialize()
         #expect(!maze.pool.entries.isEmpty && maze.pool.entries.allSatisfy { $0.transition != nil })
