@@ -94,25 +94,23 @@ public struct Hyperparameter<Configuration>: @unchecked Sendable {
 
     /// A comma-separated list of non-negative integers (indices into a vector), possibly empty.
     public static func indices(_ key: String, _ path: WritableKeyPath<Configuration, [Int]>, _ summary: String) -> Self {
-        Self(key: key, summary: summary, read: { .ints($0[keyPath: path]) }, write: { configuration, text in
-            let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
-            let parts = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let values = parts.compactMap { Int($0) }
-            guard values.count == parts.count, values.allSatisfy({ $0 >= 0 }) else {
-                throw ConfigurationError.badValue("\(key) must be comma-separated indices such as 0,1, got '\(text)'")
-            }
-            configuration[keyPath: path] = values
-        })
+        integers(key, path, summary, minimum: 0, expected: "comma-separated indices such as 0,1")
     }
 
     /// A comma-separated list of positive integers (layer sizes), possibly empty.
     public static func sizes(_ key: String, _ path: WritableKeyPath<Configuration, [Int]>, _ summary: String) -> Self {
+        integers(key, path, summary, minimum: 1, expected: "comma-separated positive integers such as 64,64")
+    }
+
+    /// A comma-separated list of integers >= `minimum` (brackets and spaces allowed), possibly empty.
+    private static func integers(_ key: String, _ path: WritableKeyPath<Configuration, [Int]>, _ summary: String,
+                                 minimum: Int, expected: String) -> Self {
         Self(key: key, summary: summary, read: { .ints($0[keyPath: path]) }, write: { configuration, text in
             let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
             let parts = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let values = parts.compactMap { Int($0) }
-            guard values.count == parts.count, values.allSatisfy({ $0 > 0 }) else {
-                throw ConfigurationError.badValue("\(key) must be comma-separated positive integers such as 64,64, got '\(text)'")
+            guard values.count == parts.count, values.allSatisfy({ $0 >= minimum }) else {
+                throw ConfigurationError.badValue("\(key) must be \(expected), got '\(text)'")
             }
             configuration[keyPath: path] = values
         })

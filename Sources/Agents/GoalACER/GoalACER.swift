@@ -48,6 +48,8 @@ public final class GoalACER: TrainableAgent {
     let goalShape: [Int]
     /// Goal images go to the exploration policy as extra input channels (`goal_input = stacked`).
     let stacksGoalImages: Bool
+    /// The constant x and y planes [2, H, W] appended to stacked inputs (`coordinate_channels`).
+    let coordinatePlanes: Tensor?
     let goalScale: Float
     let totalSteps: Int
     var generator: RandomGenerator
@@ -147,6 +149,8 @@ public final class GoalACER: TrainableAgent {
             goalFeatureCount = 0
         }
         stacksGoalImages = configuration.goalInput == "stacked"
+        coordinatePlanes = stacksGoalImages && configuration.coordinateChannels
+            ? GoalACER.coordinatePlanes(height: observationShape[1], width: observationShape[2]) : nil
         exploration = try ACERNetwork(observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
                                       activation: activation, goalFeatureCount: goalFeatureCount,
                                       goalHiddenSize: configuration.goalHiddenSize, generator: &random)
@@ -242,21 +246,25 @@ public final class GoalACER: TrainableAgent {
     func explorationInput(_ observations: Tensor, goals: [[Float]]) throws -> Tensor {
         guard stacksGoalImages else { return observations }
         var parts = [observations, goalTensor(goals)]
-        if configuration.coordinateChannels {
-            let rows = observations.shape[0], height = observations.shape[2], width = observations.shape[3]
-            let planes = Tensor.zeros([rows, 2, height, width])
-            for row in 0..<rows {
-                let base = planes.pointer + row * 2 * height * width
-                for y in 0..<height {
-                    for x in 0..<width {
-                        base[y * width + x] = 2 * Float(x) / Float(max(width - 1, 1)) - 1
-                        base[height * width + y * width + x] = 2 * Float(y) / Float(max(height - 1, 1)) - 1
-                    }
-                }
-            }
+        if let coordinatePlanes {
+            let rows = observations.shape[0], planeSize = coordinatePlanes.count
+            let planes = Tensor.zeros([rows] + coordinatePlanes.shape)
+            for row in 0..<rows { (planes.pointer + row * planeSize).update(from: coordinatePlanes.pointer, count: planeSize) }
             parts.append(planes)
         }
         return try Tensor.concatenate(parts, axis: 1)
+    }
+
+    /// x and y planes [2, H, W] running from -1 to 1 across the picture.
+    static func coordinatePlanes(height: Int, width: Int) -> Tensor {
+        let planes = Tensor.zeros([2, height, width])
+        for y in 0..<height {
+            for x in 0..<width {
+                planes.pointer[y * width + x] = 2 * Float(x) / Float(max(width - 1, 1)) - 1
+                planes.pointer[height * width + y * width + x] = 2 * Float(y) / Float(max(height - 1, 1)) - 1
+            }
+        }
+        return planes
     }
 
     /// Goal features [N, G] of goal rows (nil when the network takes no goal vector).
@@ -349,12 +357,22 @@ public final class GoalACER: TrainableAgent {
 
     /// The exploration policy's batch: intrinsic rewards and dones, goal features.
     func explorationBatch(_ segment: GoalSegment) throws -> ACERBatch {
+        try explorationBatch(segment, observations: segmentObservations(segment))
+    }
+
+    /// The exploration policy's batch on the segment's already scaled observations.
+    func explorationBatch(_ segment: GoalSegment, observations policyObservations: Tensor) throws -> ACERBatch {
         let (rewards, dones) = try intrinsicRewards(segment)
         let rows = (segment.steps + 1) * segment.environmentCount
-        let observations = try explorationInput(scaled(segment.observations.tensor(rows: Array(0..<rows))), goals: Array(segment.goals[0..<rows]))
+        let observations = try explorationInput(policyObservations, goals: Array(segment.goals[0..<rows]))
         return ACERBatch(steps: segment.steps, batch: segment.environmentCount, observations: observations,
                          actions: segment.actions, rewards: rewards, dones: dones, behaviourProbabilities: segment.behaviourProbabilities,
                          mask: Array(repeating: 1, count: segment.steps * segment.environmentCount), goalFeatures: try goalFeatureTensor(segment.goals))
+    }
+
+    /// Every observation of a segment (steps + 1 rows per environment), scaled for the networks.
+    func segmentObservations(_ segment: GoalSegment) -> Tensor {
+        scaled(segment.observations.tensor(rows: Array(0..<((segment.steps + 1) * segment.environmentCount))))
     }
 
     /// The evaluation policy's batch: extrinsic rewards, no goal.
@@ -437,12 +455,12 @@ public final class GoalACER: TrainableAgent {
         guard case .featureSpace = mode else { return }
         let novelty = try dynamics.novelty(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next)
         let rowLength = inputs.current.count / max(inputs.current.shape[0], 1)
+        let current = configuration.rescoreGoals ? inputs.current.scalars : [], next = configuration.rescoreGoals ? inputs.next.scalars : []
         for (index, value) in novelty.enumerated() where segment.dones[index] == 0 {
             var transition: GoalPool.Transition?
             if configuration.rescoreGoals {
                 let range = (index * rowLength)..<((index + 1) * rowLength)
-                transition = GoalPool.Transition(current: Array(inputs.current.scalars[range]), action: segment.actions[index],
-                                                 next: Array(inputs.next.scalars[range]))
+                transition = GoalPool.Transition(current: Array(current[range]), action: segment.actions[index], next: Array(next[range]))
             }
             pool.offer(novelty: value, observation: segment.achievedGoals[index], transition: transition)
         }
@@ -474,12 +492,10 @@ public final class GoalACER: TrainableAgent {
                                               trustRegion: acer.trustRegion, trustRegionDelta: Float(acer.trustRegionDelta))
         let rate = acer.learningRateSchedule == "linear" ? acer.learningRate * max(0, 1 - Double(environmentSteps) / Double(max(totalSteps, 1))) : acer.learningRate
         var scalars: [String: Double] = [:]
-        let explorationData = try explorationBatch(segment)
+        let observations = segmentObservations(segment)
         for (name, network, average, optimizer, batch) in [
-            ("exploration", exploration, explorationAverage, explorationOptimizer, explorationData),
-            ("evaluation", evaluation, evaluationAverage, evaluationOptimizer,
-             evaluationBatch(segment, observations: stacksGoalImages
-                ? scaled(segment.observations.tensor(rows: Array(0..<((segment.steps + 1) * segment.environmentCount)))) : explorationData.observations)),
+            ("exploration", exploration, explorationAverage, explorationOptimizer, try explorationBatch(segment, observations: observations)),
+            ("evaluation", evaluation, evaluationAverage, evaluationOptimizer, evaluationBatch(segment, observations: observations)),
         ] {
             var (gradients, statistics) = try ACERLearner.gradients(network: network, average: average, batch: batch, discount: Float(acer.discount),
                                                                     qCoefficient: Float(acer.qCoefficient), settings: settings)
