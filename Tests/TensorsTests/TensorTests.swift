@@ -38,6 +38,13 @@ struct TensorTests {
         #expect(try a.mean(axis: 1, keepingDimension: true).shape == [2, 1])
         #expect(try a.max(axis: 1).scalars == [5, 6])
         #expect(try a.argmax(axis: 1) == [1, 2])
+        // Long rows (eight lanes at a time plus a tail): the first maximum, or the first NaN.
+        var long = (0..<19).map { Float($0 % 7) }
+        #expect(try Tensor(long, shape: [1, 19]).argmax(axis: 1) == [6])
+        long[17] = .nan; long[11] = .nan
+        #expect(try Tensor(long, shape: [1, 19]).argmax(axis: 1) == [11])
+        long = Array(repeating: -.infinity, count: 19)
+        #expect(try Tensor(long, shape: [1, 19]).argmax(axis: 1) == [0])
         #expect(a.sum().item == 21)
         let lse = try a.logSumExp(axis: 1).scalars
         #expect(Swift.abs(lse[0] - Float(log(exp(1.0) + exp(5.0) + exp(3.0)))) < 1e-5)
@@ -75,11 +82,12 @@ struct TensorTests {
 
     @Test("softmax rows sum to one; log-softmax is its logarithm")
     func softmax() throws {
-        let logits = randomTensor([4, 6], seed: 3, low: -5, high: 5)
+        // 37 columns: eight lanes at a time plus a tail.
+        let logits = randomTensor([4, 37], seed: 3, low: -5, high: 5)
         let probabilities = try logits.softmax()
         for row in try probabilities.sum(axis: 1).scalars { #expect(Swift.abs(row - 1) < 1e-5) }
         let logProbabilities = try logits.logSoftmax()
-        for index in 0..<24 { #expect(Swift.abs(Foundation_log(probabilities.pointer[index]) - logProbabilities.pointer[index]) < 1e-4) }
+        for index in 0..<(4 * 37) { #expect(Swift.abs(Foundation_log(probabilities.pointer[index]) - logProbabilities.pointer[index]) < 1e-4) }
     }
 
     @Test("uint8 images convert to Float32 divided by 255")

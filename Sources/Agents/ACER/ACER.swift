@@ -64,9 +64,9 @@ public final class ACER: TrainableAgent {
         }
         var generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
         network = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: configuration.hiddenSizes,
-                                  activation: activation, generator: &generator)
+                                  activation: activation, pixelTrunk: configuration.pixelTrunk, generator: &generator)
         averageNetwork = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: configuration.hiddenSizes,
-                                         activation: activation, generator: &generator)
+                                         activation: activation, pixelTrunk: configuration.pixelTrunk, generator: &generator)
         try averageNetwork.copyParameters(from: network)
         averageNetwork.setTrainable(false)
         switch configuration.optimizer {
@@ -84,7 +84,7 @@ public final class ACER: TrainableAgent {
                 local = network
             } else {
                 local = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: configuration.hiddenSizes,
-                                        activation: activation, generator: &generator)
+                                        activation: activation, pixelTrunk: configuration.pixelTrunk, generator: &generator)
                 try local.copyParameters(from: network)
             }
             workers.append(try ACERWorker(index: index, configuration: configuration, runner: EpisodeRunner(environments: environments, seed: seed, stream: index),

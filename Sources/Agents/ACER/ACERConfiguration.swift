@@ -43,6 +43,9 @@ public struct ACERConfiguration: Configurable, Sendable, Equatable {
     public var hiddenSizes = [64, 64]
     /// Activation of the MLP trunk (baselines mlp: tanh).
     public var activation = "tanh"
+    /// The trunk for pixel observations: "nature" (the Nature CNN, as baselines) or "keypoints"
+    /// (`KeypointCNN`: cell-sized convolutions and a spatial softmax, for small grid pictures).
+    public var pixelTrunk = "nature"
     /// Multi-worker: hold a lock around each worker's gradient transfer and optimiser step
     /// (ACER-torch's default; false is Hogwild, its --no-lock).
     public var lock = true
@@ -73,6 +76,8 @@ public struct ACERConfiguration: Configurable, Sendable, Equatable {
             .real("max_grad_norm", \.maxGradientNorm, "global gradient-norm clip (baselines 10)", range: 0...1e9),
             .sizes("hidden_sizes", \.hiddenSizes, "MLP trunk sizes for vector observations (baselines mlp 64,64); images use the Nature CNN"),
             .choice("activation", \.activation, "MLP trunk activation (baselines tanh)", choices: ["tanh", "relu", "elu"]),
+            .choice("pixel_trunk", \.pixelTrunk, "trunk for pixel observations: the Nature CNN (baselines) or keypoints (spatial softmax over 2-pixel cells, for small grid pictures)",
+                    choices: ["nature", "keypoints"]),
             .bool("lock", \.lock, "multi-worker: lock around gradient transfer and optimiser step (ACER-torch default; false = Hogwild)"),
         ]
     }

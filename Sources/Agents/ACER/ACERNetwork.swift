@@ -24,15 +24,19 @@ public final class ACERNetwork: Module {
     /// The activation after `goalMixer`.
     public let goalActivation: Activation
 
-    /// A network for observations of `observationShape` (pixel images [C, H, W] get the Nature CNN) and
-    /// `actionCount` actions; `hiddenSizes` and `activation` shape the MLP trunk.
+    /// A network for observations of `observationShape` (pixel images [C, H, W] get the Nature CNN, or
+    /// the `KeypointCNN` when `pixelTrunk` is "keypoints") and `actionCount` actions; `hiddenSizes` and `activation` shape the MLP trunk.
     /// With `goalFeatureCount` > 0 the heads also see a goal feature (goal-conditioned ACER's
     /// exploration policy: the goal feature concatenated with the policy latent), through a hidden
     /// layer of `goalHiddenSize` units when that is positive.
-    public init(observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation, goalFeatureCount: Int = 0,
-                goalHiddenSize: Int = 0, generator: inout RandomGenerator) throws {
+    public init(observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation, pixelTrunk: String = "nature",
+                goalFeatureCount: Int = 0, goalHiddenSize: Int = 0, generator: inout RandomGenerator) throws {
         let features: Int
-        if ObservationRows.isPixelImage(shape: observationShape) {
+        if ObservationRows.isPixelImage(shape: observationShape) && pixelTrunk == "keypoints" {
+            let cnn = try KeypointCNN(channels: observationShape[0], height: observationShape[1], width: observationShape[2], generator: &generator)
+            trunk = cnn
+            features = cnn.outputSize
+        } else if ObservationRows.isPixelImage(shape: observationShape) {
             let cnn = try NatureCNN(channels: observationShape[0], height: observationShape[1], width: observationShape[2], generator: &generator)
             trunk = cnn
             features = cnn.outputSize

@@ -152,15 +152,15 @@ public final class GoalACER: TrainableAgent {
         coordinatePlanes = stacksGoalImages && configuration.coordinateChannels
             ? GoalACER.coordinatePlanes(height: observationShape[1], width: observationShape[2]) : nil
         exploration = try ACERNetwork(observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-                                      activation: activation, goalFeatureCount: goalFeatureCount,
+                                      activation: activation, pixelTrunk: acer.pixelTrunk, goalFeatureCount: goalFeatureCount,
                                       goalHiddenSize: configuration.goalHiddenSize, generator: &random)
         explorationAverage = try ACERNetwork(observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-                                             activation: activation, goalFeatureCount: goalFeatureCount,
+                                             activation: activation, pixelTrunk: acer.pixelTrunk, goalFeatureCount: goalFeatureCount,
                                              goalHiddenSize: configuration.goalHiddenSize, generator: &random)
         evaluation = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-                                     activation: activation, generator: &random)
+                                     activation: activation, pixelTrunk: acer.pixelTrunk, generator: &random)
         evaluationAverage = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-                                            activation: activation, generator: &random)
+                                            activation: activation, pixelTrunk: acer.pixelTrunk, generator: &random)
         try explorationAverage.copyParameters(from: exploration)
         try evaluationAverage.copyParameters(from: evaluation)
         explorationAverage.setTrainable(false)

@@ -91,14 +91,22 @@ extension Tensor {
         let (outer, length, inner) = reductionLayout(axis)
         guard length > 0 else { throw TensorError.invalidArgument("argmax: axis \(axis) of \(describe(shape)) is empty") }
         var result = [Int](repeating: 0, count: outer * inner)
-        for block in 0..<outer {
-            for column in 0..<inner {
-                var best = pointer[block * length * inner + column], bestIndex = 0
-                for position in 1..<Swift.max(length, 1) {
-                    let value = pointer[(block * length + position) * inner + column]
-                    if value > best || (best.isNaN == false && value.isNaN) { best = value; bestIndex = position }
+        let source = UnsafePointer(pointer)
+        result.withUnsafeMutableBufferPointer { indices in
+            if inner == 1 {
+                for row in 0..<outer { indices[row] = firstMaximumIndex(source + row * length, length) }
+                return
+            }
+            for block in 0..<outer {
+                for column in 0..<inner {
+                    let base = block * length * inner + column
+                    var best = source[base], bestIndex = 0
+                    for position in 1..<Swift.max(length, 1) {
+                        let value = source[base + position * inner]
+                        if value > best || (best.isNaN == false && value.isNaN) { best = value; bestIndex = position }
+                    }
+                    indices[block * inner + column] = bestIndex
                 }
-                result[block * inner + column] = bestIndex
             }
         }
         return result
@@ -135,4 +143,31 @@ extension Tensor {
         }
         return result
     }
+}
+
+/// The index of the first maximum of `length` contiguous values (the first NaN when there is one, as
+/// `argmax`'s scalar loop), finding the maximum eight lanes at a time.
+@inline(__always)
+func firstMaximumIndex(_ source: UnsafePointer<Float>, _ length: Int) -> Int {
+    typealias Vector = SIMD8<Float>
+    let whole = length & ~7
+    var maxima = Vector(repeating: -Float.infinity)
+    var sawNaN = false
+    var index = 0
+    while index < whole {
+        let value = UnsafeRawPointer(source + index).loadUnaligned(as: Vector.self)
+        maxima = maxima.replacing(with: value, where: value .> maxima)
+        sawNaN = sawNaN || any(value .!= value)
+        index += 8
+    }
+    var maximum = maxima.max()
+    for position in whole..<length {
+        if source[position].isNaN { sawNaN = true }
+        maximum = Swift.max(maximum, source[position])
+    }
+    if sawNaN {
+        for position in 0..<length where source[position].isNaN { return position }
+    }
+    for position in 0..<length where source[position] == maximum { return position }
+    return 0
 }

@@ -1,0 +1,77 @@
+import NN
+import Tensors
+
+/// A convolutional trunk that reports where things are: convolutions keep the image's resolution,
+/// then a spatial softmax turns every feature map into the expected (x, y) of its activation
+/// (a "keypoint", Levine et al. 2016, "End-to-end training of deep visuomotor policies"), and a
+/// global max says how strongly it fired. The keypoints, the maxima and a fully connected layer give
+/// the features. ReLU after the first convolution; the second is linear (the softmax's logits).
+///
+/// Made for small grid pictures (FourRooms at 2 pixels a cell): the first convolution has a
+/// kernel and stride of `cellSize`, one output per grid cell, so a detector of the agent's colour
+/// becomes the agent's (x, y) after the softmax. Nature-CNN features of such pictures blur
+/// positions over 4-pixel strides, and the goal-reaching policy then has to learn coordinates from
+/// the reward. Orthogonal initialisation with gain sqrt(2), biases zero.
+/// Input [N, C, H, W] in [0, 1].
+public final class KeypointCNN: Layer {
+    /// The cell-sized convolution and the 1x1 convolution after it.
+    public let convs: [Conv2d]
+    /// [keypoints (2 per map), maxima (1 per map)] to `outputSize`.
+    public let fc: Linear
+    /// The feature size.
+    public let outputSize: Int
+    /// Feature maps (keypoints) after the convolutions.
+    public let mapCount: Int
+    /// The spatial grid of the feature maps.
+    let gridHeight: Int, gridWidth: Int
+    /// [H W, 2]: each grid position's (x, y) in [-1, 1].
+    let coordinates: Tensor
+
+    /// A trunk for images of `channels` x `height` x `width` whose cells are `cellSize` pixels wide.
+    public init(channels: Int, height: Int, width: Int, cellSize: Int = 2, mapCount: Int = 32, outputSize: Int = 256,
+                generator: inout RandomGenerator) throws {
+        guard cellSize >= 1, height >= cellSize, width >= cellSize else {
+            throw AgentError.unsupported("the keypoint trunk needs images of at least one cell (\(cellSize) pixels), got \(height)x\(width)")
+        }
+        gridHeight = (height - cellSize) / cellSize + 1
+        gridWidth = (width - cellSize) / cellSize + 1
+        convs = [
+            Conv2d(channels, mapCount, kernelSize: cellSize, stride: cellSize, generator: &generator),
+            Conv2d(mapCount, mapCount, kernelSize: 1, generator: &generator),
+        ]
+        self.mapCount = mapCount
+        fc = Linear(3 * mapCount, outputSize, generator: &generator)
+        self.outputSize = outputSize
+        for conv in convs {
+            Initialization.orthogonal(conv.weight, gain: Activation.relu.gain, generator: &generator)
+            if let bias = conv.bias { Initialization.constant(bias, 0) }
+        }
+        Initialization.orthogonal(fc.weight, gain: Activation.relu.gain, generator: &generator)
+        if let bias = fc.bias { Initialization.constant(bias, 0) }
+        let grid = Tensor.zeros([gridHeight * gridWidth, 2])
+        for y in 0..<gridHeight {
+            for x in 0..<gridWidth {
+                grid.pointer[2 * (y * gridWidth + x)] = 2 * Float(x) / Float(Swift.max(gridWidth - 1, 1)) - 1
+                grid.pointer[2 * (y * gridWidth + x) + 1] = 2 * Float(y) / Float(Swift.max(gridHeight - 1, 1)) - 1
+            }
+        }
+        coordinates = grid
+    }
+
+    /// Maps [N, C, H, W] to [N, outputSize].
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        // The second convolution stays linear: its maps are the softmax's logits.
+        let maps = try convs[1](convs[0](input).relu())
+        return try fc(keypointsAndMaxima(maps)).relu()
+    }
+
+    /// [N, 3 maps]: each map's expected (x, y) under the softmax of its values (maps first, then
+    /// x and y: [x0, y0, x1, y1, ...]) followed by each map's maximum, for maps [N, maps, grid].
+    func keypointsAndMaxima(_ maps: Tensor) throws -> Tensor {
+        let count = maps.shape[0]
+        let flat = try maps.reshaped([count * mapCount, gridHeight * gridWidth])
+        let keypoints = try flat.softmax(axis: 1).matmul(coordinates).reshaped([count, 2 * mapCount])
+        let maxima = try flat.max(axis: 1).reshaped([count, mapCount])
+        return try Tensor.concatenate([keypoints, maxima], axis: 1)
+    }
+}
