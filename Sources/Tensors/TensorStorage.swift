@@ -16,7 +16,12 @@ public final class TensorStorage: @unchecked Sendable {
     public init(count: Int) {
         self.count = count
         pointer = StoragePool.shared.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: max(count, 1))
+        if Self.poisonsNewStorage { pointer.update(repeating: Float(bitPattern: 0x7FC0_DEAD), count: max(count, 1)) }
     }
+
+    /// Whether new storage is filled with a marked NaN (payload 0xDEAD) instead of left uninitialised:
+    /// set SWIFTRL_POISON_STORAGE=1 to find kernels that read memory they never wrote.
+    static let poisonsNewStorage = ProcessInfo.processInfo.environment["SWIFTRL_POISON_STORAGE"] == "1"
 
     deinit {
         StoragePool.shared.release(UnsafeMutableRawPointer(pointer), byteCount: max(count, 1) * MemoryLayout<Float>.stride)
