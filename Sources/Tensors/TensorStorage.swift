@@ -6,6 +6,12 @@ import Synchronization
 /// Large blocks come from `StoragePool`, which recycles freed blocks of the same size: a training
 /// step allocates the same activation sizes every time, and fresh large allocations cost page
 /// faults (the kernel zeroes every page) that dominated SAC-AE's update before pooling.
+///
+/// Lifetimes: Swift may release an object right after its last use, and reading `pointer` is a
+/// use, so a local storage whose pointer is passed on last can be freed while the callee still
+/// reads it. Small blocks go back to malloc, which writes its free-list links into their first
+/// bytes: the reader then sees pointer bits, NaNs with odd payloads. Keep scratch storage alive
+/// across its pointer's uses (`defer { withExtendedLifetime(storage) {} }`).
 public final class TensorStorage: @unchecked Sendable {
     /// The first element (64-byte aligned).
     public let pointer: UnsafeMutablePointer<Float>

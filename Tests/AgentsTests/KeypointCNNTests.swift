@@ -10,7 +10,7 @@ import Testing
     @Test func aPeakedMapGivesItsCellsCoordinatesAndMaximum() throws {
         var generator = RandomGenerator(seed: 3)
         // 10x6 pixels at 2 a cell: a 5 x 3 grid of cells.
-        let trunk = try KeypointCNN(channels: 3, height: 6, width: 10, mapCount: 2, outputSize: 8, generator: &generator)
+        let trunk = try KeypointCNN(channels: 3, height: 6, width: 10, mapCount: 2, hiddenSizes: [8], generator: &generator)
         let maps = Tensor.zeros([1, 2, 3, 5])
         maps.pointer[1 * 5 + 4] = 40            // map 0: peak at x = 4, y = 1
         maps.pointer[15 + 2 * 5 + 0] = 40       // map 1: peak at x = 0, y = 2
@@ -25,7 +25,7 @@ import Testing
 
     @Test func keypointGradientsMatchFiniteDifferences() throws {
         var generator = RandomGenerator(seed: 5)
-        let trunk = try KeypointCNN(channels: 2, height: 8, width: 8, mapCount: 3, outputSize: 4, generator: &generator)
+        let trunk = try KeypointCNN(channels: 2, height: 8, width: 8, mapCount: 3, hiddenSizes: [4], generator: &generator)
         let maps = try Tensor.normal([2, 3, 4, 4], generator: &generator).requiringGradient()
         let weights = Tensor.normal([2, 9], generator: &generator)
         func loss() throws -> Tensor { try (trunk.keypointsAndMaxima(maps) * weights).sum() }

@@ -27,6 +27,21 @@ struct AutodiffTests {
         #expect(throws: TensorError.self) { try tape.backward(from: hidden) }  // non-scalar without a seed
     }
 
+    @Test("anomaly detection names the operation whose backward turns a finite gradient into NaN or infinity")
+    func anomalyDetection() throws {
+        let x = try Tensor([0, 4], shape: [2]).requiringGradient()
+        let tape = GradientTape()
+        let y = try tape.record { x.squareRoot().sum() }   // d sqrt(x)/dx = inf at 0
+        let plain = try tape.backward(from: y)
+        #expect(plain[x]?.scalars.first?.isFinite == false)  // off: the infinity passes silently
+        do {
+            _ = try AnomalyDetection.detecting { try tape.backward(from: y) }
+            Issue.record("expected an anomaly error")
+        } catch {
+            #expect("\(error)".contains("Elementwise.swift"), "\(error)")
+        }
+    }
+
     @Test("no tape growth outside recording or inside withoutGradients; detach cuts the flow")
     func noRecording() throws {
         let w = Tensor([1, 2]).requiringGradient()

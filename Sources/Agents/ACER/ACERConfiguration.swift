@@ -76,7 +76,7 @@ public struct ACERConfiguration: Configurable, Sendable, Equatable {
             .real("max_grad_norm", \.maxGradientNorm, "global gradient-norm clip (baselines 10)", range: 0...1e9),
             .sizes("hidden_sizes", \.hiddenSizes, "MLP trunk sizes for vector observations (baselines mlp 64,64); images use the Nature CNN"),
             .choice("activation", \.activation, "MLP trunk activation (baselines tanh)", choices: ["tanh", "relu", "elu"]),
-            .choice("pixel_trunk", \.pixelTrunk, "trunk for pixel observations: the Nature CNN (baselines) or keypoints (spatial softmax over 2-pixel cells, for small grid pictures)",
+            .choice("pixel_trunk", \.pixelTrunk, "trunk for pixel observations: the Nature CNN (baselines) or keypoints (spatial softmax over 2-pixel cells, then hidden_sizes layers; for small grid pictures)",
                     choices: ["nature", "keypoints"]),
             .bool("lock", \.lock, "multi-worker: lock around gradient transfer and optimiser step (ACER-torch default; false = Hogwild)"),
         ]

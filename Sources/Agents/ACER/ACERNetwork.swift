@@ -33,7 +33,8 @@ public final class ACERNetwork: Module {
                 goalFeatureCount: Int = 0, goalHiddenSize: Int = 0, generator: inout RandomGenerator) throws {
         let features: Int
         if ObservationRows.isPixelImage(shape: observationShape) && pixelTrunk == "keypoints" {
-            let cnn = try KeypointCNN(channels: observationShape[0], height: observationShape[1], width: observationShape[2], generator: &generator)
+            let cnn = try KeypointCNN(channels: observationShape[0], height: observationShape[1], width: observationShape[2],
+                                      hiddenSizes: hiddenSizes, activation: activation, generator: &generator)
             trunk = cnn
             features = cnn.outputSize
         } else if ObservationRows.isPixelImage(shape: observationShape) {

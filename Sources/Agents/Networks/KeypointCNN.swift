@@ -11,13 +11,13 @@ import Tensors
 /// kernel and stride of `cellSize`, one output per grid cell, so a detector of the agent's colour
 /// becomes the agent's (x, y) after the softmax. Nature-CNN features of such pictures blur
 /// positions over 4-pixel strides, and the goal-reaching policy then has to learn coordinates from
-/// the reward. Orthogonal initialisation with gain sqrt(2), biases zero.
+/// the reward. Orthogonal initialisation (gain sqrt(2) for the convolutions), biases zero.
 /// Input [N, C, H, W] in [0, 1].
 public final class KeypointCNN: Layer {
     /// The cell-sized convolution and the 1x1 convolution after it.
     public let convs: [Conv2d]
-    /// [keypoints (2 per map), maxima (1 per map)] to `outputSize`.
-    public let fc: Linear
+    /// [keypoints (2 per map), maxima (1 per map)] through the hidden layers to `outputSize`.
+    public let head: MultilayerTrunk
     /// The feature size.
     public let outputSize: Int
     /// Feature maps (keypoints) after the convolutions.
@@ -27,9 +27,11 @@ public final class KeypointCNN: Layer {
     /// [H W, 2]: each grid position's (x, y) in [-1, 1].
     let coordinates: Tensor
 
-    /// A trunk for images of `channels` x `height` x `width` whose cells are `cellSize` pixels wide.
-    public init(channels: Int, height: Int, width: Int, cellSize: Int = 2, mapCount: Int = 32, outputSize: Int = 256,
-                generator: inout RandomGenerator) throws {
+    /// A trunk for images of `channels` x `height` x `width` whose cells are `cellSize` pixels wide,
+    /// with `hiddenSizes` fully connected layers (`activation` after each) over the keypoints.
+    public init(channels: Int, height: Int, width: Int, cellSize: Int = 2, mapCount: Int = 32, hiddenSizes: [Int] = [256],
+                activation: Activation = .relu, generator: inout RandomGenerator) throws {
+        guard !hiddenSizes.isEmpty else { throw AgentError.invalidConfiguration("the keypoint trunk needs at least one hidden size (hidden_sizes)") }
         guard cellSize >= 1, height >= cellSize, width >= cellSize else {
             throw AgentError.unsupported("the keypoint trunk needs images of at least one cell (\(cellSize) pixels), got \(height)x\(width)")
         }
@@ -40,14 +42,12 @@ public final class KeypointCNN: Layer {
             Conv2d(mapCount, mapCount, kernelSize: 1, generator: &generator),
         ]
         self.mapCount = mapCount
-        fc = Linear(3 * mapCount, outputSize, generator: &generator)
-        self.outputSize = outputSize
+        head = MultilayerTrunk(inputSize: 3 * mapCount, hiddenSizes: hiddenSizes, activation: activation, generator: &generator)
+        outputSize = head.outputSize
         for conv in convs {
             Initialization.orthogonal(conv.weight, gain: Activation.relu.gain, generator: &generator)
             if let bias = conv.bias { Initialization.constant(bias, 0) }
         }
-        Initialization.orthogonal(fc.weight, gain: Activation.relu.gain, generator: &generator)
-        if let bias = fc.bias { Initialization.constant(bias, 0) }
         let grid = Tensor.zeros([gridHeight * gridWidth, 2])
         for y in 0..<gridHeight {
             for x in 0..<gridWidth {
@@ -62,7 +62,7 @@ public final class KeypointCNN: Layer {
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
         // The second convolution stays linear: its maps are the softmax's logits.
         let maps = try convs[1](convs[0](input).relu())
-        return try fc(keypointsAndMaxima(maps)).relu()
+        return try head(keypointsAndMaxima(maps))
     }
 
     /// [N, 3 maps]: each map's expected (x, y) under the softmax of its values (maps first, then

@@ -42,6 +42,9 @@ public final class Adam: Optimizer {
             let rule = AdamRule(p: p, g: g, m: m, v: v, beta1: beta1, beta2: beta2, epsilon: epsilon,
                                 weightDecay: weightDecay, stepSize: stepSize, biasCorrection2Root: biasCorrection2Root)
             ParallelWork.forRanges(count: parameter.tensor.count, minimum: 16_384) { range in rule.apply(range) }
+            if AnomalyDetection.isEnabled && AnomalyDetection.isFinite(gradient) && !AnomalyDetection.isFinite(parameter.tensor) {
+                throw TensorError.gradient("anomaly: Adam made \(parameter.name) non-finite from a finite gradient")
+            }
         }
     }
 

@@ -6,11 +6,44 @@ final class TapeEntry {
     let output: Tensor
     let inputs: [Tensor]
     let backward: (Tensor) throws -> [Tensor?]
+    /// Where the operation was recorded (its source file and line), for anomaly reports.
+    let file: StaticString, line: UInt
 
-    init(output: Tensor, inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) {
+    init(output: Tensor, inputs: [Tensor], file: StaticString, line: UInt, backward: @escaping (Tensor) throws -> [Tensor?]) {
         self.output = output
         self.inputs = inputs
+        self.file = file
+        self.line = line
         self.backward = backward
+    }
+}
+
+/// Anomaly detection (as PyTorch's `detect_anomaly`): with SWIFTRL_DETECT_ANOMALY=1 every recorded
+/// operation whose finite inputs give a NaN or infinite output, and every backward step whose finite
+/// gradient gives a non-finite input gradient, throws an error naming the operation's source line.
+/// Optimizers report a step that makes a parameter non-finite from a finite gradient. Slow (it scans
+/// every tensor); for finding where a NaN starts.
+public enum AnomalyDetection {
+    /// Whether SWIFTRL_DETECT_ANOMALY=1 turned the checks on for the whole process.
+    static let isEnabledByEnvironment = ProcessInfo.processInfo.environment["SWIFTRL_DETECT_ANOMALY"] == "1"
+
+    /// Whether the checks run on this thread.
+    public static var isEnabled: Bool { isEnabledByEnvironment || AutodiffThreadState.current.detectsAnomalies }
+
+    /// Runs `body` with the checks on for this thread.
+    public static func detecting<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let state = AutodiffThreadState.current
+        let previous = state.detectsAnomalies
+        state.detectsAnomalies = true
+        defer { state.detectsAnomalies = previous }
+        return try body()
+    }
+
+    /// Whether every value of `tensor` is finite.
+    public static func isFinite(_ tensor: Tensor) -> Bool {
+        let values = UnsafePointer(tensor.pointer)
+        for index in 0..<tensor.count where !values[index].isFinite { return false }
+        return true
     }
 }
 
@@ -87,6 +120,13 @@ public final class GradientTape {
                 let entry = entries[index]
                 guard let outputGradient = gradients[entry.output] else { continue }
                 let inputGradients = try entry.backward(outputGradient)
+                if AnomalyDetection.isEnabled && AnomalyDetection.isFinite(outputGradient) {
+                    for (position, gradient) in inputGradients.enumerated() {
+                        guard let gradient, !AnomalyDetection.isFinite(gradient) else { continue }
+                        let finiteInputs = entry.inputs.map { AnomalyDetection.isFinite($0) }
+                        throw TensorError.gradient("anomaly: the backward of the operation at \(entry.file):\(entry.line) turned a finite gradient into a non-finite one (input \(position) of \(entry.inputs.count); inputs finite now: \(finiteInputs))")
+                    }
+                }
                 for (input, gradient) in zip(entry.inputs, inputGradients) {
                     guard let gradient, input.requiresGradient else { continue }
                     gradients.accumulate(gradient, for: input)
@@ -116,16 +156,21 @@ public func withoutGradients<Result>(_ body: () throws -> Result) rethrows -> Re
 
 /// Records an operation on the current tape when one is recording and an input requires gradients.
 @inline(__always)
-func record(_ output: Tensor, _ inputs: [Tensor], _ backward: @escaping (Tensor) throws -> [Tensor?]) {
+func record(_ output: Tensor, _ inputs: [Tensor], file: StaticString = #fileID, line: UInt = #line,
+            _ backward: @escaping (Tensor) throws -> [Tensor?]) {
     guard let tape = GradientTape.current, inputs.contains(where: { $0.requiresGradient }) else { return }
     output.requiresGradient = true
-    tape.entries.append(TapeEntry(output: output, inputs: inputs, backward: backward))
+    if AnomalyDetection.isEnabled && !AnomalyDetection.isFinite(output) {
+        print("anomaly: the operation at \(file):\(line) made a non-finite output (inputs finite: \(inputs.map(AnomalyDetection.isFinite)))")
+    }
+    tape.entries.append(TapeEntry(output: output, inputs: inputs, file: file, line: line, backward: backward))
 }
 
 /// Per-thread autodiff state: the stack of recording tapes and the no-gradient depth.
 final class AutodiffThreadState {
     var tapes: [GradientTape] = []
     var disabledDepth = 0
+    var detectsAnomalies = false
 
     nonisolated(unsafe) private static var key: pthread_key_t = {
         var key = pthread_key_t()

@@ -28,6 +28,8 @@ extension Tensor {
         let input = self
         parallelFor(count: batch) { _, images in
             let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+                        // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+            defer { withExtendedLifetime(columns) {} }
             for image in images {
                 im2col(input.pointer + image * imageSize, g, columns.pointer)
                 let target = result.pointer + image * outputSize
@@ -49,6 +51,8 @@ extension Tensor {
             let partials = (0..<workers).map { _ in Tensor.zeros(weight.shape) }
             parallelFor(count: batch, workers: workers) { worker, images in
                 let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+                                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+                defer { withExtendedLifetime(columns) {} }
                 let gradientWeight = partials[worker]
                 for image in images {
                     let upstream = gradient.pointer + image * outputSize
@@ -108,6 +112,8 @@ extension Tensor {
         let input = self
         parallelFor(count: batch) { _, images in
             let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+                        // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+            defer { withExtendedLifetime(columns) {} }
             for image in images {
                 gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: inputs,
                      a: weight.pointer, lda: g.columnRows, b: input.pointer + image * imageSize, ldb: g.columnColumns,
@@ -130,6 +136,8 @@ extension Tensor {
             let partials = (0..<workers).map { _ in Tensor.zeros(weight.shape) }
             parallelFor(count: batch, workers: workers) { worker, images in
                 let columns = TensorStorage(count: g.columnRows * g.columnColumns)
+                                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+                defer { withExtendedLifetime(columns) {} }
                 let gradientWeight = partials[worker]
                 for image in images {
                     im2col(gradient.pointer + image * outputSize, g, columns.pointer)
@@ -167,6 +175,8 @@ extension Tensor {
         let input = self
         parallelFor(count: batch) { _, images in
             let full = TensorStorage(count: fullSize)
+                        // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+            defer { withExtendedLifetime(full) {} }
             for image in images {
                 s.correlate(input: input.pointer + image * imageSize, packedWeights: packed.pointer, full: full.pointer)
                 let target = result.pointer + image * outputSize
@@ -180,6 +190,8 @@ extension Tensor {
             let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
             parallelFor(count: batch, workers: workers) { worker, images in
                 let full = TensorStorage(count: fullSize)
+                                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+                defer { withExtendedLifetime(full) {} }
                 for image in images {
                     s.expand(gradient.pointer + image * outputSize, into: full.pointer)
                     if weight.requiresGradient {
@@ -216,6 +228,8 @@ extension Tensor {
         let input = self
         parallelFor(count: batch) { _, images in
             let full = TensorStorage(count: fullSize)
+                        // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+            defer { withExtendedLifetime(full) {} }
             for image in images {
                 s.expand(input.pointer + image * imageSize, into: full.pointer)
                 let target = result.pointer + image * outputSize
@@ -229,6 +243,8 @@ extension Tensor {
             let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
             parallelFor(count: batch, workers: workers) { worker, images in
                 let full = TensorStorage(count: fullSize)
+                                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+                defer { withExtendedLifetime(full) {} }
                 for image in images {
                     let upstream = gradient.pointer + image * outputSize
                     if let gradientInput {
