@@ -107,10 +107,10 @@ final class ACERWorker: @unchecked Sendable {
                 // A time limit is not a terminal state: bootstrap with gamma V(final observation).
                 let input = ObservationRows.tensor(from: vector.observations, rowShape: rollout.observations.rowShape)
                 let (logits, q) = try withoutGradients { try network(input) }
-                let policy = try logits.softmax(axis: 1)
+                let policy = try logits.softmax(axis: 1).scalars, values = q.scalars
                 for environment in truncatedRows {
                     var value: Float = 0
-                    for a in 0..<actionCount { value += policy.pointer[environment * actionCount + a] * q.pointer[environment * actionCount + a] }
+                    for a in 0..<actionCount { value += policy[environment * actionCount + a] * values[environment * actionCount + a] }
                     rollout.rewards[t * environments + environment] += discount * value
                 }
             }

@@ -28,7 +28,7 @@ extension Tensor {
         let input = self
         parallelFor(count: batch) { _, images in
             let columns = TensorStorage(count: g.columnRows * g.columnColumns)
-                        // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+            // Alive to the end of the loop: see `TensorStorage` on lifetimes.
             defer { withExtendedLifetime(columns) {} }
             for image in images {
                 im2col(input.pointer + image * imageSize, g, columns.pointer)
@@ -51,7 +51,7 @@ extension Tensor {
             let partials = (0..<workers).map { _ in Tensor.zeros(weight.shape) }
             parallelFor(count: batch, workers: workers) { worker, images in
                 let columns = TensorStorage(count: g.columnRows * g.columnColumns)
-                                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
                 defer { withExtendedLifetime(columns) {} }
                 let gradientWeight = partials[worker]
                 for image in images {
@@ -112,7 +112,7 @@ extension Tensor {
         let input = self
         parallelFor(count: batch) { _, images in
             let columns = TensorStorage(count: g.columnRows * g.columnColumns)
-                        // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+            // Alive to the end of the loop: see `TensorStorage` on lifetimes.
             defer { withExtendedLifetime(columns) {} }
             for image in images {
                 gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: inputs,
@@ -136,7 +136,7 @@ extension Tensor {
             let partials = (0..<workers).map { _ in Tensor.zeros(weight.shape) }
             parallelFor(count: batch, workers: workers) { worker, images in
                 let columns = TensorStorage(count: g.columnRows * g.columnColumns)
-                                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
                 defer { withExtendedLifetime(columns) {} }
                 let gradientWeight = partials[worker]
                 for image in images {
@@ -175,7 +175,7 @@ extension Tensor {
         let input = self
         parallelFor(count: batch) { _, images in
             let full = TensorStorage(count: fullSize)
-                        // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+            // Alive to the end of the loop: see `TensorStorage` on lifetimes.
             defer { withExtendedLifetime(full) {} }
             for image in images {
                 s.correlate(input: input.pointer + image * imageSize, packedWeights: packed.pointer, full: full.pointer)
@@ -190,7 +190,7 @@ extension Tensor {
             let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
             parallelFor(count: batch, workers: workers) { worker, images in
                 let full = TensorStorage(count: fullSize)
-                                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
                 defer { withExtendedLifetime(full) {} }
                 for image in images {
                     s.expand(gradient.pointer + image * outputSize, into: full.pointer)
@@ -205,7 +205,9 @@ extension Tensor {
                 }
             }
             let gradientWeight = Tensor.zeros(weight.shape)
-            s.unpackWeightGradient(sumOfPartials(partials).pointer, into: gradientWeight.pointer)
+            // The sum must outlive the read of its pointer (see `TensorStorage` on lifetimes): released
+            // there, its 4 KB block went back to malloc and the weight gradient began with NaNs.
+            withExtendedLifetime(sumOfPartials(partials)) { summed in s.unpackWeightGradient(summed.pointer, into: gradientWeight.pointer) }
             var gradients: [Tensor?] = [gradientInput, gradientWeight]
             if bias != nil { gradients.append(channelSums(gradient)) }
             return gradients
@@ -228,7 +230,7 @@ extension Tensor {
         let input = self
         parallelFor(count: batch) { _, images in
             let full = TensorStorage(count: fullSize)
-                        // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+            // Alive to the end of the loop: see `TensorStorage` on lifetimes.
             defer { withExtendedLifetime(full) {} }
             for image in images {
                 s.expand(input.pointer + image * imageSize, into: full.pointer)
@@ -243,7 +245,7 @@ extension Tensor {
             let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
             parallelFor(count: batch, workers: workers) { worker, images in
                 let full = TensorStorage(count: fullSize)
-                                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
+                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
                 defer { withExtendedLifetime(full) {} }
                 for image in images {
                     let upstream = gradient.pointer + image * outputSize
@@ -258,7 +260,9 @@ extension Tensor {
                 }
             }
             let gradientWeight = Tensor.zeros(weight.shape)
-            s.unpackWeightGradient(sumOfPartials(partials).pointer, into: gradientWeight.pointer)
+            // The sum must outlive the read of its pointer (see `TensorStorage` on lifetimes): released
+            // there, its 4 KB block went back to malloc and the weight gradient began with NaNs.
+            withExtendedLifetime(sumOfPartials(partials)) { summed in s.unpackWeightGradient(summed.pointer, into: gradientWeight.pointer) }
             var gradients: [Tensor?] = [gradientInput, gradientWeight]
             if bias != nil { gradients.append(channelSums(gradient)) }
             return gradients
