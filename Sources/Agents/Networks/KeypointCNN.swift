@@ -1,11 +1,11 @@
 import NN
 import Tensors
 
-/// A convolutional trunk that reports where things are: convolutions keep the image's resolution,
-/// then a spatial softmax turns every feature map into the expected (x, y) of its activation
+/// A convolutional trunk that reports where things are: convolutions keep one position per grid
+/// cell, then a spatial softmax turns every feature map into the expected (x, y) of its activation
 /// (a "keypoint", Levine et al. 2016, "End-to-end training of deep visuomotor policies"), and a
-/// global max says how strongly it fired. The keypoints, the maxima and a fully connected layer give
-/// the features. ReLU after the first convolution; the second is linear (the softmax's logits).
+/// global max says how strongly it fired. Fully connected layers over the keypoints and the maxima
+/// give the features. ReLU after the first convolution; the second is linear (the softmax's logits).
 ///
 /// Made for small grid pictures (FourRooms at 2 pixels a cell): the first convolution has a
 /// kernel and stride of `cellSize`, one output per grid cell, so a detector of the agent's colour
