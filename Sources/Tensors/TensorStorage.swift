@@ -10,8 +10,8 @@ import Synchronization
 /// Lifetimes: Swift may release an object right after its last use, and reading `pointer` is a
 /// use, so a local storage whose pointer is passed on last can be freed while the callee still
 /// reads it. Small blocks go back to malloc, which writes its free-list links into their first
-/// bytes: the reader then sees pointer bits, NaNs with odd payloads. Keep scratch storage alive
-/// across its pointer's uses (`defer { withExtendedLifetime(storage) {} }`).
+/// bytes: the reader then sees pointer bits, NaNs with odd payloads. Scratch memory comes from
+/// `withScratch`, which keeps it alive while its pointer is in use (or use `withExtendedLifetime`).
 public final class TensorStorage: @unchecked Sendable {
     /// The first element (64-byte aligned).
     public let pointer: UnsafeMutablePointer<Float>
@@ -28,6 +28,13 @@ public final class TensorStorage: @unchecked Sendable {
     /// Whether new storage is filled with a marked NaN (payload 0xDEAD) instead of left uninitialised:
     /// set SWIFTRL_POISON_STORAGE=1 to find kernels that read memory they never wrote.
     static let poisonsNewStorage = ProcessInfo.processInfo.environment["SWIFTRL_POISON_STORAGE"] == "1"
+
+    /// Runs `body` with `count` uninitialised scratch elements that stay allocated until it returns.
+    @inline(__always)
+    public static func withScratch<Result>(count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> Result) rethrows -> Result {
+        let storage = TensorStorage(count: count)
+        return try withExtendedLifetime(storage) { try body(storage.pointer) }
+    }
 
     deinit {
         StoragePool.shared.release(UnsafeMutableRawPointer(pointer), byteCount: max(count, 1) * MemoryLayout<Float>.stride)

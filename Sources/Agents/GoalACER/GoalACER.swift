@@ -150,7 +150,7 @@ public final class GoalACER: TrainableAgent {
         }
         stacksGoalImages = configuration.goalInput == "stacked"
         coordinatePlanes = stacksGoalImages && configuration.coordinateChannels
-            ? GoalACER.coordinatePlanes(height: observationShape[1], width: observationShape[2]) : nil
+            ? CoordinatePlanes.make(height: observationShape[1], width: observationShape[2]) : nil
         exploration = try ACERNetwork(observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
                                       activation: activation, pixelTrunk: acer.pixelTrunk, goalFeatureCount: goalFeatureCount,
                                       goalHiddenSize: configuration.goalHiddenSize, generator: &random)
@@ -253,18 +253,6 @@ public final class GoalACER: TrainableAgent {
             parts.append(planes)
         }
         return try Tensor.concatenate(parts, axis: 1)
-    }
-
-    /// x and y planes [2, H, W] running from -1 to 1 across the picture.
-    static func coordinatePlanes(height: Int, width: Int) -> Tensor {
-        let planes = Tensor.zeros([2, height, width])
-        for y in 0..<height {
-            for x in 0..<width {
-                planes.pointer[y * width + x] = 2 * Float(x) / Float(max(width - 1, 1)) - 1
-                planes.pointer[height * width + y * width + x] = 2 * Float(y) / Float(max(height - 1, 1)) - 1
-            }
-        }
-        return planes
     }
 
     /// Goal features [N, G] of goal rows (nil when the network takes no goal vector).

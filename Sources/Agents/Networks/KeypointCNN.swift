@@ -24,7 +24,7 @@ public final class KeypointCNN: Layer {
     public let mapCount: Int
     /// The spatial grid of the feature maps.
     let gridHeight: Int, gridWidth: Int
-    /// [H W, 2]: each grid position's (x, y) in [-1, 1].
+    /// [2, H W]: each grid position's x (row 0) and y (row 1) in [-1, 1].
     let coordinates: Tensor
 
     /// A trunk for images of `channels` x `height` x `width` whose cells are `cellSize` pixels wide,
@@ -48,14 +48,7 @@ public final class KeypointCNN: Layer {
             Initialization.orthogonal(conv.weight, gain: Activation.relu.gain, generator: &generator)
             if let bias = conv.bias { Initialization.constant(bias, 0) }
         }
-        let grid = Tensor.zeros([gridHeight * gridWidth, 2])
-        for y in 0..<gridHeight {
-            for x in 0..<gridWidth {
-                grid.pointer[2 * (y * gridWidth + x)] = 2 * Float(x) / Float(Swift.max(gridWidth - 1, 1)) - 1
-                grid.pointer[2 * (y * gridWidth + x) + 1] = 2 * Float(y) / Float(Swift.max(gridHeight - 1, 1)) - 1
-            }
-        }
-        coordinates = grid
+        coordinates = try CoordinatePlanes.make(height: gridHeight, width: gridWidth).reshaped([2, gridHeight * gridWidth])
     }
 
     /// Maps [N, C, H, W] to [N, outputSize].
@@ -70,7 +63,7 @@ public final class KeypointCNN: Layer {
     func keypointsAndMaxima(_ maps: Tensor) throws -> Tensor {
         let count = maps.shape[0]
         let flat = try maps.reshaped([count * mapCount, gridHeight * gridWidth])
-        let keypoints = try flat.softmax(axis: 1).matmul(coordinates).reshaped([count, 2 * mapCount])
+        let keypoints = try flat.softmax(axis: 1).matmul(coordinates, transposeB: true).reshaped([count, 2 * mapCount])
         let maxima = try flat.max(axis: 1).reshaped([count, mapCount])
         return try Tensor.concatenate([keypoints, maxima], axis: 1)
     }

@@ -35,6 +35,7 @@ public final class Adam: Optimizer {
         let biasCorrection2 = 1 - Foundation.pow(beta2, Float(stepCount))
         let stepSize = learningRate / biasCorrection1
         let biasCorrection2Root = biasCorrection2.squareRoot()
+        let detectsAnomalies = AnomalyDetection.isEnabled
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = gradients[parameter.tensor] else { continue }
             let p = parameter.tensor.pointer, g = gradient.pointer
@@ -42,9 +43,7 @@ public final class Adam: Optimizer {
             let rule = AdamRule(p: p, g: g, m: m, v: v, beta1: beta1, beta2: beta2, epsilon: epsilon,
                                 weightDecay: weightDecay, stepSize: stepSize, biasCorrection2Root: biasCorrection2Root)
             ParallelWork.forRanges(count: parameter.tensor.count, minimum: 16_384) { range in rule.apply(range) }
-            if AnomalyDetection.isEnabled && AnomalyDetection.isFinite(gradient) && !AnomalyDetection.isFinite(parameter.tensor) {
-                throw TensorError.gradient("anomaly: Adam made \(parameter.name) non-finite from a finite gradient")
-            }
+            if detectsAnomalies { try AnomalyDetection.checkStep(of: parameter.name, parameter: parameter.tensor, gradient: gradient) }
         }
     }
 

@@ -37,6 +37,7 @@ public final class RMSProp: Optimizer {
 
     public func step(_ gradients: Gradients) throws {
         stepCount += 1
+        let detectsAnomalies = AnomalyDetection.isEnabled
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = gradients[parameter.tensor] else { continue }
             let p = parameter.tensor.pointer, g = gradient.pointer, v = slots.slots[0][index].pointer
@@ -48,6 +49,7 @@ public final class RMSProp: Optimizer {
                 case .tensorflow: p[element] -= learningRate * grad / (v[element] + epsilon).squareRoot()
                 }
             }
+            if detectsAnomalies { try AnomalyDetection.checkStep(of: parameter.name, parameter: parameter.tensor, gradient: gradient) }
         }
     }
 

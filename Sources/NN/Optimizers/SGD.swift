@@ -23,6 +23,7 @@ public final class SGD: Optimizer {
 
     public func step(_ gradients: Gradients) throws {
         stepCount += 1
+        let detectsAnomalies = AnomalyDetection.isEnabled
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = gradients[parameter.tensor] else { continue }
             let p = parameter.tensor.pointer, g = gradient.pointer, buffer = slots.slots[0][index].pointer
@@ -34,6 +35,7 @@ public final class SGD: Optimizer {
                 }
                 p[element] -= learningRate * update
             }
+            if detectsAnomalies { try AnomalyDetection.checkStep(of: parameter.name, parameter: parameter.tensor, gradient: gradient) }
         }
     }
 

@@ -21,7 +21,7 @@ final class TapeEntry {
 /// Anomaly detection (as PyTorch's `detect_anomaly`): with SWIFTRL_DETECT_ANOMALY=1 every recorded
 /// operation whose finite inputs give a NaN or infinite output, and every backward step whose finite
 /// gradient gives a non-finite input gradient, throws an error naming the operation's source line.
-/// Optimizers report a step that makes a parameter non-finite from a finite gradient. Slow (it scans
+/// Optimizers (Adam, RMSProp, SGD) report a step that makes a parameter non-finite from a finite gradient. Slow (it scans
 /// every tensor); for finding where a NaN starts.
 public enum AnomalyDetection {
     /// Whether SWIFTRL_DETECT_ANOMALY=1 turned the checks on for the whole process.
@@ -37,6 +37,13 @@ public enum AnomalyDetection {
         state.detectsAnomalies = true
         defer { state.detectsAnomalies = previous }
         return try body()
+    }
+
+    /// Throws when an optimizer step made `parameter` (named `name`) non-finite from a finite `gradient`.
+    public static func checkStep(of name: String, parameter: Tensor, gradient: Tensor) throws {
+        if isFinite(gradient) && !isFinite(parameter) {
+            throw TensorError.gradient("anomaly: the optimizer step made \(name) non-finite from a finite gradient")
+        }
     }
 
     /// Whether every value of `tensor` is finite.
@@ -115,12 +122,13 @@ public final class GradientTape {
             }
         }
         guard last >= 0 else { return gradients }
+        let detectsAnomalies = AnomalyDetection.isEnabled
         try withoutGradients {
             for index in stride(from: last, through: 0, by: -1) {
                 let entry = entries[index]
                 guard let outputGradient = gradients[entry.output] else { continue }
                 let inputGradients = try entry.backward(outputGradient)
-                if AnomalyDetection.isEnabled && AnomalyDetection.isFinite(outputGradient) {
+                if detectsAnomalies && AnomalyDetection.isFinite(outputGradient) {
                     for (position, gradient) in inputGradients.enumerated() {
                         guard let gradient, !AnomalyDetection.isFinite(gradient) else { continue }
                         let finiteInputs = entry.inputs.map { AnomalyDetection.isFinite($0) }
@@ -158,9 +166,10 @@ public func withoutGradients<Result>(_ body: () throws -> Result) rethrows -> Re
 @inline(__always)
 func record(_ output: Tensor, _ inputs: [Tensor], file: StaticString = #fileID, line: UInt = #line,
             _ backward: @escaping (Tensor) throws -> [Tensor?]) {
-    guard let tape = GradientTape.current, inputs.contains(where: { $0.requiresGradient }) else { return }
+    let state = AutodiffThreadState.current
+    guard state.disabledDepth == 0, let tape = state.tapes.last, inputs.contains(where: { $0.requiresGradient }) else { return }
     output.requiresGradient = true
-    if AnomalyDetection.isEnabled && !AnomalyDetection.isFinite(output) {
+    if (AnomalyDetection.isEnabledByEnvironment || state.detectsAnomalies) && !AnomalyDetection.isFinite(output) {
         print("anomaly: the operation at \(file):\(line) made a non-finite output (inputs finite: \(inputs.map(AnomalyDetection.isFinite)))")
     }
     tape.entries.append(TapeEntry(output: output, inputs: inputs, file: file, line: line, backward: backward))

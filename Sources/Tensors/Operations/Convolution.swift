@@ -27,21 +27,20 @@ extension Tensor {
         let imageSize = g.channels * g.height * g.width, outputSize = outputs * g.columnColumns
         let input = self
         parallelFor(count: batch) { _, images in
-            let columns = TensorStorage(count: g.columnRows * g.columnColumns)
-            // Alive to the end of the loop: see `TensorStorage` on lifetimes.
-            defer { withExtendedLifetime(columns) {} }
-            for image in images {
-                im2col(input.pointer + image * imageSize, g, columns.pointer)
-                let target = result.pointer + image * outputSize
-                if let bias {
-                    for channel in 0..<outputs {
-                        let plane = target + channel * g.columnColumns, value = bias.pointer[channel]
-                        for index in 0..<g.columnColumns { plane[index] = value }
+            TensorStorage.withScratch(count: g.columnRows * g.columnColumns) { columns in
+                for image in images {
+                    im2col(input.pointer + image * imageSize, g, columns)
+                    let target = result.pointer + image * outputSize
+                    if let bias {
+                        for channel in 0..<outputs {
+                            let plane = target + channel * g.columnColumns, value = bias.pointer[channel]
+                            for index in 0..<g.columnColumns { plane[index] = value }
+                        }
                     }
+                    gemm(transposeA: false, transposeB: false, m: outputs, n: g.columnColumns, k: g.columnRows,
+                         a: weight.pointer, lda: g.columnRows, b: columns, ldb: g.columnColumns,
+                         beta: bias == nil ? 0 : 1, c: target, ldc: g.columnColumns)
                 }
-                gemm(transposeA: false, transposeB: false, m: outputs, n: g.columnColumns, k: g.columnRows,
-                     a: weight.pointer, lda: g.columnRows, b: columns.pointer, ldb: g.columnColumns,
-                     beta: bias == nil ? 0 : 1, c: target, ldc: g.columnColumns)
             }
         }
         record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
@@ -50,25 +49,24 @@ extension Tensor {
             // One partial weight gradient per worker, summed afterwards.
             let partials = (0..<workers).map { _ in Tensor.zeros(weight.shape) }
             parallelFor(count: batch, workers: workers) { worker, images in
-                let columns = TensorStorage(count: g.columnRows * g.columnColumns)
-                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
-                defer { withExtendedLifetime(columns) {} }
-                let gradientWeight = partials[worker]
-                for image in images {
-                    let upstream = gradient.pointer + image * outputSize
-                    if weight.requiresGradient {
-                        im2col(input.pointer + image * imageSize, g, columns.pointer)
-                        gemm(transposeA: false, transposeB: true, m: outputs, n: g.columnRows, k: g.columnColumns,
-                             a: upstream, lda: g.columnColumns, b: columns.pointer, ldb: g.columnColumns,
-                             beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
-                    }
-                    if let gradientInput {
-                        gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: outputs,
-                             a: weight.pointer, lda: g.columnRows, b: upstream, ldb: g.columnColumns,
-                             c: columns.pointer, ldc: g.columnColumns)
-                        let target = gradientInput.pointer + image * imageSize
-                        target.update(repeating: 0, count: imageSize)
-                        col2im(columns.pointer, g, target)
+                TensorStorage.withScratch(count: g.columnRows * g.columnColumns) { columns in
+                    let gradientWeight = partials[worker]
+                    for image in images {
+                        let upstream = gradient.pointer + image * outputSize
+                        if weight.requiresGradient {
+                            im2col(input.pointer + image * imageSize, g, columns)
+                            gemm(transposeA: false, transposeB: true, m: outputs, n: g.columnRows, k: g.columnColumns,
+                                 a: upstream, lda: g.columnColumns, b: columns, ldb: g.columnColumns,
+                                 beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+                        }
+                        if let gradientInput {
+                            gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: outputs,
+                                 a: weight.pointer, lda: g.columnRows, b: upstream, ldb: g.columnColumns,
+                                 c: columns, ldc: g.columnColumns)
+                            let target = gradientInput.pointer + image * imageSize
+                            target.update(repeating: 0, count: imageSize)
+                            col2im(columns, g, target)
+                        }
                     }
                 }
             }
@@ -111,23 +109,22 @@ extension Tensor {
         let imageSize = inputs * g.columnColumns, outputSize = outputs * height * width
         let input = self
         parallelFor(count: batch) { _, images in
-            let columns = TensorStorage(count: g.columnRows * g.columnColumns)
-            // Alive to the end of the loop: see `TensorStorage` on lifetimes.
-            defer { withExtendedLifetime(columns) {} }
-            for image in images {
-                gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: inputs,
-                     a: weight.pointer, lda: g.columnRows, b: input.pointer + image * imageSize, ldb: g.columnColumns,
-                     c: columns.pointer, ldc: g.columnColumns)
-                let target = result.pointer + image * outputSize
-                if let bias {
-                    for channel in 0..<outputs {
-                        let plane = target + channel * height * width, value = bias.pointer[channel]
-                        for index in 0..<(height * width) { plane[index] = value }
+            TensorStorage.withScratch(count: g.columnRows * g.columnColumns) { columns in
+                for image in images {
+                    gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: inputs,
+                         a: weight.pointer, lda: g.columnRows, b: input.pointer + image * imageSize, ldb: g.columnColumns,
+                         c: columns, ldc: g.columnColumns)
+                    let target = result.pointer + image * outputSize
+                    if let bias {
+                        for channel in 0..<outputs {
+                            let plane = target + channel * height * width, value = bias.pointer[channel]
+                            for index in 0..<(height * width) { plane[index] = value }
+                        }
+                    } else {
+                        target.update(repeating: 0, count: outputSize)
                     }
-                } else {
-                    target.update(repeating: 0, count: outputSize)
+                    col2im(columns, g, target)
                 }
-                col2im(columns.pointer, g, target)
             }
         }
         record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
@@ -135,21 +132,20 @@ extension Tensor {
             let workers = Swift.min(BLASThreads.count, batch)
             let partials = (0..<workers).map { _ in Tensor.zeros(weight.shape) }
             parallelFor(count: batch, workers: workers) { worker, images in
-                let columns = TensorStorage(count: g.columnRows * g.columnColumns)
-                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
-                defer { withExtendedLifetime(columns) {} }
-                let gradientWeight = partials[worker]
-                for image in images {
-                    im2col(gradient.pointer + image * outputSize, g, columns.pointer)
-                    if let gradientInput {
-                        gemm(transposeA: false, transposeB: false, m: inputs, n: g.columnColumns, k: g.columnRows,
-                             a: weight.pointer, lda: g.columnRows, b: columns.pointer, ldb: g.columnColumns,
-                             c: gradientInput.pointer + image * imageSize, ldc: g.columnColumns)
-                    }
-                    if weight.requiresGradient {
-                        gemm(transposeA: false, transposeB: true, m: inputs, n: g.columnRows, k: g.columnColumns,
-                             a: input.pointer + image * imageSize, lda: g.columnColumns, b: columns.pointer, ldb: g.columnColumns,
-                             beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+                TensorStorage.withScratch(count: g.columnRows * g.columnColumns) { columns in
+                    let gradientWeight = partials[worker]
+                    for image in images {
+                        im2col(gradient.pointer + image * outputSize, g, columns)
+                        if let gradientInput {
+                            gemm(transposeA: false, transposeB: false, m: inputs, n: g.columnColumns, k: g.columnRows,
+                                 a: weight.pointer, lda: g.columnRows, b: columns, ldb: g.columnColumns,
+                                 c: gradientInput.pointer + image * imageSize, ldc: g.columnColumns)
+                        }
+                        if weight.requiresGradient {
+                            gemm(transposeA: false, transposeB: true, m: inputs, n: g.columnRows, k: g.columnColumns,
+                                 a: input.pointer + image * imageSize, lda: g.columnColumns, b: columns, ldb: g.columnColumns,
+                                 beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+                        }
                     }
                 }
             }
@@ -174,14 +170,13 @@ extension Tensor {
         let fullSize = s.outputs * s.outputHeight * s.width
         let input = self
         parallelFor(count: batch) { _, images in
-            let full = TensorStorage(count: fullSize)
-            // Alive to the end of the loop: see `TensorStorage` on lifetimes.
-            defer { withExtendedLifetime(full) {} }
-            for image in images {
-                s.correlate(input: input.pointer + image * imageSize, packedWeights: packed.pointer, full: full.pointer)
-                let target = result.pointer + image * outputSize
-                s.compact(full: full.pointer, into: target)
-                if let bias { addChannelBias(bias, to: target, channels: s.outputs, plane: s.outputHeight * s.outputWidth) }
+            TensorStorage.withScratch(count: fullSize) { full in
+                for image in images {
+                    s.correlate(input: input.pointer + image * imageSize, packedWeights: packed.pointer, full: full)
+                    let target = result.pointer + image * outputSize
+                    s.compact(full: full, into: target)
+                    if let bias { addChannelBias(bias, to: target, channels: s.outputs, plane: s.outputHeight * s.outputWidth) }
+                }
             }
         }
         record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
@@ -189,18 +184,17 @@ extension Tensor {
             let workers = Swift.min(BLASThreads.count, batch)
             let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
             parallelFor(count: batch, workers: workers) { worker, images in
-                let full = TensorStorage(count: fullSize)
-                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
-                defer { withExtendedLifetime(full) {} }
-                for image in images {
-                    s.expand(gradient.pointer + image * outputSize, into: full.pointer)
-                    if weight.requiresGradient {
-                        s.accumulateWeightGradient(full: full.pointer, input: input.pointer + image * imageSize,
-                                                   packedGradient: partials[worker].pointer)
-                    }
-                    if let gradientInput {
-                        s.correlateTransposed(full: full.pointer, packedWeights: packed.pointer,
-                                              input: gradientInput.pointer + image * imageSize)
+                TensorStorage.withScratch(count: fullSize) { full in
+                    for image in images {
+                        s.expand(gradient.pointer + image * outputSize, into: full)
+                        if weight.requiresGradient {
+                            s.accumulateWeightGradient(full: full, input: input.pointer + image * imageSize,
+                                                       packedGradient: partials[worker].pointer)
+                        }
+                        if let gradientInput {
+                            s.correlateTransposed(full: full, packedWeights: packed.pointer,
+                                                  input: gradientInput.pointer + image * imageSize)
+                        }
                     }
                 }
             }
@@ -229,14 +223,13 @@ extension Tensor {
         let fullSize = inputs * s.outputHeight * s.width
         let input = self
         parallelFor(count: batch) { _, images in
-            let full = TensorStorage(count: fullSize)
-            // Alive to the end of the loop: see `TensorStorage` on lifetimes.
-            defer { withExtendedLifetime(full) {} }
-            for image in images {
-                s.expand(input.pointer + image * imageSize, into: full.pointer)
-                let target = result.pointer + image * outputSize
-                s.correlateTransposed(full: full.pointer, packedWeights: packed.pointer, input: target)
-                if let bias { addChannelBias(bias, to: target, channels: outputs, plane: s.height * s.width) }
+            TensorStorage.withScratch(count: fullSize) { full in
+                for image in images {
+                    s.expand(input.pointer + image * imageSize, into: full)
+                    let target = result.pointer + image * outputSize
+                    s.correlateTransposed(full: full, packedWeights: packed.pointer, input: target)
+                    if let bias { addChannelBias(bias, to: target, channels: outputs, plane: s.height * s.width) }
+                }
             }
         }
         record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
@@ -244,18 +237,17 @@ extension Tensor {
             let workers = Swift.min(BLASThreads.count, batch)
             let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
             parallelFor(count: batch, workers: workers) { worker, images in
-                let full = TensorStorage(count: fullSize)
-                // Alive to the end of the loop: see `TensorStorage` on lifetimes.
-                defer { withExtendedLifetime(full) {} }
-                for image in images {
-                    let upstream = gradient.pointer + image * outputSize
-                    if let gradientInput {
-                        s.correlate(input: upstream, packedWeights: packed.pointer, full: full.pointer)
-                        s.compact(full: full.pointer, into: gradientInput.pointer + image * imageSize)
-                    }
-                    if weight.requiresGradient {
-                        s.expand(input.pointer + image * imageSize, into: full.pointer)
-                        s.accumulateWeightGradient(full: full.pointer, input: upstream, packedGradient: partials[worker].pointer)
+                TensorStorage.withScratch(count: fullSize) { full in
+                    for image in images {
+                        let upstream = gradient.pointer + image * outputSize
+                        if let gradientInput {
+                            s.correlate(input: upstream, packedWeights: packed.pointer, full: full)
+                            s.compact(full: full, into: gradientInput.pointer + image * imageSize)
+                        }
+                        if weight.requiresGradient {
+                            s.expand(input.pointer + image * imageSize, into: full)
+                            s.accumulateWeightGradient(full: full, input: upstream, packedGradient: partials[worker].pointer)
+                        }
                     }
                 }
             }

@@ -145,27 +145,35 @@ extension Tensor {
     }
 }
 
-/// The index of the first maximum of `length` contiguous values (the first NaN when there is one, as
-/// `argmax`'s scalar loop), finding the maximum eight lanes at a time.
+/// The largest of `length` contiguous values ignoring NaNs (-infinity when all are NaN), eight lanes
+/// at a time, and whether any value is NaN.
 @inline(__always)
-func firstMaximumIndex(_ source: UnsafePointer<Float>, _ length: Int) -> Int {
+func contiguousMaximum(_ source: UnsafePointer<Float>, _ length: Int) -> (maximum: Float, containsNaN: Bool) {
     typealias Vector = SIMD8<Float>
     let whole = length & ~7
     var maxima = Vector(repeating: -Float.infinity)
-    var sawNaN = false
+    var containsNaN = false
     var index = 0
     while index < whole {
         let value = UnsafeRawPointer(source + index).loadUnaligned(as: Vector.self)
         maxima = maxima.replacing(with: value, where: value .> maxima)
-        sawNaN = sawNaN || any(value .!= value)
+        containsNaN = containsNaN || any(value .!= value)
         index += 8
     }
     var maximum = maxima.max()
     for position in whole..<length {
-        if source[position].isNaN { sawNaN = true }
+        if source[position].isNaN { containsNaN = true }
         maximum = Swift.max(maximum, source[position])
     }
-    if sawNaN {
+    return (maximum, containsNaN)
+}
+
+/// The index of the first maximum of `length` contiguous values (the first NaN when there is one, as
+/// `argmax`'s scalar loop).
+@inline(__always)
+func firstMaximumIndex(_ source: UnsafePointer<Float>, _ length: Int) -> Int {
+    let (maximum, containsNaN) = contiguousMaximum(source, length)
+    if containsNaN {
         for position in 0..<length where source[position].isNaN { return position }
     }
     for position in 0..<length where source[position] == maximum { return position }

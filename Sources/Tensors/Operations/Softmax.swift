@@ -91,18 +91,10 @@ extension Tensor {
 func softmaxRow(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ length: Int) {
     typealias Vector = VectorMath.Vector
     let whole = length & ~7
-    var maxima = Vector(repeating: -Float.infinity)
-    var index = 0
-    while index < whole {
-        let value = UnsafeRawPointer(source + index).loadUnaligned(as: Vector.self)
-        maxima = maxima.replacing(with: value, where: value .> maxima)
-        index += 8
-    }
-    var maximum = maxima.max()
-    for position in whole..<length { maximum = Swift.max(maximum, source[position]) }
+    let maximum = contiguousMaximum(source, length).maximum
     let shift = Vector(repeating: maximum)
     var totals = Vector(repeating: 0)
-    index = 0
+    var index = 0
     while index < whole {
         let value = VectorMath.exp(UnsafeRawPointer(source + index).loadUnaligned(as: Vector.self) - shift)
         UnsafeMutableRawPointer(target + index).storeBytes(of: value, as: Vector.self)
