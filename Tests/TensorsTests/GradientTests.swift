@@ -11,6 +11,9 @@ struct GradientTests {
         try checkGradients([randomTensor([3, 4], seed: 1), randomTensor([1, 4], seed: 2, low: 1, high: 2)]) { try $0[0] / $0[1] }
         try checkGradients([randomTensor([1, 4], seed: 3), randomTensor([3, 1], seed: 4)]) { try $0[0] * $0[1] }
         try checkGradients([randomTensor([5], seed: 5)]) { ($0[0] * 3 + 2) / 4 - 1 }
+        // Per-channel values [1, C, 1] against [N, C, L] with L past one vector of eight.
+        try checkGradients([randomTensor([2, 3, 11], seed: 6), randomTensor([1, 3, 1], seed: 7)]) { try $0[0] * $0[1] }
+        try checkGradients([randomTensor([1, 3, 1], seed: 8), randomTensor([2, 3, 11], seed: 9)]) { try $0[0] - $0[1] }
     }
 
     @Test("unary functions", arguments: ["exp", "log", "sqrt", "square", "power", "abs", "tanh", "sigmoid", "relu", "elu", "leaky_relu", "softplus", "negate", "clamp"])

@@ -26,6 +26,19 @@ struct TensorTests {
         #expect(try (a + Tensor([10, 20, 30])).scalars == [11, 22, 33, 14, 25, 36])
         #expect(try (a * Tensor([1, 10], shape: [2, 1])).scalars == [1, 2, 3, 40, 50, 60])
         #expect(try (Tensor([1, 2], shape: [2, 1]) + Tensor([10, 20, 30], shape: [1, 3])).scalars == [11, 21, 31, 12, 22, 32])
+        // A per-channel value [1, C, 1] against [N, C, L] (the fast path), either side, with sums back.
+        let values: [Float] = (0..<(2 * 3 * 19)).map { Float($0 % 11) - 5 }
+        let maps = try Tensor(values, shape: [2, 3, 19])
+        let scale = try Tensor([2, -1, 0.5], shape: [1, 3, 1])
+        let expected = maps.scalars.enumerated().map { $0.element * scale.scalars[($0.offset / 19) % 3] }
+        #expect(try (maps * scale).scalars == expected)
+        #expect(try (scale * maps).scalars == expected)
+        let sums = try maps.sumToShape([1, 3, 1]).scalars
+        for channel in 0..<3 {
+            var total: Float = 0
+            for n in 0..<2 { for index in 0..<19 { total += values[(n * 3 + channel) * 19 + index] } }
+            #expect(sums[channel] == total)
+        }
         let error = #expect(throws: TensorError.self) { try a + Tensor([1, 2]) }
         #expect("\(error!)".contains("add") && "\(error!)".contains("[2, 3]") && "\(error!)".contains("[2]"))
     }

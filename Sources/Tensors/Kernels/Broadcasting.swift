@@ -57,3 +57,18 @@ func forEachBroadcastIndex(_ shape: [Int], _ aStrides: [Int], _ bStrides: [Int],
         }
     }
 }
+
+/// When `small` broadcast to `large` varies along one contiguous run of axes only (a per-channel
+/// scale [1, C, 1] against [N, C, L], a column [N, 1] against [N, L], ...), the layout of `large` as
+/// [outer, middle, inner] with element (o, m, i) pairing with element m of `small`; nil otherwise.
+func middleBroadcastLayout(_ small: [Int], in large: [Int]) -> (outer: Int, middle: Int, inner: Int)? {
+    guard small.count <= large.count else { return nil }
+    let padded = [Int](repeating: 1, count: large.count - small.count) + small
+    // The axes where `small` has the full extent (extent-1 axes of `large` count as either).
+    guard let first = padded.indices.first(where: { padded[$0] != 1 }) else { return nil }
+    let last = padded.indices.last(where: { padded[$0] != 1 })!
+    for axis in first...last where padded[axis] != large[axis] { return nil }
+    let outer = large[..<first].reduce(1, *), middle = large[first...last].reduce(1, *)
+    let inner = large[(last + 1)...].reduce(1, *)
+    return (outer, middle, inner)
+}
