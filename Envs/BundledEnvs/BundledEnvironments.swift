@@ -86,7 +86,14 @@ public enum BundledEnvironments {
         func add(_ id: String, _ task: any GridTask, _ summary: String, goalConditioned: Bool = false) {
             specs.append(EnvironmentSpec(id: id, maxEpisodeSteps: task.maxSteps, rewardThreshold: nil, summary: summary,
                                          entryPoint: { options, renderMode in
-                                             try options.requireKnownKeys(["observation", "layout_seed"] + RenderSize.optionNames, for: id)
+                                             try options.requireKnownKeys(["observation", "layout_seed"] + (goalConditioned ? ["goal_square"] : []) + RenderSize.optionNames, for: id)
+                                             var showsGoalSquare = true
+                                             if let option = options["goal_square"] {
+                                                 guard case .bool(let value) = option else {
+                                                     throw GymError.invalidOption("option 'goal_square' for \(id) must be true or false (whether the desired cell is drawn as the green goal square), got '\(option)'")
+                                                 }
+                                                 showsGoalSquare = value
+                                             }
                                              var layoutSeed: Int?
                                              if let option = options["layout_seed"] {
                                                  guard case .int(let value) = option, value >= 0 else {
@@ -102,7 +109,8 @@ public enum BundledEnvironments {
                                                  mode = parsed
                                              } else { mode = .egocentric }
                                              let reference = RenderSize(width: task.width * GridWorld.tileSize, height: task.height * GridWorld.tileSize)
-                                             return GridWorld(task: task, observationMode: mode, goalConditioned: goalConditioned, layoutSeed: layoutSeed, renderMode: renderMode,
+                                             return GridWorld(task: task, observationMode: mode, goalConditioned: goalConditioned, layoutSeed: layoutSeed,
+                                                              showsGoalSquare: showsGoalSquare, renderMode: renderMode,
                                                               renderSize: try RenderSize(options: options, reference: reference, for: id))
                                          }))
         }

@@ -48,6 +48,10 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
     /// from this seed, as the classic fixed four-rooms); the agent's start cell and direction are
     /// still drawn per episode among the empty cells. Nil: a new layout every episode (Minigrid).
     public let layoutSeed: Int?
+    /// Whether a goal-conditioned world draws its desired cell as Minigrid's green goal square (in
+    /// pictures, full and egocentric grids). Without it the goal is only in `desired_goal` and the
+    /// goal image, so a policy must read the goal it is given.
+    public let showsGoalSquare: Bool
     public let observationSpace: Space
     public let actionSpace: Space
     public let metadata: EnvironmentMetadata
@@ -79,9 +83,10 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
     /// A grid world for `task` with observations in `observationMode`; `goalConditioned` selects the
     /// goal-conditioned Dict form.
     public init(task: any GridTask, observationMode: GridObservationMode = .egocentric, goalConditioned: Bool = false,
-                layoutSeed: Int? = nil, renderMode: RenderMode? = nil, renderSize: RenderSize? = nil) {
+                layoutSeed: Int? = nil, showsGoalSquare: Bool = true, renderMode: RenderMode? = nil, renderSize: RenderSize? = nil) {
         self.task = task
         self.layoutSeed = layoutSeed
+        self.showsGoalSquare = showsGoalSquare
         self.renderMode = renderMode
         self.renderSize = renderSize ?? RenderSize(width: task.width * Self.tileSize, height: task.height * Self.tileSize)
         self.observationMode = observationMode
@@ -169,7 +174,7 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
                 guard !reachable.isEmpty else { throw GymError.invalidArgument("no reachable cell to use as a goal in this layout") }
                 desiredGoal = reachable[generator.integer(below: reachable.count)]
             }
-            grid[desiredGoal.x, desiredGoal.y] = .goal
+            if showsGoalSquare { grid[desiredGoal.x, desiredGoal.y] = .goal }
         }
         hasReset = true
         writeObservation(into: observation)

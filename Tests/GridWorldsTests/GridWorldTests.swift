@@ -187,6 +187,31 @@ struct GoalGridWorldTests {
         let outside = #expect(throws: GymError.self) { try environment.reset(seed: 0, options: ["goal_x": 9, "goal_y": 3]) }
         #expect("\(outside!)".contains("outside"))
     }
+
+    @Test("goal_square:false leaves the green goal square out of pictures; reaching the cell still succeeds")
+    func hiddenGoalSquare() throws {
+        func greenPixels(_ bytes: [UInt8], size: Int) -> Int {
+            (0..<(size * size)).filter { bytes[$0] < 50 && bytes[size * size + $0] > 200 && bytes[2 * size * size + $0] < 50 }.count
+        }
+        for shows in [true, false] {
+            let environment = try make("EmptyRoom-8x8-Goal-v0", options: ["observation": "pixels", "render_width": 32, "render_height": 32,
+                                                                          "goal_square": .bool(shows)])
+            guard case .dict(let parts) = try environment.reset(seed: 0, options: ["goal_x": 2, "goal_y": 1]).observation,
+                  case .uint8(let picture)? = parts["observation"], case .uint8(let goalImage)? = parts["goal_image"] else {
+                Issue.record("not a goal dict with pictures"); return
+            }
+            #expect((greenPixels(picture, size: 32) > 0) == shows)
+            #expect((greenPixels(goalImage, size: 32) > 0) == shows)
+            // From (1, 1) facing right (the start of EmptyRoom), one step forward reaches (2, 1).
+            let world = environment.unwrapped as! GridWorld
+            #expect(world.agent == (1, 1) && world.direction == 0)
+            let transition = try environment.step(.discrete(2))
+            #expect(transition.terminated && transition.reward == 1)
+        }
+        let wrong = #expect(throws: GymError.self) { try make("FourRooms-Goal-v0", options: ["goal_square": "no"]) }
+        #expect("\(wrong!)".contains("true or false"))
+        #expect(throws: GymError.self) { try make("FourRooms-v0", options: ["goal_square": false]) }
+    }
 }
 
 /// Breadth-first search over (cell, direction, carried key, opened doors) using every action, for tasks
