@@ -50,43 +50,11 @@ extension Tensor {
                 let base = row * width
                 for column in 0..<width { rp[base + column] = forward(ap[column], bp[base + column]) }
             }
-        } else if a.shape == shape, let (outer, middle, inner) = middleBroadcastLayout(b.shape, in: shape) {
+        } else if a.shape == shape, let layout = middleBroadcastLayout(b.shape, in: shape) {
             // b is a per-channel value: one scalar for each run of `inner` elements.
-            parallelElements(outer * middle * inner) { range in
-                let firstRun = range.lowerBound / inner, lastRun = (range.upperBound + inner - 1) / inner
-                for run in firstRun..<lastRun {
-                    let y = bp[run % middle]
-                    var index = Swift.max(run * inner, range.lowerBound)
-                    let end = Swift.min((run + 1) * inner, range.upperBound)
-                    if let vector {
-                        let lanes = SIMD8<Float>(repeating: y)
-                        while index + 8 <= end {
-                            let x = UnsafeRawPointer(ap + index).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(rp + index).storeBytes(of: vector(x, lanes), as: SIMD8<Float>.self)
-                            index += 8
-                        }
-                    }
-                    while index < end { rp[index] = forward(ap[index], y); index += 1 }
-                }
-            }
-        } else if b.shape == shape, let (outer, middle, inner) = middleBroadcastLayout(a.shape, in: shape) {
-            parallelElements(outer * middle * inner) { range in
-                let firstRun = range.lowerBound / inner, lastRun = (range.upperBound + inner - 1) / inner
-                for run in firstRun..<lastRun {
-                    let x = ap[run % middle]
-                    var index = Swift.max(run * inner, range.lowerBound)
-                    let end = Swift.min((run + 1) * inner, range.upperBound)
-                    if let vector {
-                        let lanes = SIMD8<Float>(repeating: x)
-                        while index + 8 <= end {
-                            let y = UnsafeRawPointer(bp + index).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(rp + index).storeBytes(of: vector(lanes, y), as: SIMD8<Float>.self)
-                            index += 8
-                        }
-                    }
-                    while index < end { rp[index] = forward(x, bp[index]); index += 1 }
-                }
-            }
+            applyPerChannel(full: ap, channels: bp, result: rp, layout: layout, channelFirst: false, vector: vector, forward)
+        } else if b.shape == shape, let layout = middleBroadcastLayout(a.shape, in: shape) {
+            applyPerChannel(full: bp, channels: ap, result: rp, layout: layout, channelFirst: true, vector: vector, forward)
         } else {
             let aStrides = broadcastStrides(a.shape, to: shape), bStrides = broadcastStrides(b.shape, to: shape)
             forEachBroadcastIndex(shape, aStrides, bStrides) { index, aIndex, bIndex in
@@ -94,6 +62,38 @@ extension Tensor {
             }
         }
         return result
+    }
+
+    /// result = forward(full, channel value) (or forward(channel value, full) when `channelFirst`) for a
+    /// full tensor laid out [outer, middle, inner] and one value per middle index, in vector
+    /// instructions when `vector` is given.
+    @inline(__always)
+    static func applyPerChannel(full: UnsafeMutablePointer<Float>, channels: UnsafeMutablePointer<Float>,
+                                result: UnsafeMutablePointer<Float>, layout: (outer: Int, middle: Int, inner: Int),
+                                channelFirst: Bool, vector: ((SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>)?,
+                                _ forward: (Float, Float) -> Float) {
+        let (outer, middle, inner) = layout
+        parallelElements(outer * middle * inner) { range in
+            let firstRun = range.lowerBound / inner, lastRun = (range.upperBound + inner - 1) / inner
+            for run in firstRun..<lastRun {
+                let value = channels[run % middle]
+                var index = Swift.max(run * inner, range.lowerBound)
+                let end = Swift.min((run + 1) * inner, range.upperBound)
+                if let vector {
+                    let lanes = SIMD8<Float>(repeating: value)
+                    while index + 8 <= end {
+                        let x = UnsafeRawPointer(full + index).loadUnaligned(as: SIMD8<Float>.self)
+                        let y = channelFirst ? vector(lanes, x) : vector(x, lanes)
+                        UnsafeMutableRawPointer(result + index).storeBytes(of: y, as: SIMD8<Float>.self)
+                        index += 8
+                    }
+                }
+                while index < end {
+                    result[index] = channelFirst ? forward(value, full[index]) : forward(full[index], value)
+                    index += 1
+                }
+            }
+        }
     }
 
     /// Applies `forward` to every element.
