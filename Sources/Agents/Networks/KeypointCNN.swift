@@ -44,6 +44,9 @@ public final class KeypointCNN: Layer {
         guard cellSize >= 1, height >= cellSize, width >= cellSize else {
             throw AgentError.unsupported("the keypoint trunk needs images of at least one cell (\(cellSize) pixels), got \(height)x\(width)")
         }
+        guard initialTemperature > 0, initialTemperature.isFinite else {
+            throw AgentError.invalidConfiguration("the keypoint softmax temperature must be positive, got \(initialTemperature)")
+        }
         gridHeight = (height - cellSize) / cellSize + 1
         gridWidth = (width - cellSize) / cellSize + 1
         convs = [
@@ -51,9 +54,6 @@ public final class KeypointCNN: Layer {
             Conv2d(mapCount, mapCount, kernelSize: 1, generator: &generator),
         ]
         self.mapCount = mapCount
-        guard initialTemperature > 0, initialTemperature.isFinite else {
-            throw AgentError.invalidConfiguration("the keypoint softmax temperature must be positive, got \(initialTemperature)")
-        }
         logTemperature = Tensor.full([1, mapCount, 1], value: Foundation.log(initialTemperature)).requiringGradient()
         head = MultilayerTrunk(inputSize: 3 * mapCount, hiddenSizes: hiddenSizes, activation: activation, generator: &generator)
         outputSize = head.outputSize

@@ -282,23 +282,28 @@ func sumOfPartials(_ partials: [Tensor]) -> Tensor {
 
 /// Sums an [N, C, H, W] tensor over N, H and W (the gradient of a per-channel bias).
 func channelSums(_ tensor: Tensor) -> Tensor {
-    let batch = tensor.shape[0], channels = tensor.shape[1], plane = tensor.shape[2] * tensor.shape[3]
-    let workers = Swift.min(BLASThreads.count, batch)
-    let partials = (0..<workers).map { _ in Tensor.zeros([channels]) }
-    parallelFor(count: batch, workers: workers) { worker, images in
+    channelSums(tensor, outer: tensor.shape[0], middle: tensor.shape[1], inner: tensor.shape[2] * tensor.shape[3])
+}
+
+/// Sums a tensor laid out [outer, middle, inner] over its outer and inner axes: [middle], one total
+/// per channel (split over the outer axis across the kernel threads).
+func channelSums(_ tensor: Tensor, outer: Int, middle: Int, inner: Int) -> Tensor {
+    let workers = Swift.max(1, Swift.min(BLASThreads.count, outer))
+    let partials = (0..<workers).map { _ in Tensor.zeros([middle]) }
+    parallelFor(count: outer, workers: workers) { worker, blocks in
         let result = partials[worker].pointer
-        for image in images {
-            for channel in 0..<channels {
-                let source = tensor.pointer + (image * channels + channel) * plane
+        for block in blocks {
+            for channel in 0..<middle {
+                let source = tensor.pointer + (block * middle + channel) * inner
                 // Eight partial sums let the compiler vectorise the reduction.
                 var lanes = SIMD8<Float>(repeating: 0)
                 var index = 0
-                while index + 8 <= plane {
+                while index + 8 <= inner {
                     lanes += UnsafeRawPointer(source + index).loadUnaligned(as: SIMD8<Float>.self)
                     index += 8
                 }
                 var total = lanes.sum()
-                while index < plane { total += source[index]; index += 1 }
+                while index < inner { total += source[index]; index += 1 }
                 result[channel] += total
             }
         }

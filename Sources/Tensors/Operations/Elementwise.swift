@@ -11,12 +11,9 @@ extension Tensor {
                                 _ forward: (Float, Float) -> Float) throws -> Tensor {
         let ap = a.pointer, bp = b.pointer
         if a.shape == b.shape {
+            if let vector { return a.zipVectors(b, vector) }
             let result = Tensor(uninitializedShape: a.shape)
             let rp = result.pointer
-            if let vector {
-                VectorMath.zip(ap, bp, rp, a.count, vector)
-                return result
-            }
             parallelElements(a.count) { range in
                 for index in range { rp[index] = forward(ap[index], bp[index]) }
             }
@@ -138,28 +135,18 @@ extension Tensor {
     func sumToShape(_ target: [Int]) throws -> Tensor {
         if shape == target { return self }
         if target.reduce(1, *) == count { return try reshaped(target) }
+        let trailing = isSuffix(target, of: shape)
+        if !trailing, let (outer, middle, inner) = middleBroadcastLayout(target, in: shape) {
+            // One total per channel, as a convolution's bias gradient.
+            return try channelSums(self, outer: outer, middle: middle, inner: inner).reshaped(target)
+        }
         let result = Tensor.zeros(target)
         let rp = result.pointer, source = pointer
-        if isSuffix(target, of: shape) {
+        if trailing {
             let width = result.count
             for row in 0..<(count / width) {
                 let base = row * width
                 for column in 0..<width { rp[column] += source[base + column] }
-            }
-            return result
-        }
-        if let (outer, middle, inner) = middleBroadcastLayout(target, in: shape) {
-            // One sum over each run of `inner` elements, added to its channel.
-            for run in 0..<(outer * middle) {
-                let values = source + run * inner
-                var lanes = SIMD8<Float>(repeating: 0), index = 0
-                while index + 8 <= inner {
-                    lanes += UnsafeRawPointer(values + index).loadUnaligned(as: SIMD8<Float>.self)
-                    index += 8
-                }
-                var total = lanes.sum()
-                while index < inner { total += values[index]; index += 1 }
-                rp[run % middle] += total
             }
             return result
         }
