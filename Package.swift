@@ -46,8 +46,11 @@ let package = Package(
         // SDL2 for on-screen viewing and keyboard play only (never needed for training or observations).
         .systemLibrary(name: "CSDL2", pkgConfig: "sdl2", providers: [.apt(["libsdl2-dev"])]),
         .target(name: "Viewer", dependencies: ["CSDL2", "Render", "Gym"]),
+        // Vector kernels in C for unpadded convolutions (AVX-512 and AVX2, chosen at run time). Always
+        // -O3: at SwiftPM's release -O2 clang spills the register tiles inside the inner loops.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Tensors, kernels and reverse-mode autodiff.
-        .target(name: "Tensors", dependencies: ["Random", "CBLAS", "Parallelism"], swiftSettings: numericSettings),
+        .target(name: "Tensors", dependencies: ["Random", "CBLAS", "CKernels", "Parallelism"], swiftSettings: numericSettings),
         // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
         .target(name: "NN", dependencies: ["Tensors"], swiftSettings: numericSettings),
         // Algorithms and their networks and storage.

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time learning-core workloads (compare with ../shared/peers/*_torch.py; build with -c release).",
-        subcommands: [BenchMLPUpdate.self, BenchSACAEUpdate.self, BenchGEMM.self, BenchPixelReplay.self])
+        subcommands: [BenchMLPUpdate.self, BenchSACAEUpdate.self, BenchGEMM.self, BenchConvolution.self, BenchPixelReplay.self])
 }
 
 /// `swiftrl bench mlp-update`: forward + backward + Adam on PPO-sized MLPs.
@@ -130,6 +130,55 @@ struct BenchSACAEUpdate: ParsableCommand {
             print("{\"ms_per_update\":\(String(format: "%.1f", milliseconds)),\"gflop_per_update\":\(String(format: "%.1f", gigaflop)),\"gflops\":\(String(format: "%.1f", gflops)),\"resident_mib\":\(String(format: "%.0f", resident))}")
         } else {
             print("swiftrl sac-ae update: \(String(format: "%.0f", milliseconds)) ms/update (batch \(batch), 9x84x84, \(String(format: "%.0f", gflops)) GFLOP/s, resident \(String(format: "%.0f", resident)) MiB)")
+        }
+    }
+}
+
+/// `swiftrl bench conv`: SAC-AE's convolution layers one at a time, with each kernel family the CPU runs.
+struct BenchConvolution: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conv",
+        abstract: "Time SAC-AE's convolution layers (forward; backward with input and weight gradients) with each kernel family.")
+
+    @Option(help: "Images per batch.")
+    var batch = 128
+
+    @Option(help: "Timed repeats per layer (the best is reported).")
+    var repeats = 3
+
+    @Option(help: "Kernel threads.")
+    var threads = 2
+
+    @Option(help: "Kernel families to time, comma-separated (blas, avx2, avx512; default: all this CPU runs).")
+    var kernels: String?
+
+    func run() throws {
+        let families = try kernels.map { list in
+            try list.split(separator: ",").map { name in
+                guard let family = ConvolutionKernels.Family.allCases.first(where: { $0.description == name }),
+                      ConvolutionKernels.supported.contains(family) else {
+                    throw ValidationError("--kernels: '\(name)' is not one of this CPU's kernel families (\(ConvolutionKernels.supported.map(\.description).joined(separator: ", ")))")
+                }
+                return family
+            }
+        } ?? ConvolutionKernels.supported
+        guard batch >= 1, repeats >= 1, threads >= 1 else {
+            throw ValidationError("--batch, --repeats and --threads must be at least 1, got \(batch), \(repeats), \(threads)")
+        }
+        BLASThreads.set(threads)
+        let chosen = ConvolutionKernels.selected
+        defer { ConvolutionKernels.selected = chosen }
+        print("convolution kernels on this CPU: \(ConvolutionKernels.supported.map(\.description).joined(separator: ", ")); batch \(batch), \(threads) thread(s)")
+        for layer in ConvolutionBenchmark.sacAELayers {
+            let gflop = layer.flopsPerImage * Double(batch) / 1e9
+            var line = "\(layer.name) (\(String(format: "%.2f", gflop)) GFLOP forward, 2x backward):"
+            for family in families {
+                ConvolutionKernels.selected = family
+                let (forward, backward) = try ConvolutionBenchmark.measure(layer, batch: batch, repeats: repeats)
+                line += String(format: " %@ %.1f + %.1f ms (%.0f, %.0f GFLOP/s);", family.description, forward * 1000, backward * 1000,
+                               gflop / forward, 2 * gflop / backward)
+            }
+            print(line)
         }
     }
 }

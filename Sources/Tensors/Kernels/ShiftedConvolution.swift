@@ -1,91 +1,209 @@
-/// Stride-1, unpadded 2-D correlation of one image as kh x kw shifted GEMMs ("implicit GEMM"),
+import CKernels
+
+/// Stride-1, unpadded 2-D correlation of one image as kh x kw shifted products ("implicit GEMM"),
 /// which avoids writing and reading an im2col matrix: for kernel tap (i, j), the input plane shifted
 /// by i rows and j columns is a contiguous run of each channel, provided outputs are computed on the
 /// input's full row width W (the last kw - 1 columns of every output row are then scratch, dropped
 /// or zeroed). Used for SAC-AE's stride-1 convolutions and transposed convolutions.
+///
+/// The products run in SwiftRL's AVX-512 or AVX2 kernels (`ConvolutionKernels.selected`), which keep
+/// each tile of outputs in registers across all taps and channels, or as one BLAS GEMM per tap.
 struct ShiftedConvolution {
     /// Input channels, height and width of the plane the kernel slides over.
     let channels: Int, height: Int, width: Int
-    /// Output channels and kernel size.
-    let outputs: Int, kernelHeight: Int, kernelWidth: Int
+    /// Output channels and the output's height and width.
+    let outputs: Int, outputHeight: Int, outputWidth: Int
+    /// The rectangle of taps: tap (i, j) reads the plane i rows and j columns on.
+    let tapRows: Int, tapColumns: Int
+    /// Where each tap's weight sits in a [kh kw] kernel (the identity for a whole stride-1 kernel; a
+    /// strided convolution's phases take every stride-th tap).
+    let kernelTaps: [Int]
+    /// The taps of the kernel the weights belong to (kh kw).
+    let kernelSize: Int
+    /// The kernel family the products use.
+    let kernels: ConvolutionKernels.Family
+    /// Where each tap reads the plane, i W + j for tap (i, j).
+    let shifts: [Int]
+    /// Where each tap reads a padded full-width buffer in the adjoint: margin - shift.
+    let adjointShifts: [Int]
 
-    var outputHeight: Int { height - kernelHeight + 1 }
-    var outputWidth: Int { width - kernelWidth + 1 }
+    /// A stride-1 correlation with a whole kh x kw kernel.
+    init(channels: Int, height: Int, width: Int, outputs: Int, kernelHeight: Int, kernelWidth: Int,
+         kernels: ConvolutionKernels.Family = ConvolutionKernels.selected) {
+        self.init(channels: channels, height: height, width: width, outputs: outputs,
+                  outputHeight: height - kernelHeight + 1, outputWidth: width - kernelWidth + 1,
+                  tapRows: kernelHeight, tapColumns: kernelWidth, kernelTaps: Array(0..<(kernelHeight * kernelWidth)),
+                  kernelSize: kernelHeight * kernelWidth, kernels: kernels)
+    }
+
+    /// A correlation of a tapRows x tapColumns rectangle of taps (weights at `kernelTaps` of a
+    /// kernel of `kernelSize` taps) over a plane with at least outputHeight + tapRows - 1 rows and
+    /// outputWidth + tapColumns - 1 columns.
+    init(channels: Int, height: Int, width: Int, outputs: Int, outputHeight: Int, outputWidth: Int,
+         tapRows: Int, tapColumns: Int, kernelTaps: [Int], kernelSize: Int,
+         kernels: ConvolutionKernels.Family = ConvolutionKernels.selected) {
+        precondition(kernelTaps.count == tapRows * tapColumns && outputHeight + tapRows - 1 <= height
+                     && outputWidth + tapColumns - 1 <= width, "shifted correlation: taps do not fit the plane")
+        self.channels = channels; self.height = height; self.width = width
+        self.outputs = outputs; self.outputHeight = outputHeight; self.outputWidth = outputWidth
+        self.tapRows = tapRows; self.tapColumns = tapColumns; self.kernelTaps = kernelTaps; self.kernelSize = kernelSize
+        self.kernels = kernels
+        let shifts = (0..<(tapRows * tapColumns)).map { tap in (tap / tapColumns) * width + tap % tapColumns }
+        let margin = (height - outputHeight) * width + width - outputWidth
+        self.shifts = shifts
+        adjointShifts = shifts.map { margin - $0 }
+    }
+
+    var taps: Int { tapRows * tapColumns }
+    var plane: Int { height * width }
     /// Columns of the full-width output that are computed: all rows at width W, minus the scratch
     /// columns of the last row (which would read past the plane).
-    var fullColumns: Int { outputHeight * width - (kernelWidth - 1) }
+    var fullColumns: Int { outputHeight * width - (width - outputWidth) }
+    /// The values of one full-width output image [O, Ho W].
+    var fullSize: Int { outputs * outputHeight * width }
+    /// The zeros in front of each row of a padded full-width buffer (at least the largest tap shift).
+    var margin: Int { (height - outputHeight) * width + width - outputWidth }
+    /// The row length of a padded full-width buffer: the margin, then H W values (Ho W of the
+    /// full-width output, then zeros).
+    var paddedRow: Int { margin + plane }
+    /// The values of one padded full-width image [O, paddedRow].
+    var paddedSize: Int { outputs * paddedRow }
 
-    /// Weights [O, C, kh, kw] repacked as kh kw matrices [O, C] (tap-major).
-    func packWeights(_ weight: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
-        let taps = kernelHeight * kernelWidth
-        for output in 0..<outputs {
-            for channel in 0..<channels {
-                let source = weight + (output * channels + channel) * taps
-                for tap in 0..<taps { packed[(tap * outputs + output) * channels + channel] = source[tap] }
-            }
-        }
+    /// Weights [O, C, kh, kw] repacked for the kernels: `forward` is [taps][C][O rounded up to 8]
+    /// (for `correlate`), `adjoint` is [taps][O][C rounded up to 8] (for `correlateAdjoint`), the
+    /// padding zero.
+    struct PackedWeights {
+        let forward: TensorStorage, forwardStride: Int
+        let adjoint: TensorStorage, adjointStride: Int
     }
 
-    /// Adds packed-weight gradients [kh kw][O, C] back into a [O, C, kh, kw] gradient.
+    /// Repacks weights [O, C, kh, kw] for `correlate` and `correlateAdjoint`.
+    func pack(_ weight: UnsafePointer<Float>) -> PackedWeights {
+        let forwardStride = (outputs + 7) / 8 * 8, adjointStride = (channels + 7) / 8 * 8
+        let forward = TensorStorage(count: taps * channels * forwardStride)
+        let adjoint = TensorStorage(count: taps * outputs * adjointStride)
+        forward.pointer.update(repeating: 0, count: forward.count)
+        adjoint.pointer.update(repeating: 0, count: adjoint.count)
+        for output in 0..<outputs {
+            for channel in 0..<channels {
+                let source = weight + (output * channels + channel) * kernelSize
+                for tap in 0..<taps {
+                    let value = source[kernelTaps[tap]]
+                    forward.pointer[(tap * channels + channel) * forwardStride + output] = value
+                    adjoint.pointer[(tap * outputs + output) * adjointStride + channel] = value
+                }
+            }
+        }
+        return PackedWeights(forward: forward, forwardStride: forwardStride, adjoint: adjoint, adjointStride: adjointStride)
+    }
+
+    /// Adds packed-weight gradients [taps][O, C] back into a [O, C, kh, kw] gradient.
     func unpackWeightGradient(_ packed: UnsafePointer<Float>, into gradient: UnsafeMutablePointer<Float>) {
-        let taps = kernelHeight * kernelWidth
         for output in 0..<outputs {
             for channel in 0..<channels {
-                let target = gradient + (output * channels + channel) * taps
-                for tap in 0..<taps { target[tap] += packed[(tap * outputs + output) * channels + channel] }
+                let target = gradient + (output * channels + channel) * kernelSize
+                for tap in 0..<taps { target[kernelTaps[tap]] += packed[(tap * outputs + output) * channels + channel] }
             }
         }
     }
 
-    /// full[O, fullColumns (row stride W)] = sum over taps of W_tap [O, C] x input shifted by the tap.
-    /// `full` must hold outputHeight * width values; it is overwritten.
-    func correlate(input: UnsafePointer<Float>, packedWeights: UnsafePointer<Float>, full: UnsafeMutablePointer<Float>) {
-        let plane = height * width, outputPlane = outputHeight * width
-        for tap in 0..<(kernelHeight * kernelWidth) {
-            let shift = (tap / kernelWidth) * width + tap % kernelWidth
-            gemm(transposeA: false, transposeB: false, m: outputs, n: fullColumns, k: channels,
-                 a: packedWeights + tap * outputs * channels, lda: channels, b: input + shift, ldb: plane,
-                 beta: tap == 0 ? 0 : 1, c: full, ldc: outputPlane)
+    /// full[O, fullColumns] (rows `fullStride` apart) = sum over taps of W_tap [O, C] x the input
+    /// [C, H W] shifted by the tap, added to what `full` holds when `accumulate`; the scratch columns
+    /// come out as garbage.
+    func correlate(input: UnsafePointer<Float>, weights: PackedWeights, full: UnsafeMutablePointer<Float>, fullStride: Int,
+                   accumulate: Bool = false) {
+        if kernels != .blas {
+            shifts.withUnsafeBufferPointer { offsets in
+                swiftrl_shifted_correlation(Int32(kernels.rawValue), Int32(outputs), Int32(fullColumns), Int32(channels), Int32(taps),
+                                            weights.forward.pointer, weights.forwardStride, input, plane, offsets.baseAddress,
+                                            full, fullStride, accumulate ? 1 : 0)
+            }
+            return
+        }
+        for tap in 0..<taps {
+            gemm(transposeA: true, transposeB: false, m: outputs, n: fullColumns, k: channels,
+                 a: weights.forward.pointer + tap * channels * weights.forwardStride, lda: weights.forwardStride,
+                 b: input + shifts[tap], ldb: plane, beta: tap == 0 && !accumulate ? 0 : 1, c: full, ldc: fullStride)
         }
     }
 
-    /// input[C, H W] += sum over taps of W_tapᵀ [C, O] x full (the adjoint of `correlate`); the
-    /// scratch columns of `full` must be zero.
-    func correlateTransposed(full: UnsafePointer<Float>, packedWeights: UnsafePointer<Float>, input: UnsafeMutablePointer<Float>) {
-        let plane = height * width, outputPlane = outputHeight * width
-        for tap in 0..<(kernelHeight * kernelWidth) {
-            let shift = (tap / kernelWidth) * width + tap % kernelWidth
+    /// input[C, H W] = sum over taps of W_tapᵀ [C, O] x the full-width values shifted back by the tap
+    /// (the adjoint of `correlate`), reading a padded buffer [O, paddedRow] made by `expandPadded`.
+    func correlateAdjoint(padded: UnsafePointer<Float>, weights: PackedWeights, input: UnsafeMutablePointer<Float>) {
+        if kernels != .blas {
+            adjointShifts.withUnsafeBufferPointer { offsets in
+                swiftrl_shifted_correlation(Int32(kernels.rawValue), Int32(channels), Int32(plane), Int32(outputs), Int32(taps),
+                                            weights.adjoint.pointer, weights.adjointStride, padded, paddedRow, offsets.baseAddress,
+                                            input, plane, 0)
+            }
+            return
+        }
+        input.update(repeating: 0, count: channels * plane)
+        for tap in 0..<taps {
             gemm(transposeA: true, transposeB: false, m: channels, n: fullColumns, k: outputs,
-                 a: packedWeights + tap * outputs * channels, lda: channels, b: full, ldb: outputPlane,
-                 beta: 1, c: input + shift, ldc: plane)
+                 a: weights.adjoint.pointer + tap * outputs * weights.adjointStride, lda: weights.adjointStride,
+                 b: padded + margin, ldb: paddedRow, beta: 1, c: input + shifts[tap], ldc: plane)
         }
     }
 
-    /// packedGradient[tap][O, C] += full [O, cols] x (input shifted by tap)ᵀ; scratch columns of `full` must be zero.
-    func accumulateWeightGradient(full: UnsafePointer<Float>, input: UnsafePointer<Float>, packedGradient: UnsafeMutablePointer<Float>) {
-        let plane = height * width, outputPlane = outputHeight * width
-        for tap in 0..<(kernelHeight * kernelWidth) {
-            let shift = (tap / kernelWidth) * width + tap % kernelWidth
-            gemm(transposeA: false, transposeB: true, m: outputs, n: channels, k: fullColumns,
-                 a: full, lda: outputPlane, b: input + shift, ldb: plane,
-                 beta: 1, c: packedGradient + tap * outputs * channels, ldc: channels)
+    /// Whether the weight-gradient kernels take the input transposed (at least as many input
+    /// channels as outputs) or the upstream values transposed (fewer, such as 9 image channels
+    /// against 32 outputs): the transposed operand fills the vector lanes.
+    var weightGradientTransposesInput: Bool { channels >= outputs }
+    /// The scratch values `accumulateWeightGradient` needs for its transposition.
+    var weightGradientScratchSize: Int {
+        weightGradientTransposesInput ? plane * (channels + 15) / 16 * 16 : fullColumns * (outputs + 15) / 16 * 16
+    }
+
+    /// packedGradient[tap][O, C] += full [O, fullColumns] (rows `fullStride` apart, scratch columns
+    /// zero) x (the input [C, H W] shifted by the tap)ᵀ; `scratch` holds `weightGradientScratchSize`
+    /// values.
+    func accumulateWeightGradient(full: UnsafePointer<Float>, fullStride: Int, input: UnsafePointer<Float>,
+                                  scratch: UnsafeMutablePointer<Float>, packedGradient: UnsafeMutablePointer<Float>) {
+        let level = Int32(kernels.rawValue)
+        if kernels == .blas {
+            for tap in 0..<taps {
+                gemm(transposeA: false, transposeB: true, m: outputs, n: channels, k: fullColumns,
+                     a: full, lda: fullStride, b: input + shifts[tap], ldb: plane,
+                     beta: 1, c: packedGradient + tap * outputs * channels, ldc: channels)
+            }
+        } else if weightGradientTransposesInput {
+            let stride = (channels + 15) / 16 * 16
+            swiftrl_transpose(Int32(channels), Int32(plane), input, plane, scratch, stride)
+            shifts.withUnsafeBufferPointer { offsets in
+                swiftrl_shifted_weight_gradient(level, Int32(outputs), Int32(channels), Int32(fullColumns), Int32(taps),
+                                                full, fullStride, scratch, stride, offsets.baseAddress, packedGradient)
+            }
+        } else {
+            let stride = (outputs + 15) / 16 * 16
+            swiftrl_transpose(Int32(outputs), Int32(fullColumns), full, fullStride, scratch, stride)
+            shifts.withUnsafeBufferPointer { offsets in
+                swiftrl_shifted_weight_gradient_transposed(level, Int32(outputs), Int32(channels), Int32(fullColumns), Int32(taps),
+                                                           scratch, stride, input, plane, offsets.baseAddress, packedGradient)
+            }
         }
     }
 
     /// Copies the valid columns of `full` [O, Ho, W] into `output` [O, Ho, Wo].
     func compact(full: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
         for row in 0..<(outputs * outputHeight) {
-            let source = full + row * width, target = output + row * outputWidth
-            for column in 0..<outputWidth { target[column] = source[column] }
+            (output + row * outputWidth).update(from: full + row * width, count: outputWidth)
         }
     }
 
-    /// Spreads `output` [O, Ho, Wo] into `full` [O, Ho, W] with zero scratch columns.
-    func expand(_ output: UnsafePointer<Float>, into full: UnsafeMutablePointer<Float>) {
-        for row in 0..<(outputs * outputHeight) {
-            let source = output + row * outputWidth, target = full + row * width
-            for column in 0..<outputWidth { target[column] = source[column] }
-            for column in outputWidth..<width { target[column] = 0 }
+    /// Spreads `output` [O, Ho, Wo] into a padded full-width buffer [O, paddedRow]: per output
+    /// channel, `margin` zeros, the Ho rows at width W with zero scratch columns, then zeros to the end.
+    func expandPadded(_ output: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+        let rowsEnd = margin + outputHeight * width
+        for channel in 0..<outputs {
+            let target = padded + channel * paddedRow
+            target.update(repeating: 0, count: margin)
+            for row in 0..<outputHeight {
+                let line = target + margin + row * width
+                line.update(from: output + (channel * outputHeight + row) * outputWidth, count: outputWidth)
+                (line + outputWidth).update(repeating: 0, count: width - outputWidth)
+            }
+            (target + rowsEnd).update(repeating: 0, count: paddedRow - rowsEnd)
         }
     }
 }

@@ -1,7 +1,9 @@
 extension Tensor {
     /// 2-D convolution (PyTorch's conv2d, cross-correlation): input [N, C, H, W], weight
     /// [O, C, kh, kw], bias [O] -> [N, O, Ho, Wo] with Ho = (H + 2 padding - kh) / stride + 1.
-    /// Computed per image as im2col + one GEMM, images split across the BLAS threads.
+    /// Without padding, computed per image as shifted correlations (`ShiftedConvolution`, by phase
+    /// when strided: `StridedConvolution`); with padding as im2col + one GEMM. Images are split
+    /// across the BLAS threads.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
         guard rank == 4, weight.rank == 4, shape[1] == weight.shape[1] else {
             throw TensorError.shapeMismatch("conv2d: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected input [N, \(weight.rank == 4 ? weight.shape[1] : 0), H, W])")
@@ -22,6 +24,9 @@ extension Tensor {
         }
         if stride == 1 && padding == 0 {
             return shiftedConv2d(weight: weight, bias: bias)
+        }
+        if padding == 0 {
+            return stridedConv2d(weight: weight, bias: bias, stride: stride)
         }
         let result = Tensor(uninitializedShape: [batch, outputs, g.outputHeight, g.outputWidth])
         let imageSize = g.channels * g.height * g.width, outputSize = outputs * g.columnColumns
@@ -79,8 +84,9 @@ extension Tensor {
 
     /// 2-D transposed convolution (PyTorch's conv_transpose2d): input [N, Cin, H, W], weight
     /// [Cin, Cout, kh, kw], bias [Cout] -> [N, Cout, Ho, Wo] with
-    /// Ho = (H - 1) stride - 2 padding + kh + outputPadding. Computed per image as GEMM + col2im,
-    /// images split across the BLAS threads.
+    /// Ho = (H - 1) stride - 2 padding + kh + outputPadding. Without padding, computed per image as
+    /// the adjoint of a shifted correlation (by phase when strided); with padding as GEMM + col2im.
+    /// Images are split across the BLAS threads.
     public func convTranspose2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
                                 outputPadding: Int = 0) throws -> Tensor {
         guard rank == 4, weight.rank == 4, shape[1] == weight.shape[0] else {
@@ -100,6 +106,9 @@ extension Tensor {
         }
         if stride == 1 && padding == 0 && outputPadding == 0 {
             return shiftedConvTranspose2d(weight: weight, bias: bias)
+        }
+        if padding == 0 {
+            return stridedConvTranspose2d(weight: weight, bias: bias, stride: stride, height: height, width: width)
         }
         // The output plays the part of a convolution's input: its columns are Wᵀ x.
         let g = ConvolutionGeometry(channels: outputs, height: height, width: width,
@@ -158,21 +167,19 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// conv2d with stride 1 and no padding through shifted GEMMs (no im2col matrix).
+    /// conv2d with stride 1 and no padding through shifted products (no im2col matrix).
     func shiftedConv2d(weight: Tensor, bias: Tensor?) -> Tensor {
         let batch = shape[0]
         let s = ShiftedConvolution(channels: shape[1], height: shape[2], width: shape[3], outputs: weight.shape[0],
                                    kernelHeight: weight.shape[2], kernelWidth: weight.shape[3])
-        let packed = TensorStorage(count: weight.count)
-        s.packWeights(weight.pointer, into: packed.pointer)
+        let packed = s.pack(weight.pointer)
         let result = Tensor(uninitializedShape: [batch, s.outputs, s.outputHeight, s.outputWidth])
-        let imageSize = s.channels * s.height * s.width, outputSize = s.outputs * s.outputHeight * s.outputWidth
-        let fullSize = s.outputs * s.outputHeight * s.width
+        let imageSize = s.channels * s.plane, outputSize = s.outputs * s.outputHeight * s.outputWidth
         let input = self
         parallelFor(count: batch) { _, images in
-            TensorStorage.withScratch(count: fullSize) { full in
+            TensorStorage.withScratch(count: s.fullSize) { full in
                 for image in images {
-                    s.correlate(input: input.pointer + image * imageSize, packedWeights: packed.pointer, full: full)
+                    s.correlate(input: input.pointer + image * imageSize, weights: packed, full: full, fullStride: s.outputHeight * s.width)
                     let target = result.pointer + image * outputSize
                     s.compact(full: full, into: target)
                     if let bias { addChannelBias(bias, to: target, channels: s.outputs, plane: s.outputHeight * s.outputWidth) }
@@ -180,20 +187,20 @@ extension Tensor {
             }
         }
         record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
-            let gradientInput = input.requiresGradient ? Tensor.zeros(input.shape) : nil
+            let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
             let workers = Swift.min(BLASThreads.count, batch)
             let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
             parallelFor(count: batch, workers: workers) { worker, images in
-                TensorStorage.withScratch(count: fullSize) { full in
+                TensorStorage.withScratch(count: s.paddedSize + s.weightGradientScratchSize) { scratch in
+                    let padded = scratch, transposition = scratch + s.paddedSize
                     for image in images {
-                        s.expand(gradient.pointer + image * outputSize, into: full)
+                        s.expandPadded(gradient.pointer + image * outputSize, into: padded)
                         if weight.requiresGradient {
-                            s.accumulateWeightGradient(full: full, input: input.pointer + image * imageSize,
-                                                       packedGradient: partials[worker].pointer)
+                            s.accumulateWeightGradient(full: padded + s.margin, fullStride: s.paddedRow, input: input.pointer + image * imageSize,
+                                                       scratch: transposition, packedGradient: partials[worker].pointer)
                         }
                         if let gradientInput {
-                            s.correlateTransposed(full: full, packedWeights: packed.pointer,
-                                                  input: gradientInput.pointer + image * imageSize)
+                            s.correlateAdjoint(padded: padded, weights: packed, input: gradientInput.pointer + image * imageSize)
                         }
                     }
                 }
@@ -209,26 +216,25 @@ extension Tensor {
         return result
     }
 
-    /// conv_transpose2d with stride 1, no padding and no output padding through shifted GEMMs.
+    /// conv_transpose2d with stride 1, no padding and no output padding through shifted products:
+    /// the adjoint of the stride-1 correlation whose input plane is this result.
     func shiftedConvTranspose2d(weight: Tensor, bias: Tensor?) -> Tensor {
         let batch = shape[0], inputs = shape[1], height = shape[2], width = shape[3]
         let outputs = weight.shape[1]
         // In the correlation frame the result is the plane slid over and the input is the correlation's output.
         let s = ShiftedConvolution(channels: outputs, height: height + weight.shape[2] - 1, width: width + weight.shape[3] - 1,
                                    outputs: inputs, kernelHeight: weight.shape[2], kernelWidth: weight.shape[3])
-        let packed = TensorStorage(count: weight.count)
-        s.packWeights(weight.pointer, into: packed.pointer)
-        let result = Tensor.zeros([batch, outputs, s.height, s.width])
-        let imageSize = inputs * height * width, outputSize = outputs * s.height * s.width
-        let fullSize = inputs * s.outputHeight * s.width
+        let packed = s.pack(weight.pointer)
+        let result = Tensor(uninitializedShape: [batch, outputs, s.height, s.width])
+        let imageSize = inputs * height * width, outputSize = outputs * s.plane
         let input = self
         parallelFor(count: batch) { _, images in
-            TensorStorage.withScratch(count: fullSize) { full in
+            TensorStorage.withScratch(count: s.paddedSize) { padded in
                 for image in images {
-                    s.expand(input.pointer + image * imageSize, into: full)
+                    s.expandPadded(input.pointer + image * imageSize, into: padded)
                     let target = result.pointer + image * outputSize
-                    s.correlateTransposed(full: full, packedWeights: packed.pointer, input: target)
-                    if let bias { addChannelBias(bias, to: target, channels: outputs, plane: s.height * s.width) }
+                    s.correlateAdjoint(padded: padded, weights: packed, input: target)
+                    if let bias { addChannelBias(bias, to: target, channels: outputs, plane: s.plane) }
                 }
             }
         }
@@ -237,16 +243,19 @@ extension Tensor {
             let workers = Swift.min(BLASThreads.count, batch)
             let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
             parallelFor(count: batch, workers: workers) { worker, images in
-                TensorStorage.withScratch(count: fullSize) { full in
+                // Holds a full-width output [inputs, Ho W] or a padded one [inputs, paddedRow] (the larger).
+                TensorStorage.withScratch(count: s.paddedSize + s.weightGradientScratchSize) { scratch in
+                    let transposition = scratch + s.paddedSize
                     for image in images {
                         let upstream = gradient.pointer + image * outputSize
                         if let gradientInput {
-                            s.correlate(input: upstream, packedWeights: packed.pointer, full: full)
-                            s.compact(full: full, into: gradientInput.pointer + image * imageSize)
+                            s.correlate(input: upstream, weights: packed, full: scratch, fullStride: s.outputHeight * s.width)
+                            s.compact(full: scratch, into: gradientInput.pointer + image * imageSize)
                         }
                         if weight.requiresGradient {
-                            s.expand(input.pointer + image * imageSize, into: full)
-                            s.accumulateWeightGradient(full: full, input: upstream, packedGradient: partials[worker].pointer)
+                            s.expandPadded(input.pointer + image * imageSize, into: scratch)
+                            s.accumulateWeightGradient(full: scratch + s.margin, fullStride: s.paddedRow, input: upstream,
+                                                       scratch: transposition, packedGradient: partials[worker].pointer)
                         }
                     }
                 }
@@ -254,6 +263,116 @@ extension Tensor {
             let gradientWeight = Tensor.zeros(weight.shape)
             // The sum must outlive the read of its pointer (see `TensorStorage` on lifetimes): released
             // there, its 4 KB block went back to malloc and the weight gradient began with NaNs.
+            withExtendedLifetime(sumOfPartials(partials)) { summed in s.unpackWeightGradient(summed.pointer, into: gradientWeight.pointer) }
+            var gradients: [Tensor?] = [gradientInput, gradientWeight]
+            if bias != nil { gradients.append(channelSums(gradient)) }
+            return gradients
+        }
+        return result
+    }
+}
+
+extension Tensor {
+    /// conv2d with stride > 1 and no padding through one shifted correlation per phase.
+    func stridedConv2d(weight: Tensor, bias: Tensor?, stride: Int) -> Tensor {
+        let batch = shape[0]
+        let s = StridedConvolution(channels: shape[1], height: shape[2], width: shape[3], outputs: weight.shape[0],
+                                   kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride)
+        let g = s.geometry
+        let packed = s.pack(weight.pointer)
+        let result = Tensor(uninitializedShape: [batch, s.outputs, s.outputHeight, s.outputWidth])
+        let imageSize = s.channels * s.height * s.width, outputSize = s.outputs * s.outputHeight * s.outputWidth
+        let input = self
+        parallelFor(count: batch) { _, images in
+            TensorStorage.withScratch(count: s.splitSize + g.fullSize) { scratch in
+                let planes = scratch, full = scratch + s.splitSize
+                for image in images {
+                    s.split(input.pointer + image * imageSize, into: planes)
+                    s.correlate(planes: planes, weights: packed, full: full)
+                    let target = result.pointer + image * outputSize
+                    g.compact(full: full, into: target)
+                    if let bias { addChannelBias(bias, to: target, channels: s.outputs, plane: s.outputHeight * s.outputWidth) }
+                }
+            }
+        }
+        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
+            let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
+            let workers = Swift.min(BLASThreads.count, batch)
+            let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
+            parallelFor(count: batch, workers: workers) { worker, images in
+                TensorStorage.withScratch(count: s.splitSize + g.paddedSize + g.weightGradientScratchSize) { scratch in
+                    let planes = scratch, padded = scratch + s.splitSize, transposition = padded + g.paddedSize
+                    for image in images {
+                        g.expandPadded(gradient.pointer + image * outputSize, into: padded)
+                        if weight.requiresGradient {
+                            s.split(input.pointer + image * imageSize, into: planes)
+                            s.accumulateWeightGradient(padded: padded, planes: planes, scratch: transposition,
+                                                       packedGradient: partials[worker].pointer)
+                        }
+                        if let gradientInput {
+                            s.correlateAdjoint(padded: padded, weights: packed, planes: planes)
+                            s.merge(planes, into: gradientInput.pointer + image * imageSize)
+                        }
+                    }
+                }
+            }
+            let gradientWeight = Tensor.zeros(weight.shape)
+            withExtendedLifetime(sumOfPartials(partials)) { summed in s.unpackWeightGradient(summed.pointer, into: gradientWeight.pointer) }
+            var gradients: [Tensor?] = [gradientInput, gradientWeight]
+            if bias != nil { gradients.append(channelSums(gradient)) }
+            return gradients
+        }
+        return result
+    }
+
+    /// conv_transpose2d with stride > 1 and no padding (any output padding) as the adjoint of a
+    /// strided correlation over the result, one shifted correlation per phase.
+    func stridedConvTranspose2d(weight: Tensor, bias: Tensor?, stride: Int, height: Int, width: Int) -> Tensor {
+        let batch = shape[0], inputs = shape[1], outputs = weight.shape[1]
+        // In the correlation frame the result is the plane slid over and the input is the correlation's output.
+        let s = StridedConvolution(channels: outputs, height: height, width: width, outputs: inputs,
+                                   kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride)
+        precondition(s.outputHeight == shape[2] && s.outputWidth == shape[3], "conv_transpose2d: phase geometry mismatch")
+        let g = s.geometry
+        let packed = s.pack(weight.pointer)
+        let result = Tensor(uninitializedShape: [batch, outputs, height, width])
+        let imageSize = inputs * shape[2] * shape[3], outputSize = outputs * height * width
+        let input = self
+        parallelFor(count: batch) { _, images in
+            TensorStorage.withScratch(count: s.splitSize + g.paddedSize) { scratch in
+                let planes = scratch, padded = scratch + s.splitSize
+                for image in images {
+                    g.expandPadded(input.pointer + image * imageSize, into: padded)
+                    s.correlateAdjoint(padded: padded, weights: packed, planes: planes)
+                    let target = result.pointer + image * outputSize
+                    s.merge(planes, into: target)
+                    if let bias { addChannelBias(bias, to: target, channels: outputs, plane: height * width) }
+                }
+            }
+        }
+        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
+            let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
+            let workers = Swift.min(BLASThreads.count, batch)
+            let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
+            parallelFor(count: batch, workers: workers) { worker, images in
+                // After the phase planes: a full-width output [inputs, Ho W'] or a padded one (the larger).
+                TensorStorage.withScratch(count: s.splitSize + g.paddedSize + g.weightGradientScratchSize) { scratch in
+                    let planes = scratch, buffer = scratch + s.splitSize, transposition = buffer + g.paddedSize
+                    for image in images {
+                        s.split(gradient.pointer + image * outputSize, into: planes)
+                        if let gradientInput {
+                            s.correlate(planes: planes, weights: packed, full: buffer)
+                            g.compact(full: buffer, into: gradientInput.pointer + image * imageSize)
+                        }
+                        if weight.requiresGradient {
+                            g.expandPadded(input.pointer + image * imageSize, into: buffer)
+                            s.accumulateWeightGradient(padded: buffer, planes: planes, scratch: transposition,
+                                                       packedGradient: partials[worker].pointer)
+                        }
+                    }
+                }
+            }
+            let gradientWeight = Tensor.zeros(weight.shape)
             withExtendedLifetime(sumOfPartials(partials)) { summed in s.unpackWeightGradient(summed.pointer, into: gradientWeight.pointer) }
             var gradients: [Tensor?] = [gradientInput, gradientWeight]
             if bias != nil { gradients.append(channelSums(gradient)) }

@@ -1,0 +1,137 @@
+// The shifted correlation C = sum over taps of A_tapᵀ x (B shifted by the tap's offset), computed in
+// tiles of accumulators that stay in registers across all taps and input channels: each output value is
+// written once, and nothing is packed or copied. AVX-512 tiles are 8 rows x 48 columns, AVX2 tiles
+// 4 rows x 16 columns; column tails use masked loads and stores.
+#include "CKernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <stddef.h>
+
+__attribute__((target("avx512f")))
+static void correlation512(int M, int N, int K, int taps, const float *A, long lda, const float *B, long ldb,
+                           const long *offsets, float *C, long ldc, int accumulate) {
+    long maxOffset = 0;
+    for (int t = 0; t < taps; t++) if (offsets[t] > maxOffset) maxOffset = offsets[t];
+    for (int n0 = 0; n0 < N; n0 += 48) {
+        int rest = N - n0;
+        __mmask16 mask0 = rest >= 16 ? 0xFFFF : (__mmask16)((1u << rest) - 1);
+        __mmask16 mask1 = rest >= 32 ? 0xFFFF : rest <= 16 ? 0 : (__mmask16)((1u << (rest - 16)) - 1);
+        __mmask16 mask2 = rest >= 48 ? 0xFFFF : rest <= 32 ? 0 : (__mmask16)((1u << (rest - 32)) - 1);
+        for (int m0 = 0; m0 < M; m0 += 8) {
+            __m512 sum[8][3];
+            for (int row = 0; row < 8; row++) {
+                sum[row][0] = _mm512_setzero_ps(); sum[row][1] = _mm512_setzero_ps(); sum[row][2] = _mm512_setzero_ps();
+            }
+            // The first row block fetches the next column block's leading edge into L2 ahead of use:
+            // an image's channels are K streams far apart, which the hardware prefetchers miss.
+            if (m0 == 0) {
+                const float *ahead = B + maxOffset + n0 + 48;
+                for (int k = 0; k < K; k++, ahead += ldb) {
+                    _mm_prefetch((const char *)ahead, _MM_HINT_T1);
+                    _mm_prefetch((const char *)(ahead + 16), _MM_HINT_T1);
+                    _mm_prefetch((const char *)(ahead + 32), _MM_HINT_T1);
+                }
+            }
+            for (int t = 0; t < taps; t++) {
+                const float *b = B + offsets[t] + n0;
+                const float *a = A + (size_t)t * K * lda + m0;
+                for (int k = 0; k < K; k++, b += ldb, a += lda) {
+                    __m512 b0 = _mm512_maskz_loadu_ps(mask0, b);
+                    __m512 b1 = _mm512_maskz_loadu_ps(mask1, b + 16);
+                    __m512 b2 = _mm512_maskz_loadu_ps(mask2, b + 32);
+                    for (int row = 0; row < 8; row++) {
+                        __m512 weight = _mm512_set1_ps(a[row]);
+                        sum[row][0] = _mm512_fmadd_ps(weight, b0, sum[row][0]);
+                        sum[row][1] = _mm512_fmadd_ps(weight, b1, sum[row][1]);
+                        sum[row][2] = _mm512_fmadd_ps(weight, b2, sum[row][2]);
+                    }
+                }
+            }
+            for (int row = 0; row < 8 && m0 + row < M; row++) {
+                float *c = C + (size_t)(m0 + row) * ldc + n0;
+                if (accumulate) {
+                    sum[row][0] = _mm512_add_ps(sum[row][0], _mm512_maskz_loadu_ps(mask0, c));
+                    sum[row][1] = _mm512_add_ps(sum[row][1], _mm512_maskz_loadu_ps(mask1, c + 16));
+                    sum[row][2] = _mm512_add_ps(sum[row][2], _mm512_maskz_loadu_ps(mask2, c + 32));
+                }
+                _mm512_mask_storeu_ps(c, mask0, sum[row][0]);
+                _mm512_mask_storeu_ps(c + 16, mask1, sum[row][1]);
+                _mm512_mask_storeu_ps(c + 32, mask2, sum[row][2]);
+            }
+        }
+    }
+}
+
+/// A lane mask for AVX2 masked loads: the first `count` (clamped to 0...8) lanes set.
+__attribute__((target("avx2,fma")))
+static inline __m256i laneMask256(int count) {
+    __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count < 0 ? 0 : count > 8 ? 8 : count), lanes);
+}
+
+/// One AVX2 tile: rows m0..m0+3, columns n0..n0+15 (`masked` and the masks cover a shorter tail).
+/// Inlined with a constant `masked`, so whole tiles carry no masks in their registers.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void correlationTile256(int masked, int rest, int M, int K, int taps, const float *A, long lda,
+                                      const float *B, long ldb, const long *offsets, float *C, long ldc,
+                                      int accumulate, int m0, int n0) {
+    __m256 sum[4][2];
+    for (int row = 0; row < 4; row++) { sum[row][0] = _mm256_setzero_ps(); sum[row][1] = _mm256_setzero_ps(); }
+    for (int t = 0; t < taps; t++) {
+        const float *b = B + offsets[t] + n0;
+        const float *a = A + (size_t)t * K * lda + m0;
+        for (int k = 0; k < K; k++, b += ldb, a += lda) {
+            __m256 b0, b1;
+            if (masked) {
+                b0 = _mm256_maskload_ps(b, laneMask256(rest));
+                b1 = _mm256_maskload_ps(b + 8, laneMask256(rest - 8));
+            } else {
+                b0 = _mm256_loadu_ps(b); b1 = _mm256_loadu_ps(b + 8);
+            }
+            for (int row = 0; row < 4; row++) {
+                __m256 weight = _mm256_broadcast_ss(a + row);
+                sum[row][0] = _mm256_fmadd_ps(weight, b0, sum[row][0]);
+                sum[row][1] = _mm256_fmadd_ps(weight, b1, sum[row][1]);
+            }
+        }
+    }
+    __m256i mask0 = laneMask256(rest), mask1 = laneMask256(rest - 8);
+    for (int row = 0; row < 4 && m0 + row < M; row++) {
+        float *c = C + (size_t)(m0 + row) * ldc + n0;
+        if (accumulate) {
+            sum[row][0] = _mm256_add_ps(sum[row][0], _mm256_maskload_ps(c, mask0));
+            sum[row][1] = _mm256_add_ps(sum[row][1], _mm256_maskload_ps(c + 8, mask1));
+        }
+        _mm256_maskstore_ps(c, mask0, sum[row][0]);
+        _mm256_maskstore_ps(c + 8, mask1, sum[row][1]);
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static void correlation256(int M, int N, int K, int taps, const float *A, long lda, const float *B, long ldb,
+                           const long *offsets, float *C, long ldc, int accumulate) {
+    long maxOffset = 0;
+    for (int t = 0; t < taps; t++) if (offsets[t] > maxOffset) maxOffset = offsets[t];
+    int n0 = 0;
+    for (; n0 + 16 <= N; n0 += 16) {
+        // The next column block's leading edge, into L2 ahead of use (as in correlation512).
+        const float *ahead = B + maxOffset + n0 + 16;
+        for (int k = 0; k < K; k++, ahead += ldb) _mm_prefetch((const char *)ahead, _MM_HINT_T1);
+        for (int m0 = 0; m0 < M; m0 += 4)
+            correlationTile256(0, 16, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0);
+    }
+    if (n0 < N)
+        for (int m0 = 0; m0 < M; m0 += 4)
+            correlationTile256(1, N - n0, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0);
+}
+#endif
+
+void swiftrl_shifted_correlation(int level, int M, int N, int K, int taps, const float *A, long lda,
+                                 const float *B, long ldb, const long *offsets, float *C, long ldc,
+                                 int accumulate) {
+#if defined(__x86_64__)
+    if (level >= 2) correlation512(M, N, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate);
+    else if (level == 1) correlation256(M, N, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate);
+#endif
+}

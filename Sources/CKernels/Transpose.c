@@ -1,0 +1,47 @@
+// Matrix transposition for the weight-gradient kernels (8 x 8 blocks in AVX2 registers on x86-64).
+#include "CKernels.h"
+#include <stddef.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/// Transposes the 8 x 8 block at `in` (rows `ld` apart) into `out` (rows `ldo` apart).
+__attribute__((target("avx2"), always_inline))
+static inline void transposeBlock8(const float *in, long ld, float *out, long ldo) {
+    __m256 row[8], pair[8];
+    for (int i = 0; i < 8; i++) row[i] = _mm256_loadu_ps(in + i * ld);
+    for (int i = 0; i < 8; i += 2) {
+        pair[i] = _mm256_unpacklo_ps(row[i], row[i + 1]);
+        pair[i + 1] = _mm256_unpackhi_ps(row[i], row[i + 1]);
+    }
+    row[0] = _mm256_shuffle_ps(pair[0], pair[2], 0x44); row[1] = _mm256_shuffle_ps(pair[0], pair[2], 0xEE);
+    row[2] = _mm256_shuffle_ps(pair[1], pair[3], 0x44); row[3] = _mm256_shuffle_ps(pair[1], pair[3], 0xEE);
+    row[4] = _mm256_shuffle_ps(pair[4], pair[6], 0x44); row[5] = _mm256_shuffle_ps(pair[4], pair[6], 0xEE);
+    row[6] = _mm256_shuffle_ps(pair[5], pair[7], 0x44); row[7] = _mm256_shuffle_ps(pair[5], pair[7], 0xEE);
+    for (int i = 0; i < 4; i++) {
+        _mm256_storeu_ps(out + i * ldo, _mm256_permute2f128_ps(row[i], row[i + 4], 0x20));
+        _mm256_storeu_ps(out + (i + 4) * ldo, _mm256_permute2f128_ps(row[i], row[i + 4], 0x31));
+    }
+}
+
+__attribute__((target("avx2")))
+static void transpose256(int rows, int columns, const float *in, long ld, float *out, long ldo) {
+    int r0 = 0;
+    for (; r0 + 8 <= rows; r0 += 8) {
+        int c0 = 0;
+        for (; c0 + 8 <= columns; c0 += 8) transposeBlock8(in + (size_t)r0 * ld + c0, ld, out + (size_t)c0 * ldo + r0, ldo);
+        for (; c0 < columns; c0++)
+            for (int i = 0; i < 8; i++) out[(size_t)c0 * ldo + r0 + i] = in[(size_t)(r0 + i) * ld + c0];
+    }
+    for (int c = 0; c < columns; c++)
+        for (int r = r0; r < ldo; r++) out[(size_t)c * ldo + r] = r < rows ? in[(size_t)r * ld + c] : 0;
+}
+#endif
+
+void swiftrl_transpose(int rows, int columns, const float *in, long ld, float *out, long ldo) {
+#if defined(__x86_64__)
+    if (swiftrl_kernel_level() >= 1) { transpose256(rows, columns, in, ld, out, ldo); return; }
+#endif
+    for (int c = 0; c < columns; c++)
+        for (int r = 0; r < ldo; r++) out[(size_t)c * ldo + r] = r < rows ? in[(size_t)r * ld + c] : 0;
+}

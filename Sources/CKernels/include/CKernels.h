@@ -1,0 +1,36 @@
+/// Vector kernels for the learning core's unpadded convolutions: a shifted correlation ("implicit
+/// GEMM", no im2col matrix) and its weight gradient, each in an AVX-512 and an AVX2 version chosen
+/// at run time from the CPU's features, and a transposition. Callers fall back to BLAS when
+/// `swiftrl_kernel_level` is 0.
+#ifndef SWIFTRL_CKERNELS_H
+#define SWIFTRL_CKERNELS_H
+
+/// The widest kernel family this CPU runs: 2 = AVX-512F, 1 = AVX2 with FMA, 0 = neither (or not x86-64).
+int swiftrl_kernel_level(void);
+
+/// Shifted correlation at `level` (1 or 2, at most `swiftrl_kernel_level()`): for m < M and n < N,
+///   C[m ldc + n] = (accumulate ? C[m ldc + n] : 0)
+///                  + sum over t < taps and k < K of A[(t K + k) lda + m] B[k ldb + offsets[t] + n].
+/// A holds `taps` matrices [K, lda]; lda is a multiple of 8 and at least M, and the entries of each
+/// row past M are zero (they are read, never used).
+void swiftrl_shifted_correlation(int level, int M, int N, int K, int taps, const float *A, long lda,
+                                 const float *B, long ldb, const long *offsets, float *C, long ldc,
+                                 int accumulate);
+
+/// The weight gradient of a shifted correlation at `level`: for t < taps, m < M and k < K,
+///   G[(t M + m) K + k] += sum over n < N of X[m ldx + n] Bt[(n + offsets[t]) ldbt + k],
+/// where Bt is the correlation's B transposed (positions by channels, made by `swiftrl_transpose`).
+void swiftrl_shifted_weight_gradient(int level, int M, int K, int N, int taps, const float *X, long ldx,
+                                     const float *Bt, long ldbt, const long *offsets, float *G);
+
+/// The same weight gradient with X given transposed instead of B (better when K is small):
+///   G[(t M + m) K + k] += sum over n < N of Xt[n ldxt + m] B[k ldb + offsets[t] + n],
+/// where ldxt is a multiple of 16 (entries past M are read, never used).
+void swiftrl_shifted_weight_gradient_transposed(int level, int M, int K, int N, int taps, const float *Xt, long ldxt,
+                                                const float *B, long ldb, const long *offsets, float *G);
+
+/// Transposition: out[c ldo + r] = in[r ld + c] for r < rows and c < columns, and
+/// out[c ldo + r] = 0 for rows <= r < ldo (ldo >= rows pads each output row with zeros).
+void swiftrl_transpose(int rows, int columns, const float *in, long ld, float *out, long ldo);
+
+#endif

@@ -1,0 +1,143 @@
+import Testing
+@testable import Tensors
+
+/// The unpadded convolutions run in SwiftRL's own kernels (shifted correlations, by phase when
+/// strided), in the AVX-512, AVX2 or BLAS family; each family the CPU runs must agree with a direct
+/// convolution, forward and backward, on shapes that exercise every tile edge.
+@Suite("Convolution kernels against a direct convolution", .serialized)
+struct ConvolutionKernelTests {
+    /// (batch, input channels, output channels, height, width, kernel height, kernel width, stride)
+    static let convolutions: [(Int, Int, Int, Int, Int, Int, Int, Int)] = [
+        (2, 3, 5, 9, 11, 3, 3, 1),    // channels below every tile
+        (1, 20, 35, 13, 12, 3, 3, 1),  // channels past one vector, rows past one tile
+        (2, 9, 32, 16, 16, 3, 3, 2),   // SAC-AE's first layer in small
+        (1, 4, 6, 12, 13, 4, 2, 2),    // kernel rows and columns of different sizes, odd width
+        (1, 5, 7, 11, 11, 3, 3, 3),    // stride equal to the kernel
+        (1, 3, 4, 9, 9, 1, 1, 2),      // kernel smaller than the stride: phases without taps
+        (1, 6, 9, 20, 19, 8, 8, 4),    // the Nature CNN's first layer in small
+    ]
+
+    @Test("conv2d, each kernel family", arguments: ConvolutionKernels.supported)
+    func convolution(_ family: ConvolutionKernels.Family) throws {
+        let chosen = ConvolutionKernels.selected
+        ConvolutionKernels.selected = family
+        defer { ConvolutionKernels.selected = chosen }
+        for (index, (batch, inputs, outputs, height, width, kernelHeight, kernelWidth, stride)) in Self.convolutions.enumerated() {
+            let seed = UInt64(10 * index)
+            let input = randomTensor([batch, inputs, height, width], seed: seed + 1).requiringGradient()
+            let weight = randomTensor([outputs, inputs, kernelHeight, kernelWidth], seed: seed + 2).requiringGradient()
+            let bias = randomTensor([outputs], seed: seed + 3).requiringGradient()
+            let tape = GradientTape()
+            let output = try tape.record { try input.conv2d(weight: weight, bias: bias, stride: stride) }
+            let upstream = randomTensor(output.shape, seed: seed + 4)
+            let gradients = try tape.backward(from: output, seed: upstream)
+            let expected = DirectConvolution(batch: batch, inputs: inputs, outputs: outputs, height: height, width: width,
+                                             kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride)
+                .correlate(input: input.scalars, weight: weight.scalars, bias: bias.scalars, upstream: upstream.scalars)
+            let label = "\(family) case \(index)"
+            expectClose(output.scalars, expected.output, label + " output")
+            expectClose(gradients[input]!.scalars, expected.inputGradient, label + " input gradient")
+            expectClose(gradients[weight]!.scalars, expected.weightGradient, label + " weight gradient")
+            expectClose(gradients[bias]!.scalars, expected.biasGradient, label + " bias gradient")
+        }
+    }
+
+    @Test("conv_transpose2d, each kernel family (output padding too)", arguments: ConvolutionKernels.supported)
+    func transposedConvolution(_ family: ConvolutionKernels.Family) throws {
+        let chosen = ConvolutionKernels.selected
+        ConvolutionKernels.selected = family
+        defer { ConvolutionKernels.selected = chosen }
+        // (batch, input channels, output channels, input size, kernel, stride, output padding)
+        let cases: [(Int, Int, Int, Int, Int, Int, Int)] = [
+            (2, 5, 3, 7, 3, 1, 0), (1, 35, 20, 6, 3, 1, 0), (2, 32, 9, 8, 3, 2, 1), (1, 6, 4, 5, 4, 2, 0),
+            (1, 4, 5, 4, 3, 3, 2), (1, 3, 4, 5, 1, 2, 1),
+        ]
+        for (index, (batch, inputs, outputs, size, kernel, stride, outputPadding)) in cases.enumerated() {
+            let seed = UInt64(100 + 10 * index)
+            let input = randomTensor([batch, inputs, size, size], seed: seed + 1).requiringGradient()
+            let weight = randomTensor([inputs, outputs, kernel, kernel], seed: seed + 2).requiringGradient()
+            let bias = randomTensor([outputs], seed: seed + 3).requiringGradient()
+            let tape = GradientTape()
+            let output = try tape.record {
+                try input.convTranspose2d(weight: weight, bias: bias, stride: stride, outputPadding: outputPadding)
+            }
+            let resultSize = (size - 1) * stride + kernel + outputPadding
+            #expect(output.shape == [batch, outputs, resultSize, resultSize])
+            let upstream = randomTensor(output.shape, seed: seed + 4)
+            let gradients = try tape.backward(from: output, seed: upstream)
+            // The transposed convolution is the adjoint of the convolution over its result: its
+            // output is that convolution's input gradient, with the roles of the two gradients swapped.
+            let direct = DirectConvolution(batch: batch, inputs: outputs, outputs: inputs, height: resultSize, width: resultSize,
+                                           kernelHeight: kernel, kernelWidth: kernel, stride: stride)
+            let adjoint = direct.correlate(input: upstream.scalars, weight: weight.scalars, bias: [Float](repeating: 0, count: inputs),
+                                           upstream: input.scalars)
+            let label = "\(family) transposed case \(index)"
+            let expectedOutput = zip(adjoint.inputGradient.indices, adjoint.inputGradient).map { index, value in
+                value + bias.scalars[(index / (resultSize * resultSize)) % outputs]
+            }
+            expectClose(output.scalars, expectedOutput, label + " output")
+            expectClose(gradients[input]!.scalars, adjoint.output, label + " input gradient")
+            expectClose(gradients[weight]!.scalars, adjoint.weightGradient, label + " weight gradient")
+            let biasGradient = (0..<outputs).map { channel in
+                (0..<batch).reduce(Float(0)) { total, image in
+                    total + upstream.scalars[((image * outputs + channel) * resultSize * resultSize)..<((image * outputs + channel + 1) * resultSize * resultSize)].reduce(0, +)
+                }
+            }
+            expectClose(gradients[bias]!.scalars, biasGradient, label + " bias gradient")
+        }
+    }
+
+    @Test("the kernel family follows SWIFTRL_CONV_KERNELS within what the CPU runs")
+    func families() {
+        #expect(ConvolutionKernels.supported.first == .blas)
+        #expect(ConvolutionKernels.supported.last == ConvolutionKernels.available)
+        #expect(ConvolutionKernels.selected.rawValue <= ConvolutionKernels.available.rawValue)
+    }
+}
+
+/// A convolution computed element by element, with its gradients for a given upstream gradient.
+private struct DirectConvolution {
+    let batch: Int, inputs: Int, outputs: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, stride: Int
+
+    func correlate(input: [Float], weight: [Float], bias: [Float], upstream: [Float])
+        -> (output: [Float], inputGradient: [Float], weightGradient: [Float], biasGradient: [Float]) {
+        let outputHeight = (height - kernelHeight) / stride + 1, outputWidth = (width - kernelWidth) / stride + 1
+        var output = [Float](repeating: 0, count: batch * outputs * outputHeight * outputWidth)
+        var inputGradient = [Float](repeating: 0, count: input.count)
+        var weightGradient = [Float](repeating: 0, count: weight.count)
+        var biasGradient = [Float](repeating: 0, count: outputs)
+        for image in 0..<batch {
+            for out in 0..<outputs {
+                for y in 0..<outputHeight {
+                    for x in 0..<outputWidth {
+                        let outputIndex = ((image * outputs + out) * outputHeight + y) * outputWidth + x
+                        let gradient = upstream[outputIndex]
+                        var total = bias[out]
+                        biasGradient[out] += gradient
+                        for channel in 0..<inputs {
+                            for i in 0..<kernelHeight {
+                                for j in 0..<kernelWidth {
+                                    let inputIndex = ((image * inputs + channel) * height + stride * y + i) * width + stride * x + j
+                                    let weightIndex = ((out * inputs + channel) * kernelHeight + i) * kernelWidth + j
+                                    total += weight[weightIndex] * input[inputIndex]
+                                    inputGradient[inputIndex] += weight[weightIndex] * gradient
+                                    weightGradient[weightIndex] += input[inputIndex] * gradient
+                                }
+                            }
+                        }
+                        output[outputIndex] = total
+                    }
+                }
+            }
+        }
+        return (output, inputGradient, weightGradient, biasGradient)
+    }
+}
+
+/// Expects two arrays to agree element by element within 1e-4 relative (1e-4 absolute near zero).
+private func expectClose(_ actual: [Float], _ expected: [Float], _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual.count == expected.count, "\(label): \(actual.count) values, expected \(expected.count)", sourceLocation: sourceLocation)
+    guard actual.count == expected.count else { return }
+    let worst = zip(actual, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+    #expect(worst < 1e-4, "\(label): worst relative difference \(worst)", sourceLocation: sourceLocation)
+}
