@@ -155,25 +155,25 @@ struct BenchConvolution: ParsableCommand {
     func run() throws {
         let families = try kernels.map { list in
             try list.split(separator: ",").map { name in
-                guard let family = ConvolutionKernels.Family.allCases.first(where: { $0.description == name }),
-                      ConvolutionKernels.supported.contains(family) else {
-                    throw ValidationError("--kernels: '\(name)' is not one of this CPU's kernel families (\(ConvolutionKernels.supported.map(\.description).joined(separator: ", ")))")
+                guard let family = VectorKernels.Family.allCases.first(where: { $0.description == name }),
+                      VectorKernels.supported.contains(family) else {
+                    throw ValidationError("--kernels: '\(name)' is not one of this CPU's kernel families (\(VectorKernels.supported.map(\.description).joined(separator: ", ")))")
                 }
                 return family
             }
-        } ?? ConvolutionKernels.supported
+        } ?? VectorKernels.supported
         guard batch >= 1, repeats >= 1, threads >= 1 else {
             throw ValidationError("--batch, --repeats and --threads must be at least 1, got \(batch), \(repeats), \(threads)")
         }
         BLASThreads.set(threads)
-        let chosen = ConvolutionKernels.selected
-        defer { ConvolutionKernels.selected = chosen }
-        print("convolution kernels on this CPU: \(ConvolutionKernels.supported.map(\.description).joined(separator: ", ")); batch \(batch), \(threads) thread(s)")
+        let chosen = VectorKernels.selected
+        defer { VectorKernels.selected = chosen }
+        print("convolution kernels on this CPU: \(VectorKernels.supported.map(\.description).joined(separator: ", ")); batch \(batch), \(threads) thread(s)")
         for layer in ConvolutionBenchmark.sacAELayers {
             let gflop = layer.flopsPerImage * Double(batch) / 1e9
             var line = "\(layer.name) (\(String(format: "%.2f", gflop)) GFLOP forward, 2x backward):"
             for family in families {
-                ConvolutionKernels.selected = family
+                VectorKernels.selected = family
                 let (forward, backward) = try ConvolutionBenchmark.measure(layer, batch: batch, repeats: repeats)
                 line += String(format: " %@ %.1f + %.1f ms (%.0f, %.0f GFLOP/s);", family.description, forward * 1000, backward * 1000,
                                gflop / forward, 2 * gflop / backward)

@@ -17,11 +17,11 @@ struct ConvolutionKernelTests {
         (1, 6, 9, 20, 19, 8, 8, 4),    // the Nature CNN's first layer in small
     ]
 
-    @Test("conv2d, each kernel family", arguments: ConvolutionKernels.supported)
-    func convolution(_ family: ConvolutionKernels.Family) throws {
-        let chosen = ConvolutionKernels.selected
-        ConvolutionKernels.selected = family
-        defer { ConvolutionKernels.selected = chosen }
+    @Test("conv2d, each kernel family", arguments: VectorKernels.supported)
+    func convolution(_ family: VectorKernels.Family) throws {
+        let chosen = VectorKernels.selected
+        VectorKernels.selected = family
+        defer { VectorKernels.selected = chosen }
         for (index, (batch, inputs, outputs, height, width, kernelHeight, kernelWidth, stride)) in Self.convolutions.enumerated() {
             let seed = UInt64(10 * index)
             let input = randomTensor([batch, inputs, height, width], seed: seed + 1).requiringGradient()
@@ -42,11 +42,11 @@ struct ConvolutionKernelTests {
         }
     }
 
-    @Test("conv_transpose2d, each kernel family (output padding too)", arguments: ConvolutionKernels.supported)
-    func transposedConvolution(_ family: ConvolutionKernels.Family) throws {
-        let chosen = ConvolutionKernels.selected
-        ConvolutionKernels.selected = family
-        defer { ConvolutionKernels.selected = chosen }
+    @Test("conv_transpose2d, each kernel family (output padding too)", arguments: VectorKernels.supported)
+    func transposedConvolution(_ family: VectorKernels.Family) throws {
+        let chosen = VectorKernels.selected
+        VectorKernels.selected = family
+        defer { VectorKernels.selected = chosen }
         // (batch, input channels, output channels, input size, kernel, stride, output padding)
         let cases: [(Int, Int, Int, Int, Int, Int, Int)] = [
             (2, 5, 3, 7, 3, 1, 0), (1, 35, 20, 6, 3, 1, 0), (2, 32, 9, 8, 3, 2, 1), (1, 6, 4, 5, 4, 2, 0),
@@ -87,11 +87,11 @@ struct ConvolutionKernelTests {
         }
     }
 
-    @Test("the kernel family follows SWIFTRL_CONV_KERNELS within what the CPU runs")
+    @Test("the kernel family follows SWIFTRL_KERNELS within what the CPU runs")
     func families() {
-        #expect(ConvolutionKernels.supported.first == .blas)
-        #expect(ConvolutionKernels.supported.last == ConvolutionKernels.available)
-        #expect(ConvolutionKernels.selected.rawValue <= ConvolutionKernels.available.rawValue)
+        #expect(VectorKernels.supported.first == .blas)
+        #expect(VectorKernels.supported.last == VectorKernels.available)
+        #expect(VectorKernels.selected.rawValue <= VectorKernels.available.rawValue)
     }
 }
 

@@ -29,6 +29,12 @@ void swiftrl_shifted_weight_gradient(int level, int M, int K, int N, int taps, c
 void swiftrl_shifted_weight_gradient_transposed(int level, int M, int K, int N, int taps, const float *Xt, long ldxt,
                                                 const float *B, long ldb, const long *offsets, float *G);
 
+/// Single-precision GEMM at `level` (only 2, AVX-512, is implemented): C = alpha op(A) op(B) + beta C
+/// for row-major matrices, op(A) M x K and op(B) K x N, leading dimensions as stored; beta 0 never
+/// reads C. Returns 0 (and does nothing) when not run at this level, so the caller uses BLAS.
+int swiftrl_sgemm(int level, int transA, int transB, int M, int N, int K, float alpha, const float *A, long lda,
+                  const float *B, long ldb, float beta, float *C, long ldc);
+
 /// Transposition: out[c ldo + r] = in[r ld + c] for r < rows and c < columns, and
 /// out[c ldo + r] = 0 for rows <= r < ldo (ldo >= rows pads each output row with zeros).
 void swiftrl_transpose(int rows, int columns, const float *in, long ld, float *out, long ldo);

@@ -1,11 +1,13 @@
 import CBLAS
+import CKernels
 import Dispatch
 import Parallelism
 import Foundation
 import Synchronization
 
-/// C = alpha op(A) op(B) + beta C for row-major matrices through OpenBLAS's sgemm, where op(A) is
-/// m x k and op(B) is k x n; `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored.
+/// C = alpha op(A) op(B) + beta C for row-major matrices (SwiftRL's AVX-512 sgemm or OpenBLAS's,
+/// see `sgemm` below), where op(A) is m x k and op(B) is k x n; `lda`, `ldb`, `ldc` are the row
+/// strides of A, B and C as stored.
 ///
 /// OpenBLAS always runs single-threaded here; large products are split in two (along the larger of
 /// m and n) and run on SwiftRL's own worker threads. OpenBLAS's own threads spin after every
@@ -39,10 +41,16 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Flo
     sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+/// One thread's GEMM: SwiftRL's AVX-512 sgemm when selected and C has at least 48 columns (its tiles
+/// are 32 columns wide), OpenBLAS otherwise.
 @inline(__always)
 private func sgemm(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
                    _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
                    _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+    if VectorKernels.selected == .avx512 && n >= 48
+        && swiftrl_sgemm(2, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, lda, b, ldb, beta, c, ldc) != 0 {
+        return
+    }
     cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }

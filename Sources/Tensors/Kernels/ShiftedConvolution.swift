@@ -6,7 +6,7 @@ import CKernels
 /// input's full row width W (the last kw - 1 columns of every output row are then scratch, dropped
 /// or zeroed). Used for SAC-AE's stride-1 convolutions and transposed convolutions.
 ///
-/// The products run in SwiftRL's AVX-512 or AVX2 kernels (`ConvolutionKernels.selected`), which keep
+/// The products run in SwiftRL's AVX-512 or AVX2 kernels (`VectorKernels.selected`), which keep
 /// each tile of outputs in registers across all taps and channels, or as one BLAS GEMM per tap.
 struct ShiftedConvolution {
     /// Input channels, height and width of the plane the kernel slides over.
@@ -21,7 +21,7 @@ struct ShiftedConvolution {
     /// The taps of the kernel the weights belong to (kh kw).
     let kernelSize: Int
     /// The kernel family the products use.
-    let kernels: ConvolutionKernels.Family
+    let kernels: VectorKernels.Family
     /// Where each tap reads the plane, i W + j for tap (i, j).
     let shifts: [Int]
     /// Where each tap reads a padded full-width buffer in the adjoint: margin - shift.
@@ -29,7 +29,7 @@ struct ShiftedConvolution {
 
     /// A stride-1 correlation with a whole kh x kw kernel.
     init(channels: Int, height: Int, width: Int, outputs: Int, kernelHeight: Int, kernelWidth: Int,
-         kernels: ConvolutionKernels.Family = ConvolutionKernels.selected) {
+         kernels: VectorKernels.Family = VectorKernels.selected) {
         self.init(channels: channels, height: height, width: width, outputs: outputs,
                   outputHeight: height - kernelHeight + 1, outputWidth: width - kernelWidth + 1,
                   tapRows: kernelHeight, tapColumns: kernelWidth, kernelTaps: Array(0..<(kernelHeight * kernelWidth)),
@@ -41,7 +41,7 @@ struct ShiftedConvolution {
     /// outputWidth + tapColumns - 1 columns.
     init(channels: Int, height: Int, width: Int, outputs: Int, outputHeight: Int, outputWidth: Int,
          tapRows: Int, tapColumns: Int, kernelTaps: [Int], kernelSize: Int,
-         kernels: ConvolutionKernels.Family = ConvolutionKernels.selected) {
+         kernels: VectorKernels.Family = VectorKernels.selected) {
         precondition(kernelTaps.count == tapRows * tapColumns && outputHeight + tapRows - 1 <= height
                      && outputWidth + tapColumns - 1 <= width, "shifted correlation: taps do not fit the plane")
         self.channels = channels; self.height = height; self.width = width

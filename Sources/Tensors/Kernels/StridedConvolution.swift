@@ -18,7 +18,7 @@ struct StridedConvolution {
     let phases: [(row: Int, column: Int, correlation: ShiftedConvolution)]
 
     init(channels: Int, height: Int, width: Int, outputs: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
-         kernels: ConvolutionKernels.Family = ConvolutionKernels.selected) {
+         kernels: VectorKernels.Family = VectorKernels.selected) {
         self.channels = channels; self.height = height; self.width = width
         self.outputs = outputs; self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth; self.stride = stride
         let outputHeight = (height - kernelHeight) / stride + 1, outputWidth = (width - kernelWidth) / stride + 1

@@ -1,16 +1,18 @@
 import CKernels
 import Foundation
 
-/// The vector kernels behind stride-1 convolutions: SwiftRL's own AVX-512 or AVX2 shifted-correlation
-/// kernels (chosen from the CPU's features at run time), or per-tap BLAS GEMMs on other CPUs.
-public enum ConvolutionKernels {
+/// SwiftRL's own vector kernels in C (target CKernels), chosen from the CPU's features at run time:
+/// the unpadded convolutions run in AVX-512 or AVX2 shifted-correlation kernels (per-tap BLAS GEMMs
+/// on other CPUs), and with AVX-512 the GEMMs run in SwiftRL's AVX-512 sgemm instead of OpenBLAS's
+/// (whose kernels on this machine are AVX2).
+public enum VectorKernels {
     /// A kernel family, widest last.
     public enum Family: Int, Sendable, CaseIterable, CustomStringConvertible {
-        /// Per-tap OpenBLAS GEMMs (any CPU).
+        /// OpenBLAS only (any CPU).
         case blas = 0
         /// 256-bit AVX2 and FMA kernels (x86-64 CPUs since 2013).
         case avx2 = 1
-        /// 512-bit AVX-512F kernels.
+        /// 512-bit AVX-512F kernels, GEMM included.
         case avx512 = 2
 
         public var description: String {
@@ -28,10 +30,10 @@ public enum ConvolutionKernels {
     /// The families this CPU runs, narrowest first (tests check each against the others).
     public static var supported: [Family] { Family.allCases.filter { $0.rawValue <= available.rawValue } }
 
-    /// The family convolutions use: the widest available, or SWIFTRL_CONV_KERNELS (blas, avx2 or
-    /// avx512, capped at what the CPU runs). Set it only while no convolution is running.
+    /// The family kernels use: the widest available, or SWIFTRL_KERNELS (blas, avx2 or avx512,
+    /// capped at what the CPU runs). Set it only while no kernel is running.
     nonisolated(unsafe) public static var selected: Family = {
-        let requested = ProcessInfo.processInfo.environment["SWIFTRL_CONV_KERNELS"].flatMap { name in
+        let requested = ProcessInfo.processInfo.environment["SWIFTRL_KERNELS"].flatMap { name in
             Family.allCases.first { $0.description == name }
         }
         return requested.map { Family(rawValue: min($0.rawValue, available.rawValue))! } ?? available
