@@ -23,15 +23,7 @@ static void packA(int transposed, int rows, int depth, const float *a, long lda,
                 for (; i < tileRows; i++) packed[k * tileRows + i] = 0;
             }
         } else {
-            // Row by row: each row of A is read in order, written every 12th value.
-            for (int i = 0; i < tileRows; i++) {
-                if (i < height) {
-                    const float *row = a + (size_t)(strip + i) * lda;
-                    for (int k = 0; k < depth; k++) packed[k * tileRows + i] = row[k];
-                } else {
-                    for (int k = 0; k < depth; k++) packed[k * tileRows + i] = 0;
-                }
-            }
+            swiftrl_transpose(height, depth, a + (size_t)strip * lda, lda, packed, tileRows);
         }
     }
 }
@@ -47,11 +39,13 @@ static void packB(int transposed, int depth, int columns, const float *b, long l
                 _mm512_store_ps(packed, _mm512_loadu_ps(row));
                 _mm512_store_ps(packed + 16, _mm512_loadu_ps(row + 16));
             }
+        } else if (transposed) {
+            swiftrl_transpose(width, depth, b + (size_t)strip * ldb, ldb, packed, tileColumns);
+            packed += (size_t)tileColumns * depth;
         } else {
             for (int k = 0; k < depth; k++, packed += tileColumns) {
                 int j = 0;
-                if (transposed) for (; j < width; j++) packed[j] = b[(size_t)(strip + j) * ldb + k];
-                else for (; j < width; j++) packed[j] = b[(size_t)k * ldb + strip + j];
+                for (; j < width; j++) packed[j] = b[(size_t)k * ldb + strip + j];
                 for (; j < tileColumns; j++) packed[j] = 0;
             }
         }
