@@ -1,17 +1,12 @@
-// Which vector kernel family the CPU runs (checked once, at first use).
+// Which vector kernel family the CPU runs (asked of the CPU at each call: a few loads, and no shared
+// state to guard between threads).
 #include "CKernels.h"
 
 int swiftrl_kernel_level(void) {
 #if defined(__x86_64__)
-    static int level = -1;
-    if (level < 0) {
-        __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx512f")) level = 2;
-        else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
-        else level = 0;
-    }
-    return level;
-#else
-    return 0;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return 2;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
 #endif
+    return 0;
 }

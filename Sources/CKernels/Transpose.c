@@ -1,4 +1,5 @@
-// Matrix transposition for the weight-gradient kernels (8 x 8 blocks in AVX2 registers on x86-64).
+// Matrix transposition for the weight-gradient kernels and GEMM packing (8 x 8 and 4 x 8 blocks in
+// AVX2 registers on x86-64).
 #include "CKernels.h"
 #include <stddef.h>
 
@@ -24,6 +25,23 @@ static inline void transposeBlock8(const float *in, long ld, float *out, long ld
     }
 }
 
+/// Transposes the 4 x 8 block at `in` (rows `ld` apart) into 8 rows of 4 at `out` (rows `ldo` apart).
+__attribute__((target("avx2"), always_inline))
+static inline void transposeBlock4(const float *in, long ld, float *out, long ldo) {
+    __m256 row0 = _mm256_loadu_ps(in), row1 = _mm256_loadu_ps(in + ld);
+    __m256 row2 = _mm256_loadu_ps(in + 2 * ld), row3 = _mm256_loadu_ps(in + 3 * ld);
+    __m256 low01 = _mm256_unpacklo_ps(row0, row1), high01 = _mm256_unpackhi_ps(row0, row1);
+    __m256 low23 = _mm256_unpacklo_ps(row2, row3), high23 = _mm256_unpackhi_ps(row2, row3);
+    __m256 column[4] = {
+        _mm256_shuffle_ps(low01, low23, 0x44), _mm256_shuffle_ps(low01, low23, 0xEE),
+        _mm256_shuffle_ps(high01, high23, 0x44), _mm256_shuffle_ps(high01, high23, 0xEE),
+    };
+    for (int i = 0; i < 4; i++) {
+        _mm_storeu_ps(out + i * ldo, _mm256_castps256_ps128(column[i]));
+        _mm_storeu_ps(out + (i + 4) * ldo, _mm256_extractf128_ps(column[i], 1));
+    }
+}
+
 __attribute__((target("avx2")))
 static void transpose256(int rows, int columns, const float *in, long ld, float *out, long ldo) {
     int r0 = 0;
@@ -32,6 +50,13 @@ static void transpose256(int rows, int columns, const float *in, long ld, float 
         for (; c0 + 8 <= columns; c0 += 8) transposeBlock8(in + (size_t)r0 * ld + c0, ld, out + (size_t)c0 * ldo + r0, ldo);
         for (; c0 < columns; c0++)
             for (int i = 0; i < 8; i++) out[(size_t)c0 * ldo + r0 + i] = in[(size_t)(r0 + i) * ld + c0];
+    }
+    if (r0 + 4 <= rows) {
+        int c0 = 0;
+        for (; c0 + 8 <= columns; c0 += 8) transposeBlock4(in + (size_t)r0 * ld + c0, ld, out + (size_t)c0 * ldo + r0, ldo);
+        for (; c0 < columns; c0++)
+            for (int i = 0; i < 4; i++) out[(size_t)c0 * ldo + r0 + i] = in[(size_t)(r0 + i) * ld + c0];
+        r0 += 4;
     }
     for (int c = 0; c < columns; c++)
         for (int r = r0; r < ldo; r++) out[(size_t)c * ldo + r] = r < rows ? in[(size_t)r * ld + c] : 0;

@@ -31,11 +31,19 @@ public enum VectorKernels {
     public static var supported: [Family] { Family.allCases.filter { $0.rawValue <= available.rawValue } }
 
     /// The family kernels use: the widest available, or SWIFTRL_KERNELS (blas, avx2 or avx512,
-    /// capped at what the CPU runs). Set it only while no kernel is running.
+    /// capped at what the CPU runs; other values are named on standard error and ignored). Set it
+    /// only while no kernel is running.
     nonisolated(unsafe) public static var selected: Family = {
-        let requested = ProcessInfo.processInfo.environment["SWIFTRL_KERNELS"].flatMap { name in
-            Family.allCases.first { $0.description == name }
+        guard let name = ProcessInfo.processInfo.environment["SWIFTRL_KERNELS"], !name.isEmpty else { return available }
+        let names = Family.allCases.map(\.description).joined(separator: ", ")
+        guard let requested = Family.allCases.first(where: { $0.description == name }) else {
+            FileHandle.standardError.write(Data("warning: SWIFTRL_KERNELS=\(name) is not one of \(names); using \(available)\n".utf8))
+            return available
         }
-        return requested.map { Family(rawValue: min($0.rawValue, available.rawValue))! } ?? available
+        if requested.rawValue > available.rawValue {
+            FileHandle.standardError.write(Data("warning: SWIFTRL_KERNELS=\(name): this CPU runs at most \(available); using \(available)\n".utf8))
+            return available
+        }
+        return requested
     }()
 }
