@@ -91,6 +91,12 @@ struct CommandLineTests {
         let option = try ProgramRun.swiftrl(["envs", "rollout", "CartPole-v1", "--steps", "2", "--option", "gravity=3", "--json"])
         #expect(option.status != 0)
         #expect(option.errorOutput.contains("valid options:") && option.errorOutput.contains("sutton_barto_reward"))
+        let family = try ProgramRun.swiftrl(["bench", "conv", "--kernels", "avx1024"])
+        #expect(family.status != 0)
+        #expect(family.errorOutput.contains("'avx1024' is not one of this CPU's kernel families") && family.errorOutput.contains("blas"))
+        let batch = try ProgramRun.swiftrl(["bench", "conv", "--batch", "0"])
+        #expect(batch.status != 0)
+        #expect(batch.errorOutput.contains("--batch, --repeats and --threads must be at least 1"))
     }
 
     @Test("envs bench --json reports id, num_envs, steps, seconds and steps_per_second")
