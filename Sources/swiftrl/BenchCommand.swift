@@ -166,15 +166,14 @@ struct BenchConvolution: ParsableCommand {
             throw ValidationError("--batch, --repeats and --threads must be at least 1, got \(batch), \(repeats), \(threads)")
         }
         BLASThreads.set(threads)
-        let chosen = VectorKernels.selected
-        defer { VectorKernels.selected = chosen }
         print("convolution kernels on this CPU: \(VectorKernels.supported.map(\.description).joined(separator: ", ")); batch \(batch), \(threads) thread(s)")
         for layer in ConvolutionBenchmark.sacAELayers {
             let gflop = layer.flopsPerImage * Double(batch) / 1e9
             var line = "\(layer.name) (\(String(format: "%.2f", gflop)) GFLOP forward, 2x backward):"
             for family in families {
-                VectorKernels.selected = family
-                let (forward, backward) = try ConvolutionBenchmark.measure(layer, batch: batch, repeats: repeats)
+                let (forward, backward) = try VectorKernels.$override.withValue(family) {
+                    try ConvolutionBenchmark.measure(layer, batch: batch, repeats: repeats)
+                }
                 line += String(format: " %@ %.1f + %.1f ms (%.0f, %.0f GFLOP/s);", family.description, forward * 1000, backward * 1000,
                                gflop / forward, 2 * gflop / backward)
             }

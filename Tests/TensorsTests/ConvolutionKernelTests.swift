@@ -4,7 +4,7 @@ import Testing
 /// The unpadded convolutions run in SwiftRL's own kernels (shifted correlations, by phase when
 /// strided), in the AVX-512, AVX2 or BLAS family; each family the CPU runs must agree with a direct
 /// convolution, forward and backward, on shapes that exercise every tile edge.
-@Suite("Convolution kernels against a direct convolution", .serialized)
+@Suite("Convolution kernels against a direct convolution")
 struct ConvolutionKernelTests {
     /// (batch, input channels, output channels, height, width, kernel height, kernel width, stride)
     static let convolutions: [(Int, Int, Int, Int, Int, Int, Int, Int)] = [
@@ -15,13 +15,16 @@ struct ConvolutionKernelTests {
         (1, 5, 7, 11, 11, 3, 3, 3),    // stride equal to the kernel
         (1, 3, 4, 9, 9, 1, 1, 2),      // kernel smaller than the stride: phases without taps
         (1, 6, 9, 20, 19, 8, 8, 4),    // the Nature CNN's first layer in small
+        (2, 32, 32, 12, 11, 3, 3, 1),  // SAC-AE's stride-1 layers in small (weight gradient from the transposed input)
+        (1, 35, 20, 10, 9, 3, 3, 2),   // more input channels than outputs, strided
     ]
 
     @Test("conv2d, each kernel family", arguments: VectorKernels.supported)
     func convolution(_ family: VectorKernels.Family) throws {
-        let chosen = VectorKernels.selected
-        VectorKernels.selected = family
-        defer { VectorKernels.selected = chosen }
+        try VectorKernels.$override.withValue(family) { try checkConvolutions(family) }
+    }
+
+    private func checkConvolutions(_ family: VectorKernels.Family) throws {
         for (index, (batch, inputs, outputs, height, width, kernelHeight, kernelWidth, stride)) in Self.convolutions.enumerated() {
             let seed = UInt64(10 * index)
             let input = randomTensor([batch, inputs, height, width], seed: seed + 1).requiringGradient()
@@ -44,9 +47,10 @@ struct ConvolutionKernelTests {
 
     @Test("conv_transpose2d, each kernel family (output padding too)", arguments: VectorKernels.supported)
     func transposedConvolution(_ family: VectorKernels.Family) throws {
-        let chosen = VectorKernels.selected
-        VectorKernels.selected = family
-        defer { VectorKernels.selected = chosen }
+        try VectorKernels.$override.withValue(family) { try checkTransposedConvolutions(family) }
+    }
+
+    private func checkTransposedConvolutions(_ family: VectorKernels.Family) throws {
         // (batch, input channels, output channels, input size, kernel, stride, output padding)
         let cases: [(Int, Int, Int, Int, Int, Int, Int)] = [
             (2, 5, 3, 7, 3, 1, 0), (1, 35, 20, 6, 3, 1, 0), (2, 32, 9, 8, 3, 2, 1), (1, 6, 4, 5, 4, 2, 0),
@@ -87,11 +91,17 @@ struct ConvolutionKernelTests {
         }
     }
 
-    @Test("the kernel family follows SWIFTRL_KERNELS within what the CPU runs")
-    func families() {
+    @Test("the kernel family follows SWIFTRL_KERNELS within what the CPU runs; an override binds one task only")
+    func families() async {
         #expect(VectorKernels.supported.first == .blas)
         #expect(VectorKernels.supported.last == VectorKernels.available)
-        #expect(VectorKernels.selected.rawValue <= VectorKernels.available.rawValue)
+        #expect(VectorKernels.configured.rawValue <= VectorKernels.available.rawValue)
+        #expect(VectorKernels.selected == VectorKernels.configured)
+        await VectorKernels.$override.withValue(.blas) {
+            #expect(VectorKernels.selected == .blas)
+            let elsewhere = await Task.detached { VectorKernels.selected }.value
+            #expect(elsewhere == VectorKernels.configured)
+        }
     }
 }
 

@@ -22,6 +22,7 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Flo
         return
     }
     BLASThreads.ensureSingleThreadedBLAS()
+    let family = VectorKernels.selected
     let workers = BLASThreads.count
     if workers >= 2 && !BLASThreads.insideParallelRegion && m * n * k >= BLASThreads.parallelThreshold && max(m, n) >= 2 * workers {
         let splitRows = m >= n
@@ -31,23 +32,23 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Flo
         runParallel(workers: workers) { worker in
             let start = worker * total / workers, end = (worker + 1) * total / workers
             if splitRows {
-                sgemm(transposeA, transposeB, end - start, n, k, alpha, a + (transposeA ? start : start * lda), lda, b, ldb, beta, c + start * ldc, ldc)
+                sgemm(family, transposeA, transposeB, end - start, n, k, alpha, a + (transposeA ? start : start * lda), lda, b, ldb, beta, c + start * ldc, ldc)
             } else {
-                sgemm(transposeA, transposeB, m, end - start, k, alpha, a, lda, b + (transposeB ? start * ldb : start), ldb, beta, c + start, ldc)
+                sgemm(family, transposeA, transposeB, m, end - start, k, alpha, a, lda, b + (transposeB ? start * ldb : start), ldb, beta, c + start, ldc)
             }
         }
         return
     }
-    sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    sgemm(family, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-/// One thread's GEMM: SwiftRL's AVX-512 sgemm when selected and C has at least 48 columns (its tiles
-/// are 32 columns wide), OpenBLAS otherwise.
+/// One thread's GEMM: SwiftRL's AVX-512 sgemm when `family` is AVX-512 and C has at least 48 columns
+/// (its tiles are 32 columns wide), OpenBLAS otherwise.
 @inline(__always)
-private func sgemm(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+private func sgemm(_ family: VectorKernels.Family, _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
                    _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
                    _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-    if VectorKernels.selected == .avx512 && n >= 48
+    if family == .avx512 && n >= 48
         && swiftrl_sgemm(2, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, lda, b, ldb, beta, c, ldc) != 0 {
         return
     }

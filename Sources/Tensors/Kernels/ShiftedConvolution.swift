@@ -4,7 +4,7 @@ import CKernels
 /// which avoids writing and reading an im2col matrix: for kernel tap (i, j), the input plane shifted
 /// by i rows and j columns is a contiguous run of each channel, provided outputs are computed on the
 /// input's full row width W (the last kw - 1 columns of every output row are then scratch, dropped
-/// or zeroed). Used for SAC-AE's stride-1 convolutions and transposed convolutions.
+/// or zeroed). The building block of `StridedConvolution`: one per phase (the whole kernel at stride 1).
 ///
 /// The products run in SwiftRL's AVX-512 or AVX2 kernels (`VectorKernels.selected`), which keep
 /// each tile of outputs in registers across all taps and channels, or as one BLAS GEMM per tap.
@@ -26,15 +26,6 @@ struct ShiftedConvolution {
     let shifts: [Int]
     /// Where each tap reads a padded full-width buffer in the adjoint: margin - shift.
     let adjointShifts: [Int]
-
-    /// A stride-1 correlation with a whole kh x kw kernel.
-    init(channels: Int, height: Int, width: Int, outputs: Int, kernelHeight: Int, kernelWidth: Int,
-         kernels: VectorKernels.Family = VectorKernels.selected) {
-        self.init(channels: channels, height: height, width: width, outputs: outputs,
-                  outputHeight: height - kernelHeight + 1, outputWidth: width - kernelWidth + 1,
-                  tapRows: kernelHeight, tapColumns: kernelWidth, kernelTaps: Array(0..<(kernelHeight * kernelWidth)),
-                  kernelSize: kernelHeight * kernelWidth, kernels: kernels)
-    }
 
     /// A correlation of a tapRows x tapColumns rectangle of taps (weights at `kernelTaps` of a
     /// kernel of `kernelSize` taps) over a plane with at least outputHeight + tapRows - 1 rows and

@@ -1,10 +1,10 @@
-/// A strided, unpadded 2-D correlation of one image as stride x stride shifted correlations, one per
-/// phase: phase (a, b) is the plane of the input's rows a, a + s, a + 2s, ... and columns b, b + s, ...,
+/// An unpadded 2-D correlation of one image as stride x stride shifted correlations, one per
+/// phase (stride 1: one phase, the image itself, read in place): phase (a, b) is the plane of the input's rows a, a + s, a + 2s, ... and columns b, b + s, ...,
 /// and output (y, x) sums, over the phases, the phase plane's taps (i', j') at (y + i', x + j'), whose
 /// weights are the kernel's taps (s i' + a, s j' + b). Each phase is a stride-1 `ShiftedConvolution`
 /// over its plane, so strided convolutions run in the same kernels as stride-1 ones, with no im2col
-/// matrix and no multiply by a zero tap. Used for SAC-AE's first convolution and last transposed
-/// convolution and the Nature CNN's layers.
+/// matrix and no multiply by a zero tap. Every unpadded convolution and transposed convolution runs
+/// through it (all of SAC-AE's and the Nature CNN's layers).
 struct StridedConvolution {
     /// Input channels, height and width of the plane the kernel slides over.
     let channels: Int, height: Int, width: Int
@@ -44,8 +44,16 @@ struct StridedConvolution {
     /// The first phase's correlation: all phases share its full-width and padded geometry.
     var geometry: ShiftedConvolution { phases[0].correlation }
     var phasePlane: Int { phaseHeight * phaseWidth }
-    /// The values of one image's phase planes [phases][C][phase plane].
-    var splitSize: Int { phases.count * channels * phasePlane }
+    /// The scratch values for one image's phase planes [phases][C][phase plane] (none at stride 1).
+    var splitSize: Int { stride == 1 ? 0 : phases.count * channels * phasePlane }
+
+    /// The phase planes of an image [C, H, W]: the image itself at stride 1, else split into `scratch`
+    /// (`splitSize` values).
+    func planes(of image: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        if stride == 1 { return image }
+        split(image, into: scratch)
+        return UnsafePointer(scratch)
+    }
 
     /// Copies an image [C, H, W] into its phase planes (entries past the image are zero).
     func split(_ image: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
@@ -100,12 +108,15 @@ struct StridedConvolution {
         }
     }
 
-    /// planes[phase][C, phase plane] = the adjoint of `correlate`, reading a padded full-width
-    /// buffer made by `geometry.expandPadded`.
-    func correlateAdjoint(padded: UnsafePointer<Float>, weights: [ShiftedConvolution.PackedWeights], planes: UnsafeMutablePointer<Float>) {
+    /// image [C, H, W] = the adjoint of `correlate`, reading a padded full-width buffer made by
+    /// `geometry.expandPadded`; strided, the phase planes go through `scratch` (`splitSize` values).
+    func correlateAdjoint(padded: UnsafePointer<Float>, weights: [ShiftedConvolution.PackedWeights],
+                          into image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let planes = stride == 1 ? image : scratch
         for (index, phase) in phases.enumerated() {
             phase.correlation.correlateAdjoint(padded: padded, weights: weights[index], input: planes + index * channels * phasePlane)
         }
+        if stride > 1 { merge(planes, into: image) }
     }
 
     /// packedGradient (each phase's [taps][O, C] in turn: kh kw O C values) += the weight gradient of

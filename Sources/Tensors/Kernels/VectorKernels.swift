@@ -30,10 +30,9 @@ public enum VectorKernels {
     /// The families this CPU runs, narrowest first (tests check each against the others).
     public static var supported: [Family] { Family.allCases.filter { $0.rawValue <= available.rawValue } }
 
-    /// The family kernels use: the widest available, or SWIFTRL_KERNELS (blas, avx2 or avx512,
-    /// capped at what the CPU runs; other values are named on standard error and ignored). Set it
-    /// only while no kernel is running.
-    nonisolated(unsafe) public static var selected: Family = {
+    /// The process's family: the widest available, or SWIFTRL_KERNELS (blas, avx2 or avx512, capped
+    /// at what the CPU runs; other values are named on standard error and ignored).
+    public static let configured: Family = {
         guard let name = ProcessInfo.processInfo.environment["SWIFTRL_KERNELS"], !name.isEmpty else { return available }
         let names = Family.allCases.map(\.description).joined(separator: ", ")
         guard let requested = Family.allCases.first(where: { $0.description == name }) else {
@@ -46,4 +45,12 @@ public enum VectorKernels {
         }
         return requested
     }()
+
+    /// A family for the current task (or thread) only, bound with `$override.withValue(family) { }`:
+    /// tests and `swiftrl bench conv` compare families this way without changing what other tasks run.
+    @TaskLocal public static var override: Family?
+
+    /// The family kernels started from the current task use. Kernels read it on the calling thread and
+    /// hand it to their worker threads.
+    public static var selected: Family { override ?? configured }
 }

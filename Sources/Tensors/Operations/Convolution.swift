@@ -22,11 +22,8 @@ extension Tensor {
         if let bias, bias.shape != [outputs] {
             throw TensorError.shapeMismatch("conv2d: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
         }
-        if stride == 1 && padding == 0 {
-            return shiftedConv2d(weight: weight, bias: bias)
-        }
         if padding == 0 {
-            return stridedConv2d(weight: weight, bias: bias, stride: stride)
+            return unpaddedConv2d(weight: weight, bias: bias, stride: stride)
         }
         let result = Tensor(uninitializedShape: [batch, outputs, g.outputHeight, g.outputWidth])
         let imageSize = g.channels * g.height * g.width, outputSize = outputs * g.columnColumns
@@ -104,11 +101,8 @@ extension Tensor {
         if let bias, bias.shape != [outputs] {
             throw TensorError.shapeMismatch("conv_transpose2d: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
         }
-        if stride == 1 && padding == 0 && outputPadding == 0 {
-            return shiftedConvTranspose2d(weight: weight, bias: bias)
-        }
         if padding == 0 {
-            return stridedConvTranspose2d(weight: weight, bias: bias, stride: stride, height: height, width: width)
+            return unpaddedConvTranspose2d(weight: weight, bias: bias, stride: stride, height: height, width: width)
         }
         // The output plays the part of a convolution's input: its columns are Wᵀ x.
         let g = ConvolutionGeometry(channels: outputs, height: height, width: width,
@@ -167,114 +161,8 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// conv2d with stride 1 and no padding through shifted products (no im2col matrix).
-    func shiftedConv2d(weight: Tensor, bias: Tensor?) -> Tensor {
-        let batch = shape[0]
-        let s = ShiftedConvolution(channels: shape[1], height: shape[2], width: shape[3], outputs: weight.shape[0],
-                                   kernelHeight: weight.shape[2], kernelWidth: weight.shape[3])
-        let packed = s.pack(weight.pointer)
-        let result = Tensor(uninitializedShape: [batch, s.outputs, s.outputHeight, s.outputWidth])
-        let imageSize = s.channels * s.plane, outputSize = s.outputs * s.outputHeight * s.outputWidth
-        let input = self
-        parallelFor(count: batch) { _, images in
-            TensorStorage.withScratch(count: s.fullSize) { full in
-                for image in images {
-                    s.correlate(input: input.pointer + image * imageSize, weights: packed, full: full, fullStride: s.outputHeight * s.width)
-                    let target = result.pointer + image * outputSize
-                    s.compact(full: full, into: target)
-                    if let bias { addChannelBias(bias, to: target, channels: s.outputs, plane: s.outputHeight * s.outputWidth) }
-                }
-            }
-        }
-        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
-            let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
-            let workers = Swift.min(BLASThreads.count, batch)
-            let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
-            parallelFor(count: batch, workers: workers) { worker, images in
-                TensorStorage.withScratch(count: s.paddedSize + s.weightGradientScratchSize) { scratch in
-                    let padded = scratch, transposition = scratch + s.paddedSize
-                    for image in images {
-                        s.expandPadded(gradient.pointer + image * outputSize, into: padded)
-                        if weight.requiresGradient {
-                            s.accumulateWeightGradient(full: padded + s.margin, fullStride: s.paddedRow, input: input.pointer + image * imageSize,
-                                                       scratch: transposition, packedGradient: partials[worker].pointer)
-                        }
-                        if let gradientInput {
-                            s.correlateAdjoint(padded: padded, weights: packed, input: gradientInput.pointer + image * imageSize)
-                        }
-                    }
-                }
-            }
-            let gradientWeight = Tensor.zeros(weight.shape)
-            // The sum must outlive the read of its pointer (see `TensorStorage` on lifetimes): released
-            // there, its 4 KB block went back to malloc and the weight gradient began with NaNs.
-            withExtendedLifetime(sumOfPartials(partials)) { summed in s.unpackWeightGradient(summed.pointer, into: gradientWeight.pointer) }
-            var gradients: [Tensor?] = [gradientInput, gradientWeight]
-            if bias != nil { gradients.append(channelSums(gradient)) }
-            return gradients
-        }
-        return result
-    }
-
-    /// conv_transpose2d with stride 1, no padding and no output padding through shifted products:
-    /// the adjoint of the stride-1 correlation whose input plane is this result.
-    func shiftedConvTranspose2d(weight: Tensor, bias: Tensor?) -> Tensor {
-        let batch = shape[0], inputs = shape[1], height = shape[2], width = shape[3]
-        let outputs = weight.shape[1]
-        // In the correlation frame the result is the plane slid over and the input is the correlation's output.
-        let s = ShiftedConvolution(channels: outputs, height: height + weight.shape[2] - 1, width: width + weight.shape[3] - 1,
-                                   outputs: inputs, kernelHeight: weight.shape[2], kernelWidth: weight.shape[3])
-        let packed = s.pack(weight.pointer)
-        let result = Tensor(uninitializedShape: [batch, outputs, s.height, s.width])
-        let imageSize = inputs * height * width, outputSize = outputs * s.plane
-        let input = self
-        parallelFor(count: batch) { _, images in
-            TensorStorage.withScratch(count: s.paddedSize) { padded in
-                for image in images {
-                    s.expandPadded(input.pointer + image * imageSize, into: padded)
-                    let target = result.pointer + image * outputSize
-                    s.correlateAdjoint(padded: padded, weights: packed, input: target)
-                    if let bias { addChannelBias(bias, to: target, channels: outputs, plane: s.plane) }
-                }
-            }
-        }
-        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
-            let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
-            let workers = Swift.min(BLASThreads.count, batch)
-            let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
-            parallelFor(count: batch, workers: workers) { worker, images in
-                // Holds a full-width output [inputs, Ho W] or a padded one [inputs, paddedRow] (the larger).
-                TensorStorage.withScratch(count: s.paddedSize + s.weightGradientScratchSize) { scratch in
-                    let transposition = scratch + s.paddedSize
-                    for image in images {
-                        let upstream = gradient.pointer + image * outputSize
-                        if let gradientInput {
-                            s.correlate(input: upstream, weights: packed, full: scratch, fullStride: s.outputHeight * s.width)
-                            s.compact(full: scratch, into: gradientInput.pointer + image * imageSize)
-                        }
-                        if weight.requiresGradient {
-                            s.expandPadded(input.pointer + image * imageSize, into: scratch)
-                            s.accumulateWeightGradient(full: scratch + s.margin, fullStride: s.paddedRow, input: upstream,
-                                                       scratch: transposition, packedGradient: partials[worker].pointer)
-                        }
-                    }
-                }
-            }
-            let gradientWeight = Tensor.zeros(weight.shape)
-            // The sum must outlive the read of its pointer (see `TensorStorage` on lifetimes): released
-            // there, its 4 KB block went back to malloc and the weight gradient began with NaNs.
-            withExtendedLifetime(sumOfPartials(partials)) { summed in s.unpackWeightGradient(summed.pointer, into: gradientWeight.pointer) }
-            var gradients: [Tensor?] = [gradientInput, gradientWeight]
-            if bias != nil { gradients.append(channelSums(gradient)) }
-            return gradients
-        }
-        return result
-    }
-}
-
-extension Tensor {
-    /// conv2d with stride > 1 and no padding through one shifted correlation per phase.
-    func stridedConv2d(weight: Tensor, bias: Tensor?, stride: Int) -> Tensor {
+    /// conv2d without padding through shifted correlations, one per phase when strided.
+    func unpaddedConv2d(weight: Tensor, bias: Tensor?, stride: Int) -> Tensor {
         let batch = shape[0]
         let s = StridedConvolution(channels: shape[1], height: shape[2], width: shape[3], outputs: weight.shape[0],
                                    kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride)
@@ -285,10 +173,9 @@ extension Tensor {
         let input = self
         parallelFor(count: batch) { _, images in
             TensorStorage.withScratch(count: s.splitSize + g.fullSize) { scratch in
-                let planes = scratch, full = scratch + s.splitSize
+                let full = scratch + s.splitSize
                 for image in images {
-                    s.split(input.pointer + image * imageSize, into: planes)
-                    s.correlate(planes: planes, weights: packed, full: full)
+                    s.correlate(planes: s.planes(of: input.pointer + image * imageSize, scratch: scratch), weights: packed, full: full)
                     let target = result.pointer + image * outputSize
                     g.compact(full: full, into: target)
                     if let bias { addChannelBias(bias, to: target, channels: s.outputs, plane: s.outputHeight * s.outputWidth) }
@@ -297,37 +184,31 @@ extension Tensor {
         }
         record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
             let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
-            let workers = Swift.min(BLASThreads.count, batch)
-            let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
-            parallelFor(count: batch, workers: workers) { worker, images in
+            let partials = packedGradientPartials(weight, batch: batch)
+            parallelFor(count: batch, workers: partials.count) { worker, images in
                 TensorStorage.withScratch(count: s.splitSize + g.paddedSize + g.weightGradientScratchSize) { scratch in
-                    let planes = scratch, padded = scratch + s.splitSize, transposition = padded + g.paddedSize
+                    let padded = scratch + s.splitSize, transposition = padded + g.paddedSize
                     for image in images {
                         g.expandPadded(gradient.pointer + image * outputSize, into: padded)
                         if weight.requiresGradient {
-                            s.split(input.pointer + image * imageSize, into: planes)
-                            s.accumulateWeightGradient(padded: padded, planes: planes, scratch: transposition,
-                                                       packedGradient: partials[worker].pointer)
+                            s.accumulateWeightGradient(padded: padded, planes: s.planes(of: input.pointer + image * imageSize, scratch: scratch),
+                                                       scratch: transposition, packedGradient: partials[worker].pointer)
                         }
                         if let gradientInput {
-                            s.correlateAdjoint(padded: padded, weights: packed, planes: planes)
-                            s.merge(planes, into: gradientInput.pointer + image * imageSize)
+                            s.correlateAdjoint(padded: padded, weights: packed, into: gradientInput.pointer + image * imageSize, scratch: scratch)
                         }
                     }
                 }
             }
-            let gradientWeight = Tensor.zeros(weight.shape)
-            withExtendedLifetime(sumOfPartials(partials)) { summed in s.unpackWeightGradient(summed.pointer, into: gradientWeight.pointer) }
-            var gradients: [Tensor?] = [gradientInput, gradientWeight]
-            if bias != nil { gradients.append(channelSums(gradient)) }
-            return gradients
+            return convolutionGradients(input: gradientInput, weight: weight, partials: partials, unpack: s.unpackWeightGradient,
+                                        upstream: bias == nil ? nil : gradient)
         }
         return result
     }
 
-    /// conv_transpose2d with stride > 1 and no padding (any output padding) as the adjoint of a
-    /// strided correlation over the result, one shifted correlation per phase.
-    func stridedConvTranspose2d(weight: Tensor, bias: Tensor?, stride: Int, height: Int, width: Int) -> Tensor {
+    /// conv_transpose2d without padding (any output padding) as the adjoint of the correlation over
+    /// its result, one shifted correlation per phase when strided.
+    func unpaddedConvTranspose2d(weight: Tensor, bias: Tensor?, stride: Int, height: Int, width: Int) -> Tensor {
         let batch = shape[0], inputs = shape[1], outputs = weight.shape[1]
         // In the correlation frame the result is the plane slid over and the input is the correlation's output.
         let s = StridedConvolution(channels: outputs, height: height, width: width, outputs: inputs,
@@ -340,26 +221,24 @@ extension Tensor {
         let input = self
         parallelFor(count: batch) { _, images in
             TensorStorage.withScratch(count: s.splitSize + g.paddedSize) { scratch in
-                let planes = scratch, padded = scratch + s.splitSize
+                let padded = scratch + s.splitSize
                 for image in images {
                     g.expandPadded(input.pointer + image * imageSize, into: padded)
-                    s.correlateAdjoint(padded: padded, weights: packed, planes: planes)
                     let target = result.pointer + image * outputSize
-                    s.merge(planes, into: target)
+                    s.correlateAdjoint(padded: padded, weights: packed, into: target, scratch: scratch)
                     if let bias { addChannelBias(bias, to: target, channels: outputs, plane: height * width) }
                 }
             }
         }
         record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
             let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
-            let workers = Swift.min(BLASThreads.count, batch)
-            let partials = (0..<workers).map { _ in Tensor.zeros([weight.count]) }
-            parallelFor(count: batch, workers: workers) { worker, images in
+            let partials = packedGradientPartials(weight, batch: batch)
+            parallelFor(count: batch, workers: partials.count) { worker, images in
                 // After the phase planes: a full-width output [inputs, Ho W'] or a padded one (the larger).
                 TensorStorage.withScratch(count: s.splitSize + g.paddedSize + g.weightGradientScratchSize) { scratch in
-                    let planes = scratch, buffer = scratch + s.splitSize, transposition = buffer + g.paddedSize
+                    let buffer = scratch + s.splitSize, transposition = buffer + g.paddedSize
                     for image in images {
-                        s.split(gradient.pointer + image * outputSize, into: planes)
+                        let planes = s.planes(of: gradient.pointer + image * outputSize, scratch: scratch)
                         if let gradientInput {
                             s.correlate(planes: planes, weights: packed, full: buffer)
                             g.compact(full: buffer, into: gradientInput.pointer + image * imageSize)
@@ -372,14 +251,31 @@ extension Tensor {
                     }
                 }
             }
-            let gradientWeight = Tensor.zeros(weight.shape)
-            withExtendedLifetime(sumOfPartials(partials)) { summed in s.unpackWeightGradient(summed.pointer, into: gradientWeight.pointer) }
-            var gradients: [Tensor?] = [gradientInput, gradientWeight]
-            if bias != nil { gradients.append(channelSums(gradient)) }
-            return gradients
+            return convolutionGradients(input: gradientInput, weight: weight, partials: partials, unpack: s.unpackWeightGradient,
+                                        upstream: bias == nil ? nil : gradient)
         }
         return result
     }
+}
+
+/// Zeroed per-worker buffers for packed weight gradients (as many values as the weight), one per
+/// worker that a batch of `batch` images is split across.
+func packedGradientPartials(_ weight: Tensor, batch: Int) -> [Tensor] {
+    (0..<Swift.min(BLASThreads.count, batch)).map { _ in Tensor.zeros([weight.count]) }
+}
+
+/// A convolution's gradients [input, weight, bias when `upstream` is given]: the workers' packed
+/// weight gradients summed and unpacked by `unpack` into the weight's layout, and the bias
+/// gradient as the upstream gradient's per-channel sums.
+func convolutionGradients(input: Tensor?, weight: Tensor, partials: [Tensor],
+                          unpack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void, upstream: Tensor?) -> [Tensor?] {
+    let gradientWeight = Tensor.zeros(weight.shape)
+    // The sum must outlive the read of its pointer (see `TensorStorage` on lifetimes): released there,
+    // its 4 KB block went back to malloc and the weight gradient began with NaNs.
+    withExtendedLifetime(sumOfPartials(partials)) { summed in unpack(summed.pointer, gradientWeight.pointer) }
+    var gradients: [Tensor?] = [input, gradientWeight]
+    if let upstream { gradients.append(channelSums(upstream)) }
+    return gradients
 }
 
 /// Adds bias[c] to every element of channel c of one [C, plane] image.
