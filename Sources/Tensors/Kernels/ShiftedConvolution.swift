@@ -141,17 +141,17 @@ struct ShiftedConvolution {
     /// channels as outputs) or the upstream values transposed (fewer, such as 9 image channels
     /// against 32 outputs): the transposed operand fills the vector lanes.
     var weightGradientTransposesInput: Bool { channels >= outputs }
+    /// The row length of the transposed operand: its channels rounded up to a whole 16-lane vector.
+    var weightGradientTransposedStride: Int { ((weightGradientTransposesInput ? channels : outputs) + 15) / 16 * 16 }
     /// The scratch values `accumulateWeightGradient` needs for its transposition.
-    var weightGradientScratchSize: Int {
-        weightGradientTransposesInput ? plane * (channels + 15) / 16 * 16 : fullColumns * (outputs + 15) / 16 * 16
-    }
+    var weightGradientScratchSize: Int { (weightGradientTransposesInput ? plane : fullColumns) * weightGradientTransposedStride }
 
     /// packedGradient[tap][O, C] += full [O, fullColumns] (rows `fullStride` apart, scratch columns
     /// zero) x (the input [C, H W] shifted by the tap)ᵀ; `scratch` holds `weightGradientScratchSize`
     /// values.
     func accumulateWeightGradient(full: UnsafePointer<Float>, fullStride: Int, input: UnsafePointer<Float>,
                                   scratch: UnsafeMutablePointer<Float>, packedGradient: UnsafeMutablePointer<Float>) {
-        let level = Int32(kernels.rawValue)
+        let level = Int32(kernels.rawValue), stride = weightGradientTransposedStride
         if kernels == .blas {
             for tap in 0..<taps {
                 gemm(transposeA: false, transposeB: true, m: outputs, n: channels, k: fullColumns,
@@ -159,14 +159,12 @@ struct ShiftedConvolution {
                      beta: 1, c: packedGradient + tap * outputs * channels, ldc: channels)
             }
         } else if weightGradientTransposesInput {
-            let stride = (channels + 15) / 16 * 16
             swiftrl_transpose(Int32(channels), Int32(plane), input, plane, scratch, stride)
             shifts.withUnsafeBufferPointer { offsets in
                 swiftrl_shifted_weight_gradient(level, Int32(outputs), Int32(channels), Int32(fullColumns), Int32(taps),
                                                 full, fullStride, scratch, stride, offsets.baseAddress, packedGradient)
             }
         } else {
-            let stride = (outputs + 15) / 16 * 16
             swiftrl_transpose(Int32(outputs), Int32(fullColumns), full, fullStride, scratch, stride)
             shifts.withUnsafeBufferPointer { offsets in
                 swiftrl_shifted_weight_gradient_transposed(level, Int32(outputs), Int32(channels), Int32(fullColumns), Int32(taps),
