@@ -34,8 +34,10 @@ let package = Package(
     targets: [
         // The seeded random generator shared by environments and the learning core.
         .target(name: "Random"),
+        // Which CPU a thread is on, and moving a thread off one (sched_getcpu, sched_setaffinity).
+        .target(name: "CThreadPlacement"),
         // A low-latency second worker thread for kernels and vector environments.
-        .target(name: "Parallelism"),
+        .target(name: "Parallelism", dependencies: ["CThreadPlacement"]),
         // OpenBLAS's CBLAS interface (sgemm) for the learning core.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 

@@ -1,3 +1,4 @@
+import CThreadPlacement
 import Dispatch
 import Foundation
 import Synchronization
@@ -8,6 +9,12 @@ import Synchronization
 /// than a whole small GEMM, so the caller ended up doing both halves. This worker spins for a short
 /// while after each job (so back-to-back kernels hand off in well under a microsecond) and then
 /// parks on a semaphore, so it costs nothing between training bursts.
+///
+/// Placement: when the caller wakes the parked worker, Linux tends to place it on the caller's own
+/// CPU, and on this 2-core VM the load balancer then often left both there for the whole process:
+/// the two halves took turns on one core (2-thread GEMMs at 88 GFLOP/s against 210 on one thread, in
+/// about half of all processes). So each job carries the caller's CPU, and a worker that finds itself
+/// on it restricts itself to the other CPUs (one system call, only when that happens).
 public final class WorkerPool: @unchecked Sendable {
     /// The pool the kernels use (one extra thread: the machine has 2 cores).
     public static let shared = WorkerPool()
@@ -22,6 +29,13 @@ public final class WorkerPool: @unchecked Sendable {
     private let callerLock = Mutex(())
     /// The job of the current generation; written before `generation` is published.
     nonisolated(unsafe) private var job: ((Int) -> Void)?
+    /// The CPU the caller ran on when it published the current job (-1: unknown).
+    nonisolated(unsafe) private var callerCPU: Int32 = -1
+    /// How many times the worker moved off the caller's CPU (for tests and diagnostics).
+    private let moves = Atomic<Int>(0)
+
+    /// How many times the worker found itself on its caller's CPU and moved off it.
+    public var placementMoves: Int { moves.load(ordering: .relaxed) }
 
     private init() {
         let thread = Thread { [unowned self] in self.workerLoop() }
@@ -36,6 +50,7 @@ public final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { body in
             let ran = callerLock.withLockIfAvailable { _ -> Bool in
                 job = body
+                callerCPU = swiftrl_current_cpu()
                 let ticket = generation.add(1, ordering: .sequentiallyConsistent).newValue
                 if parked.load(ordering: .sequentiallyConsistent) { wake.signal() }
                 body(0)
@@ -55,6 +70,7 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     private func workerLoop() {
+        swiftrl_remember_allowed_cpus()
         var seen = 0
         while true {
             let spinUntil = DispatchTime.now().uptimeNanoseconds + UInt64(Self.spinSeconds * 1e9)
@@ -71,6 +87,10 @@ public final class WorkerPool: @unchecked Sendable {
             let current = generation.load(ordering: .acquiring)
             if current == seen { continue }
             seen = current
+            let here = swiftrl_current_cpu()
+            if here >= 0 && here == callerCPU && swiftrl_move_current_thread_off_cpu(here) != 0 {
+                moves.add(1, ordering: .relaxed)
+            }
             job?(1)
             completed.store(current, ordering: .releasing)
         }

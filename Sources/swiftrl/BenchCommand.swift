@@ -24,6 +24,9 @@ struct BenchMLPUpdate: ParsableCommand {
     @Option(help: "OpenBLAS threads.")
     var threads = 2
 
+    @Option(help: "Only the networks whose name contains this text (\"2x64\" or \"3x256\"; default: both).")
+    var network: String?
+
     @Option(name: .customLong("memory-steps"), help: "Also run this many steps of 2x64 at batch 64 and report resident memory before and after (0: skip).")
     var memorySteps = 0
 
@@ -42,7 +45,11 @@ struct BenchMLPUpdate: ParsableCommand {
             return value
         }
         BLASThreads.set(threads)
-        for configuration in MLPUpdateBenchmark.Configuration.peerConfigurations {
+        let configurations = MLPUpdateBenchmark.Configuration.peerConfigurations.filter { network == nil || $0.name.contains(network!) }
+        if configurations.isEmpty {
+            throw ValidationError("--network '\(network ?? "")' matches none of: \(MLPUpdateBenchmark.Configuration.peerConfigurations.map(\.name).joined(separator: ", "))")
+        }
+        for configuration in configurations {
             for batch in batchSizes {
                 let benchmark = MLPUpdateBenchmark(configuration, batch: batch)
                 for _ in 0..<20 { try benchmark.step() }

@@ -7,40 +7,65 @@ enum VectorMath {
     typealias Bits = SIMD8<UInt32>
 
     /// e^x (Cephes expf: reduction by ln 2, degree-6 polynomial, scaling by 2^n through the
-    /// exponent bits; round-to-nearest by adding and subtracting 1.5 * 2^23).
+    /// exponent bits; round-to-nearest by adding and subtracting 1.5 * 2^23). 2^n is applied as two
+    /// factors, 2^(n/2) and 2^(n - n/2), so that results up to Float's largest (x up to 88.72) stay
+    /// finite; below -87.34 (near the smallest normal Float) it gives 0.
     @inline(__always)
     static func exp(_ input: Vector) -> Vector {
         let low = Vector(repeating: -87.33654), high = Vector(repeating: 88.72283)
         var x0 = input.replacing(with: low, where: input .< low)
         x0.replace(with: high, where: x0 .> high)
-        let magic = Vector(repeating: 12582912.0)
-        let shifted = x0 * 1.44269504088896341 + magic
-        let n = shifted - magic
-        var x = x0 - n * 0.693359375
-        x = x - n * -2.12194440e-4
-        let z = x * x
-        var p = Vector(repeating: 1.9875691500e-4)
-        p = p * x + 1.3981999507e-3
-        p = p * x + 8.3334519073e-3
-        p = p * x + 4.1665795894e-2
-        p = p * x + 1.6666665459e-1
-        p = p * x + 5.0000001201e-1
-        p = p * z + x + 1
-        let exponentBits = (unsafeBitCast(shifted, to: Bits.self) &- 0x4B40_0000 &+ 127) &<< 23
-        var result = p * unsafeBitCast(exponentBits, to: Vector.self)
+        let (polynomial, n) = reducedExp(x0)
+        let half = n &>> 1
+        var result = polynomial * powerOfTwo(half) * powerOfTwo(n &- half)
         result.replace(with: 0, where: input .< low)
         result.replace(with: .infinity, where: input .> high)
         result.replace(with: input, where: input .!= input)
         return result
     }
 
-    /// tanh: an odd polynomial for |x| < 0.625 (Cephes tanhf), else 1 - 2 / (e^{2|x|} + 1) with the sign of x.
+    /// e^x for x <= 0 (and NaN), as `exp` without its overflow handling and special-value selects:
+    /// below -87.3 it gives about 1e-38 instead of 0, and NaN propagates through the arithmetic.
+    @inline(__always)
+    static func negativeExp(_ input: Vector) -> Vector {
+        let (polynomial, n) = reducedExp(input.replacing(with: -87.33654, where: input .< -87.33654))
+        return polynomial * powerOfTwo(n)
+    }
+
+    /// For x in [-87.34, 88.73]: e^x = polynomial 2^n with n = round(x / ln 2) (fused multiply-adds).
+    @inline(__always)
+    static func reducedExp(_ x0: Vector) -> (polynomial: Vector, n: SIMD8<Int32>) {
+        let magic = Vector(repeating: 12582912.0)
+        let shifted = magic.addingProduct(x0, 1.44269504088896341)
+        let n = shifted - magic
+        var x = x0.addingProduct(n, -0.693359375)
+        x = x.addingProduct(n, 2.12194440e-4)
+        let z = x * x
+        var p = Vector(repeating: 1.9875691500e-4)
+        p = Vector(repeating: 1.3981999507e-3).addingProduct(p, x)
+        p = Vector(repeating: 8.3334519073e-3).addingProduct(p, x)
+        p = Vector(repeating: 4.1665795894e-2).addingProduct(p, x)
+        p = Vector(repeating: 1.6666665459e-1).addingProduct(p, x)
+        p = Vector(repeating: 5.0000001201e-1).addingProduct(p, x)
+        p = (x + 1).addingProduct(p, z)
+        // The rounded value sits in the low mantissa bits of 1.5 * 2^23.
+        return (p, unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000)
+    }
+
+    /// 2^n for integer n in [-126, 127], through the exponent bits.
+    @inline(__always)
+    static func powerOfTwo(_ n: SIMD8<Int32>) -> Vector {
+        unsafeBitCast((n &+ 127) &<< 23, to: Vector.self)
+    }
+
+    /// tanh: an odd polynomial for |x| < 0.625 (Cephes tanhf), else (1 - e^{-2|x|}) / (1 + e^{-2|x|})
+    /// with the sign of x.
     @inline(__always)
     static func tanh(_ x: Vector) -> Vector {
         let negative = x .< 0
         let magnitude = x.replacing(with: -x, where: negative)
-        let e = exp(magnitude * 2)
-        var large = 1 - 2 / (e + 1)
+        let e = negativeExp(magnitude * -2)
+        var large = (1 - e) / (1 + e)
         large.replace(with: -large, where: negative)
         let z = x * x
         var p = Vector(repeating: -5.70498872745e-3)
@@ -62,15 +87,15 @@ enum VectorMath {
     @inline(__always)
     static func elu(_ x: Vector, alpha: Float) -> Vector {
         let positive = x .> 0
-        var result = (exp(x.replacing(with: 0, where: positive)) - 1) * alpha
+        var result = (negativeExp(x.replacing(with: 0, where: positive)) - 1) * alpha
         result.replace(with: x, where: positive)
         return result
     }
 
-    /// Applies an 8-lane function to `count` values (split across threads when large).
+    /// Applies `function` to `count` values eight lanes at a time (split across threads when large).
     @inline(__always)
-    static func map(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int,
-                    _ function: (Vector) -> Vector) {
+    static func map<Function: LaneFunction>(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int,
+                                            _ function: Function) {
         parallelElements(count) { range in
             var index = range.lowerBound
             while index + 8 <= range.upperBound {
@@ -89,8 +114,8 @@ enum VectorMath {
 
     /// target[i] = function(a[i], b[i]) eight lanes at a time, split across the kernel threads when large.
     @inline(__always)
-    static func zip(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int,
-                    _ function: (Vector, Vector) -> Vector) {
+    static func zip<Function: LanePairFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,
+                                                _ count: Int, _ function: Function) {
         parallelElements(count) { range in
             var index = range.lowerBound
             while index + 8 <= range.upperBound {

@@ -6,9 +6,8 @@ extension Tensor {
     /// equal-shape and per-channel cases in vector instructions (a closure called per element is
     /// not always inlined).
     @inline(__always)
-    static func broadcastBinary(_ a: Tensor, _ b: Tensor, _ name: String,
-                                vector: ((SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>)? = nil,
-                                _ forward: (Float, Float) -> Float) throws -> Tensor {
+    static func broadcastBinary<Vector: LanePairFunction>(_ a: Tensor, _ b: Tensor, _ name: String, vector: Vector?,
+                                                           _ forward: (Float, Float) -> Float) throws -> Tensor {
         let ap = a.pointer, bp = b.pointer
         if a.shape == b.shape {
             if let vector { return a.zipVectors(b, vector) }
@@ -61,13 +60,19 @@ extension Tensor {
         return result
     }
 
+    /// `broadcastBinary` for a function with a scalar form only.
+    @inline(__always)
+    static func broadcastBinary(_ a: Tensor, _ b: Tensor, _ name: String, _ forward: (Float, Float) -> Float) throws -> Tensor {
+        try broadcastBinary(a, b, name, vector: NoLanes?.none, forward)
+    }
+
     /// result = forward(full, channel value) (or forward(channel value, full) when `channelFirst`) for a
     /// full tensor laid out [outer, middle, inner] and one value per middle index, in vector
     /// instructions when `vector` is given.
     @inline(__always)
-    static func applyPerChannel(full: UnsafeMutablePointer<Float>, channels: UnsafeMutablePointer<Float>,
+    static func applyPerChannel<Vector: LanePairFunction>(full: UnsafeMutablePointer<Float>, channels: UnsafeMutablePointer<Float>,
                                 result: UnsafeMutablePointer<Float>, layout: (outer: Int, middle: Int, inner: Int),
-                                channelFirst: Bool, vector: ((SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>)?,
+                                channelFirst: Bool, vector: Vector?,
                                 _ forward: (Float, Float) -> Float) {
         let (outer, middle, inner) = layout
         parallelElements(outer * middle * inner) { range in
@@ -115,19 +120,19 @@ extension Tensor {
         return result
     }
 
-    /// Applies `forward` to eight elements at a time (vector code even where the closure is not inlined).
+    /// Applies `function` to eight elements at a time.
     @inline(__always)
-    func mapVectors(_ forward: (VectorMath.Vector) -> VectorMath.Vector) -> Tensor {
+    func mapVectors<Function: LaneFunction>(_ function: Function) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.map(pointer, result.pointer, count, forward)
+        VectorMath.map(pointer, result.pointer, count, function)
         return result
     }
 
-    /// Element-wise `forward(self, other)` eight elements at a time (same counts, no broadcasting).
+    /// Element-wise `function(self, other)` eight elements at a time (same counts, no broadcasting).
     @inline(__always)
-    func zipVectors(_ other: Tensor, _ forward: (VectorMath.Vector, VectorMath.Vector) -> VectorMath.Vector) -> Tensor {
+    func zipVectors<Function: LanePairFunction>(_ other: Tensor, _ function: Function) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.zip(pointer, other.pointer, result.pointer, count, forward)
+        VectorMath.zip(pointer, other.pointer, result.pointer, count, function)
         return result
     }
 
@@ -161,28 +166,28 @@ extension Tensor {
 
     /// Element-wise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
-        let result = try broadcastBinary(a, b, "add", vector: { $0 + $1 }) { $0 + $1 }
+        let result = try broadcastBinary(a, b, "add", vector: SumLanes()) { $0 + $1 }
         record(result, [a, b]) { g in [try g.sumToShape(a.shape), try g.sumToShape(b.shape)] }
         return result
     }
 
     /// Element-wise difference with broadcasting.
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
-        let result = try broadcastBinary(a, b, "subtract", vector: { $0 - $1 }) { $0 - $1 }
+        let result = try broadcastBinary(a, b, "subtract", vector: DifferenceLanes()) { $0 - $1 }
         record(result, [a, b]) { g in [try g.sumToShape(a.shape), try g.negated().sumToShape(b.shape)] }
         return result
     }
 
     /// Element-wise product with broadcasting.
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
-        let result = try broadcastBinary(a, b, "multiply", vector: { $0 * $1 }) { $0 * $1 }
+        let result = try broadcastBinary(a, b, "multiply", vector: ProductLanes()) { $0 * $1 }
         record(result, [a, b]) { g in [try (g * b).sumToShape(a.shape), try (g * a).sumToShape(b.shape)] }
         return result
     }
 
     /// Element-wise quotient with broadcasting.
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
-        let result = try broadcastBinary(a, b, "divide", vector: { $0 / $1 }) { $0 / $1 }
+        let result = try broadcastBinary(a, b, "divide", vector: QuotientLanes()) { $0 / $1 }
         record(result, [a, b]) { g in
             [try (g / b).sumToShape(a.shape), try (g * a / (b * b)).negated().sumToShape(b.shape)]
         }
@@ -191,7 +196,7 @@ extension Tensor {
 
     /// Adds a scalar.
     public static func + (a: Tensor, scalar: Float) -> Tensor {
-        let result = a.mapVectors { $0 + scalar }
+        let result = a.mapVectors(AddScalarLanes(scalar: scalar))
         record(result, [a]) { g in [g] }
         return result
     }
@@ -204,7 +209,7 @@ extension Tensor {
 
     /// Multiplies by a scalar.
     public static func * (a: Tensor, scalar: Float) -> Tensor {
-        let result = a.mapVectors { $0 * scalar }
+        let result = a.mapVectors(ScaleLanes(scalar: scalar))
         record(result, [a]) { g in [g * scalar] }
         return result
     }
@@ -220,7 +225,7 @@ extension Tensor {
 
     /// The negation.
     public func negated() -> Tensor {
-        let result = mapVectors { -$0 }
+        let result = mapVectors(NegationLanes())
         record(result, [self]) { g in [g.negated()] }
         return result
     }
@@ -230,8 +235,8 @@ extension Tensor {
     /// e^x.
     public func exp() -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.map(pointer, result.pointer, count, VectorMath.exp)
-        record(result, [self]) { g in [g.zipVectors(result) { $0 * $1 }] }
+        VectorMath.map(pointer, result.pointer, count, ExpLanes())
+        record(result, [self]) { g in [g.zipVectors(result, ProductLanes())] }
         return result
     }
 
@@ -251,8 +256,8 @@ extension Tensor {
 
     /// x^2.
     public func square() -> Tensor {
-        let result = mapVectors { $0 * $0 }
-        record(result, [self]) { g in [g.zipVectors(self) { 2 * $0 * $1 }] }
+        let result = mapVectors(SquareLanes())
+        record(result, [self]) { g in [g.zipVectors(self, SquareGradientLanes())] }
         return result
     }
 
@@ -273,40 +278,34 @@ extension Tensor {
     /// The hyperbolic tangent.
     public func tanh() -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.map(pointer, result.pointer, count, VectorMath.tanh)
-        record(result, [self]) { g in [g.zipVectors(result) { $0 * (1 - $1 * $1) }] }
+        VectorMath.map(pointer, result.pointer, count, TanhLanes())
+        record(result, [self]) { g in [g.zipVectors(result, TanhGradientLanes())] }
         return result
     }
 
     /// The logistic sigmoid 1 / (1 + e^-x).
     public func sigmoid() -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.map(pointer, result.pointer, count, VectorMath.sigmoid)
-        record(result, [self]) { g in [g.zipVectors(result) { $0 * $1 * (1 - $1) }] }
+        VectorMath.map(pointer, result.pointer, count, SigmoidLanes())
+        record(result, [self]) { g in [g.zipVectors(result, SigmoidGradientLanes())] }
         return result
     }
 
     /// max(x, 0).
     public func relu() -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.map(pointer, result.pointer, count) { $0.replacing(with: 0, where: $0 .< 0) }
-        record(result, [self]) { g in
-            let gradient = Tensor(uninitializedShape: g.shape)
-            VectorMath.zip(g.pointer, result.pointer, gradient.pointer, g.count) { upstream, output in
-                upstream.replacing(with: 0, where: output .<= 0)
-            }
-            return [gradient]
-        }
+        VectorMath.map(pointer, result.pointer, count, ReLULanes())
+        record(result, [self]) { g in [g.zipVectors(result, ReLUGradientLanes())] }
         return result
     }
 
     /// x for x > 0, alpha (e^x - 1) otherwise (PyTorch's ELU, alpha 1 by default).
     public func elu(alpha: Float = 1) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.map(pointer, result.pointer, count) { VectorMath.elu($0, alpha: alpha) }
+        VectorMath.map(pointer, result.pointer, count, ELULanes(alpha: alpha))
         record(result, [self]) { g in
             // For x <= 0 the derivative is alpha e^x = y + alpha.
-            [g.zipVectors(result) { gradient, y in (gradient * (y + alpha)).replacing(with: gradient, where: y .> 0) }]
+            [g.zipVectors(result, ELUGradientLanes(alpha: alpha))]
         }
         return result
     }
