@@ -52,22 +52,27 @@ static void packB(int transposed, int depth, int columns, const float *b, long l
     }
 }
 
-/// The 12 x 32 tile: C[rows, columns] = alpha (Ap x Bp) + (first ? beta C : C); beta 0 never reads C.
-__attribute__((target("avx512f")))
-static void tile(int depth, const float *ap, const float *bp, float *c, long ldc, int rows, int columns,
-                 float alpha, float beta, int first) {
-    __m512 sum0[tileRows], sum1[tileRows];
-    for (int i = 0; i < tileRows; i++) { sum0[i] = _mm512_setzero_ps(); sum1[i] = _mm512_setzero_ps(); }
-    for (int k = 0; k < depth; k++, ap += tileRows, bp += tileColumns) {
-        __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
-        for (int i = 0; i < tileRows; i++) {
-            __m512 a = _mm512_set1_ps(ap[i]);
-            sum0[i] = _mm512_fmadd_ps(a, b0, sum0[i]);
-            sum1[i] = _mm512_fmadd_ps(a, b1, sum1[i]);
-        }
-    }
+/// The 12 x 32 tile: C[rows, columns] = alpha (A x B) + (first ? beta C : C); beta 0 never reads C.
+/// A's element (i, k) is at a[i aRow + k aDepth] and B's row k at b + k bDepth (packed strips:
+/// aRow 1, aDepth 12, bDepth 32; or the operands as stored, read in place). B's rows are read under
+/// the column mask, so a partial strip never reads past the matrix.
+/// R, the rows computed, is a constant at each call (so the accumulators stay in registers); `rows`
+/// (at most R) are stored.
+__attribute__((target("avx512f"), always_inline))
+static inline void tile(const int R, int depth, const float *a, long aRow, long aDepth, const float *b, long bDepth,
+                        float *c, long ldc, int rows, int columns, float alpha, float beta, int first) {
     __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
     __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+    __m512 sum0[tileRows], sum1[tileRows];
+    for (int i = 0; i < R; i++) { sum0[i] = _mm512_setzero_ps(); sum1[i] = _mm512_setzero_ps(); }
+    for (int k = 0; k < depth; k++, a += aDepth, b += bDepth) {
+        __m512 b0 = _mm512_maskz_loadu_ps(mask0, b), b1 = _mm512_maskz_loadu_ps(mask1, b + 16);
+        for (int i = 0; i < R; i++) {
+            __m512 value = _mm512_set1_ps(a[i * aRow]);
+            sum0[i] = _mm512_fmadd_ps(value, b0, sum0[i]);
+            sum1[i] = _mm512_fmadd_ps(value, b1, sum1[i]);
+        }
+    }
     __m512 scale = _mm512_set1_ps(alpha), keep = _mm512_set1_ps(first ? beta : 1);
     int reads = !first || beta != 0;
     for (int i = 0; i < rows; i++) {
@@ -79,6 +84,87 @@ static void tile(int depth, const float *ap, const float *bp, float *c, long ldc
         }
         _mm512_mask_storeu_ps(row, mask0, value0);
         _mm512_mask_storeu_ps(row + 16, mask1, value1);
+    }
+}
+
+/// The packed tile (fixed strides, so the compiler keeps everything in registers).
+__attribute__((target("avx512f")))
+static void packedTile(int depth, const float *ap, const float *bp, float *c, long ldc, int rows, int columns,
+                       float alpha, float beta, int first) {
+    tile(tileRows, depth, ap, 1, tileRows, bp, tileColumns, c, ldc, rows, columns, alpha, beta, first);
+}
+
+/// One strip of `rows` rows (1 to 12) of a product read in place, with the row count a constant.
+__attribute__((target("avx512f")))
+static void directStrip(int rows, int depth, const float *a, long aRow, long aDepth, const float *b, long ldb,
+                        float *c, long ldc, int columns, float alpha, float beta) {
+    switch (rows) {
+#define STRIP(R) case R: tile(R, depth, a, aRow, aDepth, b, ldb, c, ldc, R, columns, alpha, beta, 1); break;
+        STRIP(1) STRIP(2) STRIP(3) STRIP(4) STRIP(5) STRIP(6) STRIP(7) STRIP(8) STRIP(9) STRIP(10) STRIP(11) STRIP(12)
+#undef STRIP
+    }
+}
+
+/// A product with few rows (at most two strips) and op(B) = B: no packing, the operands read in
+/// place (each of B's rows is used by at most two strips, so copying it would cost more than it
+/// saves; the 4 x 256 x 256 weight gradient of a small output layer went from 12 to about 3 us).
+__attribute__((target("avx512f")))
+static void sgemmFewRows(int transA, int M, int N, int K, float alpha, const float *A, long lda,
+                         const float *B, long ldb, float beta, float *C, long ldc) {
+    long aRow = transA ? 1 : lda, aDepth = transA ? lda : 1;
+    for (int jr = 0; jr < N; jr += tileColumns) {
+        int columns = N - jr < tileColumns ? N - jr : tileColumns;
+        for (int ir = 0; ir < M; ir += tileRows) {
+            int rows = M - ir < tileRows ? M - ir : tileRows;
+            directStrip(rows, K, A + (size_t)ir * aRow, aRow, aDepth, B + jr, ldb, C + (size_t)ir * ldc + jr, ldc, columns, alpha, beta);
+        }
+    }
+}
+
+/// Two rows of A (or one) against W rows of B (W a constant at each call: the sums stay in
+/// registers): C[i + r, j] = alpha (A row i + r . B row j) + beta C.
+__attribute__((target("avx512f"), always_inline))
+static inline void dots(const int W, int pair, int K, float alpha, const float *a, long lda, const float *b, long ldb,
+                        float beta, float *c, long ldc) {
+    __m512 sum0[8], sum1[8];
+    for (int j = 0; j < W; j++) { sum0[j] = _mm512_setzero_ps(); sum1[j] = _mm512_setzero_ps(); }
+    for (int k = 0; k < K; k += 16) {
+        __mmask16 mask = K - k >= 16 ? 0xFFFF : (__mmask16)((1u << (K - k)) - 1);
+        __m512 a0 = _mm512_maskz_loadu_ps(mask, a + k);
+        __m512 a1 = pair == 2 ? _mm512_maskz_loadu_ps(mask, a + lda + k) : _mm512_setzero_ps();
+        for (int j = 0; j < W; j++) {
+            __m512 row = _mm512_maskz_loadu_ps(mask, b + (size_t)j * ldb + k);
+            sum0[j] = _mm512_fmadd_ps(a0, row, sum0[j]);
+            sum1[j] = _mm512_fmadd_ps(a1, row, sum1[j]);
+        }
+    }
+    for (int j = 0; j < W; j++) {
+        float value = alpha * _mm512_reduce_add_ps(sum0[j]);
+        c[j] = beta == 0 ? value : value + beta * c[j];
+        if (pair == 2) {
+            value = alpha * _mm512_reduce_add_ps(sum1[j]);
+            c[ldc + j] = beta == 0 ? value : value + beta * c[ldc + j];
+        }
+    }
+}
+
+/// A product with few columns and op(B) = B transposed (C = A B^T, both read along K): one dot
+/// product per element, two rows of A against up to eight rows of B at a time (the output layer of
+/// a small network: 256 x 4 x 256).
+__attribute__((target("avx512f")))
+static void sgemmDots(int M, int N, int K, float alpha, const float *A, long lda, const float *B, long ldb,
+                      float beta, float *C, long ldc) {
+    for (int i = 0; i < M; i += 2) {
+        int pair = M - i >= 2 ? 2 : 1;
+        for (int j0 = 0; j0 < N; j0 += 8) {
+            const float *a = A + (size_t)i * lda, *b = B + (size_t)j0 * ldb;
+            float *c = C + (size_t)i * ldc + j0;
+            switch (N - j0 < 8 ? N - j0 : 8) {
+#define DOTS(W) case W: dots(W, pair, K, alpha, a, lda, b, ldb, beta, c, ldc); break;
+                DOTS(1) DOTS(2) DOTS(3) DOTS(4) DOTS(5) DOTS(6) DOTS(7) DOTS(8)
+#undef DOTS
+            }
+        }
     }
 }
 
@@ -103,7 +189,7 @@ static int sgemm512(int transA, int transB, int M, int N, int K, float alpha, co
                 packA(transA, rows, depth, transA ? A + (size_t)pc * lda + ic : A + (size_t)ic * lda + pc, lda, packedA);
                 for (int jr = 0; jr < columns; jr += tileColumns) {
                     for (int ir = 0; ir < rows; ir += tileRows) {
-                        tile(depth, packedA + (size_t)ir * depth, packedB + (size_t)jr * depth,
+                        packedTile(depth, packedA + (size_t)ir * depth, packedB + (size_t)jr * depth,
                              C + (size_t)(ic + ir) * ldc + jc + jr, ldc,
                              rows - ir < tileRows ? rows - ir : tileRows, columns - jr < tileColumns ? columns - jr : tileColumns,
                              alpha, beta, pc == 0);
@@ -119,7 +205,32 @@ static int sgemm512(int transA, int transB, int M, int N, int K, float alpha, co
 int swiftrl_sgemm(int level, int transA, int transB, int M, int N, int K, float alpha, const float *A, long lda,
                   const float *B, long ldb, float beta, float *C, long ldc) {
 #if defined(__x86_64__)
-    if (level >= 2 && M > 0 && N > 0 && K > 0) return sgemm512(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    if (level < 2 || M <= 0 || N <= 0 || K <= 0) return 0;
+    if (!transB && M <= 2 * tileRows) {
+        sgemmFewRows(transA, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return 1;
+    }
+    if (N >= 48) return sgemm512(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    if (!transA && transB && N <= 16) {
+        sgemmDots(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return 1;
+    }
+    if (transA && !transB && N <= 2 * tileRows) {
+        // C^T = B^T A has few rows and reads both operands in place; it goes through a scratch
+        // matrix and is transposed into C (the first layer's weight gradient, 256 x 24 x 256).
+        float *transposed = aligned_alloc(64, sizeof(float) * (size_t)N * (size_t)((M + 15) & ~15));
+        if (!transposed) return 0;
+        sgemmFewRows(1, N, M, K, 1, B, ldb, A, lda, 0, transposed, M);
+        for (int i = 0; i < M; i++) {
+            float *row = C + (size_t)i * ldc;
+            for (int j = 0; j < N; j++) {
+                float value = alpha * transposed[(size_t)j * M + i];
+                row[j] = beta == 0 ? value : value + beta * row[j];
+            }
+        }
+        free(transposed);
+        return 1;
+    }
 #endif
     return 0;
 }

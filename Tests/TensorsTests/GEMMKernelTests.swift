@@ -7,8 +7,11 @@ import Testing
 @Suite("SwiftRL's sgemm against OpenBLAS")
 struct GEMMKernelTests {
     /// (m, n, k): below one tile, across tile edges (12 rows, 32 columns), and across the blocks
-    /// (120 rows, 512 columns, depth 256).
-    static let shapes: [(Int, Int, Int)] = [(1, 48, 1), (7, 50, 3), (12, 64, 256), (13, 65, 257), (121, 100, 600), (130, 530, 40), (64, 256, 24)]
+    /// (120 rows, 512 columns, depth 256); then the unpacked paths: few rows (at most 24, one full
+    /// and one partial strip, depth past 256), few columns of dot products (depth past and below one
+    /// vector of 16), and few columns through the transposed product.
+    static let shapes: [(Int, Int, Int)] = [(1, 48, 1), (7, 50, 3), (12, 64, 256), (13, 65, 257), (121, 100, 600), (130, 530, 40), (64, 256, 24),
+                                            (4, 256, 256), (17, 40, 300), (24, 33, 7), (256, 4, 256), (33, 16, 17), (5, 9, 40), (256, 24, 256), (50, 3, 20)]
 
     @Test("every transpose, leading dimension, alpha and beta", .enabled(if: VectorKernels.available == .avx512))
     func agreesWithOpenBLAS() throws {

@@ -42,13 +42,13 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Flo
     sgemm(family, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-/// One thread's GEMM: SwiftRL's AVX-512 sgemm when `family` is AVX-512 and C has at least 48 columns
-/// (its tiles are 32 columns wide), OpenBLAS otherwise.
+/// One thread's GEMM: SwiftRL's AVX-512 sgemm when `family` is AVX-512 and it takes the shape (at
+/// least 48 columns, or few rows, or a few columns of dot products), OpenBLAS otherwise.
 @inline(__always)
 private func sgemm(_ family: VectorKernels.Family, _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
                    _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
                    _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-    if family == .avx512 && n >= 48
+    if family == .avx512
         && swiftrl_sgemm(2, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, lda, b, ldb, beta, c, ldc) != 0 {
         return
     }
