@@ -54,7 +54,7 @@ let package = Package(
         // Tensors, kernels and reverse-mode autodiff.
         .target(name: "Tensors", dependencies: ["Random", "CBLAS", "CKernels", "Parallelism"], swiftSettings: numericSettings),
         // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
-        .target(name: "NN", dependencies: ["Tensors"], swiftSettings: numericSettings),
+        .target(name: "NN", dependencies: ["Tensors", "CKernels"], swiftSettings: numericSettings),
         // Algorithms and their networks and storage.
         .target(name: "Agents", dependencies: ["NN", "Tensors", "Gym", "Random"], swiftSettings: numericSettings),
         // The training loop, logging (console, CSV, TensorBoard events), checkpoints, resume and evaluation.

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Tensors
 
@@ -36,12 +37,14 @@ public final class Adam: Optimizer {
         let stepSize = learningRate / biasCorrection1
         let biasCorrection2Root = biasCorrection2.squareRoot()
         let detectsAnomalies = AnomalyDetection.isEnabled
+        // Read on this thread: the family is task-local, and the update runs partly on the worker.
+        let vectorLevel: Int32 = VectorKernels.selected == .avx512 ? 2 : 0
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = gradients[parameter.tensor] else { continue }
             let p = parameter.tensor.pointer, g = gradient.pointer
             let m = slots.slots[0][index].pointer, v = slots.slots[1][index].pointer
             let rule = AdamRule(p: p, g: g, m: m, v: v, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                                weightDecay: weightDecay, stepSize: stepSize, biasCorrection2Root: biasCorrection2Root)
+                                weightDecay: weightDecay, stepSize: stepSize, biasCorrection2Root: biasCorrection2Root, vectorLevel: vectorLevel)
             ParallelWork.forRanges(count: parameter.tensor.count, minimum: 16_384) { range in rule.apply(range) }
             if detectsAnomalies { try AnomalyDetection.checkStep(of: parameter.name, parameter: parameter.tensor, gradient: gradient) }
         }
@@ -78,15 +81,21 @@ func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
 }
 
-/// One Adam update over a range of elements, eight lanes at a time (the buffers may not be assumed
-/// free of aliasing, so the compiler would not vectorise a scalar loop), then the tail.
-/// The buffers of one parameter and the constants of this step.
+/// One Adam update over a range of elements: sixteen lanes in C with AVX-512, else eight lanes at a
+/// time here (the buffers may not be assumed free of aliasing, so the compiler would not vectorise
+/// a scalar loop), then the tail. Holds the buffers of one parameter and the constants of this step.
 struct AdamRule {
     let p: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
     let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, stepSize: Float, biasCorrection2Root: Float
+    /// 2: the AVX-512 kernel in CKernels; else the eight-lane Swift loop below.
+    let vectorLevel: Int32
 
     @inline(__always)
     func apply(_ range: Range<Int>) {
+        if swiftrl_adam(vectorLevel, p + range.lowerBound, g + range.lowerBound, m + range.lowerBound, v + range.lowerBound, range.count,
+                        beta1, beta2, epsilon, weightDecay, stepSize, biasCorrection2Root) != 0 {
+            return
+        }
         var element = range.lowerBound
         while element + 8 <= range.upperBound {
             let pv = load(p + element), mv0 = load(m + element), vv0 = load(v + element)
