@@ -9,8 +9,8 @@ import Synchronization
 /// see `sgemm` below), where op(A) is m x k and op(B) is k x n; `lda`, `ldb`, `ldc` are the row
 /// strides of A, B and C as stored.
 ///
-/// OpenBLAS always runs single-threaded here; large products are split in two (along the larger of
-/// m and n) and run on SwiftRL's own worker threads. OpenBLAS's own threads spin after every
+/// OpenBLAS always runs single-threaded here; large products are split in two (see below) and run
+/// on SwiftRL's own worker threads. OpenBLAS's own threads spin after every
 /// multi-threaded call and then fight the element-wise kernels and environment threads for the cores.
 @inline(__always)
 func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
@@ -25,7 +25,10 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Flo
     let family = VectorKernels.selected
     let workers = BLASThreads.count
     if workers >= 2 && !BLASThreads.insideParallelRegion && m * n * k >= BLASThreads.parallelThreshold && max(m, n) >= 2 * workers {
-        let splitRows = m >= n
+        // SwiftRL's sgemm packs op(B) on each thread and reads op(A) in place, so splitting the
+        // columns halves each thread's packing (an MLP step about 5% faster than splitting rows);
+        // OpenBLAS's, and products with few columns, split the larger side.
+        let splitRows = family == .avx512 && n >= 128 ? false : m >= n
         let total = splitRows ? m : n
         BLASThreads.parallelRegionDepth.add(1, ordering: .relaxed)
         defer { BLASThreads.parallelRegionDepth.subtract(1, ordering: .relaxed) }
