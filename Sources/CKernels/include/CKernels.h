@@ -1,6 +1,6 @@
 /// Vector kernels for the learning core, chosen at run time from the CPU's features: for unpadded
 /// convolutions a shifted correlation ("implicit GEMM", no im2col matrix) and its weight gradient
-/// (AVX-512 and AVX2), a transposition, an sgemm and Adam's update (AVX-512). Callers fall back to
+/// (AVX-512 and AVX2), a transposition, an sgemm, ELU, tanh and Adam's update (AVX-512). Callers fall back to
 /// BLAS or Swift loops when a kernel returns 0 or `swiftrl_kernel_level` is too low.
 #ifndef SWIFTRL_CKERNELS_H
 #define SWIFTRL_CKERNELS_H
@@ -40,6 +40,14 @@ int swiftrl_sgemm(int level, int transA, int transB, int M, int N, int K, float 
 /// Transposition: out[c ldo + r] = in[r ld + c] for r < rows and c < columns, and
 /// out[c ldo + r] = 0 for rows <= r < ldo (ldo >= rows pads each output row with zeros).
 void swiftrl_transpose(int rows, int columns, const float *in, long ld, float *out, long ldo);
+
+/// ELU (x for x > 0, alpha (e^x - 1) otherwise) of `count` values at `level` (only 2, AVX-512, is
+/// implemented). Returns 0 (and does nothing) when not run at this level.
+int swiftrl_elu(int level, const float *x, float *y, long count, float alpha);
+
+/// tanh of `count` values at `level` (only 2, AVX-512, is implemented). Returns 0 (and does
+/// nothing) when not run at this level.
+int swiftrl_tanh(int level, const float *x, float *y, long count);
 
 /// One step of Adam (PyTorch's update with L2 weight decay) over `count` parameters at `level` (only
 /// 2, AVX-512, is implemented): g' = g + weightDecay p; m = beta1 m + (1 - beta1) g';

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 extension Tensor {
@@ -278,7 +279,12 @@ extension Tensor {
     /// The hyperbolic tangent.
     public func tanh() -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.map(pointer, result.pointer, count, TanhLanes())
+        let source = pointer, target = result.pointer
+        if VectorKernels.selected == .avx512 {
+            parallelElements(count) { range in _ = swiftrl_tanh(2, source + range.lowerBound, target + range.lowerBound, range.count) }
+        } else {
+            VectorMath.map(source, target, count, TanhLanes())
+        }
         record(result, [self]) { g in [g.zipVectors(result, TanhGradientLanes())] }
         return result
     }
@@ -302,7 +308,14 @@ extension Tensor {
     /// x for x > 0, alpha (e^x - 1) otherwise (PyTorch's ELU, alpha 1 by default).
     public func elu(alpha: Float = 1) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
-        VectorMath.map(pointer, result.pointer, count, ELULanes(alpha: alpha))
+        let source = pointer, target = result.pointer
+        if VectorKernels.selected == .avx512 {
+            parallelElements(count) { range in
+                _ = swiftrl_elu(2, source + range.lowerBound, target + range.lowerBound, range.count, alpha)
+            }
+        } else {
+            VectorMath.map(source, target, count, ELULanes(alpha: alpha))
+        }
         record(result, [self]) { g in
             // For x <= 0 the derivative is alpha e^x = y + alpha.
             [g.zipVectors(result, ELUGradientLanes(alpha: alpha))]
