@@ -164,4 +164,34 @@ struct OptimizerKernelTests {
         #expect(worst < 4e-7, "largest relative error \(worst)")
         #expect(laneSquareRoots(SIMD8(repeating: 0)) == SIMD8(repeating: 0))
     }
+
+    /// Adam updates all parameters in one parallel region split by element counts: parameters of
+    /// 5000, 13, 20000 and 7 elements (the split falls inside the third) against PyTorch's formula
+    /// element by element, on every kernel family.
+    @Test("Adam over several parameters split across threads matches the formula", arguments: VectorKernels.supported)
+    func adamAcrossParameters(family: VectorKernels.Family) throws {
+        var generator = RandomGenerator(seed: 4)
+        let sizes = [5000, 13, 20000, 7]
+        let parameters = sizes.enumerated().map { (name: "p\($0.offset)", tensor: Tensor.normal([$0.element], generator: &generator).requiringGradient()) }
+        let starts = parameters.map { $0.tensor.scalars }
+        let optimizer = Adam(parameters: parameters, learningRate: 0.01, weightDecay: 0.1)
+        let tape = GradientTape()
+        let targets = sizes.map { Tensor.normal([$0], generator: &generator) }
+        let loss = try tape.record {
+            try zip(parameters, targets).map { try ($0.tensor * $1).sum() }.reduce(Tensor(scalar: 0)) { try $0 + $1 }
+        }
+        try VectorKernels.$override.withValue(family) { try optimizer.step(try tape.backward(from: loss)) }
+        for (index, parameter) in parameters.enumerated() {
+            let target = targets[index].scalars
+            for element in 0..<sizes[index] {
+                // One step from zero moments: g' = g + wd p; m = 0.1 g'; v = 0.001 g'^2;
+                // p -= lr / 0.1 * m / (sqrt(v) / sqrt(0.001) + eps).
+                let p0 = Double(starts[index][element]), g = Double(target[element]) + 0.1 * p0
+                let m = 0.1 * g, v = 0.001 * g * g
+                let expected = p0 - 0.01 / 0.1 * m / (v.squareRoot() / 0.001.squareRoot() + 1e-8)
+                let actual = Double(parameter.tensor.pointer[element])
+                #expect(abs(actual - expected) <= 1e-5 * max(1, abs(expected)), "\(parameter.name)[\(element)]: \(actual), expected \(expected)")
+            }
+        }
+    }
 }

@@ -45,6 +45,10 @@ void swiftrl_transpose(int rows, int columns, const float *in, long ld, float *o
 /// implemented). Returns 0 (and does nothing) when not run at this level.
 int swiftrl_elu(int level, const float *x, float *y, long count, float alpha);
 
+/// ELU's gradient from its output y and the upstream gradient g: g for y > 0, else g (y + alpha)
+/// (= g alpha e^x), at `level` (only 2, AVX-512). Returns 0 (and does nothing) when not run at this level.
+int swiftrl_elu_gradient(int level, const float *g, const float *y, float *result, long count, float alpha);
+
 /// tanh of `count` values at `level` (only 2, AVX-512, is implemented). Returns 0 (and does
 /// nothing) when not run at this level.
 int swiftrl_tanh(int level, const float *x, float *y, long count);

@@ -39,14 +39,29 @@ public final class Adam: Optimizer {
         let detectsAnomalies = AnomalyDetection.isEnabled
         // Read on this thread: the family is task-local, and the update runs partly on the worker.
         let vectorLevel: Int32 = VectorKernels.selected == .avx512 ? 2 : 0
+        var rules: [AdamRule] = []
+        var checked: [(name: String, parameter: Tensor, gradient: Tensor)] = []
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = gradients[parameter.tensor] else { continue }
-            let p = parameter.tensor.pointer, g = gradient.pointer
-            let m = slots.slots[0][index].pointer, v = slots.slots[1][index].pointer
-            let rule = AdamRule(p: p, g: g, m: m, v: v, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                                weightDecay: weightDecay, stepSize: stepSize, biasCorrection2Root: biasCorrection2Root, vectorLevel: vectorLevel)
-            ParallelWork.forRanges(count: parameter.tensor.count, minimum: 16_384) { range in rule.apply(range) }
-            if detectsAnomalies { try AnomalyDetection.checkStep(of: parameter.name, parameter: parameter.tensor, gradient: gradient) }
+            rules.append(AdamRule(p: parameter.tensor.pointer, g: gradient.pointer, m: slots.slots[0][index].pointer,
+                                  v: slots.slots[1][index].pointer, count: parameter.tensor.count, beta1: beta1, beta2: beta2,
+                                  epsilon: epsilon, weightDecay: weightDecay, stepSize: stepSize,
+                                  biasCorrection2Root: biasCorrection2Root, vectorLevel: vectorLevel))
+            checked.append((parameter.name, parameter.tensor, gradient))
+        }
+        // All parameters in one parallel region, split by element counts (a hand-off per tensor cost
+        // more than updating the small ones).
+        let total = rules.reduce(0) { $0 + $1.count }
+        ParallelWork.forRanges(count: total, minimum: 16_384) { range in
+            var offset = 0
+            for rule in rules {
+                let lower = Swift.max(range.lowerBound - offset, 0), upper = Swift.min(range.upperBound - offset, rule.count)
+                if lower < upper { rule.apply(lower..<upper) }
+                offset += rule.count
+            }
+        }
+        if detectsAnomalies {
+            for item in checked { try AnomalyDetection.checkStep(of: item.name, parameter: item.parameter, gradient: item.gradient) }
         }
     }
 
@@ -86,6 +101,8 @@ func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
 /// a scalar loop), then the tail. Holds the buffers of one parameter and the constants of this step.
 struct AdamRule {
     let p: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+    /// The parameter's element count.
+    let count: Int
     let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, stepSize: Float, biasCorrection2Root: Float
     /// 2: the AVX-512 kernel in CKernels; else the eight-lane Swift loop below.
     let vectorLevel: Int32

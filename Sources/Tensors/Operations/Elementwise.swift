@@ -318,7 +318,13 @@ extension Tensor {
         }
         record(result, [self]) { g in
             // For x <= 0 the derivative is alpha e^x = y + alpha.
-            [g.zipVectors(result, ELUGradientLanes(alpha: alpha))]
+            guard VectorKernels.selected == .avx512 else { return [g.zipVectors(result, ELUGradientLanes(alpha: alpha))] }
+            let gradient = Tensor(uninitializedShape: g.shape)
+            let upstream = g.pointer, output = result.pointer, target = gradient.pointer
+            parallelElements(g.count) { range in
+                _ = swiftrl_elu_gradient(2, upstream + range.lowerBound, output + range.lowerBound, target + range.lowerBound, range.count, alpha)
+            }
+            return [gradient]
         }
         return result
     }
