@@ -9,9 +9,10 @@ struct GEMMKernelTests {
     /// (m, n, k): below one tile, across tile edges (12 rows, 32 columns), and across the blocks
     /// (120 rows, 512 columns, depth 256); then the unpacked paths: few rows (at most 24, one full
     /// and one partial strip, depth past 256), few columns of dot products (depth past and below one
-    /// vector of 16), and few columns through the transposed product.
+    /// vector of 16), and few columns through the transposed product; last, a product whose A rows
+    /// are 1024 floats apart.
     static let shapes: [(Int, Int, Int)] = [(1, 48, 1), (7, 50, 3), (12, 64, 256), (13, 65, 257), (121, 100, 600), (130, 530, 40), (64, 256, 24),
-                                            (4, 256, 256), (17, 40, 300), (24, 33, 7), (256, 4, 256), (33, 16, 17), (5, 9, 40), (256, 24, 256), (50, 3, 20)]
+                                            (4, 256, 256), (17, 40, 300), (24, 33, 7), (256, 4, 256), (33, 16, 17), (5, 9, 40), (256, 24, 256), (50, 3, 20), (130, 70, 300)]
 
     @Test("every transpose, leading dimension, alpha and beta", .enabled(if: VectorKernels.available == .avx512))
     func agreesWithOpenBLAS() throws {
@@ -19,7 +20,9 @@ struct GEMMKernelTests {
             for transposeA in [false, true] {
                 for transposeB in [false, true] {
                     for (alpha, beta) in [(Float(1), Float(0)), (Float(-0.5), Float(0.75))] {
-                        let lda = (transposeA ? m : k) + 3, ldb = (transposeB ? k : n) + 5, ldc = n + 2
+                        // The last shape has A's rows 4 KB apart (A is packed then).
+                        let lda = index == Self.shapes.count - 1 ? 1024 : (transposeA ? m : k) + 3
+                        let ldb = (transposeB ? k : n) + 5, ldc = n + 2
                         let a = randomTensor([(transposeA ? k : m) * lda], seed: UInt64(index * 10 + 1))
                         let b = randomTensor([(transposeB ? n : k) * ldb], seed: UInt64(index * 10 + 2))
                         let start = randomTensor([m * ldc], seed: UInt64(index * 10 + 3))
