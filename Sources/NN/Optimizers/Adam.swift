@@ -40,14 +40,12 @@ public final class Adam: Optimizer {
         // Read on this thread: the family is task-local, and the update runs partly on the worker.
         let vectorLevel: Int32 = VectorKernels.selected == .avx512 ? 2 : 0
         var rules: [AdamRule] = []
-        var checked: [(name: String, parameter: Tensor, gradient: Tensor)] = []
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = gradients[parameter.tensor] else { continue }
             rules.append(AdamRule(p: parameter.tensor.pointer, g: gradient.pointer, m: slots.slots[0][index].pointer,
                                   v: slots.slots[1][index].pointer, count: parameter.tensor.count, beta1: beta1, beta2: beta2,
                                   epsilon: epsilon, weightDecay: weightDecay, stepSize: stepSize,
                                   biasCorrection2Root: biasCorrection2Root, vectorLevel: vectorLevel))
-            checked.append((parameter.name, parameter.tensor, gradient))
         }
         // All parameters in one parallel region, split by element counts (a hand-off per tensor cost
         // more than updating the small ones).
@@ -61,7 +59,10 @@ public final class Adam: Optimizer {
             }
         }
         if detectsAnomalies {
-            for item in checked { try AnomalyDetection.checkStep(of: item.name, parameter: item.parameter, gradient: item.gradient) }
+            for parameter in parameters {
+                guard let gradient = gradients[parameter.tensor] else { continue }
+                try AnomalyDetection.checkStep(of: parameter.name, parameter: parameter.tensor, gradient: gradient)
+            }
         }
     }
 

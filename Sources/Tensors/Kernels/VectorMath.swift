@@ -1,10 +1,9 @@
 /// Fast Float32 transcendental functions over buffers, accurate to a few ulps (Cephes'
-/// single-precision polynomials), eight lanes at a time. Only lane-wise arithmetic, comparisons,
-/// selects and bit casts are used (the generic SIMD conversions and rounding are slow), so each
-/// 8-lane call compiles to vector instructions even where the caller's closure is not inlined.
+/// single-precision polynomials), eight lanes at a time, and the loops that apply element-wise
+/// functions (`LaneFunction`s) to buffers. Only lane-wise arithmetic, fused multiply-adds,
+/// comparisons, selects and bit casts are used (the generic SIMD conversions and rounding are slow).
 enum VectorMath {
     typealias Vector = SIMD8<Float>
-    typealias Bits = SIMD8<UInt32>
 
     /// e^x (Cephes expf: reduction by ln 2, degree-6 polynomial, scaling by 2^n through the
     /// exponent bits; round-to-nearest by adding and subtracting 1.5 * 2^23). 2^n is applied as two

@@ -121,6 +121,16 @@ extension Tensor {
         return result
     }
 
+    /// When the AVX-512 family is selected, runs `kernel(offset, count)` (a CKernels function at level
+    /// 2) over the elements, split across the kernel threads, and returns true; otherwise returns
+    /// false, and the caller runs its Swift lanes.
+    @inline(__always)
+    static func runAVX512Kernel(count: Int, _ kernel: (_ offset: Int, _ count: Int) -> Void) -> Bool {
+        guard VectorKernels.selected == .avx512 else { return false }
+        parallelElements(count) { range in kernel(range.lowerBound, range.count) }
+        return true
+    }
+
     /// Applies `function` to eight elements at a time.
     @inline(__always)
     func mapVectors<Function: LaneFunction>(_ function: Function) -> Tensor {
@@ -280,9 +290,7 @@ extension Tensor {
     public func tanh() -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         let source = pointer, target = result.pointer
-        if VectorKernels.selected == .avx512 {
-            parallelElements(count) { range in _ = swiftrl_tanh(2, source + range.lowerBound, target + range.lowerBound, range.count) }
-        } else {
+        if !Tensor.runAVX512Kernel(count: count, { _ = swiftrl_tanh(2, source + $0, target + $0, $1) }) {
             VectorMath.map(source, target, count, TanhLanes())
         }
         record(result, [self]) { g in [g.zipVectors(result, TanhGradientLanes())] }
@@ -309,20 +317,15 @@ extension Tensor {
     public func elu(alpha: Float = 1) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         let source = pointer, target = result.pointer
-        if VectorKernels.selected == .avx512 {
-            parallelElements(count) { range in
-                _ = swiftrl_elu(2, source + range.lowerBound, target + range.lowerBound, range.count, alpha)
-            }
-        } else {
+        if !Tensor.runAVX512Kernel(count: count, { _ = swiftrl_elu(2, source + $0, target + $0, $1, alpha) }) {
             VectorMath.map(source, target, count, ELULanes(alpha: alpha))
         }
         record(result, [self]) { g in
             // For x <= 0 the derivative is alpha e^x = y + alpha.
-            guard VectorKernels.selected == .avx512 else { return [g.zipVectors(result, ELUGradientLanes(alpha: alpha))] }
             let gradient = Tensor(uninitializedShape: g.shape)
             let upstream = g.pointer, output = result.pointer, target = gradient.pointer
-            parallelElements(g.count) { range in
-                _ = swiftrl_elu_gradient(2, upstream + range.lowerBound, output + range.lowerBound, target + range.lowerBound, range.count, alpha)
+            if !Tensor.runAVX512Kernel(count: g.count, { _ = swiftrl_elu_gradient(2, upstream + $0, output + $0, target + $0, $1, alpha) }) {
+                VectorMath.zip(upstream, output, target, g.count, ELUGradientLanes(alpha: alpha))
             }
             return [gradient]
         }
