@@ -55,7 +55,8 @@ static void packB(int transposed, int depth, int columns, const float *b, long l
     }
 }
 
-/// The 12 x 32 tile: C[rows, columns] = alpha (A x B) + (first ? beta C : C); beta 0 never reads C.
+/// The 12 x 32 tile: C[rows, columns] = alpha (A x B) + (first ? beta C + bias : C), where `bias`
+/// (NULL: none) holds one value per column; beta 0 never reads C.
 /// A's element (i, k) is at a[i aRow + k aDepth] and B's row k at b + k bDepth (packed strips:
 /// aRow 1, aDepth 12, bDepth 32; or the operands as stored, read in place). B's rows are read under
 /// the column mask, so a partial strip never reads past the matrix.
@@ -63,7 +64,7 @@ static void packB(int transposed, int depth, int columns, const float *b, long l
 /// (at most R) are stored.
 __attribute__((target("avx512f"), always_inline))
 static inline void tile(const int R, int depth, const float *a, long aRow, long aDepth, const float *b, long bDepth,
-                        float *c, long ldc, int rows, int columns, float alpha, float beta, int first) {
+                        float *c, long ldc, int rows, int columns, float alpha, float beta, const float *bias, int first) {
     __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
     __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
     __m512 sum0[tileRows], sum1[tileRows];
@@ -77,10 +78,12 @@ static inline void tile(const int R, int depth, const float *a, long aRow, long 
         }
     }
     __m512 scale = _mm512_set1_ps(alpha), keep = _mm512_set1_ps(first ? beta : 1);
-    int reads = !first || beta != 0;
+    int reads = !first || beta != 0, adds = first && bias;
+    __m512 bias0 = adds ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
+    __m512 bias1 = adds ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
     for (int i = 0; i < rows; i++) {
         float *row = c + (size_t)i * ldc;
-        __m512 value0 = _mm512_mul_ps(scale, sum0[i]), value1 = _mm512_mul_ps(scale, sum1[i]);
+        __m512 value0 = _mm512_fmadd_ps(scale, sum0[i], bias0), value1 = _mm512_fmadd_ps(scale, sum1[i], bias1);
         if (reads) {
             value0 = _mm512_fmadd_ps(keep, _mm512_maskz_loadu_ps(mask0, row), value0);
             value1 = _mm512_fmadd_ps(keep, _mm512_maskz_loadu_ps(mask1, row + 16), value1);
@@ -93,9 +96,9 @@ static inline void tile(const int R, int depth, const float *a, long aRow, long 
 /// One strip of `rows` rows (1 to 12) of a product read in place, with the row count a constant.
 __attribute__((target("avx512f")))
 static void directStrip(int rows, int depth, const float *a, long aRow, long aDepth, const float *b, long ldb,
-                        float *c, long ldc, int columns, float alpha, float beta, int first) {
+                        float *c, long ldc, int columns, float alpha, float beta, const float *bias, int first) {
     switch (rows) {
-#define STRIP(R) case R: tile(R, depth, a, aRow, aDepth, b, ldb, c, ldc, R, columns, alpha, beta, first); break;
+#define STRIP(R) case R: tile(R, depth, a, aRow, aDepth, b, ldb, c, ldc, R, columns, alpha, beta, bias, first); break;
         STRIP(1) STRIP(2) STRIP(3) STRIP(4) STRIP(5) STRIP(6) STRIP(7) STRIP(8) STRIP(9) STRIP(10) STRIP(11) STRIP(12)
 #undef STRIP
     }
@@ -106,13 +109,14 @@ static void directStrip(int rows, int depth, const float *a, long aRow, long aDe
 /// saves; the 4 x 256 x 256 weight gradient of a small output layer went from 12 to about 3 us).
 __attribute__((target("avx512f")))
 static void sgemmFewRows(int transA, int M, int N, int K, float alpha, const float *A, long lda,
-                         const float *B, long ldb, float beta, float *C, long ldc) {
+                         const float *B, long ldb, float beta, float *C, long ldc, const float *bias) {
     long aRow = transA ? 1 : lda, aDepth = transA ? lda : 1;
     for (int jr = 0; jr < N; jr += tileColumns) {
         int columns = N - jr < tileColumns ? N - jr : tileColumns;
         for (int ir = 0; ir < M; ir += tileRows) {
             int rows = M - ir < tileRows ? M - ir : tileRows;
-            directStrip(rows, K, A + (size_t)ir * aRow, aRow, aDepth, B + jr, ldb, C + (size_t)ir * ldc + jr, ldc, columns, alpha, beta, 1);
+            directStrip(rows, K, A + (size_t)ir * aRow, aRow, aDepth, B + jr, ldb, C + (size_t)ir * ldc + jr, ldc, columns, alpha, beta,
+                        bias ? bias + jr : NULL, 1);
         }
     }
 }
@@ -121,7 +125,7 @@ static void sgemmFewRows(int transA, int M, int N, int K, float alpha, const flo
 /// registers): C[i + r, j] = alpha (A row i + r . B row j) + beta C.
 __attribute__((target("avx512f"), always_inline))
 static inline void dots(const int W, int pair, int K, float alpha, const float *a, long lda, const float *b, long ldb,
-                        float beta, float *c, long ldc) {
+                        float beta, float *c, long ldc, const float *bias) {
     __m512 sum0[8], sum1[8];
     for (int j = 0; j < W; j++) { sum0[j] = _mm512_setzero_ps(); sum1[j] = _mm512_setzero_ps(); }
     for (int k = 0; k < K; k += 16) {
@@ -135,10 +139,11 @@ static inline void dots(const int W, int pair, int K, float alpha, const float *
         }
     }
     for (int j = 0; j < W; j++) {
-        float value = alpha * _mm512_reduce_add_ps(sum0[j]);
+        float offset = bias ? bias[j] : 0;
+        float value = alpha * _mm512_reduce_add_ps(sum0[j]) + offset;
         c[j] = beta == 0 ? value : value + beta * c[j];
         if (pair == 2) {
-            value = alpha * _mm512_reduce_add_ps(sum1[j]);
+            value = alpha * _mm512_reduce_add_ps(sum1[j]) + offset;
             c[ldc + j] = beta == 0 ? value : value + beta * c[ldc + j];
         }
     }
@@ -149,14 +154,14 @@ static inline void dots(const int W, int pair, int K, float alpha, const float *
 /// a small network: 256 x 4 x 256).
 __attribute__((target("avx512f")))
 static void sgemmDots(int M, int N, int K, float alpha, const float *A, long lda, const float *B, long ldb,
-                      float beta, float *C, long ldc) {
+                      float beta, float *C, long ldc, const float *bias) {
     for (int i = 0; i < M; i += 2) {
         int pair = M - i >= 2 ? 2 : 1;
         for (int j0 = 0; j0 < N; j0 += 8) {
             const float *a = A + (size_t)i * lda, *b = B + (size_t)j0 * ldb;
             float *c = C + (size_t)i * ldc + j0;
             switch (N - j0 < 8 ? N - j0 : 8) {
-#define DOTS(W) case W: dots(W, pair, K, alpha, a, lda, b, ldb, beta, c, ldc); break;
+#define DOTS(W) case W: dots(W, pair, K, alpha, a, lda, b, ldb, beta, c, ldc, bias ? bias + j0 : NULL); break;
                 DOTS(1) DOTS(2) DOTS(3) DOTS(4) DOTS(5) DOTS(6) DOTS(7) DOTS(8)
 #undef DOTS
             }
@@ -169,7 +174,7 @@ static _Thread_local float *packedA, *packedB;
 
 __attribute__((target("avx512f")))
 static int sgemm512(int transA, int transB, int M, int N, int K, float alpha, const float *A, long lda,
-                    const float *B, long ldb, float beta, float *C, long ldc) {
+                    const float *B, long ldb, float beta, float *C, long ldc, const float *bias) {
     if (!packedB) {
         packedA = aligned_alloc(64, sizeof(float) * (blockRows + tileRows) * blockDepth);
         packedB = aligned_alloc(64, sizeof(float) * (blockColumns + tileColumns) * blockDepth);
@@ -199,7 +204,7 @@ static int sgemm512(int transA, int transB, int M, int N, int K, float alpha, co
                     for (int ir = 0; ir < rows; ir += tileRows) {
                         directStrip(rows - ir < tileRows ? rows - ir : tileRows, depth, block + (size_t)ir * stripStep, rowStep, depthStep,
                                     packedB + (size_t)jr * depth, tileColumns, C + (size_t)(ic + ir) * ldc + jc + jr, ldc, width,
-                                    alpha, beta, pc == 0);
+                                    alpha, beta, bias ? bias + jc + jr : NULL, pc == 0);
                     }
                 }
             }
@@ -210,16 +215,16 @@ static int sgemm512(int transA, int transB, int M, int N, int K, float alpha, co
 #endif
 
 int swiftrl_sgemm(int level, int transA, int transB, int M, int N, int K, float alpha, const float *A, long lda,
-                  const float *B, long ldb, float beta, float *C, long ldc) {
+                  const float *B, long ldb, float beta, float *C, long ldc, const float *bias) {
 #if defined(__x86_64__)
     if (level < 2 || M <= 0 || N <= 0 || K <= 0) return 0;
     if (!transB && M <= 2 * tileRows) {
-        sgemmFewRows(transA, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        sgemmFewRows(transA, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias);
         return 1;
     }
-    if (N >= 48) return sgemm512(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    if (N >= 48) return sgemm512(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias);
     if (!transA && transB && N <= 16) {
-        sgemmDots(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        sgemmDots(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias);
         return 1;
     }
     if (transA && !transB && N <= 2 * tileRows) {
@@ -227,11 +232,11 @@ int swiftrl_sgemm(int level, int transA, int transB, int M, int N, int K, float 
         // matrix and is transposed into C (the first layer's weight gradient, 256 x 24 x 256).
         float *transposed = aligned_alloc(64, sizeof(float) * (size_t)N * (size_t)((M + 15) & ~15));
         if (!transposed) return 0;
-        sgemmFewRows(1, N, M, K, 1, B, ldb, A, lda, 0, transposed, M);
+        sgemmFewRows(1, N, M, K, 1, B, ldb, A, lda, 0, transposed, M, NULL);
         for (int i = 0; i < M; i++) {
             float *row = C + (size_t)i * ldc;
             for (int j = 0; j < N; j++) {
-                float value = alpha * transposed[(size_t)j * M + i];
+                float value = alpha * transposed[(size_t)j * M + i] + (bias ? bias[j] : 0);
                 row[j] = beta == 0 ? value : value + beta * row[j];
             }
         }

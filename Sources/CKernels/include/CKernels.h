@@ -30,12 +30,13 @@ void swiftrl_shifted_weight_gradient_transposed(int level, int M, int K, int N, 
                                                 const float *B, long ldb, const long *offsets, float *G);
 
 /// Single-precision GEMM at `level` (only 2, AVX-512, is implemented): C = alpha op(A) op(B) + beta C
-/// for row-major matrices, op(A) M x K and op(B) K x N, leading dimensions as stored; beta 0 never
+/// (+ bias[j] in column j when `bias` is not NULL: a linear layer's bias, added as C is stored) for
+/// row-major matrices, op(A) M x K and op(B) K x N, leading dimensions as stored; beta 0 never
 /// reads C. Returns 0 (and does nothing) when not run at this level or not a shape it takes (it takes
 /// at least 48 columns; at most 24 rows with op(B) = B; at most 16 columns with op(B) = B^T and
 /// op(A) = A; at most 24 columns with op(A) = A^T and op(B) = B), so the caller uses BLAS.
 int swiftrl_sgemm(int level, int transA, int transB, int M, int N, int K, float alpha, const float *A, long lda,
-                  const float *B, long ldb, float beta, float *C, long ldc);
+                  const float *B, long ldb, float beta, float *C, long ldc, const float *bias);
 
 /// Transposition: out[c ldo + r] = in[r ld + c] for r < rows and c < columns, and
 /// out[c ldo + r] = 0 for rows <= r < ldo (ldo >= rows pads each output row with zeros).

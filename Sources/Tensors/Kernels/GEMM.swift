@@ -7,7 +7,7 @@ import Synchronization
 
 /// C = alpha op(A) op(B) + beta C for row-major matrices (SwiftRL's AVX-512 sgemm or OpenBLAS's,
 /// see `sgemm` below), where op(A) is m x k and op(B) is k x n; `lda`, `ldb`, `ldc` are the row
-/// strides of A, B and C as stored.
+/// strides of A, B and C as stored. `bias` (one value per column of C) is added to every row.
 ///
 /// OpenBLAS always runs single-threaded here; large products are split in two (see below) and run
 /// on SwiftRL's own worker threads. OpenBLAS's own threads spin after every
@@ -15,10 +15,13 @@ import Synchronization
 @inline(__always)
 func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-          beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+          beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil) {
     if m == 0 || n == 0 { return }
     if k == 0 {
-        if beta == 0 { for row in 0..<m { (c + row * ldc).update(repeating: 0, count: n) } }
+        for row in 0..<m {
+            let target = c + row * ldc
+            for column in 0..<n { target[column] = (beta == 0 ? 0 : beta * target[column]) + (bias?[column] ?? 0) }
+        }
         return
     }
     BLASThreads.ensureSingleThreadedBLAS()
@@ -35,14 +38,16 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Flo
         runParallel(workers: workers) { worker in
             let start = worker * total / workers, end = (worker + 1) * total / workers
             if splitRows {
-                sgemm(family, transposeA, transposeB, end - start, n, k, alpha, a + (transposeA ? start : start * lda), lda, b, ldb, beta, c + start * ldc, ldc)
+                sgemm(family, transposeA, transposeB, end - start, n, k, alpha, a + (transposeA ? start : start * lda), lda, b, ldb, beta,
+                      c + start * ldc, ldc, bias)
             } else {
-                sgemm(family, transposeA, transposeB, m, end - start, k, alpha, a, lda, b + (transposeB ? start * ldb : start), ldb, beta, c + start, ldc)
+                sgemm(family, transposeA, transposeB, m, end - start, k, alpha, a, lda, b + (transposeB ? start * ldb : start), ldb, beta,
+                      c + start, ldc, bias.map { $0 + start })
             }
         }
         return
     }
-    sgemm(family, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    sgemm(family, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias)
 }
 
 /// One thread's GEMM: SwiftRL's AVX-512 sgemm when `family` is AVX-512 and it takes the shape (at
@@ -50,10 +55,19 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Flo
 @inline(__always)
 private func sgemm(_ family: VectorKernels.Family, _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
                    _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
-                   _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+                   _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?) {
     if family == .avx512
-        && swiftrl_sgemm(2, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, lda, b, ldb, beta, c, ldc) != 0 {
+        && swiftrl_sgemm(2, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, lda, b, ldb, beta, c, ldc, bias) != 0 {
         return
+    }
+    // OpenBLAS has no bias: C starts as beta C + bias, then accumulates.
+    var beta = beta
+    if let bias {
+        for row in 0..<m {
+            let target = c + row * ldc
+            if beta == 0 { target.update(from: bias, count: n) } else { for column in 0..<n { target[column] = beta * target[column] + bias[column] } }
+        }
+        beta = 1
     }
     cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))

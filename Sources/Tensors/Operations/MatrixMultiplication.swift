@@ -50,11 +50,8 @@ extension Tensor {
             throw TensorError.shapeMismatch("linear: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
         }
         let result = Tensor(uninitializedShape: [rows, outputs])
-        if let bias {
-            for row in 0..<rows { (result.pointer + row * outputs).update(from: bias.pointer, count: outputs) }
-        }
         gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, a: pointer, lda: inputs,
-             b: weight.pointer, ldb: inputs, beta: bias == nil ? 0 : 1, c: result.pointer, ldc: outputs)
+             b: weight.pointer, ldb: inputs, c: result.pointer, ldc: outputs, bias: bias?.pointer)
         let input = self
         record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { g in
             let gradientInput = input.requiresGradient ? try g.matmul(weight) : nil
