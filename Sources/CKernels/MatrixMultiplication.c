@@ -55,16 +55,15 @@ static void packB(int transposed, int depth, int columns, const float *b, long l
     }
 }
 
-/// The 12 x 32 tile: C[rows, columns] = alpha (A x B) + (first ? beta C + bias : C), where `bias`
+/// The R x 32 tile (R <= 12): C[R, columns] = alpha (A x B) + (first ? beta C + bias : C), where `bias`
 /// (NULL: none) holds one value per column; beta 0 never reads C.
 /// A's element (i, k) is at a[i aRow + k aDepth] and B's row k at b + k bDepth (packed strips:
 /// aRow 1, aDepth 12, bDepth 32; or the operands as stored, read in place). B's rows are read under
 /// the column mask, so a partial strip never reads past the matrix.
-/// R, the rows computed, is a constant at each call (so the accumulators stay in registers); `rows`
-/// (at most R) are stored.
+/// R, the number of rows, is a constant at each call (so the accumulators stay in registers).
 __attribute__((target("avx512f"), always_inline))
 static inline void tile(const int R, int depth, const float *a, long aRow, long aDepth, const float *b, long bDepth,
-                        float *c, long ldc, int rows, int columns, float alpha, float beta, const float *bias, int first) {
+                        float *c, long ldc, int columns, float alpha, float beta, const float *bias, int first) {
     __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
     __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
     __m512 sum0[tileRows], sum1[tileRows];
@@ -81,7 +80,7 @@ static inline void tile(const int R, int depth, const float *a, long aRow, long 
     int reads = !first || beta != 0, adds = first && bias;
     __m512 bias0 = adds ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
     __m512 bias1 = adds ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
-    for (int i = 0; i < rows; i++) {
+    for (int i = 0; i < R; i++) {
         float *row = c + (size_t)i * ldc;
         __m512 value0 = _mm512_fmadd_ps(scale, sum0[i], bias0), value1 = _mm512_fmadd_ps(scale, sum1[i], bias1);
         if (reads) {
@@ -98,7 +97,7 @@ __attribute__((target("avx512f")))
 static void directStrip(int rows, int depth, const float *a, long aRow, long aDepth, const float *b, long ldb,
                         float *c, long ldc, int columns, float alpha, float beta, const float *bias, int first) {
     switch (rows) {
-#define STRIP(R) case R: tile(R, depth, a, aRow, aDepth, b, ldb, c, ldc, R, columns, alpha, beta, bias, first); break;
+#define STRIP(R) case R: tile(R, depth, a, aRow, aDepth, b, ldb, c, ldc, columns, alpha, beta, bias, first); break;
         STRIP(1) STRIP(2) STRIP(3) STRIP(4) STRIP(5) STRIP(6) STRIP(7) STRIP(8) STRIP(9) STRIP(10) STRIP(11) STRIP(12)
 #undef STRIP
     }
@@ -122,7 +121,7 @@ static void sgemmFewRows(int transA, int M, int N, int K, float alpha, const flo
 }
 
 /// Two rows of A (or one) against W rows of B (W a constant at each call: the sums stay in
-/// registers): C[i + r, j] = alpha (A row i + r . B row j) + beta C.
+/// registers): C[i + r, j] = alpha (A row i + r . B row j) + bias[j] + beta C.
 __attribute__((target("avx512f"), always_inline))
 static inline void dots(const int W, int pair, int K, float alpha, const float *a, long lda, const float *b, long ldb,
                         float beta, float *c, long ldc, const float *bias) {
