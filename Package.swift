@@ -1,33 +1,35 @@
 // swift-tools-version: 6.1
-// SwiftRL: native reinforcement-learning environments and a learning core in one package.
+// SwiftRL: native reinforcement-learning environments and a learning core in one Swift package.
 import PackageDescription
 import Foundation
 
-/// Numeric modules are compiled for Haswell (AVX2 and FMA: x86-64 CPUs since 2013) so that the
-/// SIMD8 kernels (element-wise math, optimisers, rasterisation) use 256-bit vectors instead of
-/// baseline SSE2. SWIFTRL_TARGET_CPU overrides it (for example x86-64 for the oldest CPUs, or native).
-let targetCPU = ProcessInfo.processInfo.environment["SWIFTRL_TARGET_CPU"] ?? "haswell"
+/// The targets carry no unsafe flags, so SwiftRL builds as a dependency of any package (a tagged
+/// `.package(url:from:)` included). The vector kernels pick AVX-512 or AVX2 at run time (CKernels).
+/// Opt-in: SWIFTRL_TARGET_CPU=haswell (or native) compiles the Swift numeric modules for that CPU,
+/// which widens their SIMD8 loops from SSE2 to AVX2 (no measurable change on AVX-512 CPUs, where the
+/// hot loops run in CKernels). It applies to builds of this package itself or by path; a package
+/// that depends on SwiftRL by URL passes `-Xswiftc -target-cpu -Xswiftc haswell` to `swift build`.
+let targetCPU = ProcessInfo.processInfo.environment["SWIFTRL_TARGET_CPU"] ?? ""
 #if arch(x86_64)
 let numericSettings: [SwiftSetting] = targetCPU.isEmpty ? [] : [.unsafeFlags(["-target-cpu", targetCPU])]
 #else
 let numericSettings: [SwiftSetting] = []
 #endif
 
+/// The library modules a package that uses SwiftRL may import, each also its own product.
+let libraryModules = [
+    "Random", "Gym", "Render", "Viewer", "Tensors", "NN", "Agents", "Training",
+    "ClassicControl", "PixelControl", "Box2DEnvs", "GridWorlds", "BundledEnvs", "SwiftRLCommandLine",
+]
+
 let package = Package(
     name: "SwiftRL",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Gym", targets: ["Gym"]),
-        .library(name: "Render", targets: ["Render"]),
-        .library(name: "Tensors", targets: ["Tensors"]),
-        .library(name: "NN", targets: ["NN"]),
-        .library(name: "ClassicControl", targets: ["ClassicControl"]),
-        .library(name: "PixelControl", targets: ["PixelControl"]),
-        .library(name: "Box2DEnvs", targets: ["Box2DEnvs"]),
-        .library(name: "GridWorlds", targets: ["GridWorlds"]),
-        .library(name: "BundledEnvs", targets: ["BundledEnvs"]),
+        // Everything at once: `.product(name: "SwiftRL", package: ...)`, then import the modules needed.
+        .library(name: "SwiftRL", targets: libraryModules),
         .executable(name: "swiftrl", targets: ["swiftrl"]),
-    ],
+    ] + libraryModules.map { .library(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -48,9 +50,10 @@ let package = Package(
         // SDL2 for on-screen viewing and keyboard play only (never needed for training or observations).
         .systemLibrary(name: "CSDL2", pkgConfig: "sdl2", providers: [.apt(["libsdl2-dev"])]),
         .target(name: "Viewer", dependencies: ["CSDL2", "Render", "Gym"]),
-        // Vector kernels in C for unpadded convolutions (AVX-512 and AVX2, chosen at run time). Always
-        // -O3: at SwiftPM's release -O2 clang spills the register tiles inside the inner loops.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // Vector kernels in C (convolutions, sgemm, activations, Adam; AVX-512 and AVX2, chosen at run
+        // time). The loops over register tiles are unrolled by pragma, so SwiftPM's release -O2 keeps them
+        // in registers without an -O3 flag.
+        .target(name: "CKernels"),
         // Tensors, kernels and reverse-mode autodiff.
         .target(name: "Tensors", dependencies: ["Random", "CBLAS", "CKernels", "Parallelism"], swiftSettings: numericSettings),
         // Modules with named parameters, layers, initialisers, distributions, losses, optimizers, checkpoints.
@@ -75,11 +78,14 @@ let package = Package(
         .target(name: "Box2DEnvs", dependencies: ["CBox2D", "Gym", "Render"], path: "Envs/Box2DEnvs"),
         .target(name: "BundledEnvs", dependencies: ["Gym", "ClassicControl", "PixelControl", "Box2DEnvs", "GridWorlds", "MazeLayouts"], path: "Envs/BundledEnvs"),
 
-        // The command-line program.
-        .executableTarget(name: "swiftrl", dependencies: [
+        // The command tree of `swiftrl` as a library, so that a package with its own environments runs
+        // the same commands (register them, then `SwiftRLCommand.main()`).
+        .target(name: "SwiftRLCommandLine", dependencies: [
             "Gym", "BundledEnvs", "Benchmarks", "Box2DEnvs", "NN", "Render", "Tensors", "Viewer", "Agents", "Training", "ConfigPresets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The command-line program: the command tree with the bundled environments.
+        .executableTarget(name: "swiftrl", dependencies: ["SwiftRLCommandLine"]),
 
         .testTarget(name: "GymTests", dependencies: ["Gym", "Random"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Gym", "BundledEnvs", "ClassicControl"]),

@@ -67,9 +67,11 @@ static inline void tile(const int R, int depth, const float *a, long aRow, long 
     __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
     __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
     __m512 sum0[tileRows], sum1[tileRows];
+    SWIFTRL_UNROLL
     for (int i = 0; i < R; i++) { sum0[i] = _mm512_setzero_ps(); sum1[i] = _mm512_setzero_ps(); }
     for (int k = 0; k < depth; k++, a += aDepth, b += bDepth) {
         __m512 b0 = _mm512_maskz_loadu_ps(mask0, b), b1 = _mm512_maskz_loadu_ps(mask1, b + 16);
+        SWIFTRL_UNROLL
         for (int i = 0; i < R; i++) {
             __m512 value = _mm512_set1_ps(a[i * aRow]);
             sum0[i] = _mm512_fmadd_ps(value, b0, sum0[i]);
@@ -80,6 +82,7 @@ static inline void tile(const int R, int depth, const float *a, long aRow, long 
     int reads = !first || beta != 0, adds = first && bias;
     __m512 bias0 = adds ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
     __m512 bias1 = adds ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
+    SWIFTRL_UNROLL
     for (int i = 0; i < R; i++) {
         float *row = c + (size_t)i * ldc;
         __m512 value0 = _mm512_fmadd_ps(scale, sum0[i], bias0), value1 = _mm512_fmadd_ps(scale, sum1[i], bias1);
@@ -126,17 +129,20 @@ __attribute__((target("avx512f"), always_inline))
 static inline void dots(const int W, int pair, int K, float alpha, const float *a, long lda, const float *b, long ldb,
                         float beta, float *c, long ldc, const float *bias) {
     __m512 sum0[8], sum1[8];
+    SWIFTRL_UNROLL
     for (int j = 0; j < W; j++) { sum0[j] = _mm512_setzero_ps(); sum1[j] = _mm512_setzero_ps(); }
     for (int k = 0; k < K; k += 16) {
         __mmask16 mask = K - k >= 16 ? 0xFFFF : (__mmask16)((1u << (K - k)) - 1);
         __m512 a0 = _mm512_maskz_loadu_ps(mask, a + k);
         __m512 a1 = pair == 2 ? _mm512_maskz_loadu_ps(mask, a + lda + k) : _mm512_setzero_ps();
+        SWIFTRL_UNROLL
         for (int j = 0; j < W; j++) {
             __m512 row = _mm512_maskz_loadu_ps(mask, b + (size_t)j * ldb + k);
             sum0[j] = _mm512_fmadd_ps(a0, row, sum0[j]);
             sum1[j] = _mm512_fmadd_ps(a1, row, sum1[j]);
         }
     }
+    SWIFTRL_UNROLL
     for (int j = 0; j < W; j++) {
         float offset = bias ? bias[j] : 0;
         float value = alpha * _mm512_reduce_add_ps(sum0[j]) + offset;

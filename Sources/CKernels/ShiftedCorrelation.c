@@ -20,6 +20,7 @@ static void correlation512(int M, int N, int K, int taps, const float *A, long l
         __mmask16 mask2 = rest >= 48 ? 0xFFFF : rest <= 32 ? 0 : (__mmask16)((1u << (rest - 32)) - 1);
         for (int m0 = 0; m0 < M; m0 += 8) {
             __m512 sum[8][3];
+            SWIFTRL_UNROLL
             for (int row = 0; row < 8; row++) {
                 sum[row][0] = _mm512_setzero_ps(); sum[row][1] = _mm512_setzero_ps(); sum[row][2] = _mm512_setzero_ps();
             }
@@ -40,6 +41,7 @@ static void correlation512(int M, int N, int K, int taps, const float *A, long l
                     __m512 b0 = _mm512_maskz_loadu_ps(mask0, b);
                     __m512 b1 = _mm512_maskz_loadu_ps(mask1, b + 16);
                     __m512 b2 = _mm512_maskz_loadu_ps(mask2, b + 32);
+                    SWIFTRL_UNROLL
                     for (int row = 0; row < 8; row++) {
                         __m512 weight = _mm512_set1_ps(a[row]);
                         sum[row][0] = _mm512_fmadd_ps(weight, b0, sum[row][0]);
@@ -48,6 +50,7 @@ static void correlation512(int M, int N, int K, int taps, const float *A, long l
                     }
                 }
             }
+            SWIFTRL_UNROLL
             for (int row = 0; row < 8 && m0 + row < M; row++) {
                 float *c = C + (size_t)(m0 + row) * ldc + n0;
                 if (accumulate) {
@@ -77,6 +80,7 @@ static inline void correlationTile256(int masked, int rest, int M, int K, int ta
                                       const float *B, long ldb, const long *offsets, float *C, long ldc,
                                       int accumulate, int m0, int n0) {
     __m256 sum[4][2];
+    SWIFTRL_UNROLL
     for (int row = 0; row < 4; row++) { sum[row][0] = _mm256_setzero_ps(); sum[row][1] = _mm256_setzero_ps(); }
     for (int t = 0; t < taps; t++) {
         const float *b = B + offsets[t] + n0;
@@ -89,6 +93,7 @@ static inline void correlationTile256(int masked, int rest, int M, int K, int ta
             } else {
                 b0 = _mm256_loadu_ps(b); b1 = _mm256_loadu_ps(b + 8);
             }
+            SWIFTRL_UNROLL
             for (int row = 0; row < 4; row++) {
                 __m256 weight = _mm256_broadcast_ss(a + row);
                 sum[row][0] = _mm256_fmadd_ps(weight, b0, sum[row][0]);
@@ -97,6 +102,7 @@ static inline void correlationTile256(int masked, int rest, int M, int K, int ta
         }
     }
     __m256i mask0 = laneMask256(rest), mask1 = laneMask256(rest - 8);
+    SWIFTRL_UNROLL
     for (int row = 0; row < 4 && m0 + row < M; row++) {
         float *c = C + (size_t)(m0 + row) * ldc + n0;
         if (accumulate) {

@@ -6,6 +6,8 @@
 // Transposing B suits many input channels; transposing X suits few (9 image channels against 32),
 // and then each tile is added to G transposed.
 #include "CKernels.h"
+// The tiles with a row count known only at run time cannot be fully unrolled; that is expected.
+#pragma clang diagnostic ignored "-Wpass-failed"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -20,10 +22,12 @@ __attribute__((target("avx512f"), always_inline))
 static inline void outerProductTile512(int rows, int vectors, int transposedStore, int N, const float *broadcast, long ldw,
                                        const float *lanes, long ldl, float *g, long ldg, int width) {
     __m512 sum0[12], sum1[12];
+    SWIFTRL_UNROLL
     for (int i = 0; i < 12; i++) { sum0[i] = _mm512_setzero_ps(); sum1[i] = _mm512_setzero_ps(); }
     for (int n = 0; n < N; n++, lanes += ldl) {
         __m512 values0 = _mm512_loadu_ps(lanes);
         __m512 values1 = vectors == 2 ? _mm512_loadu_ps(lanes + 16) : _mm512_setzero_ps();
+        SWIFTRL_UNROLL
         for (int i = 0; i < rows; i++) {
             __m512 value = _mm512_set1_ps(broadcast[i * ldw + n]);
             sum0[i] = _mm512_fmadd_ps(value, values0, sum0[i]);
@@ -32,6 +36,7 @@ static inline void outerProductTile512(int rows, int vectors, int transposedStor
     }
     if (transposedStore) {
         float tile[32];
+        SWIFTRL_UNROLL
         for (int i = 0; i < rows; i++) {
             _mm512_storeu_ps(tile, sum0[i]);
             if (vectors == 2) _mm512_storeu_ps(tile + 16, sum1[i]);
@@ -41,6 +46,7 @@ static inline void outerProductTile512(int rows, int vectors, int transposedStor
     }
     int tail = width - (vectors - 1) * 16;
     __mmask16 last = tail >= 16 ? 0xFFFF : (__mmask16)((1u << tail) - 1);
+    SWIFTRL_UNROLL
     for (int i = 0; i < rows; i++) {
         float *row = g + (size_t)i * ldg;
         if (vectors == 2) {
@@ -78,9 +84,11 @@ __attribute__((target("avx2,fma"), always_inline))
 static inline void outerProductTile256(int rows, int transposedStore, int N, const float *broadcast, long ldw,
                                        const float *lanes, long ldl, float *g, long ldg, int width) {
     __m256 sum0[6], sum1[6];
+    SWIFTRL_UNROLL
     for (int i = 0; i < 6; i++) { sum0[i] = _mm256_setzero_ps(); sum1[i] = _mm256_setzero_ps(); }
     for (int n = 0; n < N; n++, lanes += ldl) {
         __m256 values0 = _mm256_loadu_ps(lanes), values1 = _mm256_loadu_ps(lanes + 8);
+        SWIFTRL_UNROLL
         for (int i = 0; i < rows; i++) {
             __m256 value = _mm256_broadcast_ss(broadcast + i * ldw + n);
             sum0[i] = _mm256_fmadd_ps(value, values0, sum0[i]);
@@ -88,6 +96,7 @@ static inline void outerProductTile256(int rows, int transposedStore, int N, con
         }
     }
     float tile[16];
+    SWIFTRL_UNROLL
     for (int i = 0; i < rows; i++) {
         _mm256_storeu_ps(tile, sum0[i]);
         _mm256_storeu_ps(tile + 8, sum1[i]);

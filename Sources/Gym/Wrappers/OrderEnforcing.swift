@@ -1,4 +1,4 @@
-/// Enforces the call order of the API: no `step` before `reset`, after an episode ended without a
+/// Enforces the call order of the API, and rejects negative seeds: no `step` before `reset`, after an episode ended without a
 /// new `reset`, or after `close`; no `render` before `reset` (Gymnasium's `OrderEnforcing`, stricter
 /// about ended episodes, whose further steps Gymnasium calls undefined behaviour).
 public final class OrderEnforcing: Wrapper {
@@ -17,6 +17,8 @@ public final class OrderEnforcing: Wrapper {
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
         if isClosed { throw GymError.usedAfterClose("\(name).reset was called after close: make a new environment") }
+        // Gymnasium rejects negative seeds in every environment; here every made environment does.
+        if let seed, seed < 0 { throw GymError.invalidSeed("seed \(seed) is negative: seeds are integers >= 0") }
         let info = try environment.reset(seed: seed, options: options, into: observation)
         hasReset = true
         episodeEnded = false

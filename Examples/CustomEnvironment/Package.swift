@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+// A package of its own that adds two environments to SwiftRL and trains them with SwiftRL's
+// algorithms through the `swiftrl` command tree.
+import PackageDescription
+
+let package = Package(
+    name: "CustomEnvironment",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        // From a release: .package(url: "https://github.com/OWNER/SwiftRL", from: "0.2.0"); the
+        // product's `package:` is then the URL's last component ("SwiftRL"). Here, the repository two
+        // folders up, named explicitly so the identity does not depend on the clone's folder name.
+        .package(name: "SwiftRL", path: "../.."),
+    ],
+    targets: [
+        // The environments: a discrete corridor and a continuous point-reaching task, both drawn on a Canvas.
+        .target(name: "CustomEnvironments", dependencies: [
+            .product(name: "Gym", package: "SwiftRL"),
+            .product(name: "Render", package: "SwiftRL"),
+        ]),
+        // The program: registers the environments, then runs the swiftrl command tree.
+        .executableTarget(name: "custom-envs", dependencies: [
+            "CustomEnvironments",
+            .product(name: "SwiftRLCommandLine", package: "SwiftRL"),
+        ]),
+        .testTarget(name: "CustomEnvironmentsTests", dependencies: [
+            "CustomEnvironments",
+            .product(name: "Gym", package: "SwiftRL"),
+            .product(name: "Agents", package: "SwiftRL"),
+            .product(name: "Training", package: "SwiftRL"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)
