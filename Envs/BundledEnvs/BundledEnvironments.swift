@@ -139,4 +139,10 @@ public enum BundledEnvironments {
     public static func register(in registry: Registry = .shared) {
         for spec in specs + gridSpecs { registry.registerIfAbsent(spec) }
     }
+
+    /// Whether `id` is one of the bundled environments (which the test suite checks; training checks
+    /// other environments before its first step).
+    public static func isBundled(_ id: String) -> Bool { bundledIDs.contains(id) }
+
+    private static let bundledIDs = Set((specs + gridSpecs).map(\.id))
 }

@@ -72,10 +72,9 @@ public final class Registry: Sendable {
         if let spec = specs.withLock({ $0[id] }) { return spec }
         let known = ids
         let suggestions = closestMatches(to: id, among: known, limit: 3)
-        let hint = suggestions.isEmpty
-            ? "registered ids: " + known.joined(separator: ", ")
-            : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "?"
-        throw GymError.unknownEnvironment("unknown environment id '\(id)': \(hint) (list them with `swiftrl envs list`)")
+        let guess = suggestions.isEmpty ? "" : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "? "
+        let listing = known.isEmpty ? "no environment is registered (register one first)" : "registered ids: " + known.joined(separator: ", ")
+        throw GymError.unknownEnvironment("unknown environment id '\(id)': \(guess)\(listing) (`envs list` shows them with their spaces)")
     }
 
     /// Makes the environment `id` with Gymnasium's wrappers: the raw environment, then TimeLimit

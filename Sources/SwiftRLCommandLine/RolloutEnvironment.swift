@@ -22,7 +22,9 @@ struct RolloutEnvironment: ParsableCommand {
     @Option(help: "Number of steps.")
     var steps: Int
 
-    @Option(help: "Actions, one per step: a JSON array ([0,1,1] or [[0.5],[-1]]) or a comma-separated list of indices or numbers.")
+    // Unconditional parsing: a list that starts with a minus sign ("-1,0.5") is the value, not a flag.
+    @Option(parsing: .unconditional,
+            help: "Actions, one per step: a JSON array ([0,1,1] or [[0.5],[-1]]) or a comma-separated list of indices or numbers (-1,0.5 works without =).")
     var actions: String?
 
     @Option(help: "The policy when --actions is not given: random (seeded by --seed).")

@@ -1,5 +1,6 @@
 import Agents
 import ArgumentParser
+import BundledEnvs
 import ConfigPresets
 import Foundation
 import Training
@@ -23,7 +24,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The environment id (see `swiftrl envs list`).")
     var env: String?
 
-    @Option(help: "A config file of key = value lines (see assets/configs/presets).")
+    @Option(help: "A config file of key = value lines (see assets/configs/presets), or a run's config.json.")
     var config: String?
 
     @Option(help: "A bundled preset by name (see --list-presets).")
@@ -59,6 +60,10 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print plain progress lines even on a terminal.")
     var plain = false
 
+    @Flag(name: .customLong("skip-env-check"),
+          help: "Train without first running the environment checker on an environment that is not bundled.")
+    var skipEnvironmentCheck = false
+
     func run() throws {
         registerBundledEnvironments()
         if listPresets {
@@ -85,13 +90,9 @@ struct TrainCommand: ParsableCommand {
             let presetAlgorithm = try preset.map { try presetFile($0).value(of: "algorithm") } ?? nil
             let algorithmName = algorithm ?? presetAlgorithm ?? "acer"
             configuration = try RunConfiguration(algorithm: algorithmName)
-            if listKeys {
-                for (key, summary) in TrainingSettings().summaries + configuration.hyperparameters.summaries {
-                    print("\(key): \(summary)")
-                }
-                return
-            }
-            if let config {
+            if let config, config.hasSuffix(".json") {
+                configuration = try runConfiguration(json: config, algorithm: algorithm)
+            } else if let config {
                 try configuration.apply(try ConfigurationFile(contentsOf: URL(fileURLWithPath: config)))
             } else if let preset {
                 try configuration.apply(try presetFile(preset))
@@ -100,7 +101,7 @@ struct TrainCommand: ParsableCommand {
             }
         }
         if listKeys {
-            for (key, summary) in TrainingSettings().summaries + configuration.hyperparameters.summaries { print("\(key): \(summary)") }
+            try printKeys(of: configuration)
             return
         }
         try configuration.apply(overrides: overrides)
@@ -116,8 +117,35 @@ struct TrainCommand: ParsableCommand {
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path), existing.contains(where: { $0.hasSuffix(".safetensors") }) {
             throw ValidationError("\(folder) already holds a run: continue it with --resume \(folder), or choose another --run-dir")
         }
-        let trainer = try Trainer(configuration: configuration, runDirectory: URL(fileURLWithPath: folder), plainOutput: plain)
+        let checksEnvironment = !skipEnvironmentCheck && !BundledEnvironments.isBundled(settings.environment)
+        let trainer = try Trainer(configuration: configuration, runDirectory: URL(fileURLWithPath: folder), plainOutput: plain,
+                                  checksEnvironment: checksEnvironment)
         try report(try trainer.run())
+    }
+
+    /// A run's config.json as the starting configuration (its algorithm must match the argument, if given).
+    private func runConfiguration(json path: String, algorithm: String?) throws -> RunConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read \(path): give a config.json from a run folder, or a key = value config file")
+        }
+        let configuration = try RunConfiguration(json: data, source: path)
+        if let algorithm, algorithm != configuration.algorithm {
+            throw ValidationError("\(path) configures \(configuration.algorithm), not \(algorithm): drop the algorithm argument or use another config")
+        }
+        return configuration
+    }
+
+    /// Every key with its summary, its reference default and, where the preset or config changes it, the value used.
+    private func printKeys(of configuration: RunConfiguration) throws {
+        let reference = try RunConfiguration(algorithm: configuration.algorithm)
+        let current = configuration.settings.values + configuration.hyperparameters.values
+        let defaults = Dictionary(reference.settings.values + reference.hyperparameters.values, uniquingKeysWith: { first, _ in first })
+        let summaries = Dictionary(configuration.settings.summaries + configuration.hyperparameters.summaries, uniquingKeysWith: { first, _ in first })
+        for (key, value) in current {
+            let defaultText = defaults[key].map { "\($0)" } ?? "?"
+            let used = "\(value)" == defaultText ? "" : " (here: \(value))"
+            print("\(key) = \(defaultText)\(used)\t# \(summaries[key] ?? "")")
+        }
     }
 
     /// yyyyMMdd-HHmmss in UTC, for default run folder names.

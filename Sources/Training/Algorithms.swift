@@ -1,6 +1,7 @@
 import Foundation
 import Agents
 import Gym
+import NN
 import Render
 
 /// The algorithms `swiftrl train` knows, their hyperparameter types and how to build their agents.
@@ -48,6 +49,32 @@ public enum Algorithms {
                            seed: settings.seed, makeEnvironment: make)
         default:
             throw ConfigurationError.badValue("no agent for algorithm '\(configuration.algorithm)'")
+        }
+    }
+
+    /// The policy of `checkpoint` alone, for evaluation: ACER, SAC and SAC-AE build only the acting
+    /// network (no critics, optimizers, replay or training environments); PPO and goal-ACER build their
+    /// agent with one environment and load its policy (they keep no replay that evaluation would allocate).
+    public static func makeEvaluationPolicy(_ configuration: RunConfiguration, checkpoint: Checkpoint,
+                                            registry: Registry = .shared) throws -> any EvaluationPolicy {
+        let settings = configuration.settings
+        let probe = try ChannelFirstObservation.wrappingInterleavedImages(
+            registry.make(settings.environment, options: try environmentOptions(settings.environmentOptions)))
+        let observationSpace = probe.observationSpace, actionSpace = probe.actionSpace
+        probe.close()
+        switch configuration.hyperparameters {
+        case let acer as ACERConfiguration:
+            return try ACERPolicy(configuration: acer, observationSpace: observationSpace, actionSpace: actionSpace, checkpoint: checkpoint)
+        case let sac as SACConfiguration:
+            return try SACPolicy(configuration: sac, algorithmName: configuration.algorithm, observationSpace: observationSpace,
+                                 actionSpace: actionSpace, checkpoint: checkpoint)
+        default:
+            var single = configuration
+            single.settings.environmentCount = 1
+            single.settings.workers = 1
+            let agent = try makeAgent(single, registry: registry)
+            try agent.loadPolicy(from: checkpoint)
+            return try agent.evaluationPolicy()
         }
     }
 

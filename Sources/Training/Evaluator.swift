@@ -11,7 +11,7 @@ public struct EvaluationResult: Sendable {
     public var lengths: [Int]
     /// Each episode's `is_success` at its end, for goal environments.
     public var successes: [Bool]
-    /// The video of the first episode, when recorded.
+    /// The video (of the first episode, or of every episode back to back), when recorded.
     public var video: URL?
 
     /// Mean return.
@@ -28,15 +28,16 @@ public struct EvaluationResult: Sendable {
 }
 
 /// Runs evaluation episodes on a separate environment: seeds seed, seed + 1, ... so that
-/// evaluations during a run are comparable, with an optional video of the first episode.
+/// evaluations during a run are comparable, with an optional video of the first episode or of all.
 public enum Evaluator {
     /// Evaluates `policy` for `episodes` episodes of `environment` (made with `options`).
     /// - Parameters:
     ///   - video: where to write the first episode (mp4 when ffmpeg is there, else .gif next to it).
+    ///   - filmsEveryEpisode: write every episode into `video`, one after another, instead of the first.
     ///   - live: an environment-wrapping hook for on-screen rendering (swiftrl eval --render human).
     public static func evaluate(policy: any EvaluationPolicy, environment id: String, options: Options, episodes: Int,
-                                deterministic: Bool, seed: Int, video: URL? = nil, registry: Registry = .shared,
-                                renderMode: RenderMode? = nil) throws -> EvaluationResult {
+                                deterministic: Bool, seed: Int, video: URL? = nil, filmsEveryEpisode: Bool = false,
+                                registry: Registry = .shared, renderMode: RenderMode? = nil) throws -> EvaluationResult {
         let wantsFrames = video != nil
         let environment: any Environment
         if wantsFrames, let recordable = try? registry.make(id, options: options, renderMode: .rgbArray) {
@@ -48,10 +49,16 @@ public enum Evaluator {
         let observation = ObservationBuffer(space: environment.observationSpace)
         var generator = RandomGenerator(seed: UInt64(seed) &+ 0xE7A1)
         var result = EvaluationResult(returns: [], lengths: [], successes: [], video: nil)
+        var writer: VideoWriter?
         for episode in 0..<episodes {
             policy.resetEpisode()
             _ = try environment.reset(seed: seed + episode, options: [:], into: observation)
-            var writer: VideoWriter?
+            if episode > 0 && !filmsEveryEpisode, let finished = writer {
+                try finished.finish()
+                result.video = finished.url
+                writer = nil
+            }
+            if let writer, let frame = try environment.render() { try writer.append(frame) }
             if episode == 0, let video, environment.renderMode == .rgbArray, let frame = try environment.render() {
                 var target = video
                 if video.pathExtension == "mp4" && VideoWriter.findProgram("ffmpeg") == nil {
@@ -72,12 +79,12 @@ public enum Evaluator {
                     break
                 }
             }
-            if let writer {
-                try writer.finish()
-                result.video = writer.url
-            }
             result.returns.append(total)
             result.lengths.append(length)
+        }
+        if let writer {
+            try writer.finish()
+            result.video = writer.url
         }
         return result
     }

@@ -40,8 +40,10 @@ public final class Trainer {
     /// Prepares a run in `runDirectory`. With `resume`, the configuration is read from
     /// DIR/config.json (only `steps` may be raised by `stepsOverride`) and the newest valid
     /// checkpoint is loaded.
+    /// Unless `checksEnvironment` is false, a new run first passes the environment (made with the run's
+    /// options) through `EnvironmentChecker` and stops with the failing checks named.
     public init(configuration: RunConfiguration, runDirectory: URL, resume: Bool = false, stepsOverride: Int? = nil,
-                plainOutput: Bool = false, registry: Registry = .shared) throws {
+                plainOutput: Bool = false, registry: Registry = .shared, checksEnvironment: Bool = true) throws {
         self.runDirectory = runDirectory
         self.registry = registry
         progressLine = ProgressLine(forcePlain: plainOutput)
@@ -66,6 +68,9 @@ public final class Trainer {
             if let stepsOverride { configuration.settings.steps = stepsOverride }
         }
         self.configuration = configuration
+        if checksEnvironment && !resume {
+            try Self.checkEnvironment(configuration.settings, registry: registry)
+        }
         BLASThreads.set(configuration.settings.workers > 1 ? 1 : configuration.settings.kernelThreads)
         checkpoints = try CheckpointStore(runDirectory: runDirectory, keep: configuration.settings.keepCheckpoints)
         agent = try Algorithms.makeAgent(configuration, registry: registry)
@@ -85,6 +90,18 @@ public final class Trainer {
         }
         try writeAtomically(configuration.jsonData(), to: configURL)
         started = true
+    }
+
+    /// Runs the environment checker on the run's environment; throws naming each failing check.
+    static func checkEnvironment(_ settings: TrainingSettings, registry: Registry) throws {
+        let options = try Algorithms.environmentOptions(settings.environmentOptions)
+        _ = try registry.spec(settings.environment)
+        let failures = EnvironmentChecker.check(id: settings.environment, registry: registry, options: options).filter { !$0.passed }
+        guard failures.isEmpty else {
+            let list = failures.map { "\($0.name): \($0.message)" }.joined(separator: "; ")
+            throw TrainingError.environmentCheckFailed(
+                "\(settings.environment) fails the environment checker (\(failures.count) check\(failures.count == 1 ? "" : "s")): \(list). Fix the environment (`envs check \(settings.environment)` lists every check), or train anyway with --skip-env-check")
+        }
     }
 
     /// Runs until `steps` environment steps.
@@ -198,7 +215,7 @@ public final class Trainer {
         let result = try Evaluator.evaluate(policy: try agent.evaluationPolicy(), environment: settings.environment,
                                             options: try Algorithms.environmentOptions(settings.environmentOptions),
                                             episodes: settings.evaluationEpisodes, deterministic: settings.evaluationDeterministic,
-                                            seed: settings.seed + 1_000_000, video: video, registry: registry)
+                                            seed: settings.evaluationSeed, video: video, registry: registry)
         var row: [String: Double] = ["step": Double(step), "seconds": seconds, "eval_return_mean": result.returnMean,
                                      "eval_return_std": result.returnStandardDeviation, "eval_length_mean": result.lengthMean]
         var scalars: [(String, Double)] = [("charts/eval_return_mean", result.returnMean), ("charts/eval_length_mean", result.lengthMean)]

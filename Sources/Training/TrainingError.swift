@@ -6,10 +6,13 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case missing(String)
     /// Training stopped because a loss became NaN or infinite.
     case nonFinite(String)
+    /// The environment failed the environment checker before training.
+    case environmentCheckFailed(String)
 
     public var description: String {
         switch self {
-        case .unwritable(let message), .missing(let message), .nonFinite(let message): return message
+        case .unwritable(let message), .missing(let message), .nonFinite(let message), .environmentCheckFailed(let message):
+            return message
         }
     }
 }

@@ -34,6 +34,10 @@ public struct TrainingSettings: Configurable, Sendable, Equatable {
     /// Threads the numeric kernels may use (2 on this machine; workers > 1 use 1 each).
     public var kernelThreads = 2
 
+    /// The seed of the first evaluation episode (episode i uses it + i): far from the training
+    /// episodes' seeds, and the same at every evaluation of the run, so evaluations are comparable.
+    public var evaluationSeed: Int { seed + 1_000_000 }
+
     /// The defaults.
     public init() {}
 

@@ -232,26 +232,6 @@ public final class ACER: TrainableAgent {
     }
 }
 
-/// ACER's policy for evaluation: softmax of the policy head, sampled or argmax.
-public final class ACERPolicy: EvaluationPolicy {
-    let network: ACERNetwork
-    let observationShape: [Int]
-
-    init(network: ACERNetwork, observationShape: [Int]) {
-        self.network = network
-        self.observationShape = observationShape
-    }
-
-    public func resetEpisode() {}
-
-    public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
-        let input = ObservationRows.tensor(from: observation, rowShape: observationShape)
-        let logits = try withoutGradients { try network(input).logits }
-        let distribution = try Categorical(logits: logits)
-        return .discrete(deterministic ? try distribution.mode()[0] : distribution.sample(using: &generator)[0])
-    }
-}
-
 /// Per-index result slots filled by concurrent workers (each writes only its own slot).
 final class ResultSlots<Value>: @unchecked Sendable {
     private var slots: [Result<Value, any Error>?]

@@ -69,27 +69,14 @@ public final class SAC: TrainableAgent {
         }
         let shape = observationBox.shape
         observationShape = shape
-        let isPixels = ObservationRows.isPixelImage(shape: shape)
-        let usePixelEncoder: Bool
-        switch configuration.encoder {
-        case "pixel":
-            guard isPixels && observationShape[1] == observationShape[2] else {
-                throw AgentError.unsupported("the pixel encoder needs square [C, H, W] images of at least 36x36, got \(observationShape)")
-            }
-            usePixelEncoder = true
-        case "identity": usePixelEncoder = false
-        default: usePixelEncoder = isPixels && observationShape[1] == observationShape[2]
-        }
+        let usePixelEncoder = try Self.usesPixelEncoder(configuration, observationShape: shape)
         if configuration.decoder && !usePixelEncoder {
             throw AgentError.invalidConfiguration("decoder = true needs the pixel encoder (pixel observations); use algorithm sac (or --set decoder=false) for state observations")
         }
         var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
         let hidden = configuration.hiddenSize
         func makeEncoder(_ random: inout RandomGenerator) -> any ObservationEncoder {
-            usePixelEncoder
-                ? PixelEncoder(channels: shape[0], side: shape[1], featureDimension: configuration.encoderFeatureDimension,
-                               layers: configuration.encoderLayers, filters: configuration.encoderFilters, generator: &random)
-                : IdentityEncoder(featureCount: shape.reduce(1, *))
+            Self.makeEncoder(configuration, observationShape: shape, pixel: usePixelEncoder, generator: &random)
         }
         let criticEncoder = makeEncoder(&random)
         critic = SACCritic(encoder: criticEncoder, actions: actionDimension, hidden: hidden, generator: &random)
@@ -145,9 +132,36 @@ public final class SAC: TrainableAgent {
 
     /// The environment action for policy values in [-1, 1].
     func environmentAction(_ values: ArraySlice<Float>) -> Action {
-        .continuous(values.enumerated().map { index, value in
-            actionLow[index] + (value + 1) * 0.5 * (actionHigh[index] - actionLow[index])
-        })
+        Self.environmentAction(values, low: actionLow, high: actionHigh)
+    }
+
+    /// Policy values in [-1, 1] rescaled to the action bounds [low, high].
+    static func environmentAction(_ values: ArraySlice<Float>, low: [Float], high: [Float]) -> Action {
+        .continuous(values.enumerated().map { index, value in low[index] + (value + 1) * 0.5 * (high[index] - low[index]) })
+    }
+
+    /// Whether observations of `observationShape` go through the pixel encoder (the `encoder` key:
+    /// pixel, identity, or auto: pixels for square [C, H, W] images).
+    static func usesPixelEncoder(_ configuration: SACConfiguration, observationShape shape: [Int]) throws -> Bool {
+        let isSquareImage = ObservationRows.isPixelImage(shape: shape) && shape[1] == shape[2]
+        switch configuration.encoder {
+        case "pixel":
+            guard isSquareImage else {
+                throw AgentError.unsupported("the pixel encoder needs square [C, H, W] images of at least 36x36, got \(shape)")
+            }
+            return true
+        case "identity": return false
+        default: return isSquareImage
+        }
+    }
+
+    /// A new encoder for observations of `observationShape`.
+    static func makeEncoder(_ configuration: SACConfiguration, observationShape shape: [Int], pixel: Bool,
+                            generator: inout RandomGenerator) -> any ObservationEncoder {
+        pixel
+            ? PixelEncoder(channels: shape[0], side: shape[1], featureDimension: configuration.encoderFeatureDimension,
+                           layers: configuration.encoderLayers, filters: configuration.encoderFilters, generator: &generator)
+            : IdentityEncoder(featureCount: shape.reduce(1, *))
     }
 
     public func iterate() throws -> IterationReport {
@@ -296,7 +310,9 @@ public final class SAC: TrainableAgent {
         return target
     }
 
-    public func evaluationPolicy() throws -> any EvaluationPolicy { SACPolicy(agent: self) }
+    public func evaluationPolicy() throws -> any EvaluationPolicy {
+        SACPolicy(actor: actor, observationShape: observationShape, actionLow: actionLow, actionHigh: actionHigh)
+    }
 
     public func checkpoint() throws -> Checkpoint {
         var checkpoint = Checkpoint()
@@ -358,19 +374,4 @@ public final class SAC: TrainableAgent {
         }
     }
 
-}
-
-/// SAC's policy for evaluation: tanh(mu) (deterministic) or a sample, rescaled to the action bounds.
-public final class SACPolicy: EvaluationPolicy {
-    let agent: SAC
-    init(agent: SAC) { self.agent = agent }
-
-    public func resetEpisode() {}
-
-    public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
-        let input = ObservationRows.tensor(from: observation, rowShape: agent.observationShape)
-        let output = try withoutGradients { try agent.actor(input, generator: &generator) }
-        let values = (deterministic ? output.mode : output.action).scalars
-        return agent.environmentAction(values[0..<agent.actionDimension])
-    }
 }

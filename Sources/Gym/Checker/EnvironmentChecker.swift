@@ -167,12 +167,12 @@ public enum EnvironmentChecker {
         return results
     }
 
-    /// Runs every check on the registered environment `id` (made with its wrappers).
-    public static func check(id: String, registry: Registry = .shared, steps: Int = 100) -> [CheckResult] {
+    /// Runs every check on the registered environment `id` (made with its wrappers and `options`).
+    public static func check(id: String, registry: Registry = .shared, options: Options = [:], steps: Int = 100) -> [CheckResult] {
         do { _ = try registry.spec(id) } catch {
             return [CheckResult(name: "registry", passed: false, message: "\(error)")]
         }
-        return check(steps: steps) { mode in try registry.make(id, renderMode: mode) }
+        return check(steps: steps) { mode in try registry.make(id, options: options, renderMode: mode) }
     }
 
     private struct CheckFailure: Error {
