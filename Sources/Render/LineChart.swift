@@ -46,7 +46,7 @@ public struct LineChart: Sendable {
     public init(panels: [Panel], width: Int = 900, height: Int = 0) {
         self.panels = panels
         self.width = width
-        self.height = height > 0 ? height : 60 + 380 * max(panels.count, 1)
+        self.height = height > 0 ? height : panels.reduce(0) { $0 + 440 + 16 * $1.series.count }
     }
 
     /// Colours for series, distinguishable and printable (Tableau's first eight).
@@ -78,7 +78,9 @@ public struct LineChart: Sendable {
             let ys = panel.series.flatMap { $0.y + $0.low + $0.high }.filter(\.isFinite)
             let xRange = Self.niceRange(xs.min() ?? 0, xs.max() ?? 1, includeZero: true)
             let yRange = Self.niceRange(ys.min() ?? 0, ys.max() ?? 1, includeZero: false)
-            return PanelLayout(left: 90, top: top + 40, right: Double(width) - 30, bottom: top + panelHeight - 60,
+            // Title, then one legend row per series, above the plot area.
+            let header = 36 + 16 * Double(panel.series.count) + 8
+            return PanelLayout(left: 90, top: top + header, right: Double(width) - 30, bottom: top + panelHeight - 60,
                                xRange: xRange.range, yRange: yRange.range, xTicks: xRange.ticks, yTicks: yRange.ticks)
         }
     }
@@ -156,13 +158,13 @@ public struct LineChart: Sendable {
             }
             canvas.fillRectangle(x: layout.left, y: layout.bottom, width: layout.right - layout.left, height: 1.5, axis)
             canvas.fillRectangle(x: layout.left - 1.5, y: layout.top, width: 1.5, height: layout.bottom - layout.top, axis)
-            canvas.drawText(panel.title, x: layout.left, y: layout.top - 28, pixelSize: 2, axis)
+            let panelTop = layout.top - (36 + 16 * Double(panel.series.count) + 8)
+            canvas.drawText(panel.title, x: layout.left, y: panelTop + 10, pixelSize: 2, axis)
             canvas.drawText(panel.xLabel, x: (layout.left + layout.right) / 2 - Double(panel.xLabel.count * 6) * 0.75,
                             y: layout.bottom + 30, pixelSize: 1.5, axis)
             canvas.drawText(panel.yLabel, x: layout.left + 6, y: layout.top + 6, pixelSize: 1.5, axis)
             for (index, series) in panel.series.enumerated() {
-                let y = layout.top + 8 + Double(index) * 16
-                let x = layout.right - 12 - Double(series.label.count * 6) * 1.5 - 26
+                let y = panelTop + 36 + Double(index) * 16, x = layout.left
                 canvas.fillRectangle(x: x, y: y + 3, width: 20, height: 4, series.color)
                 canvas.drawText(series.label, x: x + 26, y: y, pixelSize: 1.5, axis)
             }
@@ -212,15 +214,16 @@ public struct LineChart: Sendable {
             }
             lines.append(String(format: "<path d=\"M%.1f %.1f V%.1f H%.1f\" fill=\"none\" stroke=\"#3c3c3c\" stroke-width=\"1.5\"/>",
                                 layout.left, layout.top, layout.bottom, layout.right))
-            lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"16\">%@</text>", layout.left, layout.top - 14, escaped(panel.title)))
+            let panelTop = layout.top - (36 + 16 * Double(panel.series.count) + 8)
+            lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"16\">%@</text>", layout.left, panelTop + 24, escaped(panel.title)))
             lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", (layout.left + layout.right) / 2,
                                 layout.bottom + 38, escaped(panel.xLabel)))
             lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>", layout.left + 6, layout.top + 16, escaped(panel.yLabel)))
             for (index, series) in panel.series.enumerated() {
-                let y = layout.top + 16 + Double(index) * 18
+                let y = panelTop + 46 + Double(index) * 16
                 lines.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"3\"/>",
-                                    layout.right - 220, y - 4, layout.right - 200, y - 4, hex(series.color)))
-                lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>", layout.right - 194, y, escaped(series.label)))
+                                    layout.left, y - 4, layout.left + 20, y - 4, hex(series.color)))
+                lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>", layout.left + 26, y, escaped(series.label)))
             }
         }
         lines.append("</svg>")

@@ -52,9 +52,8 @@ public enum Algorithms {
         }
     }
 
-    /// The policy of `checkpoint` alone, for evaluation: ACER, SAC and SAC-AE build only the acting
-    /// network (no critics, optimizers, replay or training environments); PPO and goal-ACER build their
-    /// agent with one environment and load its policy (they keep no replay that evaluation would allocate).
+    /// The policy of `checkpoint` alone, for evaluation: every algorithm builds only what acting needs
+    /// (no critics, average networks, dynamics, optimizer state, replay or training environments).
     public static func makeEvaluationPolicy(_ configuration: RunConfiguration, checkpoint: Checkpoint,
                                             registry: Registry = .shared) throws -> any EvaluationPolicy {
         let settings = configuration.settings
@@ -68,13 +67,12 @@ public enum Algorithms {
         case let sac as SACConfiguration:
             return try SACPolicy(configuration: sac, algorithmName: configuration.algorithm, observationSpace: observationSpace,
                                  actionSpace: actionSpace, checkpoint: checkpoint)
+        case let ppo as PPOConfiguration:
+            return try PPOPolicy(configuration: ppo, observationSpace: observationSpace, actionSpace: actionSpace, checkpoint: checkpoint)
+        case let goal as GoalACERConfiguration:
+            return try GoalACERPolicy(configuration: goal, observationSpace: observationSpace, actionSpace: actionSpace, checkpoint: checkpoint)
         default:
-            var single = configuration
-            single.settings.environmentCount = 1
-            single.settings.workers = 1
-            let agent = try makeAgent(single, registry: registry)
-            try agent.loadPolicy(from: checkpoint)
-            return try agent.evaluationPolicy()
+            throw ConfigurationError.badValue("no evaluation policy for algorithm '\(configuration.algorithm)'")
         }
     }
 

@@ -76,7 +76,8 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         try configuration.apply(overrides: ["env=Poisoned-v0", "checkpoint_every=200", "num_envs=2"])
         let folder = temporaryRunFolder("nan")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let trainer = try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true, registry: registry)
+        let trainer = try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true, registry: registry,
+                                  checksEnvironment: false)
         do {
             try trainer.run()
             Issue.record("training went on through NaN rewards")
@@ -89,6 +90,29 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         let latest = try #require(store.latestValid())
         #expect(latest.step == 200)
         for (_, tensor) in latest.checkpoint.tensors { #expect(tensor.scalars.allSatisfy { $0.isFinite }) }
+    }
+
+    @Test func anEnvironmentThatBreaksTheProtocolIsStoppedBeforeTrainingWithTheFailingChecksNamed() throws {
+        let registry = Registry()
+        try registry.register(EnvironmentSpec(id: "Poisoned-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "NaN after 5 steps") { _, _ in
+            PoisonedCorridor(healthySteps: 5)
+        })
+        var configuration = try smallACERConfiguration(steps: 200)
+        try configuration.apply(overrides: ["env=Poisoned-v0"])
+        let folder = temporaryRunFolder("preflight")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let error = #expect(throws: TrainingError.self) {
+            _ = try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true, registry: registry)
+        }
+        let message = "\(error.map { "\($0)" } ?? "")"
+        // It ignores its seed and returns NaN rewards: both checks are named, with the way out.
+        #expect(message.contains("seed determinism") && message.contains("step: step reward nan"), "\(message)")
+        #expect(message.contains("--skip-env-check") && message.contains("envs check Poisoned-v0"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path), "a run that never started leaves no folder")
+        // A bundled, correct environment passes the same check and trains.
+        var good = try smallACERConfiguration(steps: 80)
+        try good.apply(overrides: ["replay_start=40"])
+        try Trainer(configuration: good, runDirectory: folder, plainOutput: true, checksEnvironment: true).run()
     }
 
     @Test func aTruncatedCheckpointIsNeverLoaded() throws {

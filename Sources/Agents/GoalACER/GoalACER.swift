@@ -114,11 +114,7 @@ public final class GoalACER: TrainableAgent {
                 throw AgentError.invalidConfiguration("reach_coordinates index \(bad) is outside the observation's \(length) values; use indices 0...\(length - 1)")
             }
         }
-        if case .box(let box) = observationSpace, box.dtype == .float32, box.low.allSatisfy({ $0.isFinite }), box.high.allSatisfy({ $0.isFinite }) {
-            observationScale = zip(box.low, box.high).map { 1 / max(Swift.abs($0), Swift.abs($1), 1e-6) }
-        } else {
-            observationScale = nil
-        }
+        observationScale = Self.observationScale(of: observationSpace)
         var dynamicsModel: any Dynamics = DummyDynamics()
         var goalFeatureCount = 0
         switch mode {
@@ -215,6 +211,15 @@ public final class GoalACER: TrainableAgent {
             let buffer = policyObservations.row(environment)
             return buffer.bytes.count > 0 ? buffer.bytes.map(Float.init) : Array(buffer.floats)
         }
+    }
+
+    /// 1 / the largest bound of each coordinate of a finite Float32 Box (nil for other spaces), so that
+    /// the networks see values in [-1, 1].
+    static func observationScale(of space: Space) -> [Float]? {
+        guard case .box(let box) = space, box.dtype == .float32, box.low.allSatisfy({ $0.isFinite }), box.high.allSatisfy({ $0.isFinite }) else {
+            return nil
+        }
+        return zip(box.low, box.high).map { 1 / max(Swift.abs($0), Swift.abs($1), 1e-6) }
     }
 
     /// Float observations scaled by `observationScale` (unchanged without one).
@@ -662,30 +667,5 @@ public final class GoalACER: TrainableAgent {
         if let state = checkpoint.metadata["environments"] { try runner.restore(state) }
         initialized = true
         for environment in 0..<runner.count { try beginEpisode(environment) }
-    }
-}
-
-/// The evaluation policy for `swiftrl eval` and the training loop's evaluations (no goal input).
-public final class GoalACERPolicy: EvaluationPolicy {
-    let network: ACERNetwork
-    let observationShape: [Int]
-    let observationScale: [Float]?
-    let usesDictObservation: Bool
-
-    init(network: ACERNetwork, observationShape: [Int], observationScale: [Float]?, usesDictObservation: Bool) {
-        self.network = network
-        self.observationShape = observationShape
-        self.observationScale = observationScale
-        self.usesDictObservation = usesDictObservation
-    }
-
-    public func resetEpisode() {}
-
-    public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
-        let input = GoalACER.scale(ObservationRows.tensor(from: usesDictObservation ? observation["observation"] : observation, rowShape: observationShape),
-                                   by: observationScale)
-        let logits = try withoutGradients { try network(input).logits }
-        let distribution = try Categorical(logits: logits)
-        return .discrete(deterministic ? try distribution.mode()[0] : distribution.sample(using: &generator)[0])
     }
 }

@@ -84,7 +84,12 @@ public final class PPO: TrainableAgent {
 
     /// The network input for the current observations (normalised, updating the statistics when `update`).
     func input(_ buffer: ObservationBuffer, update: Bool) throws -> Tensor {
-        let raw = try ObservationRows.tensor(from: buffer, rowShape: observationShape).reshaped([buffer.rows, observationCount])
+        try Self.input(buffer, observationShape: observationShape, normalizer: normalizer, update: update)
+    }
+
+    /// Observation rows flattened to [rows, features] and normalised (updating the statistics when `update`).
+    static func input(_ buffer: ObservationBuffer, observationShape: [Int], normalizer: RunningNormalizer?, update: Bool) throws -> Tensor {
+        let raw = try ObservationRows.tensor(from: buffer, rowShape: observationShape).reshaped([buffer.rows, observationShape.reduce(1, *)])
         guard let normalizer else { return raw }
         if update { normalizer.update(raw) }
         return normalizer.normalize(raw)
@@ -357,7 +362,10 @@ public final class PPO: TrainableAgent {
         return total / Float(max(batch.count, 1))
     }
 
-    public func evaluationPolicy() throws -> any EvaluationPolicy { PPOPolicy(agent: self) }
+    public func evaluationPolicy() throws -> any EvaluationPolicy {
+        PPOPolicy(network: network, memory: memory, normalizer: normalizer, observationShape: observationShape,
+                  actionLow: actionLow, actionHigh: actionHigh)
+    }
 
     public func checkpoint() throws -> Checkpoint {
         var checkpoint = Checkpoint()
@@ -383,7 +391,13 @@ public final class PPO: TrainableAgent {
     public var policyTensorPrefixes: [String] { ["model.", "memory.", "normalizer."] }
 
     public func loadPolicy(from checkpoint: Checkpoint) throws {
-        try checkpoint.requireAlgorithm(algorithmName)
+        try Self.loadPolicy(from: checkpoint, network: network, memory: memory, normalizer: normalizer)
+    }
+
+    /// Loads what acting needs (network, memories, normaliser statistics) from a PPO checkpoint.
+    static func loadPolicy(from checkpoint: Checkpoint, network: ActorCritic, memory: RecurrentMemory?,
+                           normalizer: RunningNormalizer?) throws {
+        try checkpoint.requireAlgorithm("ppo")
         try checkpoint.load(into: network, prefix: "model.")
         if let memory { try checkpoint.load(into: memory, prefix: "memory.") }
         if let normalizer {
@@ -412,40 +426,6 @@ public final class PPO: TrainableAgent {
             }
             actorState = LSTM.State(hidden: actorHidden.copy(), cell: actorCell.copy())
             criticState = LSTM.State(hidden: criticHidden.copy(), cell: criticCell.copy())
-        }
-    }
-}
-
-/// PPO's policy for evaluation: the mean (clipped to the bounds) or the most likely action, or a
-/// sample; the recurrent policy carries its actor memory through the episode.
-public final class PPOPolicy: EvaluationPolicy {
-    let agent: PPO
-    var state: LSTM.State?
-    init(agent: PPO) { self.agent = agent }
-
-    public func resetEpisode() {
-        state = agent.memory.map { LSTM.State.zeros(batch: 1, hiddenSize: $0.hiddenSize) }
-    }
-
-    public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
-        var x = try agent.input(observation, update: false)
-        return try withoutGradients {
-            if let memory = agent.memory {
-                let next = try memory.actorMemory.step(x, state: state ?? .zeros(batch: 1, hiddenSize: memory.hiddenSize))
-                state = next
-                x = next.hidden
-            }
-            let output = try agent.network.actor(x)
-            if let logStd = agent.network.logStandardDeviation {
-                var values = output.scalars
-                if !deterministic {
-                    let distribution = DiagonalGaussian(mean: output, logStandardDeviation: logStd.clamped(min: -20, max: 2))
-                    values = try distribution.sample(using: &generator).scalars
-                }
-                return .continuous(values.enumerated().map { min(max($0.element, agent.actionLow[$0.offset]), agent.actionHigh[$0.offset]) })
-            }
-            let distribution = try Categorical(logits: output)
-            return .discrete(deterministic ? try distribution.mode()[0] : distribution.sample(using: &generator)[0])
         }
     }
 }
