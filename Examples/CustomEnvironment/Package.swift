@@ -18,10 +18,11 @@ let package = Package(
             .product(name: "Gym", package: "SwiftRL"),
             .product(name: "Render", package: "SwiftRL"),
         ]),
-        // The program: registers the environments, then runs the swiftrl command tree.
+        // The program: registers the environments and their training presets, then runs the swiftrl command tree.
         .executableTarget(name: "custom-envs", dependencies: [
             "CustomEnvironments",
             .product(name: "SwiftRLCommandLine", package: "SwiftRL"),
+            .product(name: "Training", package: "SwiftRL"),
         ]),
         .testTarget(name: "CustomEnvironmentsTests", dependencies: [
             "CustomEnvironments",

@@ -1,8 +1,8 @@
 import Foundation
 import Gym
 
-/// Encodes a frame as a PNG file with no external library (RGB, 8 bits, uncompressed deflate
-/// blocks): for looking at frames and for committed reference images.
+/// Encodes a frame as a PNG file with no external library (RGB, 8 bits, compressed by `Deflate`):
+/// for frames, plots and committed reference images.
 public enum PNGEncoder {
     /// The PNG bytes of `frame`.
     public static func encode(_ frame: Frame) -> Data {
@@ -13,15 +13,7 @@ public enum PNGEncoder {
             raw.append(contentsOf: frame.pixels[(row * frame.width * 3) ..< ((row + 1) * frame.width * 3)])
         }
         var zlib: [UInt8] = [0x78, 0x01]
-        var offset = 0
-        repeat {
-            let length = min(65_535, raw.count - offset)
-            let final: UInt8 = offset + length >= raw.count ? 1 : 0
-            zlib.append(final)
-            zlib.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF)])
-            zlib.append(contentsOf: raw[offset ..< offset + length])
-            offset += length
-        } while offset < raw.count
+        zlib.append(contentsOf: Deflate.compress(raw))
         var a: UInt32 = 1, b: UInt32 = 0
         for byte in raw { a = (a + UInt32(byte)) % 65_521; b = (b + a) % 65_521 }
         zlib.append(contentsOf: bigEndian(b << 16 | a))

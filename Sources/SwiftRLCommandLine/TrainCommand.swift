@@ -1,7 +1,6 @@
 import Agents
 import ArgumentParser
 import BundledEnvs
-import ConfigPresets
 import Foundation
 import Training
 
@@ -67,8 +66,8 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         registerBundledEnvironments()
         if listPresets {
-            for name in ConfigPresets.names {
-                let file = ConfigPresets.url(named: name).flatMap { try? ConfigurationFile(contentsOf: $0) }
+            for name in TrainingPresets.names {
+                let file = try? TrainingPresets.file(named: name)
                 print("\(name)\t\(file?.value(of: "algorithm") ?? "?")\t\(file?.value(of: "env") ?? "?")")
             }
             return
@@ -96,8 +95,8 @@ struct TrainCommand: ParsableCommand {
                 try configuration.apply(try ConfigurationFile(contentsOf: URL(fileURLWithPath: config)))
             } else if let preset {
                 try configuration.apply(try presetFile(preset))
-            } else if let env, let url = RunConfiguration.presetURL(algorithm: algorithmName, environment: env) {
-                try configuration.apply(try ConfigurationFile(contentsOf: url))
+            } else if let env, let file = TrainingPresets.file(algorithm: algorithmName, environment: env) {
+                try configuration.apply(file)
             }
         }
         if listKeys {
@@ -157,10 +156,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func presetFile(_ name: String) throws -> ConfigurationFile {
-        guard let url = ConfigPresets.url(named: name) else {
-            throw ValidationError("unknown preset '\(name)'; bundled presets: \(ConfigPresets.names.joined(separator: ", "))")
+        guard let file = try TrainingPresets.file(named: name) else {
+            throw ValidationError("unknown preset '\(name)'; presets: \(TrainingPresets.names.joined(separator: ", "))")
         }
-        return try ConfigurationFile(contentsOf: url)
+        return file
     }
 
     private func report(_ summary: TrainingSummary) throws {

@@ -1,6 +1,5 @@
 import Foundation
 import Agents
-import ConfigPresets
 
 /// Everything that defines a training run: the algorithm, the shared training settings and the
 /// algorithm's hyperparameters, resolved from defaults, a config file, `--set key=value` overrides
@@ -90,23 +89,6 @@ public struct RunConfiguration {
             for (key, value) in values { try hyperparameters.set(key, to: value.text) }
         }
     }
-
-    /// The bundled preset for `algorithm` on `environment` (a preset whose lines say so), if any.
-    public static func presetURL(algorithm: String, environment: String) -> URL? {
-        for name in ConfigPresets.names {
-            guard let url = ConfigPresets.url(named: name), let file = try? ConfigurationFile(contentsOf: url) else { continue }
-            if file.value(of: "algorithm") == algorithm && file.value(of: "env") == environment { return url }
-        }
-        return nil
-    }
-}
-
-/// The bundled presets (assets/configs/presets), re-exported for tools and tests.
-public enum ConfigPresetsIndex {
-    /// Preset names.
-    public static var names: [String] { ConfigPresets.names }
-    /// The file of a preset.
-    public static func url(named name: String) -> URL? { ConfigPresets.url(named: name) }
 }
 
 /// A config.json value, decoded strictly (JSON true stays a Bool, 1 stays a number).

@@ -54,12 +54,12 @@ import Agents
     }
 
     @Test func everyBundledPresetLoads() throws {
-        for name in ConfigPresetsIndex.names {
-            let file = try ConfigurationFile(contentsOf: try #require(ConfigPresetsIndex.url(named: name)))
+        for name in TrainingPresets.bundledNames {
+            let file = try #require(try TrainingPresets.file(named: name))
             var configuration = try RunConfiguration(algorithm: try #require(file.value(of: "algorithm")))
             try configuration.apply(file)
         }
-        #expect(ConfigPresetsIndex.names.contains(Algorithms.defaultPreset))
+        #expect(TrainingPresets.bundledNames.contains(Algorithms.defaultPreset))
     }
 }
 
@@ -68,10 +68,9 @@ struct PresetTests {
     @Test("every bundled preset parses, names a registered environment and builds its environment options")
     func presetsAreValid() throws {
         BundledEnvironments.register()
-        #expect(ConfigPresetsIndex.names.count >= 10)
-        for name in ConfigPresetsIndex.names {
-            let url = try #require(ConfigPresetsIndex.url(named: name))
-            let file = try ConfigurationFile(contentsOf: url)
+        #expect(TrainingPresets.bundledNames.count >= 10)
+        for name in TrainingPresets.bundledNames {
+            let file = try #require(try TrainingPresets.file(named: name))
             var configuration = try RunConfiguration(algorithm: try #require(file.value(of: "algorithm"), "\(name) names no algorithm"))
             try configuration.apply(file)
             _ = try Registry.shared.spec(configuration.settings.environment)
@@ -79,5 +78,19 @@ struct PresetTests {
             let environment = try Registry.shared.make(configuration.settings.environment, options: options)
             environment.close()
         }
+    }
+}
+
+@Suite("Registered presets")
+struct RegisteredPresetTests {
+    @Test func aPackagesPresetIsFoundForItsAlgorithmAndEnvironmentAndBadOnesAreRefused() throws {
+        let name = "ppo-test-\(UInt32.random(in: 0...UInt32.max))"
+        try TrainingPresets.register(name: name, text: "algorithm = ppo\nenv = Test-v0\nsteps = 1234\n")
+        #expect(TrainingPresets.names.contains(name) && !TrainingPresets.bundledNames.contains(name))
+        #expect(TrainingPresets.file(algorithm: "ppo", environment: "Test-v0")?.value(of: "steps") == "1234")
+        #expect(throws: ConfigurationError.self) { try TrainingPresets.register(name: name, text: "algorithm = ppo\nenv = Test-v0\n") }
+        #expect(throws: ConfigurationError.self) { try TrainingPresets.register(name: "acer-cartpole", text: "algorithm = acer\nenv = X\n") }
+        #expect(throws: ConfigurationError.self) { try TrainingPresets.register(name: "no-env", text: "algorithm = ppo\n") }
+        #expect(throws: ConfigurationError.self) { try TrainingPresets.register(name: "bad-key", text: "algorithm = ppo\nenv = X\nlearning_rat = 1\n") }
     }
 }
