@@ -67,4 +67,28 @@ final class ReadmeCorridor: Environment {
         let failed = EnvironmentChecker.check(id: "Escaping-v0", registry: registry).filter { !$0.passed }
         #expect(failed.map(\.name) == ["step"] && failed[0].message.contains("not in"), "\(failed)")
     }
+
+    @Test func theCheckerNamesAnObservationOfTheWrongShape() throws {
+        /// Declares one value but writes two (through the raw pointer, as unchecked release code would).
+        final class TooLong: Environment {
+            let observationSpace = Space.box(Box(low: 0, high: 9, shape: [1]))
+            let actionSpace = Space.discrete(Discrete(2))
+            let metadata = EnvironmentMetadata(resetIsRandom: false)
+            func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
+                observation.floats.baseAddress![0] = 0
+                observation.floats.baseAddress![1] = 0
+                return [:]
+            }
+            func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
+                try actionSpace.validate(action: action)
+                return StepResult(reward: 0)
+            }
+        }
+        let registry = Registry()
+        try registry.register(EnvironmentSpec(id: "TooLong-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "",
+                                              entryPoint: { _, _ in TooLong() }))
+        let failed = EnvironmentChecker.check(id: "TooLong-v0", registry: registry).filter { !$0.passed }
+        let reset = try #require(failed.first { $0.name == "reset" })
+        #expect(reset.message.contains("wrong shape"), "\(reset.message)")
+    }
 }

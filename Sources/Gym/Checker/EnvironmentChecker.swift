@@ -38,8 +38,10 @@ public enum EnvironmentChecker {
 
         run("reset") {
             let environment = try makeEnvironment(nil)
-            let buffer = ObservationBuffer(space: environment.observationSpace)
-            _ = try environment.reset(seed: 0, options: [:], into: buffer)
+            let guarded = GuardedBuffer(space: environment.observationSpace)
+            _ = try environment.reset(seed: 0, options: [:], into: guarded.buffer)
+            try guarded.requireUntouchedGuard("reset")
+            let buffer = guarded.buffer
             try require(buffer.isInSpace(), "reset observation \(buffer.value()) is not in \(environment.observationSpace)")
             _ = try environment.reset(seed: nil, options: [:], into: buffer)
             try require(buffer.isInSpace(), "reset without a seed gave \(buffer.value()), not in \(environment.observationSpace)")
@@ -67,12 +69,14 @@ public enum EnvironmentChecker {
         run("step") {
             let environment = try makeEnvironment(nil)
             var generator = RandomGenerator(seed: 7)
-            let buffer = ObservationBuffer(space: environment.observationSpace)
+            let guarded = GuardedBuffer(space: environment.observationSpace)
+            let buffer = guarded.buffer
             _ = try environment.reset(seed: 1, options: [:], into: buffer)
             var episodes = 0
             for _ in 0..<steps {
                 let action = environment.actionSpace.sampleAction(using: &generator)
                 let result = try environment.step(action, into: buffer)
+                try guarded.requireUntouchedGuard("step")
                 try require(buffer.isInSpace(), "step observation \(buffer.value()) is not in \(environment.observationSpace)")
                 try require(result.reward.isFinite, "step reward \(result.reward) is not a finite number")
                 if result.terminated || result.truncated {
@@ -173,6 +177,37 @@ public enum EnvironmentChecker {
             return [CheckResult(name: "registry", passed: false, message: "\(error)")]
         }
         return check(steps: steps) { mode in try registry.make(id, options: options, renderMode: mode) }
+    }
+
+    /// An observation buffer with a guard row after it, filled with a marker: an environment that writes
+    /// more values than its observation space holds (a wrong observation shape) changes the guard.
+    private struct GuardedBuffer {
+        let storage: ObservationBuffer
+        let buffer: ObservationBuffer
+        static let marker = Float(bitPattern: 0x7FC0_BEEF)
+
+        init(space: Space) {
+            storage = ObservationBuffer(space: space, rows: 2)
+            buffer = storage.row(0)
+            Self.fill(storage.row(1))
+        }
+
+        private static func fill(_ row: ObservationBuffer) {
+            row.floats.update(repeating: marker)
+            row.bytes.update(repeating: 0xA5)
+            for entry in row.entries { fill(entry.buffer) }
+        }
+
+        private static func isUntouched(_ row: ObservationBuffer) -> Bool {
+            row.floats.allSatisfy { $0.bitPattern == marker.bitPattern } && row.bytes.allSatisfy { $0 == 0xA5 }
+                && row.entries.allSatisfy { isUntouched($0.buffer) }
+        }
+
+        func requireUntouchedGuard(_ call: String) throws {
+            if !Self.isUntouched(storage.row(1)) {
+                throw CheckFailure("\(call) wrote past the observation space \(buffer.space) (\(buffer.space.flatCount) values): the observation has the wrong shape; make observationSpace match what is written")
+            }
+        }
     }
 
     private struct CheckFailure: Error {
