@@ -29,6 +29,8 @@ let package = Package(
         // Everything at once: `.product(name: "SwiftRL", package: ...)`, then import the modules needed.
         .library(name: "SwiftRL", targets: libraryModules),
         .executable(name: "swiftrl", targets: ["swiftrl"]),
+        // libswiftrl_envs.so: the environments behind a C ABI, for Python (python/, through ctypes).
+        .library(name: "swiftrl_envs", type: .dynamic, targets: ["SwiftRLEnvsABI"]),
     ] + libraryModules.map { .library(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -84,6 +86,9 @@ let package = Package(
             "Gym", "BundledEnvs", "Benchmarks", "Box2DEnvs", "NN", "Render", "Tensors", "Viewer", "Agents", "Training", "ConfigPresets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The C ABI of the environment registry (make, reset, step, render, spaces as JSON, batched
+        // stepping into caller-owned memory) behind the swiftrl_envs dynamic library.
+        .target(name: "SwiftRLEnvsABI", dependencies: ["Gym", "Render", "BundledEnvs"]),
         // The command-line program: the command tree with the bundled environments.
         .executableTarget(name: "swiftrl", dependencies: ["SwiftRLCommandLine"]),
 

@@ -22,6 +22,8 @@ public final class ObservationBuffer: @unchecked Sendable {
 
     /// Keeps the memory of a view's parent alive.
     private let parent: ObservationBuffer?
+    /// Whether this buffer allocated its storage (false for views and for caller-owned memory).
+    private let ownsMemory: Bool
 
     /// Allocates a zeroed buffer for `rows` observations of `space`.
     public init(space: Space, rows: Int = 1) {
@@ -29,6 +31,7 @@ public final class ObservationBuffer: @unchecked Sendable {
         self.space = space
         self.rows = rows
         self.parent = nil
+        ownsMemory = true
         switch space {
         case .dict(let dict):
             entries = dict.spaces.map { ($0.key, ObservationBuffer(space: $0.space, rows: rows)) }
@@ -51,11 +54,37 @@ public final class ObservationBuffer: @unchecked Sendable {
         }
     }
 
+    /// A buffer over memory the caller owns and keeps alive (for example a NumPy array): `rows` rows
+    /// of a space without entries (Float32 or UInt8 Box, Discrete, MultiDiscrete, MultiBinary), at
+    /// `floats` (Float32 layouts) or `bytes` (UInt8 boxes). Environments then write straight into it.
+    public init(space: Space, rows: Int, wrappingFloats floatMemory: UnsafeMutablePointer<Float>?,
+                bytes byteMemory: UnsafeMutablePointer<UInt8>?) throws {
+        guard rows >= 1 else { throw GymError.invalidArgument("an observation buffer needs at least one row, got \(rows)") }
+        self.space = space
+        self.rows = rows
+        parent = nil
+        ownsMemory = false
+        entries = []
+        switch space {
+        case .dict, .tuple:
+            throw GymError.invalidArgument("caller-owned observation memory needs a space without entries, got \(space)")
+        case .box(let box) where box.dtype == .uint8:
+            guard let byteMemory else { throw GymError.invalidArgument("a UInt8 box needs byte memory") }
+            bytes = UnsafeMutableBufferPointer(start: byteMemory, count: rows * box.count)
+            floats = UnsafeMutableBufferPointer(start: nil, count: 0)
+        default:
+            guard let floatMemory else { throw GymError.invalidArgument("\(space) needs Float32 memory") }
+            floats = UnsafeMutableBufferPointer(start: floatMemory, count: rows * space.flatCount)
+            bytes = UnsafeMutableBufferPointer(start: nil, count: 0)
+        }
+    }
+
     /// A view of row `index` of `parent`.
     private init(viewOf parent: ObservationBuffer, row index: Int) {
         space = parent.space
         rows = 1
         self.parent = parent
+        ownsMemory = false
         let floatCount = parent.floats.count / parent.rows
         let byteCount = parent.bytes.count / parent.rows
         floats = floatCount == 0 ? UnsafeMutableBufferPointer(start: nil, count: 0)
@@ -66,7 +95,7 @@ public final class ObservationBuffer: @unchecked Sendable {
     }
 
     deinit {
-        if parent == nil {
+        if ownsMemory {
             floats.deallocate()
             bytes.deallocate()
         }

@@ -51,9 +51,11 @@ public final class VectorEnvironment {
     /// Which rows of `finalObservations` hold a final observation from the latest step.
     public var hasFinalObservation: BatchView<Bool> { finalStorage.view }
 
-    /// A vector environment over `environments`, which must share their spaces.
+    /// A vector environment over `environments`, which must share their spaces. With `observations`
+    /// (one row per environment, e.g. over caller-owned memory), the environments write their
+    /// observations straight into it.
     public init(environments: [any Environment], autoresetMode: AutoresetMode = .nextStep,
-                execution: VectorExecution = .synchronous) throws {
+                execution: VectorExecution = .synchronous, observations external: ObservationBuffer? = nil) throws {
         guard let first = environments.first else {
             throw GymError.invalidArgument("a vector environment needs at least one sub-environment")
         }
@@ -73,7 +75,10 @@ public final class VectorEnvironment {
         singleObservationSpace = first.observationSpace
         singleActionSpace = first.actionSpace
         let count = environments.count
-        let observations = ObservationBuffer(space: first.observationSpace, rows: count)
+        if let external, external.space != first.observationSpace || external.rows != count {
+            throw GymError.invalidArgument("the observation buffer holds \(external.rows) rows of \(external.space); \(count) rows of \(first.observationSpace) are needed")
+        }
+        let observations = external ?? ObservationBuffer(space: first.observationSpace, rows: count)
         let finalObservations = ObservationBuffer(space: first.observationSpace, rows: count)
         self.observations = observations
         self.finalObservations = finalObservations
