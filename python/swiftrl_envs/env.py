@@ -47,9 +47,9 @@ class SwiftRLEnv(gym.Env):
         self._info = ctypes.c_void_p()
 
     def reset(self, *, seed=None, options=None):
-        super().reset(seed=seed)
         if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
             raise SwiftRLError(f"seed must be an integer >= 0, got {seed!r}")
+        super().reset(seed=seed)
         self._require_open()
         options_text = json.dumps(options).encode() if options else None
         check(lib.swiftrl_env_reset(self._handle, int(seed or 0), int(seed is not None), options_text, self._memory_pointer,
