@@ -70,6 +70,11 @@ class SwiftRLVectorEnv(VectorEnv):
         if not self._handle:
             raise SwiftRLError(last_error())
         self._actions_pointer = pointer(self._actions)
+        # Views made once: the flags as booleans over the bytes Swift writes.
+        self._terminated_view = self._terminated.view(np.bool_)
+        self._truncated_view = self._truncated.view(np.bool_)
+        self._same_step = same_step
+        self._action_dtype = self._actions.dtype
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
         self.metadata = {"autoreset_mode": autoreset_mode, "render_modes": []}
@@ -121,10 +126,14 @@ class SwiftRLVectorEnv(VectorEnv):
             self._handle = None
 
     def _load_actions(self, actions):
+        # The common case first: an array of the right shape and dtype is copied into the arrays Swift reads.
+        if actions.__class__ is np.ndarray and actions.dtype == self._action_dtype and actions.shape == self._action_shape:
+            np.copyto(self._actions, actions)
+            return
         values = np.asarray(actions)
         if values.shape != self._action_shape:
             raise SwiftRLError(f"{self.env_id} x {self.num_envs} takes actions of shape {self._action_shape}, got shape {values.shape}")
-        if self._discrete and not np.issubdtype(values.dtype, np.integer):
+        if self._discrete and values.dtype.kind not in "iu":
             if not np.all(np.equal(np.mod(values, 1), 0)):
                 raise SwiftRLError(f"{self.env_id} takes integer actions, got {values.dtype} values {values}")
         self._actions[...] = values
@@ -133,11 +142,11 @@ class SwiftRLVectorEnv(VectorEnv):
         return self._observations.copy() if self.copy else self._observations
 
     def _results(self):
-        terminated = self._terminated.view(np.bool_)
-        truncated = self._truncated.view(np.bool_)
+        infos = self._infos() if self.return_infos or self._same_step else {}
         if self.copy:
-            return self._observations.copy(), self._rewards.copy(), terminated.copy(), truncated.copy(), self._infos()
-        return self._observations, self._rewards, terminated, truncated, self._infos()
+            return (self._observations.copy(), self._rewards.copy(), self._terminated_view.copy(), self._truncated_view.copy(),
+                    infos)
+        return self._observations, self._rewards, self._terminated_view, self._truncated_view, infos
 
     def _infos(self, reset=False):
         infos = {}
