@@ -19,7 +19,7 @@ let numericSettings: [SwiftSetting] = []
 /// The library modules a package that uses SwiftRL may import, each also its own product.
 let libraryModules = [
     "Random", "Gym", "Render", "Viewer", "Tensors", "NN", "Agents", "Training",
-    "ClassicControl", "PixelControl", "Box2DEnvs", "GridWorlds", "BundledEnvs", "SwiftRLCommandLine",
+    "ClassicControl", "PixelControl", "Box2DEnvs", "GridWorlds", "BundledEnvs", "SwiftRLCommandLine", "SwiftRLEnvsABI",
 ]
 
 let package = Package(

@@ -6,6 +6,10 @@ import PackageDescription
 let package = Package(
     name: "CustomEnvironment",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "custom-envs", targets: ["custom-envs"]),
+        .library(name: "custom_envs_python", type: .dynamic, targets: ["CustomEnvironmentsPython"]),
+    ],
     dependencies: [
         // From a release: .package(url: "https://github.com/OWNER/SwiftRL", from: "0.2.0"); the
         // product's `package:` is then the URL's last component ("SwiftRL"). Here, the repository two
@@ -23,6 +27,12 @@ let package = Package(
             "CustomEnvironments",
             .product(name: "SwiftRLCommandLine", package: "SwiftRL"),
             .product(name: "Training", package: "SwiftRL"),
+        ]),
+        // libcustom_envs_python.so: these environments and the bundled ones behind SwiftRL's C ABI, for
+        // Python (SWIFTRL_ENVS_LIBRARY=.../libcustom_envs_python.so python -c "import swiftrl_envs").
+        .target(name: "CustomEnvironmentsPython", dependencies: [
+            "CustomEnvironments",
+            .product(name: "SwiftRLEnvsABI", package: "SwiftRL"),
         ]),
         .testTarget(name: "CustomEnvironmentsTests", dependencies: [
             "CustomEnvironments",

@@ -1,4 +1,9 @@
-"""Loads libswiftrl_envs.so and declares its C functions (see Sources/SwiftRLEnvsABI)."""
+"""Loads libswiftrl_envs.so and declares its C functions (see Sources/SwiftRLEnvsABI).
+
+SWIFTRL_ENVS_LIBRARY may name another library built on SwiftRLEnvsABI, such as a package's own with
+its environments: when it exports `swiftrl_register_user_environments`, that is called first, so its
+ids are registered with Gymnasium beside the bundled ones (Examples/CustomEnvironment builds one).
+"""
 import ctypes
 import json
 import os
@@ -23,6 +28,10 @@ def _candidates():
 
 
 def _load():
+    override = os.environ.get("SWIFTRL_ENVS_LIBRARY")
+    if override and not Path(override).is_file():
+        raise ImportError(f"SWIFTRL_ENVS_LIBRARY names {override}, which does not exist: build it (for SwiftRL's own, "
+                          "`swift build -c release --product swiftrl_envs`) or unset the variable")
     tried = []
     for path in _candidates():
         tried.append(str(path))
@@ -37,6 +46,10 @@ def _load():
         )
     if library.swiftrl_abi_version() != ABI_VERSION:
         raise ImportError(f"{path} has ABI version {library.swiftrl_abi_version()}, this package needs {ABI_VERSION}: rebuild both")
+    # A package's own library (its environments linked with SwiftRLEnvsABI) registers them here.
+    if hasattr(library, "swiftrl_register_user_environments"):
+        library.swiftrl_register_user_environments.restype = None
+        library.swiftrl_register_user_environments()
     return library, path
 
 
