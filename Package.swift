@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Agents", "NN", "Tensors"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NN", "Tensors", "Gym", "BundledEnvs"],
                     exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures/acer_objective.json")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Agents", "NN", "Gym", "BundledEnvs"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Agents", "NN", "Gym", "BundledEnvs", "Render"]),
         .testTarget(name: "swiftrlTests", dependencies: ["swiftrl", "NN", "Tensors"]),
     ],
     swiftLanguageModes: [.v6]

@@ -43,13 +43,18 @@ final class VectorHandle: @unchecked Sendable {
 
     /// Steps with the actions at `actions` (Int64 indices or Float32 values, row after row).
     func step(_ actions: UnsafeRawPointer) throws {
+        // One pass over the scratch arrays through their buffers (no per-element uniqueness checks).
         if isDiscrete {
             let indices = actions.assumingMemoryBound(to: Int64.self)
-            for index in 0..<discreteScratch.count { discreteScratch[index] = Int(indices[index]) }
+            discreteScratch.withUnsafeMutableBufferPointer { scratch in
+                for index in scratch.indices { scratch[index] = Int(indices[index]) }
+            }
             try vector.step(discreteActions: discreteScratch)
         } else {
             let values = actions.assumingMemoryBound(to: Float.self)
-            for index in 0..<continuousScratch.count { continuousScratch[index] = values[index] }
+            continuousScratch.withUnsafeMutableBufferPointer { scratch in
+                scratch.baseAddress!.update(from: values, count: scratch.count)
+            }
             try vector.step(continuousActions: continuousScratch)
         }
         publish()
@@ -57,10 +62,11 @@ final class VectorHandle: @unchecked Sendable {
 
     /// Copies rewards, flags and final observations into the caller's arrays.
     func publish() {
+        let stepRewards = vector.rewards, terminations = vector.terminations, truncations = vector.truncations
         for index in 0..<vector.count {
-            rewards[index] = vector.rewards[index]
-            terminated[index] = vector.terminations[index] ? 1 : 0
-            truncated[index] = vector.truncations[index] ? 1 : 0
+            rewards[index] = stepRewards[index]
+            terminated[index] = terminations[index] ? 1 : 0
+            truncated[index] = truncations[index] ? 1 : 0
         }
         if let finalObservation, let hasFinalObservation {
             let rowBytes = observationByteCount(vector.singleObservationSpace)

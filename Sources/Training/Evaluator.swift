@@ -13,6 +13,8 @@ public struct EvaluationResult: Sendable {
     public var successes: [Bool]
     /// The video (of the first episode, or of every episode back to back), when recorded.
     public var video: URL?
+    /// Why the video was not written, when recording failed and failures were warnings.
+    public var videoWarning: String?
 
     /// Mean return.
     public var returnMean: Double { returns.reduce(0, +) / Double(max(returns.count, 1)) }
@@ -27,6 +29,14 @@ public struct EvaluationResult: Sendable {
     public var successRate: Double? { successes.isEmpty ? nil : Double(successes.filter { $0 }.count) / Double(successes.count) }
 }
 
+/// What a failure to record the video does to an evaluation.
+public enum VideoFailureHandling: Sendable {
+    /// The evaluation throws the error (swiftrl eval --video: the user asked for the file).
+    case error
+    /// The evaluation goes on without the video and reports why (training: a video is a by-product).
+    case warning
+}
+
 /// Runs evaluation episodes on a separate environment: seeds seed, seed + 1, ... so that
 /// evaluations during a run are comparable, with an optional video of the first episode or of all.
 public enum Evaluator {
@@ -34,10 +44,12 @@ public enum Evaluator {
     /// - Parameters:
     ///   - video: where to write the first episode (mp4 when ffmpeg is there, else .gif next to it).
     ///   - filmsEveryEpisode: write every episode into `video`, one after another, instead of the first.
+    ///   - videoFailures: whether a failing encoder (a full disk, an unwritable path) stops the evaluation.
     ///   - live: an environment-wrapping hook for on-screen rendering (swiftrl eval --render human).
     public static func evaluate(policy: any EvaluationPolicy, environment id: String, options: Options, episodes: Int,
                                 deterministic: Bool, seed: Int, video: URL? = nil, filmsEveryEpisode: Bool = false,
-                                registry: Registry = .shared, renderMode: RenderMode? = nil) throws -> EvaluationResult {
+                                videoFailures: VideoFailureHandling = .error, registry: Registry = .shared,
+                                renderMode: RenderMode? = nil) throws -> EvaluationResult {
         let wantsFrames = video != nil
         let environment: any Environment
         if wantsFrames, let recordable = try? registry.make(id, options: options, renderMode: .rgbArray) {
@@ -50,22 +62,36 @@ public enum Evaluator {
         var generator = RandomGenerator(seed: UInt64(seed) &+ 0xE7A1)
         var result = EvaluationResult(returns: [], lengths: [], successes: [], video: nil)
         var writer: VideoWriter?
+        /// Runs a video operation; a failure stops the evaluation or, for warnings, only the video.
+        func recording(_ operation: () throws -> Void) throws {
+            do { try operation() } catch {
+                writer?.cancel()
+                writer = nil
+                guard videoFailures == .warning else { throw error }
+                result.videoWarning = "\(error)"
+            }
+        }
         for episode in 0..<episodes {
             policy.resetEpisode()
             _ = try environment.reset(seed: seed + episode, options: [:], into: observation)
             if episode > 0 && !filmsEveryEpisode, let finished = writer {
-                try finished.finish()
-                result.video = finished.url
+                try recording {
+                    try finished.finish()
+                    result.video = finished.url
+                }
                 writer = nil
             }
-            if let writer, let frame = try environment.render() { try writer.append(frame) }
+            if let current = writer, let frame = try environment.render() { try recording { try current.append(frame) } }
             if episode == 0, let video, environment.renderMode == .rgbArray, let frame = try environment.render() {
                 var target = video
-                if video.pathExtension == "mp4" && VideoWriter.findProgram("ffmpeg") == nil {
+                if video.pathExtension == "mp4" && VideoWriter.ffmpegOverride == nil && VideoWriter.findProgram("ffmpeg") == nil {
                     target = video.deletingPathExtension().appendingPathExtension("gif")
                 }
-                writer = try VideoWriter(url: target, width: frame.width, height: frame.height, framesPerSecond: environment.metadata.renderFPS)
-                try writer?.append(frame)
+                try recording {
+                    writer = try VideoWriter(url: target, width: frame.width, height: frame.height,
+                                             framesPerSecond: environment.metadata.renderFPS)
+                    try writer?.append(frame)
+                }
             }
             var total = 0.0, length = 0
             while true {
@@ -73,7 +99,7 @@ public enum Evaluator {
                 let step = try environment.step(action, into: observation)
                 total += step.reward
                 length += 1
-                if let writer, let frame = try environment.render() { try writer.append(frame) }
+                if let current = writer, let frame = try environment.render() { try recording { try current.append(frame) } }
                 if step.terminated || step.truncated {
                     if case .bool(let success)? = step.info["is_success"] { result.successes.append(success) }
                     break
@@ -82,9 +108,11 @@ public enum Evaluator {
             result.returns.append(total)
             result.lengths.append(length)
         }
-        if let writer {
-            try writer.finish()
-            result.video = writer.url
+        if let finished = writer {
+            try recording {
+                try finished.finish()
+                result.video = finished.url
+            }
         }
         return result
     }

@@ -215,7 +215,7 @@ public final class Trainer {
         let result = try Evaluator.evaluate(policy: try agent.evaluationPolicy(), environment: settings.environment,
                                             options: try Algorithms.environmentOptions(settings.environmentOptions),
                                             episodes: settings.evaluationEpisodes, deterministic: settings.evaluationDeterministic,
-                                            seed: settings.evaluationSeed, video: video, registry: registry)
+                                            seed: settings.evaluationSeed, video: video, videoFailures: .warning, registry: registry)
         var row: [String: Double] = ["step": Double(step), "seconds": seconds, "eval_return_mean": result.returnMean,
                                      "eval_return_std": result.returnStandardDeviation, "eval_length_mean": result.lengthMean]
         var scalars: [(String, Double)] = [("charts/eval_return_mean", result.returnMean), ("charts/eval_length_mean", result.lengthMean)]
@@ -229,6 +229,7 @@ public final class Trainer {
                           result.returnStandardDeviation, result.returns.count, result.lengthMean)
         if let rate = result.successRate { text += String(format: ", success %.0f%%", rate * 100) }
         if let file = result.video { text += ", video \(file.path)" }
+        if let warning = result.videoWarning { progressLine.message("warning: no evaluation video at step \(step), training goes on: \(warning)") }
         if bestReturn == nil || result.returnMean > bestReturn! {
             bestReturn = result.returnMean
             var checkpoint = try agent.checkpoint()

@@ -1,5 +1,6 @@
 import BundledEnvs
 import Foundation
+import Render
 import Gym
 import NN
 import Testing
@@ -113,6 +114,27 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         var good = try smallACERConfiguration(steps: 80)
         try good.apply(overrides: ["replay_start=40"])
         try Trainer(configuration: good, runDirectory: folder, plainOutput: true, checksEnvironment: true).run()
+    }
+
+    @Test func aFailingVideoEncoderIsAWarningAndTrainingGoesOn() throws {
+        let folder = temporaryRunFolder("video-failure")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let encoderFolder = temporaryRunFolder("fake-ffmpeg")
+        try FileManager.default.createDirectory(at: encoderFolder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: encoderFolder) }
+        let encoder = encoderFolder.appendingPathComponent("ffmpeg")
+        try "#!/bin/sh\necho 'fake ffmpeg: No space left on device' >&2\nexit 1\n".write(to: encoder, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: encoder.path)
+        var configuration = try smallACERConfiguration(steps: 160)
+        try configuration.apply(overrides: ["eval_every=80", "eval_video=true"])
+        let summary = try VideoWriter.$ffmpegOverride.withValue(encoder) {
+            try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true).run()
+        }
+        #expect(summary.environmentSteps >= 160 && summary.finalEvaluation?.videoWarning?.contains("No space left") == true)
+        let videos = (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("videos").path)) ?? []
+        #expect(videos.isEmpty, "left behind: \(videos)")
+        let csv = try String(contentsOf: folder.appendingPathComponent("progress.csv"), encoding: .utf8)
+        #expect(csv.split(separator: "\n").count >= 3, "evaluation rows are still logged")
     }
 
     @Test func aTruncatedCheckpointIsNeverLoaded() throws {

@@ -68,6 +68,30 @@ import Testing
         #expect(mismatch.status != 0 && mismatch.errorOutput.contains("configures acer, not ppo"))
     }
 
+    @Test func aFailingEncoderIsAnErrorNamingTheFileNeverADeathBySIGPIPE() throws {
+        let folder = temporaryFolder("failing-ffmpeg")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let encoder = folder.appendingPathComponent("ffmpeg")
+        try "#!/bin/sh\necho 'fake ffmpeg: No space left on device' >&2\nexit 1\n".write(to: encoder, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: encoder.path)
+        let path = folder.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
+        let video = folder.appendingPathComponent("episode.mp4")
+        let render = try ProgramRun.swiftrl(["envs", "render", "CartPole-v1", "--output", video.path], setting: ["PATH": path])
+        #expect(render.status == 1, "exit status \(render.status) (141 is SIGPIPE)")
+        #expect(render.errorOutput.contains(video.path) && render.errorOutput.contains("No space left on device"), "\(render.errorOutput)")
+        let run = folder.appendingPathComponent("run")
+        let train = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPole-v1", "--run-dir", run.path, "--steps", "160", "--num-envs", "2",
+                                            "--set", "eval_every=80", "--set", "eval_episodes=1", "--set", "hidden_sizes=8", "--plain"],
+                                           setting: ["PATH": path])
+        #expect(train.status == 0 && train.output.contains("done: 160 steps"), "\(train.output)\(train.errorOutput)")
+        #expect((train.output + train.errorOutput).contains("warning: no evaluation video"))
+        let evaluation = try ProgramRun.swiftrl(["eval", run.path, "--episodes", "1", "--video", video.path], setting: ["PATH": path])
+        #expect(evaluation.status == 1 && evaluation.errorOutput.contains("No space left on device"), "\(evaluation.status) \(evaluation.errorOutput)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0 != "ffmpeg" && $0 != "run" }
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
     @Test func plotDrawsSeedsAsOneCurveToPNGAndSVG() throws {
         let folders = (1...2).map { temporaryFolder("plot-seed\($0)") }
         defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
