@@ -77,8 +77,8 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--resume continues the configuration saved in \(resume)/config.json; only --steps may change (drop --set, --env, --config, --preset, --seed, --num-envs, --workers and --run-dir)")
             }
             let trainer = try Trainer(configuration: try RunConfiguration(algorithm: algorithm ?? "acer"), runDirectory: URL(fileURLWithPath: resume),
-                                      resume: true, stepsOverride: steps, plainOutput: plain)
-            try report(try trainer.run())
+                                      resume: true, stepsOverride: steps, plainOutput: plain, stopSignals: StopSignals.install())
+            try run(trainer)
             return
         }
         var configuration: RunConfiguration
@@ -118,8 +118,8 @@ struct TrainCommand: ParsableCommand {
         }
         let checksEnvironment = !skipEnvironmentCheck && !BundledEnvironments.isBundled(settings.environment)
         let trainer = try Trainer(configuration: configuration, runDirectory: URL(fileURLWithPath: folder), plainOutput: plain,
-                                  checksEnvironment: checksEnvironment)
-        try report(try trainer.run())
+                                  checksEnvironment: checksEnvironment, stopSignals: StopSignals.install())
+        try run(trainer)
     }
 
     /// A run's config.json as the starting configuration (its algorithm must match the argument, if given).
@@ -144,6 +144,16 @@ struct TrainCommand: ParsableCommand {
             let defaultText = defaults[key].map { "\($0)" } ?? "?"
             let used = "\(value)" == defaultText ? "" : " (here: \(value))"
             print("\(key) = \(defaultText)\(used)\t# \(summaries[key] ?? "")")
+        }
+    }
+
+    /// Runs `trainer` and reports; a stop by SIGINT or SIGTERM prints how to resume and exits 130 or 143.
+    private func run(_ trainer: Trainer) throws {
+        do {
+            try report(try trainer.run())
+        } catch TrainingError.interrupted(let message, let status) {
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            throw ExitCode(status)
         }
     }
 

@@ -36,14 +36,19 @@ public final class Trainer {
     private let registry: Registry
     private var startStep = 0
     private var bestReturn: Double?
+    private let lock: RunFolderLock
+    private let stopSignals: StopSignals?
 
     /// Prepares a run in `runDirectory`. With `resume`, the configuration is read from
     /// DIR/config.json (only `steps` may be raised by `stepsOverride`) and the newest valid
     /// checkpoint is loaded.
     /// Unless `checksEnvironment` is false, a new run first passes the environment (made with the run's
     /// options) through `EnvironmentChecker` and stops with the failing checks named.
+    /// With `stopSignals`, a SIGINT or SIGTERM stops the run after the current iteration with a checkpoint.
     public init(configuration: RunConfiguration, runDirectory: URL, resume: Bool = false, stepsOverride: Int? = nil,
-                plainOutput: Bool = false, registry: Registry = .shared, checksEnvironment: Bool = true) throws {
+                plainOutput: Bool = false, registry: Registry = .shared, checksEnvironment: Bool = true,
+                stopSignals: StopSignals? = nil) throws {
+        self.stopSignals = stopSignals
         self.runDirectory = runDirectory
         self.registry = registry
         progressLine = ProgressLine(forcePlain: plainOutput)
@@ -58,6 +63,7 @@ public final class Trainer {
         guard FileManager.default.isWritableFile(atPath: runDirectory.path) else {
             throw TrainingError.unwritable("the run folder \(runDirectory.path) is not writable: choose another --run-dir")
         }
+        lock = try RunFolderLock(runDirectory: runDirectory)
         var configuration = configuration
         let configURL = runDirectory.appendingPathComponent("config.json")
         if resume {
@@ -129,6 +135,9 @@ public final class Trainer {
         progressLine.message("training \(configuration.algorithm) on \(settings.environment) for \(settings.steps) steps (seed \(settings.seed), \(settings.environmentCount) envs x \(settings.workers) workers) -> \(runDirectory.path)")
 
         while agent.environmentSteps < settings.steps {
+            if let signal = stopSignals?.received {
+                try stop(by: signal, csv: csv, events: events)
+            }
             let report: IterationReport
             do { report = try agent.iterate() } catch let error as AgentError {
                 if case .nonFinite(let message) = error {
@@ -186,6 +195,19 @@ public final class Trainer {
         try exportPolicy(step: step)
         return TrainingSummary(environmentSteps: step, seconds: Date().timeIntervalSince(started), finalEvaluation: lastEvaluation,
                                bestEvaluationReturn: bestReturn, runDirectory: runDirectory)
+    }
+
+    /// Saves a checkpoint (and replay) at the current step, flushes the logs and throws `interrupted`.
+    private func stop(by signal: Int32, csv: ProgressLog, events: TensorBoardWriter) throws -> Never {
+        progressLine.finish()
+        let step = agent.environmentSteps
+        try saveCheckpoint(step: step)
+        csv.close()
+        events.close()
+        let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+        throw TrainingError.interrupted(
+            "\(name): stopped at step \(step) of \(configuration.settings.steps) with a checkpoint (\(checkpoints.url(step: step).path)); continue with: swiftrl train --resume \(runDirectory.path)",
+            exitStatus: StopSignals.exitStatus(for: signal))
     }
 
     private func progressText(step: Int, speed: Double, row: [String: Double], scalars: [String: Double]) -> String {

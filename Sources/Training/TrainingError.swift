@@ -8,10 +8,15 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case nonFinite(String)
     /// The environment failed the environment checker before training.
     case environmentCheckFailed(String)
+    /// Another process holds the run folder.
+    case busy(String)
+    /// A signal stopped training after a checkpoint was saved; the status to exit with.
+    case interrupted(String, exitStatus: Int32)
 
     public var description: String {
         switch self {
-        case .unwritable(let message), .missing(let message), .nonFinite(let message), .environmentCheckFailed(let message):
+        case .unwritable(let message), .missing(let message), .nonFinite(let message), .environmentCheckFailed(let message),
+             .busy(let message), .interrupted(let message, _):
             return message
         }
     }

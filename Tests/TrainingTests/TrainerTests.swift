@@ -215,3 +215,19 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         #expect(a.metadata["learning_rate"] == b.metadata["learning_rate"] && a.metadata["rng"] == b.metadata["rng"])
     }
 }
+
+@Suite struct RunFolderLockTests {
+    @Test func aSecondTrainerOnTheSameFolderIsRefusedWithTheOwnersPID() throws {
+        let folder = temporaryRunFolder("lock")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var first: Trainer? = try Trainer(configuration: try smallACERConfiguration(steps: 80), runDirectory: folder, plainOutput: true)
+        let error = #expect(throws: TrainingError.self) {
+            _ = try Trainer(configuration: try smallACERConfiguration(steps: 80), runDirectory: folder, plainOutput: true)
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("in use by process \(getpid())"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path), "the owner's run was left alone")
+        first = nil
+        _ = first
+        _ = try Trainer(configuration: try smallACERConfiguration(steps: 80), runDirectory: folder, resume: false, plainOutput: true)
+    }
+}
