@@ -9,10 +9,12 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     case mismatch(String)
     /// The file could not be read or written.
     case io(String)
+    /// A tensor holds NaN or infinite values (weights of a run that diverged).
+    case nonFinite(String)
 
     public var description: String {
         switch self {
-        case .corrupt(let message), .mismatch(let message), .io(let message): return message
+        case .corrupt(let message), .mismatch(let message), .io(let message), .nonFinite(let message): return message
         }
     }
 }
@@ -111,13 +113,16 @@ public struct Checkpoint: Sendable {
         guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
             throw corrupt("the header is not a JSON object")
         }
-        let body = data.subdata(in: 8 + Int(headerLength) ..< data.count)
-        var checkpoint = Checkpoint()
-        var covered = 0
+        let bodyCount = data.count - 8 - Int(headerLength)
+        // First every entry is checked against the file's length with overflow-safe arithmetic, and the
+        // data ranges must not overlap: a crafted header can neither trap nor make us allocate more
+        // than the file holds.
+        var entries: [(name: String, shape: [Int], start: Int, byteCount: Int)] = []
+        var metadata: [String: String] = [:]
         for (name, value) in header {
             if name == "__metadata__" {
-                guard let metadata = value as? [String: String] else { throw corrupt("__metadata__ is not a map of strings") }
-                checkpoint.metadata = metadata
+                guard let values = value as? [String: String] else { throw corrupt("__metadata__ is not a map of strings") }
+                metadata = values
                 continue
             }
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
@@ -128,20 +133,46 @@ public struct Checkpoint: Sendable {
                 throw CheckpointError.mismatch("\(source): tensor '\(name)' has dtype \(dtype); SwiftRL reads F32 only (convert it with .float() before saving)")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw corrupt("'\(name)' has a negative dimension in \(shape)") }
-            let count = shape.reduce(1, *)
-            guard offsets[0] >= 0, offsets[1] == offsets[0] + count * 4, offsets[1] <= body.count else {
-                throw corrupt("'\(name)' has data_offsets \(offsets) that do not fit shape \(shape) inside \(body.count) data bytes")
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= bodyCount / 4 else {
+                    throw corrupt("'\(name)' has shape \(shape), more values than the file's \(bodyCount) data bytes hold")
+                }
+                count = product
             }
-            let tensor = Tensor.zeros(shape)
-            body.withUnsafeBytes { raw in
-                let source = raw.baseAddress!.advanced(by: offsets[0])
-                UnsafeMutableRawPointer(tensor.pointer).copyMemory(from: source, byteCount: count * 4)
+            guard offsets[0] >= 0, offsets[0] <= bodyCount, offsets[1] >= offsets[0], offsets[1] <= bodyCount,
+                  offsets[1] - offsets[0] == count * 4 else {
+                throw corrupt("'\(name)' has data_offsets \(offsets) that do not fit shape \(shape) inside \(bodyCount) data bytes")
             }
-            covered += count * 4
-            checkpoint.tensors[name] = tensor
+            entries.append((name, shape, offsets[0], count * 4))
         }
-        guard covered <= body.count else { throw corrupt("tensor data overlaps") }
+        let ordered = entries.sorted { $0.start < $1.start }
+        for (previous, next) in zip(ordered, ordered.dropFirst()) where next.start < previous.start + previous.byteCount {
+            throw corrupt("the data of '\(previous.name)' and '\(next.name)' overlap")
+        }
+        var checkpoint = Checkpoint(metadata: metadata)
+        data.withUnsafeBytes { raw in
+            let body = raw.baseAddress!.advanced(by: 8 + Int(headerLength))
+            for entry in entries {
+                let tensor = Tensor.zeros(entry.shape)
+                UnsafeMutableRawPointer(tensor.pointer).copyMemory(from: body.advanced(by: entry.start), byteCount: entry.byteCount)
+                checkpoint.tensors[entry.name] = tensor
+            }
+        }
         return checkpoint
+    }
+
+    /// Throws naming the first tensor (by name) that holds a NaN or an infinity: weights of a run that
+    /// diverged are refused on save and on load instead of passing as a valid model.
+    public func requireFinite(source: String = "checkpoint") throws {
+        for name in tensors.keys.sorted() {
+            let tensor = tensors[name]!
+            let values = UnsafeBufferPointer(start: tensor.pointer, count: tensor.count)
+            if let index = values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError.nonFinite("\(source): tensor '\(name)' holds \(values[index]) at index \(index) (non-finite weights: the run diverged); use an earlier checkpoint")
+            }
+        }
     }
 
     /// Copies the tensors under `prefix` into `module`; throws listing every missing, extra or

@@ -111,6 +111,7 @@ struct TransplantCheckpoint: ParsableCommand {
             guard problems.isEmpty else {
                 throw ValidationError("cannot transplant: " + problems.joined(separator: "; ") + " (the sub-modules must have the same architecture)")
             }
+            try Checkpoint(tensors: source.tensors.filter { names.contains($0.key) }).requireFinite(source: from!)
             for name in names { target.tensors[name] = source.tensors[name]!.copy() }
         }
         target.metadata["surgery"] = (target.metadata["surgery"].map { $0 + "; " } ?? "") + (reinit ? "reinit \(prefix)" : "transplant \(prefix) from \(from!)")

@@ -17,7 +17,7 @@ enum PolicySource {
             let store = try CheckpointStore(runDirectory: url, keep: 1000)
             let checkpoint: Checkpoint
             let origin: String
-            if let best = try? Checkpoint.read(from: store.bestURL) {
+            if let best = try? Checkpoint.read(from: store.bestURL), (try? best.requireFinite()) != nil {
                 checkpoint = best
                 origin = store.bestURL.path
             } else if let latest = store.latestValid() {
@@ -32,6 +32,7 @@ enum PolicySource {
             return (checkpoint, try RunConfiguration(json: data, source: url.appendingPathComponent("config.json").path), origin)
         }
         let checkpoint = try Checkpoint.read(from: url)
+        try checkpoint.requireFinite(source: url.path)
         guard let text = checkpoint.metadata["config"] else {
             throw ValidationError("\(source) carries no run configuration: evaluate its run folder instead")
         }

@@ -31,6 +31,7 @@ public final class CheckpointStore {
 
     /// Writes the checkpoint of `step` (and the replay, when given), then deletes the oldest beyond `keep`.
     public func save(_ checkpoint: Checkpoint, step: Int, replay: Checkpoint?) throws {
+        try checkpoint.requireFinite(source: "the checkpoint of step \(step)")
         var replay = replay
         replay?.metadata["environment_steps"] = "\(step)"
         if let replay { try replay.write(to: replayURL) }
@@ -40,7 +41,10 @@ public final class CheckpointStore {
     }
 
     /// Writes best.safetensors.
-    public func saveBest(_ checkpoint: Checkpoint) throws { try checkpoint.write(to: bestURL) }
+    public func saveBest(_ checkpoint: Checkpoint) throws {
+        try checkpoint.requireFinite(source: "best.safetensors")
+        try checkpoint.write(to: bestURL)
+    }
 
     /// The periodic checkpoints by step, oldest first.
     public func periodicCheckpoints() -> [(step: Int, url: URL)] {
@@ -51,12 +55,14 @@ public final class CheckpointStore {
         }.sorted { $0.0 < $1.0 }
     }
 
-    /// The newest checkpoint that reads back valid, with warnings for newer ones that do not.
+    /// The newest checkpoint that reads back valid and finite, with warnings for newer ones that do not.
     public func latestValid() -> (checkpoint: Checkpoint, step: Int, warnings: [String])? {
         var warnings: [String] = []
         for (step, url) in periodicCheckpoints().reversed() {
             do {
-                return (try Checkpoint.read(from: url), step, warnings)
+                let checkpoint = try Checkpoint.read(from: url)
+                try checkpoint.requireFinite(source: url.lastPathComponent)
+                return (checkpoint, step, warnings)
             } catch {
                 warnings.append("skipping \(url.lastPathComponent): \(error)")
             }

@@ -141,9 +141,7 @@ public final class Trainer {
             let report: IterationReport
             do { report = try agent.iterate() } catch let error as AgentError {
                 if case .nonFinite(let message) = error {
-                    progressLine.finish()
-                    let kept = checkpoints.periodicCheckpoints().last.map { "; the last good checkpoint is \($0.url.path)" } ?? "; no checkpoint was saved yet"
-                    throw TrainingError.nonFinite("training stopped at step \(agent.environmentSteps): \(message)\(kept). Lower learning_rate or max_grad_norm and resume with --resume \(runDirectory.path)")
+                    throw nonFiniteStop(step: agent.environmentSteps, reason: message)
                 }
                 throw error
             }
@@ -195,6 +193,15 @@ public final class Trainer {
         try exportPolicy(step: step)
         return TrainingSummary(environmentSteps: step, seconds: Date().timeIntervalSince(started), finalEvaluation: lastEvaluation,
                                bestEvaluationReturn: bestReturn, runDirectory: runDirectory)
+    }
+
+    /// The error that stops a run whose losses or weights became non-finite, naming the newest checkpoint
+    /// that really is good (it reads back and holds only finite values).
+    private func nonFiniteStop(step: Int, reason: String) -> TrainingError {
+        progressLine.finish()
+        let kept = checkpoints.latestValid().map { "; the last good checkpoint is \(checkpoints.url(step: $0.step).path)" }
+            ?? "; no good checkpoint was saved yet"
+        return TrainingError.nonFinite("training stopped at step \(step): \(reason)\(kept). Lower learning_rate or max_grad_norm and resume with --resume \(runDirectory.path)")
     }
 
     /// Saves a checkpoint (and replay) at the current step, flushes the logs and throws `interrupted`.
@@ -268,7 +275,10 @@ public final class Trainer {
         var checkpoint = try agent.checkpoint()
         annotate(&checkpoint, step: step)
         let replay = configuration.settings.saveReplay ? try agent.replayCheckpoint() : nil
-        try checkpoints.save(checkpoint, step: step, replay: replay)
+        do { try checkpoints.save(checkpoint, step: step, replay: replay) } catch let error as CheckpointError {
+            guard case .nonFinite(let message) = error else { throw error }
+            throw nonFiniteStop(step: step, reason: message)
+        }
     }
 
     /// DIR/policy.safetensors: only what acting needs (networks, normaliser) and the config, for
@@ -279,6 +289,7 @@ public final class Trainer {
         let prefixes = agent.policyTensorPrefixes
         checkpoint.tensors = checkpoint.tensors.filter { name, _ in prefixes.contains { name.hasPrefix($0) } }
         checkpoint.metadata = checkpoint.metadata.filter { ["algorithm", "config", "step", "environment_steps"].contains($0.key) }
+        try checkpoint.requireFinite(source: "policy.safetensors")
         try checkpoint.write(to: runDirectory.appendingPathComponent("policy.safetensors"))
     }
 

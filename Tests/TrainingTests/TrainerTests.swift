@@ -231,3 +231,27 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         _ = try Trainer(configuration: try smallACERConfiguration(steps: 80), runDirectory: folder, resume: false, plainOutput: true)
     }
 }
+
+@Suite struct NonFiniteCheckpointTests {
+    @Test func resumeSkipsANonFiniteCheckpointAndSavingOneIsRefused() throws {
+        let folder = temporaryRunFolder("nonfinite")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = try smallACERConfiguration(steps: 160)
+        try configuration.apply(overrides: ["checkpoint_every=80"])
+        try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true).run()
+        let store = try CheckpointStore(runDirectory: folder, keep: 9)
+        let good = try #require(store.latestValid())
+        // A newer checkpoint whose weights are NaN, as a diverged run would have written before the checks.
+        var poisoned = good.checkpoint
+        let name = try #require(poisoned.tensors.keys.sorted().first { $0.hasPrefix("model.") })
+        let tensor = poisoned.tensors[name]!.copy()
+        tensor.pointer[0] = .nan
+        poisoned.tensors[name] = tensor
+        try poisoned.write(to: store.url(step: good.step + 80))
+        let latest = try #require(store.latestValid())
+        #expect(latest.step == good.step && latest.warnings.contains { $0.contains("holds nan") }, "\(latest.warnings)")
+        #expect(throws: CheckpointError.self) { try store.save(poisoned, step: good.step + 160, replay: nil) }
+        #expect(!FileManager.default.fileExists(atPath: store.url(step: good.step + 160).path))
+        #expect(throws: CheckpointError.self) { try store.saveBest(poisoned) }
+    }
+}

@@ -47,4 +47,18 @@ import Testing
         let mismatch = try ProgramRun.swiftrl(["ckpt", "transplant", "--from", a.path, "--to", b.path, "--prefix", "decoder."])
         #expect(mismatch.status != 0 && mismatch.errorOutput.contains("no tensor"))
     }
+
+    @Test func nonFiniteWeightsAreRefusedByEvalAndTransplant() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-nan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let poisoned = folder.appendingPathComponent("nan.safetensors"), healthy = folder.appendingPathComponent("ok.safetensors")
+        try Checkpoint(tensors: ["critic.encoder.fc.weight": Tensor.full([2, 3], value: .nan)], metadata: ["algorithm": "sac-ae"]).write(to: poisoned)
+        try Checkpoint(tensors: ["critic.encoder.fc.weight": Tensor.full([2, 3], value: 1)], metadata: ["algorithm": "sac-ae"]).write(to: healthy)
+        let evaluation = try ProgramRun.swiftrl(["eval", poisoned.path])
+        #expect(evaluation.status != 0 && evaluation.errorOutput.contains("holds nan"), "\(evaluation.errorOutput)")
+        let transplant = try ProgramRun.swiftrl(["ckpt", "transplant", "--from", poisoned.path, "--to", healthy.path, "--prefix", "encoder."])
+        #expect(transplant.status != 0 && transplant.errorOutput.contains("holds nan"), "\(transplant.errorOutput)")
+        #expect(try Checkpoint.read(from: healthy).tensors["critic.encoder.fc.weight"]!.scalars.allSatisfy { $0 == 1 })
+    }
 }
