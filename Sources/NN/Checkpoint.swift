@@ -69,8 +69,9 @@ public struct Checkpoint: Sendable {
         return data
     }
 
-    /// Writes the checkpoint atomically: to a temporary file in the same folder, then renamed, so a
-    /// crash never leaves a half-written checkpoint under `url`.
+    /// Writes the checkpoint atomically and durably: to a temporary file in the same folder (named
+    /// `.NAME.PID.tmp`), flushed to disk, renamed over `url`, and the folder flushed too, so neither a
+    /// crash nor a power cut leaves a half-written checkpoint under `url`.
     public func write(to url: URL) throws {
         let data = try encoded()
         let directory = url.deletingLastPathComponent()
@@ -79,15 +80,44 @@ public struct Checkpoint: Sendable {
         }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try data.write(to: temporary)
-            // rename(2) replaces the destination atomically.
+            try Self.writeDurably(data, to: temporary)
+            // rename(2) replaces the destination atomically; the folder's fsync makes the rename durable.
             guard rename(temporary.path, url.path) == 0 else {
                 throw CheckpointError.io(String(cString: strerror(errno)))
             }
+            Self.synchronizeFolder(directory)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointError.io("cannot write checkpoint \(url.path): \(error.localizedDescription)")
+            let reason = (error as? CheckpointError).map { "\($0)" } ?? error.localizedDescription
+            throw CheckpointError.io("cannot write checkpoint \(url.path): \(reason); check that the disk has room")
         }
+    }
+
+    /// Writes `data` to a new file and flushes it to disk (fsync) before returning.
+    static func writeDurably(_ data: Data, to url: URL) throws {
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CheckpointError.io(String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { raw in
+            var written = 0
+            while written < raw.count {
+                let count = Foundation.write(descriptor, raw.baseAddress!.advanced(by: written), raw.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw CheckpointError.io(String(cString: strerror(errno)))
+                }
+                written += count
+            }
+        }
+        guard fsync(descriptor) == 0 else { throw CheckpointError.io(String(cString: strerror(errno))) }
+    }
+
+    /// Flushes a folder's entries (a rename into it) to disk.
+    static func synchronizeFolder(_ directory: URL) {
+        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
     }
 
     /// Reads and validates a safetensors file; every malformed part is a `CheckpointError`, never a crash.

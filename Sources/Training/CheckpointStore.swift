@@ -2,9 +2,12 @@ import Foundation
 import NN
 
 /// The checkpoints of a run in DIR/checkpoints/: `step-<N>.safetensors` every interval and at the
-/// end (the newest `keep` kept), `best.safetensors` (the best evaluation), and `replay.safetensors`
-/// beside the latest. Every file is written atomically (temporary file, then rename); a file cut
-/// short (a kill during a copy, a full disk) fails validation and is never loaded.
+/// end (the newest `keep` kept), `best.safetensors` (the best evaluation), and `replay-<N>.safetensors`
+/// beside the latest. Every file is written atomically and durably (temporary file, fsync, rename); a
+/// file cut short (a kill during a copy, a full disk) fails validation and is never loaded. The replay
+/// of step N is written before checkpoint N and the previous replay deleted only after it, so whichever
+/// checkpoint resume finds has its own replay. Temporary files left by killed processes are removed
+/// when a run takes the folder (`removeStaleTemporaries`).
 public final class CheckpointStore {
     /// DIR/checkpoints.
     public let directory: URL
@@ -26,18 +29,28 @@ public final class CheckpointStore {
     /// best.safetensors.
     public var bestURL: URL { directory.appendingPathComponent("best.safetensors") }
 
-    /// replay.safetensors.
-    public var replayURL: URL { directory.appendingPathComponent("replay.safetensors") }
+    /// The replay saved with the checkpoint of `step`.
+    public func replayURL(step: Int) -> URL { directory.appendingPathComponent(String(format: "replay-%012d.safetensors", step)) }
+
+    /// replay.safetensors, where runs before step-named replays kept theirs.
+    var legacyReplayURL: URL { directory.appendingPathComponent("replay.safetensors") }
 
     /// Writes the checkpoint of `step` (and the replay, when given), then deletes the oldest beyond `keep`.
     public func save(_ checkpoint: Checkpoint, step: Int, replay: Checkpoint?) throws {
         try checkpoint.requireFinite(source: "the checkpoint of step \(step)")
         var replay = replay
         replay?.metadata["environment_steps"] = "\(step)"
-        if let replay { try replay.write(to: replayURL) }
+        if let replay { try replay.write(to: replayURL(step: step)) }
         try checkpoint.write(to: url(step: step))
         let periodic = periodicCheckpoints()
         for (_, old) in periodic.dropLast(keep) { try? FileManager.default.removeItem(at: old) }
+        // Older replays go only now that checkpoint `step` (with its replay) is in place.
+        if replay != nil {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            where (name.hasPrefix("replay-") && name != replayURL(step: step).lastPathComponent) || name == "replay.safetensors" {
+                try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+            }
+        }
     }
 
     /// Writes best.safetensors.
@@ -72,7 +85,25 @@ public final class CheckpointStore {
 
     /// The replay saved with the checkpoint of `step`, if it is there and valid.
     public func replay(forStep step: Int) -> Checkpoint? {
-        guard let replay = try? Checkpoint.read(from: replayURL), replay.metadata["environment_steps"] == "\(step)" else { return nil }
-        return replay
+        for candidate in [replayURL(step: step), legacyReplayURL] {
+            if let replay = try? Checkpoint.read(from: candidate), replay.metadata["environment_steps"] == "\(step)" { return replay }
+        }
+        return nil
+    }
+
+    /// Removes temporary files that killed processes left in the run folder (checkpoint and replay
+    /// `.NAME.PID.tmp`, video `.NAME.partial.EXT`); call it only while holding the run folder's lock.
+    /// Returns the names removed.
+    @discardableResult
+    public static func removeStaleTemporaries(in runDirectory: URL) -> [String] {
+        var removed: [String] = []
+        for folder in ["checkpoints", "videos"] {
+            let directory = runDirectory.appendingPathComponent(folder)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            where name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.contains(".partial.")) {
+                if (try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))) != nil { removed.append(name) }
+            }
+        }
+        return removed
     }
 }

@@ -64,6 +64,8 @@ public final class Trainer {
             throw TrainingError.unwritable("the run folder \(runDirectory.path) is not writable: choose another --run-dir")
         }
         lock = try RunFolderLock(runDirectory: runDirectory)
+        let stale = CheckpointStore.removeStaleTemporaries(in: runDirectory)
+        if !stale.isEmpty { progressLine.message("removed \(stale.count) temporary file(s) an interrupted run left: \(stale.joined(separator: ", "))") }
         var configuration = configuration
         let configURL = runDirectory.appendingPathComponent("config.json")
         if resume {

@@ -255,3 +255,32 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         #expect(throws: CheckpointError.self) { try store.saveBest(poisoned) }
     }
 }
+
+@Suite struct InterruptedWriteTests {
+    @Test func aReplayWrittenWithoutItsCheckpointLeavesTheOlderPairIntactAndStaleTemporariesGo() throws {
+        let folder = temporaryRunFolder("pair")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = try smallACERConfiguration(steps: 160)
+        try configuration.apply(overrides: ["checkpoint_every=80"])
+        try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true).run()
+        let store = try CheckpointStore(runDirectory: folder, keep: 9)
+        let latest = try #require(store.latestValid())
+        #expect(store.replay(forStep: latest.step) != nil, "the newest checkpoint has its replay")
+        // A kill after the next replay was written and before its checkpoint: the pair of `latest` stays.
+        var next = try #require(store.replay(forStep: latest.step))
+        next.metadata["environment_steps"] = "\(latest.step + 80)"
+        try next.write(to: store.replayURL(step: latest.step + 80))
+        #expect(store.latestValid()?.step == latest.step && store.replay(forStep: latest.step) != nil)
+        // Temporaries of killed writers (checkpoint, replay, video) go when the next run takes the folder.
+        let leftovers = [folder.appendingPathComponent("checkpoints/.step-000000000240.safetensors.4242.tmp"),
+                         folder.appendingPathComponent("checkpoints/.replay-000000000240.safetensors.4242.tmp"),
+                         folder.appendingPathComponent("videos/.eval-step-000000000240.mp4.partial.mp4")]
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("videos"), withIntermediateDirectories: true)
+        for file in leftovers { try Data("partial".utf8).write(to: file) }
+        let resumed = try Trainer(configuration: configuration, runDirectory: folder, resume: true, stepsOverride: 240, plainOutput: true)
+        for file in leftovers { #expect(!FileManager.default.fileExists(atPath: file.path), "\(file.lastPathComponent) was left") }
+        try resumed.run()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("checkpoints").path)
+        #expect(names.filter { $0.hasPrefix("replay-") } == ["replay-000000000240.safetensors"], "\(names)")
+    }
+}
