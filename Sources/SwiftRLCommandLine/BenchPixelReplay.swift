@@ -13,6 +13,10 @@ struct BenchPixelReplay: ParsableCommand {
     @Option(help: "Transitions to store.")
     var transitions = 100_000
 
+    func validate() throws {
+        if transitions < 1 { throw ValidationError("--transitions must be at least 1, got \(transitions)") }
+    }
+
     @Option(help: "A pixel environment id.")
     var env = "CartpoleSwingup-pixels-v0"
 

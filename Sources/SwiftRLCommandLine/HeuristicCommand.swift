@@ -15,6 +15,10 @@ struct HeuristicEnvironment: ParsableCommand {
     @Option(help: "Episodes (seeds 0 ..< N).")
     var episodes = 100
 
+    func validate() throws {
+        if !(1...100_000).contains(episodes) { throw ValidationError("--episodes must be in 1...100000, got \(episodes)") }
+    }
+
     func run() throws {
         registerBundledEnvironments()
         guard id.hasPrefix("LunarLander") || id.hasPrefix("BipedalWalker") else {

@@ -33,6 +33,7 @@ public enum Algorithms {
         let settings = configuration.settings
         let options = try environmentOptions(settings.environmentOptions)
         _ = try registry.spec(settings.environment)
+        try requireMemory(for: configuration.hyperparameters)
         // Interleaved [H, W, C] pictures (CarRacing's 96x96x3) reach the agents channel-first.
         let make = { try ChannelFirstObservation.wrappingInterleavedImages(registry.make(settings.environment, options: options)) }
         switch configuration.hyperparameters {
@@ -73,6 +74,25 @@ public enum Algorithms {
             return try GoalACERPolicy(configuration: goal, observationSpace: observationSpace, actionSpace: actionSpace, checkpoint: checkpoint)
         default:
             throw ConfigurationError.badValue("no evaluation policy for algorithm '\(configuration.algorithm)'")
+        }
+    }
+
+    /// Checks the networks' sizes against the machine's memory (inputs and outputs counted as 1: the
+    /// hidden layers dominate any size that could fail).
+    static func requireMemory(for hyperparameters: any Configurable) throws {
+        switch hyperparameters {
+        case let acer as ACERConfiguration:
+            try MemoryBudget.requireNetwork(layers: [1] + acer.hiddenSizes + [1], key: "hidden_sizes")
+        case let goal as GoalACERConfiguration:
+            try MemoryBudget.requireNetwork(layers: [1] + goal.acer.hiddenSizes + [1], key: "hidden_sizes")
+        case let ppo as PPOConfiguration:
+            try MemoryBudget.requireNetwork(layers: [1] + ppo.actorHiddenSizes + [1], key: "actor_hidden_dims")
+            try MemoryBudget.requireNetwork(layers: [1] + ppo.criticHiddenSizes + [1], key: "critic_hidden_dims")
+        case let sac as SACConfiguration:
+            // Actor, two Q heads and their targets: five hidden_dim x hidden_dim layers' worth, twice.
+            try MemoryBudget.requireNetwork(layers: [1, sac.hiddenSize, sac.hiddenSize, 1], key: "hidden_dim")
+        default:
+            break
         }
     }
 

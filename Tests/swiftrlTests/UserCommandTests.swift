@@ -131,6 +131,22 @@ import Testing
         #expect(object?["actions"] as? [[Double]] == [[-1], [0.5]])
     }
 
+    @Test func plainBadValuesAreErrorsThatNameTheFixNeverCrashes() throws {
+        let cases: [([String], String)] = [
+            (["envs", "heuristic", "LunarLander-v3", "--episodes", "0"], "--episodes must be in 1...100000"),
+            (["bench", "pixel-replay", "--transitions", "0"], "--transitions must be at least 1"),
+            (["train", "acer", "--env", "CartPole-v1", "--steps", "100", "--set", "hidden_sizes=100000,100000"], "choose smaller layers"),
+            (["train", "sac-ae", "--env", "CartpoleSwingup-pixels-v0", "--steps", "100", "--set", "replay_size=100000000"], "lower replay_size"),
+            (["eval", "/tmp", "--seed=-1"], "--seed must be in"),
+            (["envs", "render", "CartPole-v1", "--steps=-1", "--output", "x.png"], "--steps must be 0 or more"),
+        ]
+        for (arguments, fix) in cases {
+            let run = try ProgramRun.swiftrl(arguments + ["--run-dir", temporaryFolder("bad").path].filter { _ in arguments[0] == "train" })
+            #expect(run.status == 1 || run.status == 64, "\(arguments): status \(run.status) (a crash is 132-134)")
+            #expect(run.errorOutput.contains(fix) && !run.errorOutput.contains("Fatal error"), "\(arguments): \(run.errorOutput)")
+        }
+    }
+
     @Test func anUnknownIdListsEveryRegisteredId() throws {
         let run = try ProgramRun.swiftrl(["envs", "check", "Zzzzzzzz-v9"])
         #expect(run.status != 0)

@@ -43,11 +43,22 @@ public final class FrameReplay {
     /// Per environment: the entry numbers of its current observation's frames.
     private var currentEntries: [[Int]] = []
 
+    /// Throws unless a replay of `capacity` transitions fits in memory (each frame of a stacked image
+    /// observation stored once), naming replay_size.
+    public static func requireMemory(observation box: Box, capacity: Int, actionDimension: Int) throws {
+        let isImage = box.dtype == .uint8
+        let depth = isImage && ObservationRows.isPixelImage(shape: box.shape) && box.shape[0] % 3 == 0 ? box.shape[0] / 3 : 1
+        let frameBytes = Double(box.count / depth) * (isImage ? 1 : 4)
+        try MemoryBudget.require(bytes: Double(capacity) * (frameBytes + Double(actionDimension) * 4 + 16),
+                                 for: "replay_size = \(capacity) transitions of \(box.shape) observations", fix: "lower replay_size")
+    }
+
     /// A replay for observations of `space` and actions of `actionDimension` values.
     public init(space: Space, capacity: Int, actionDimension: Int) throws {
         guard case .box(let box) = space else {
             throw AgentError.unsupported("SAC needs Box observations (vectors or pixel images), got \(space)")
         }
+        guard capacity >= 1 else { throw AgentError.invalidConfiguration("the replay needs room for at least 1 transition, got \(capacity)") }
         self.capacity = capacity
         observationShape = box.shape
         isImage = box.dtype == .uint8
@@ -57,6 +68,7 @@ public final class FrameReplay {
             stackDepth = 1
         }
         frameLength = box.shape.reduce(1, *) / stackDepth
+        try Self.requireMemory(observation: box, capacity: capacity, actionDimension: actionDimension)
         self.actionDimension = actionDimension
         entryCapacity = capacity + capacity / 32 + 8 * stackDepth
         bytes = isImage ? Array(repeating: 0, count: entryCapacity * frameLength) : []

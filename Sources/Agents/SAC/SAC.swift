@@ -69,6 +69,7 @@ public final class SAC: TrainableAgent {
         }
         let shape = observationBox.shape
         observationShape = shape
+        try FrameReplay.requireMemory(observation: observationBox, capacity: configuration.replaySize, actionDimension: actionBox.count)
         let usePixelEncoder = try Self.usesPixelEncoder(configuration, observationShape: shape)
         if configuration.decoder && !usePixelEncoder {
             throw AgentError.invalidConfiguration("decoder = true needs the pixel encoder (pixel observations); use algorithm sac (or --set decoder=false) for state observations")
