@@ -35,7 +35,15 @@ public final class ProgressLog {
         self.handle = handle
     }
 
-    /// Appends a row; missing columns are left empty.
+    /// A log appending to an open `handle` (tests hand in /dev/full to play a full disk).
+    init(url: URL, columns: [String], handle: FileHandle) {
+        self.url = url
+        self.columns = columns
+        self.handle = handle
+    }
+
+    /// Appends a row; missing columns are left empty. A row that cannot be written whole is cut off
+    /// again, and the error names the file and the fix.
     public func append(_ values: [String: Double]) throws {
         let row = columns.map { column -> String in
             guard let value = values[column] else { return "" }
@@ -43,7 +51,11 @@ public final class ProgressLog {
             if value == value.rounded() && Swift.abs(value) < 1e15 { return String(Int(value)) }
             return String(format: "%.6g", value)
         }.joined(separator: ",") + "\n"
-        try handle.write(contentsOf: Data(row.utf8))
+        let end = try handle.offset()
+        do { try handle.write(contentsOf: Data(row.utf8)) } catch {
+            try? handle.truncate(atOffset: end)
+            throw TrainingError.unwritable("cannot append to \(url.path): \(error.localizedDescription); free disk space and continue with --resume")
+        }
     }
 
     /// Closes the file.

@@ -3,16 +3,28 @@ import Foundation
 /// Writes TensorBoard event files (`events.out.tfevents.<seconds>.<host>`): TFRecords (length,
 /// masked CRC-32C of the length, data, masked CRC-32C of the data) holding hand-encoded `Event`
 /// protobufs, the first with file_version "brain.Event:2", the rest with a `Summary` of scalar values.
+/// A resumed run's file starts with a SessionLog START at the resume step, as TensorFlow's writers do
+/// after a restart: TensorBoard then drops the abandoned steps of the killed stretch from older files.
+/// A record that cannot be written whole (a full disk) is cut off again, so the file never ends in a
+/// partial record, and the error names the file.
 public final class TensorBoardWriter {
     /// The event file.
     public let url: URL
     private let handle: FileHandle
 
     /// Creates a new event file in `directory`; throws naming the folder when it cannot be written.
-    public init(directory: URL) throws {
+    /// With `resumeStep`, records a restart there (TensorBoard purges the older files' later steps).
+    public init(directory: URL, resumeStep: Int? = nil) throws {
         let seconds = Int(Date().timeIntervalSince1970)
         let host = ProcessInfo.processInfo.hostName
-        url = directory.appendingPathComponent("events.out.tfevents.\(seconds).\(host).\(ProcessInfo.processInfo.processIdentifier)")
+        let name = "events.out.tfevents.\(seconds).\(host).\(ProcessInfo.processInfo.processIdentifier)"
+        var candidate = directory.appendingPathComponent(name), number = 1
+        // A second writer of this process within the same second gets its own file, never the first's.
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = directory.appendingPathComponent("\(name).\(number)")
+            number += 1
+        }
+        url = candidate
         guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
             throw TrainingError.unwritable("cannot create the TensorBoard event file in \(directory.path): make the folder writable or choose another --run-dir")
         }
@@ -21,6 +33,21 @@ public final class TensorBoardWriter {
         event.double(field: 1, Date().timeIntervalSince1970)
         event.string(field: 3, "brain.Event:2")
         try write(record: event.bytes)
+        if let resumeStep {
+            var sessionLog = ProtobufWriter()
+            sessionLog.varintField(field: 1, 1)  // SessionLog.START
+            var restart = ProtobufWriter()
+            restart.double(field: 1, Date().timeIntervalSince1970)
+            restart.varintField(field: 2, UInt64(max(resumeStep, 0)))
+            restart.message(field: 6, sessionLog.bytes)
+            try write(record: restart.bytes)
+        }
+    }
+
+    /// A writer appending to an open `handle` (tests hand in /dev/full to play a full disk).
+    init(url: URL, handle: FileHandle) {
+        self.url = url
+        self.handle = handle
     }
 
     /// Appends scalars at `step`, one Summary.Value per tag.
@@ -52,7 +79,12 @@ public final class TensorBoardWriter {
         appendLittleEndian(CRC32C.masked(CRC32C.checksum(lengthBytes)), to: &bytes)
         bytes.append(contentsOf: data)
         appendLittleEndian(CRC32C.masked(CRC32C.checksum(data)), to: &bytes)
-        try handle.write(contentsOf: bytes)
+        let end = try handle.offset()
+        do { try handle.write(contentsOf: bytes) } catch {
+            // Cut back to the last whole record.
+            try? handle.truncate(atOffset: end)
+            throw TrainingError.unwritable("cannot append to the TensorBoard file \(url.path): \(error.localizedDescription); free disk space and continue with --resume")
+        }
     }
 
     private func appendLittleEndian(_ value: UInt32, to bytes: inout [UInt8]) {

@@ -36,6 +36,11 @@ public final class Trainer {
     private let registry: Registry
     private var startStep = 0
     private var bestReturn: Double?
+    /// Wall-clock seconds and finished episodes of the run before this invocation (resumed runs go on
+    /// counting from them in progress.csv and checkpoints).
+    private var secondsBefore = 0.0, episodesBefore = 0
+    private var invocationStart = Date()
+    private var episodesThisInvocation = 0
     private let lock: RunFolderLock
     private let stopSignals: StopSignals?
 
@@ -81,11 +86,19 @@ public final class Trainer {
         }
         BLASThreads.set(configuration.settings.workers > 1 ? 1 : configuration.settings.kernelThreads)
         checkpoints = try CheckpointStore(runDirectory: runDirectory, keep: configuration.settings.keepCheckpoints)
-        agent = try Algorithms.makeAgent(configuration, registry: registry)
+        let resumePoint = resume ? checkpoints.latestValid() : nil
         if resume {
-            guard let latest = checkpoints.latestValid() else {
+            guard let latest = resumePoint else {
                 throw TrainingError.missing("no valid checkpoint in \(checkpoints.directory.path) to resume from (start the run again without --resume)")
             }
+            // config.json is rewritten only for a resume that has steps left to run.
+            guard latest.step < configuration.settings.steps else {
+                let asked = stepsOverride.map { "--steps \($0) is not above it" } ?? "it ran all its \(configuration.settings.steps) steps"
+                throw TrainingError.missing("the run in \(runDirectory.path) is at step \(latest.step) and \(asked): give --steps above \(latest.step) to continue it")
+            }
+        }
+        agent = try Algorithms.makeAgent(configuration, registry: registry)
+        if let latest = resumePoint {
             for warning in latest.warnings { progressLine.message("warning: \(warning)") }
             let replay = checkpoints.replay(forStep: latest.step)
             if replay == nil && configuration.settings.saveReplay {
@@ -93,6 +106,8 @@ public final class Trainer {
             }
             try agent.restore(from: latest.checkpoint, replay: replay)
             startStep = latest.step
+            secondsBefore = Double(latest.checkpoint.metadata["elapsed_seconds"] ?? "") ?? 0
+            episodesBefore = Int(latest.checkpoint.metadata["episodes"] ?? "") ?? 0
             if let best = try? Checkpoint.read(from: checkpoints.bestURL), let value = Double(best.metadata["eval_return_mean"] ?? "") { bestReturn = value }
             progressLine.message("resuming \(runDirectory.path) from step \(latest.step)")
         }
@@ -122,13 +137,16 @@ public final class Trainer {
         let csv = try ProgressLog(url: runDirectory.appendingPathComponent("progress.csv"), columns: columns,
                                   resumeStep: startStep > 0 ? startStep : nil)
         defer { csv.close() }
-        let events = try TensorBoardWriter(directory: runDirectory)
+        let events = try TensorBoardWriter(directory: runDirectory, resumeStep: startStep > 0 ? startStep : nil)
         defer { events.close() }
         if startStep == 0 { try agent.start() }
 
         let started = Date()
+        invocationStart = started
         var recentEpisodes: [EpisodeRecord] = []
-        var episodeCount = 0
+        var episodeCount: Int {
+            get { episodesBefore + episodesThisInvocation }
+        }
         var lastLog = Date()
         var lastLogStep = agent.environmentSteps
         var nextEvaluation = settings.evaluationInterval > 0 ? (agent.environmentSteps / settings.evaluationInterval + 1) * settings.evaluationInterval : Int.max
@@ -148,14 +166,14 @@ public final class Trainer {
                 throw error
             }
             recentEpisodes.append(contentsOf: report.episodes)
-            episodeCount += report.episodes.count
+            episodesThisInvocation += report.episodes.count
             if recentEpisodes.count > 100 { recentEpisodes.removeFirst(recentEpisodes.count - 100) }
             let step = report.environmentSteps
 
             let now = Date()
             if now.timeIntervalSince(lastLog) >= settings.logInterval || step >= settings.steps {
                 let speed = Double(step - lastLogStep) / max(now.timeIntervalSince(lastLog), 1e-9)
-                var row: [String: Double] = ["step": Double(step), "seconds": now.timeIntervalSince(started), "episodes": Double(episodeCount),
+                var row: [String: Double] = ["step": Double(step), "seconds": secondsBefore + now.timeIntervalSince(started), "episodes": Double(episodeCount),
                                              "steps_per_second": speed]
                 var tensorBoard: [(String, Double)] = [("charts/steps_per_second", speed)]
                 if !recentEpisodes.isEmpty {
@@ -180,7 +198,7 @@ public final class Trainer {
                 lastLogStep = step
             }
             if step >= nextEvaluation && step < settings.steps {
-                lastEvaluation = try evaluate(step: step, seconds: Date().timeIntervalSince(started), csv: csv, events: events)
+                lastEvaluation = try evaluate(step: step, seconds: secondsBefore + Date().timeIntervalSince(started), csv: csv, events: events)
                 nextEvaluation = (step / settings.evaluationInterval + 1) * settings.evaluationInterval
             }
             if step >= nextCheckpoint && step < settings.steps {
@@ -190,7 +208,7 @@ public final class Trainer {
         }
         progressLine.finish()
         let step = agent.environmentSteps
-        lastEvaluation = try evaluate(step: step, seconds: Date().timeIntervalSince(started), csv: csv, events: events)
+        lastEvaluation = try evaluate(step: step, seconds: secondsBefore + Date().timeIntervalSince(started), csv: csv, events: events)
         try saveCheckpoint(step: step)
         try exportPolicy(step: step)
         return TrainingSummary(environmentSteps: step, seconds: Date().timeIntervalSince(started), finalEvaluation: lastEvaluation,
@@ -298,6 +316,8 @@ public final class Trainer {
     private func annotate(_ checkpoint: inout Checkpoint, step: Int) {
         checkpoint.metadata["config"] = (try? configuration.jsonData()).map { String(decoding: $0, as: UTF8.self) }
         checkpoint.metadata["step"] = "\(step)"
+        checkpoint.metadata["elapsed_seconds"] = String(format: "%.3f", secondsBefore + Date().timeIntervalSince(invocationStart))
+        checkpoint.metadata["episodes"] = "\(episodesBefore + episodesThisInvocation)"
     }
 }
 

@@ -284,3 +284,54 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         #expect(names.filter { $0.hasPrefix("replay-") } == ["replay-000000000240.safetensors"], "\(names)")
     }
 }
+
+@Suite(.serialized) struct ResumedLogTests {
+    @Test func aResumedRunContinuesItsClockEpisodesAndTensorBoardAndRefusesStepsItHasRun() throws {
+        let folder = temporaryRunFolder("resumed-logs")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = try smallACERConfiguration(steps: 400)
+        try configuration.apply(overrides: ["log_every=0", "eval_every=0"])
+        try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true).run()
+        func rows() throws -> [[String]] {
+            try String(contentsOf: folder.appendingPathComponent("progress.csv"), encoding: .utf8)
+                .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let before = try rows()
+        let lastSeconds = Double(before.last![1])!, lastEpisodes = before.compactMap { Double($0[2]) }.max()!
+        // A finished run is not resumed again (no duplicate evaluation row), and config.json stays.
+        let config = try Data(contentsOf: folder.appendingPathComponent("config.json"))
+        let finished = #expect(throws: TrainingError.self) {
+            _ = try Trainer(configuration: configuration, runDirectory: folder, resume: true, plainOutput: true)
+        }
+        #expect("\(finished.map { "\($0)" } ?? "")".contains("give --steps above 400"))
+        #expect(throws: TrainingError.self) {
+            _ = try Trainer(configuration: configuration, runDirectory: folder, resume: true, stepsOverride: 200, plainOutput: true)
+        }
+        #expect(try Data(contentsOf: folder.appendingPathComponent("config.json")) == config)
+        #expect(try rows().count == before.count)
+        // Continued: seconds and episodes go on from where they were.
+        Thread.sleep(forTimeInterval: 0.01)
+        try Trainer(configuration: configuration, runDirectory: folder, resume: true, stepsOverride: 800, plainOutput: true).run()
+        let after = try rows().dropFirst(before.count)
+        let firstSeconds = Double(after.first![1])!, firstEpisodes = Double(after.first![2])!
+        #expect(firstSeconds >= lastSeconds && firstEpisodes >= lastEpisodes, "\(firstSeconds) after \(lastSeconds); \(firstEpisodes) after \(lastEpisodes)")
+        // The resumed event file records a restart at step 400: Event.step = 400 (field 2) with
+        // session_log (field 6) { status: START }.
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("events.out.tfevents") }.sorted()
+        #expect(files.count == 2)
+        let restarted = try files.map { try Data(contentsOf: folder.appendingPathComponent($0)) }
+            .filter { $0.range(of: Data([0x10, 0x90, 0x03, 0x32, 0x02, 0x08, 0x01])) != nil }
+        #expect(restarted.count == 1)
+    }
+
+    @Test func aFullDiskAtALogAppendNamesTheFileAndLeavesNoPartialRecord() throws {
+        let full = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        let log = ProgressLog(url: URL(fileURLWithPath: "/run/progress.csv"), columns: ["step", "seconds"], handle: full)
+        let error = #expect(throws: TrainingError.self) { try log.append(["step": 1, "seconds": 2]) }
+        let message = "\(error.map { "\($0)" } ?? "")"
+        #expect(message.contains("/run/progress.csv") && message.contains("free disk space"), "\(message)")
+        let events = TensorBoardWriter(url: URL(fileURLWithPath: "/run/events.out.tfevents.1"), handle: full)
+        let eventError = #expect(throws: TrainingError.self) { try events.add(scalars: [("charts/x", 1)], step: 1) }
+        #expect("\(eventError.map { "\($0)" } ?? "")".contains("/run/events.out.tfevents.1"))
+    }
+}
