@@ -4,7 +4,8 @@ importance-sampling loss, bias correction, entropy, Q loss and the trust-region-
 at the policy output, computed with PyTorch autograd following OpenAI baselines' acer.py formulas
 (tf.gradients of the objective with respect to f, k = -f_avg / (f + eps), the adj projection).
 
-Usage: .peers-venv/bin/python tools/make_acer_fixtures.py   (needs torch; see ../shared/peers/setup.sh)
+Usage: .peers-venv/bin/python tools/make_acer_fixtures.py   (needs torch: python3 -m venv .peers-venv &&
+       .peers-venv/bin/pip install torch numpy; or the shared peers' setup.sh, which installs the same)
 """
 import json
 import pathlib

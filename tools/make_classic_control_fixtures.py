@@ -1,7 +1,8 @@
 """Writes Tests/ClassicControlTests/Fixtures/classic_control.json: reference trajectories of Gymnasium's
 classic-control environments from given start states and action sequences, which the Swift tests replay.
 
-Usage: .peers-venv/bin/python tools/make_classic_control_fixtures.py   (after ../shared/peers/setup.sh .peers-venv)
+Usage: .peers-venv/bin/python tools/make_classic_control_fixtures.py   (needs gymnasium: python3 -m venv .peers-venv &&
+       .peers-venv/bin/pip install gymnasium numpy; or the shared peers' setup.sh, which installs the same)
 Only the small JSON output is committed."""
 import json
 import math

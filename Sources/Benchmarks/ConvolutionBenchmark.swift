@@ -21,7 +21,8 @@ public struct ConvolutionBenchmark {
         }
     }
 
-    /// SAC-AE's encoder and decoder layers (../shared/reference/algorithms.md section 4).
+    /// SAC-AE's encoder and decoder layers (Yarats et al. 2019: 4 convolutions of 32 3x3 filters, the
+    /// first with stride 2, on 9x84x84 observations; the decoder mirrors them with transposed convolutions).
     public static let sacAELayers = [
         Layer(name: "conv 9->32 3x3 s2 @84", transposed: false, inputs: 9, outputs: 32, size: 84, kernel: 3, stride: 2, outputPadding: 0),
         Layer(name: "conv 32->32 3x3 s1 @41", transposed: false, inputs: 32, outputs: 32, size: 41, kernel: 3, stride: 1, outputPadding: 0),

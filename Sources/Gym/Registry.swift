@@ -26,7 +26,7 @@ public struct EnvironmentSpec: Sendable {
 
 /// The table of environment ids (Gymnasium's registry). Thread-safe.
 public final class Registry: Sendable {
-    /// The registry `make` uses; `BundledEnvs.registerAll()` fills it with the bundled environments.
+    /// The registry `make` uses; `BundledEnvironments.register()` (module BundledEnvs) fills it with the bundled environments.
     public static let shared = Registry()
 
     private let specs = Mutex<[String: EnvironmentSpec]>([:])

@@ -34,6 +34,10 @@ public enum Algorithms {
         let options = try environmentOptions(settings.environmentOptions)
         _ = try registry.spec(settings.environment)
         try requireMemory(for: configuration.hyperparameters)
+        // Several workers are ACER's (its multi-worker mode); the other agents would silently run one.
+        if settings.workers > 1 && !(configuration.hyperparameters is ACERConfiguration) {
+            throw ConfigurationError.badValue("workers = \(settings.workers) is ACER's multi-worker setting; \(configuration.algorithm) runs one worker: drop --workers (use --num-envs for more environments)")
+        }
         // Interleaved [H, W, C] pictures (CarRacing's 96x96x3) reach the agents channel-first.
         let make = { try ChannelFirstObservation.wrappingInterleavedImages(registry.make(settings.environment, options: options)) }
         switch configuration.hyperparameters {

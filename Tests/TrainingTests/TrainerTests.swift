@@ -335,3 +335,30 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         #expect("\(eventError.map { "\($0)" } ?? "")".contains("/run/events.out.tfevents.1"))
     }
 }
+
+@Suite(.serialized) struct SACResumeTests {
+    /// SAC from states, stopped halfway and resumed (with its replay), ends bit for bit where an
+    /// uninterrupted run ends: networks, optimizer moments, temperature, generator and environments.
+    @Test func resumingSACEqualsTrainingStraightThrough() throws {
+        BundledEnvironments.register()
+        func configuration(steps: Int) throws -> RunConfiguration {
+            var configuration = try RunConfiguration(algorithm: "sac")
+            try configuration.apply(overrides: ["env=Pendulum-v1", "steps=\(steps)", "num_envs=2", "hidden_dim=16", "init_steps=40",
+                                                "batch_size=8", "eval_every=0", "eval_episodes=1", "eval_video=false", "checkpoint_every=0",
+                                                "log_every=1000"])
+            return configuration
+        }
+        let straight = temporaryRunFolder("sac-straight"), resumed = temporaryRunFolder("sac-resumed")
+        defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: resumed) }
+        try Trainer(configuration: try configuration(steps: 240), runDirectory: straight, plainOutput: true).run()
+        try Trainer(configuration: try configuration(steps: 120), runDirectory: resumed, plainOutput: true).run()
+        try Trainer(configuration: try configuration(steps: 120), runDirectory: resumed, resume: true, stepsOverride: 240, plainOutput: true).run()
+        let a = try Checkpoint.read(from: try CheckpointStore(runDirectory: straight, keep: 9).url(step: 240))
+        let b = try Checkpoint.read(from: try CheckpointStore(runDirectory: resumed, keep: 9).url(step: 240))
+        #expect(a.tensors.keys.sorted() == b.tensors.keys.sorted() && a.tensors.keys.contains("log_alpha"))
+        for (name, tensor) in a.tensors {
+            #expect(b.tensors[name]?.scalars.map(\.bitPattern) == tensor.scalars.map(\.bitPattern), "\(name) differs after resume")
+        }
+        for key in ["rng", "environments", "updates", "iterations"] { #expect(a.metadata[key] == b.metadata[key], "\(key) differs") }
+    }
+}

@@ -138,6 +138,7 @@ import Testing
             (["train", "acer", "--env", "CartPole-v1", "--steps", "100", "--set", "hidden_sizes=100000,100000"], "choose smaller layers"),
             (["train", "sac-ae", "--env", "CartpoleSwingup-pixels-v0", "--steps", "100", "--set", "replay_size=100000000"], "lower replay_size"),
             (["eval", "/tmp", "--seed=-1"], "--seed must be in"),
+            (["train", "ppo", "--env", "CartPole-v1", "--steps", "100", "--workers", "4"], "ACER's multi-worker setting"),
             (["envs", "render", "CartPole-v1", "--steps=-1", "--output", "x.png"], "--steps must be 0 or more"),
         ]
         for (arguments, fix) in cases {

@@ -1,5 +1,5 @@
-/// PPO's hyperparameters. Defaults are rsl_rl v1's (the typical config of
-/// ../shared/reference/algorithms.md section 5) unless noted; presets override them per environment.
+/// PPO's hyperparameters. Defaults are rsl_rl v1's (its typical PPO runner configuration) unless noted;
+/// presets override them per environment.
 public struct PPOConfiguration: Configurable, Sendable, Equatable {
     /// Steps per environment per iteration (rsl_rl 24).
     public var stepsPerEnvironment = 24
