@@ -4,56 +4,47 @@ import Gym
 import NN
 import Render
 
-/// The algorithms `swiftrl train` knows, their hyperparameter types and how to build their agents.
+/// The algorithms `swiftrl train` knows (a table of `AlgorithmSpec`), and building their agents and
+/// policies from a run configuration.
 public enum Algorithms {
+    /// Every algorithm, in the order `train --help` lists them.
+    public static let specs: [AlgorithmSpec] = [.acer, .goalACER, .sacAE, .sac, .ppo]
+
     /// The algorithm names.
-    public static let names = ["acer", "goal-acer", "sac-ae", "sac", "ppo"]
+    public static var names: [String] { specs.map(\.name) }
 
     /// The default preset `swiftrl train` runs with no arguments.
     public static let defaultPreset = "acer-cartpole"
 
+    /// The algorithm called `name`; throws listing the known ones.
+    public static func spec(_ name: String) throws -> AlgorithmSpec {
+        guard let spec = specs.first(where: { $0.name == name }) else {
+            throw ConfigurationError.badValue("unknown algorithm '\(name)'; available: \(names.joined(separator: ", "))")
+        }
+        return spec
+    }
+
     /// The reference-default hyperparameters of `algorithm`.
     public static func defaultHyperparameters(for algorithm: String) throws -> any Configurable {
-        switch algorithm {
-        case "acer": return ACERConfiguration()
-        case "goal-acer": return GoalACERConfiguration()
-        case "ppo": return PPOConfiguration()
-        case "sac-ae": return SACConfiguration()
-        case "sac":
-            var configuration = SACConfiguration()
-            configuration.decoder = false
-            return configuration
-        default:
-            throw ConfigurationError.badValue("unknown algorithm '\(algorithm)'; available: \(names.joined(separator: ", "))")
-        }
+        try spec(algorithm).defaults()
     }
 
     /// Builds the agent a configuration describes, with environments from `registry`.
     public static func makeAgent(_ configuration: RunConfiguration, registry: Registry = .shared) throws -> any TrainableAgent {
         let settings = configuration.settings
+        let algorithm = try spec(configuration.algorithm)
         let options = try environmentOptions(settings.environmentOptions)
         _ = try registry.spec(settings.environment)
-        try requireMemory(for: configuration.hyperparameters)
+        for (key, layers) in algorithm.networks(configuration.hyperparameters) {
+            try MemoryBudget.requireNetwork(layers: layers, key: key)
+        }
         // Several workers are ACER's (its multi-worker mode); the other agents would silently run one.
-        if settings.workers > 1 && !(configuration.hyperparameters is ACERConfiguration) {
+        if settings.workers > 1 && !algorithm.supportsWorkers {
             throw ConfigurationError.badValue("workers = \(settings.workers) is ACER's multi-worker setting; \(configuration.algorithm) runs one worker: drop --workers (use --num-envs for more environments)")
         }
         // Interleaved [H, W, C] pictures (CarRacing's 96x96x3) reach the agents channel-first.
-        let make = { try ChannelFirstObservation.wrappingInterleavedImages(registry.make(settings.environment, options: options)) }
-        switch configuration.hyperparameters {
-        case let acer as ACERConfiguration:
-            return try ACER(configuration: acer, environmentsPerWorker: settings.environmentCount, workerCount: settings.workers,
-                            seed: settings.seed, totalSteps: settings.steps, makeEnvironment: make)
-        case let ppo as PPOConfiguration:
-            return try PPO(configuration: ppo, environmentCount: settings.environmentCount, seed: settings.seed, makeEnvironment: make)
-        case let goal as GoalACERConfiguration:
-            return try GoalACER(configuration: goal, environmentCount: settings.environmentCount, seed: settings.seed,
-                                totalSteps: settings.steps, makeEnvironment: make)
-        case let sac as SACConfiguration:
-            return try SAC(configuration: sac, algorithmName: configuration.algorithm, environmentCount: settings.environmentCount,
-                           seed: settings.seed, makeEnvironment: make)
-        default:
-            throw ConfigurationError.badValue("no agent for algorithm '\(configuration.algorithm)'")
+        return try algorithm.makeAgent(configuration) {
+            try ChannelFirstObservation.wrappingInterleavedImages(registry.make(settings.environment, options: options))
         }
     }
 
@@ -66,38 +57,7 @@ public enum Algorithms {
             registry.make(settings.environment, options: try environmentOptions(settings.environmentOptions)))
         let observationSpace = probe.observationSpace, actionSpace = probe.actionSpace
         probe.close()
-        switch configuration.hyperparameters {
-        case let acer as ACERConfiguration:
-            return try ACERPolicy(configuration: acer, observationSpace: observationSpace, actionSpace: actionSpace, checkpoint: checkpoint)
-        case let sac as SACConfiguration:
-            return try SACPolicy(configuration: sac, algorithmName: configuration.algorithm, observationSpace: observationSpace,
-                                 actionSpace: actionSpace, checkpoint: checkpoint)
-        case let ppo as PPOConfiguration:
-            return try PPOPolicy(configuration: ppo, observationSpace: observationSpace, actionSpace: actionSpace, checkpoint: checkpoint)
-        case let goal as GoalACERConfiguration:
-            return try GoalACERPolicy(configuration: goal, observationSpace: observationSpace, actionSpace: actionSpace, checkpoint: checkpoint)
-        default:
-            throw ConfigurationError.badValue("no evaluation policy for algorithm '\(configuration.algorithm)'")
-        }
-    }
-
-    /// Checks the networks' sizes against the machine's memory (inputs and outputs counted as 1: the
-    /// hidden layers dominate any size that could fail).
-    static func requireMemory(for hyperparameters: any Configurable) throws {
-        switch hyperparameters {
-        case let acer as ACERConfiguration:
-            try MemoryBudget.requireNetwork(layers: [1] + acer.hiddenSizes + [1], key: "hidden_sizes")
-        case let goal as GoalACERConfiguration:
-            try MemoryBudget.requireNetwork(layers: [1] + goal.acer.hiddenSizes + [1], key: "hidden_sizes")
-        case let ppo as PPOConfiguration:
-            try MemoryBudget.requireNetwork(layers: [1] + ppo.actorHiddenSizes + [1], key: "actor_hidden_dims")
-            try MemoryBudget.requireNetwork(layers: [1] + ppo.criticHiddenSizes + [1], key: "critic_hidden_dims")
-        case let sac as SACConfiguration:
-            // Actor, two Q heads and their targets: five hidden_dim x hidden_dim layers' worth, twice.
-            try MemoryBudget.requireNetwork(layers: [1, sac.hiddenSize, sac.hiddenSize, 1], key: "hidden_dim")
-        default:
-            break
-        }
+        return try spec(configuration.algorithm).makePolicy(configuration, observationSpace, actionSpace, checkpoint)
     }
 
     /// Parses "key:value,key:value" environment options (numbers, true/false, or text).
