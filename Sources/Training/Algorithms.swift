@@ -68,11 +68,8 @@ public enum Algorithms {
             guard pieces.count == 2, !pieces[0].isEmpty else {
                 throw ConfigurationError.badValue("env_options expects key:value pairs separated by commas, got '\(part)'")
             }
-            let value = pieces[1]
-            if let integer = Int(value) { options[pieces[0]] = .int(integer) }
-            else if let number = Double(value) { options[pieces[0]] = .double(number) }
-            else if value == "true" || value == "false" { options[pieces[0]] = .bool(value == "true") }
-            else { options[pieces[0]] = .string(value) }
+            // The same value rules as every other option parser (`--option key=value`, the C ABI's JSON).
+            options[pieces[0]] = OptionValue(parsing: pieces[1])
         }
         return options
     }
