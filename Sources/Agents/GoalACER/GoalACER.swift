@@ -622,7 +622,10 @@ public final class GoalACER: TrainableAgent {
     // MARK: Evaluation and checkpoints
 
     public func evaluationPolicy() throws -> any EvaluationPolicy {
-        GoalACERPolicy(network: evaluation, observationShape: observationShape, observationScale: observationScale, usesDictObservation: { if case .goalEnvironment = mode { return true }; return false }())
+        let usesDictObservation: Bool
+        if case .goalEnvironment = mode { usesDictObservation = true } else { usesDictObservation = false }
+        return ACERPolicy(network: evaluation, observationShape: observationShape, observationScale: observationScale,
+                          observationKey: usesDictObservation ? "observation" : nil)
     }
 
     public func checkpoint() throws -> Checkpoint {
