@@ -95,24 +95,28 @@ public final class PPO: TrainableAgent {
         return normalizer.normalize(raw)
     }
 
+    /// One PPO iteration, as rsl_rl's runner does it: collect a rollout, compute its advantages, learn from it.
     public func iterate() throws -> IterationReport {
-        let steps = configuration.stepsPerEnvironment, environments = runner.count
-        let rows = steps * environments
-        var observations = [Float](), actions = [Float](), rewards = [Float](repeating: 0, count: rows), dones = [Float](repeating: 0, count: rows)
-        var values = [Float](repeating: 0, count: rows), logProbabilities = [Float](repeating: 0, count: rows)
-        var oldParameters = [Float](), oldStds = [Float]()
-        var storedStates: [[Float]] = [[], [], [], []]
-        observations.reserveCapacity(rows * observationCount)
+        let storage = RolloutStorage(steps: configuration.stepsPerEnvironment, environments: runner.count, observationWidth: observationCount)
+        let finished = try collect(into: storage)
+        try computeAdvantages(of: storage)
+        var scalars = try learn(from: storage)
+        iterationCount += 1
+        scalars["charts/learning_rate"] = Double(optimizer.learningRate)
+        if let logStd = network.logStandardDeviation { scalars["charts/action_std"] = Double(logStd.clamped(min: -20, max: 2).exp().mean().item) }
+        return IterationReport(environmentSteps: environmentSteps, episodes: finished, scalars: scalars)
+    }
+
+    /// Steps every environment `num_steps_per_env` times with the current policy, recording the rollout.
+    /// Time-limit truncations bootstrap: r + gamma V(final observation) (rsl_rl's time-out handling).
+    func collect(into storage: RolloutStorage) throws -> [EpisodeRecord] {
+        let environments = runner.count
         var finished: [EpisodeRecord] = []
         let discount = Float(configuration.discount)
-        for t in 0..<steps {
+        for t in 0..<storage.steps {
             let x = try input(runner.observations, update: true)
-            observations.append(contentsOf: x.buffer)
-            if memory != nil {
-                for (index, tensor) in [actorState.hidden, actorState.cell, criticState.hidden, criticState.cell].enumerated() {
-                    storedStates[index].append(contentsOf: tensor.buffer)
-                }
-            }
+            storage.addInputs(x.buffer, memoryStates: memory == nil ? nil
+                              : [actorState.hidden.buffer, actorState.cell.buffer, criticState.hidden.buffer, criticState.cell.buffer])
             let (sampled, logProbability, value, parameters, stds) = try withoutGradients { () throws -> ([Float], [Float], [Float], [Float], [Float]) in
                 let (actorInput, criticInput) = try advanceMemories(x)
                 let output = try network.actor(actorInput)
@@ -129,13 +133,8 @@ public final class PPO: TrainableAgent {
                 let chosen = distribution.sample(using: &generator)
                 return (chosen.map(Float.init), try distribution.logProbability(of: chosen).scalars, value, distribution.probabilities.scalars, [])
             }
-            actions.append(contentsOf: sampled)
-            oldParameters.append(contentsOf: parameters)
-            oldStds.append(contentsOf: stds)
-            for environment in 0..<environments {
-                values[t * environments + environment] = value[environment]
-                logProbabilities[t * environments + environment] = logProbability[environment]
-            }
+            storage.addPolicy(step: t, actions: sampled, values: value, logProbabilities: logProbability, distributionParameters: parameters,
+                              standardDeviations: stds)
             let environmentActions: [Action] = (0..<environments).map { environment in
                 if network.isContinuous {
                     let slice = sampled[(environment * actionDimension)..<((environment + 1) * actionDimension)]
@@ -148,60 +147,42 @@ public final class PPO: TrainableAgent {
             var truncated: [Int] = []
             for environment in 0..<environments {
                 let index = t * environments + environment
-                rewards[index] = Float(vector.rewards[environment])
-                dones[index] = vector.terminations[environment] || vector.truncations[environment] ? 1 : 0
+                storage.rewards[index] = Float(vector.rewards[environment])
+                storage.dones[index] = vector.terminations[environment] || vector.truncations[environment] ? 1 : 0
                 if vector.truncations[environment] && !vector.terminations[environment] { truncated.append(environment) }
             }
             if !truncated.isEmpty {
-                // Time-outs bootstrap: r + gamma V(final observation) (rsl_rl's time-out handling).
                 let finalValues = try withoutGradients { try network.value(criticInput(try input(vector.observations, update: false))).scalars }
-                for environment in truncated { rewards[t * environments + environment] += discount * finalValues[environment] }
+                for environment in truncated { storage.rewards[t * environments + environment] += discount * finalValues[environment] }
             }
             finished += try runner.resetFinished()
-            resetMemories((0..<environments).filter { dones[t * environments + $0] > 0 })
+            resetMemories((0..<environments).filter { storage.dones[t * environments + $0] > 0 })
         }
-        let lastValues = try withoutGradients { try network.value(criticInput(try input(runner.observations, update: false))).scalars }
-        var (advantages, returns) = GAE.compute(rewards: rewards, dones: dones, values: values, lastValues: lastValues, steps: steps,
-                                                environments: environments, discount: discount, lambda: Float(configuration.lambda))
-        let mean = advantages.reduce(0, +) / Float(rows)
-        let std = (advantages.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(max(rows - 1, 1))).squareRoot()
-        advantages = advantages.map { ($0 - mean) / (std + 1e-8) }
+        return finished
+    }
 
+    /// Returns and normalised GAE advantages, bootstrapped from the value of the observations after the rollout.
+    func computeAdvantages(of storage: RolloutStorage) throws {
+        let lastValues = try withoutGradients { try network.value(criticInput(try input(runner.observations, update: false))).scalars }
+        storage.computeReturns(lastValues: lastValues, discount: Float(configuration.discount), lambda: Float(configuration.lambda))
+    }
+
+    /// `num_learning_epochs` passes of `num_mini_batches` updates: rows shuffled for the MLP actor-critic,
+    /// whole environments' trajectories for the recurrent one. Returns the losses averaged over updates.
+    func learn(from storage: RolloutStorage) throws -> [String: Double] {
         var totals: [String: Double] = [:]
         var count = 0.0
-        let minibatchSize = max(1, rows / configuration.minibatches)
-        for _ in 0..<configuration.epochs where memory != nil {
-            // Recurrent: minibatches of whole environments, their trajectories split at dones and padded.
-            var order = Array(0..<environments)
-            for index in stride(from: environments - 1, to: 0, by: -1) { order.swapAt(index, generator.integer(below: index + 1)) }
-            let groupSize = max(1, environments / configuration.minibatches)
-            for start in stride(from: 0, to: groupSize * min(configuration.minibatches, environments), by: groupSize) {
-                let group = Array(order[start..<min(start + groupSize, environments)])
-                for (key, value) in try updateRecurrent(group: group, steps: steps, dones: dones, observations: observations, storedStates: storedStates,
-                                                        actions: actions, logProbabilities: logProbabilities, values: values, returns: returns,
-                                                        advantages: advantages, oldParameters: oldParameters, oldStds: oldStds) {
-                    totals[key, default: 0] += value
-                }
+        for _ in 0..<configuration.epochs {
+            let minibatches = memory == nil
+                ? storage.flatMinibatches(count: configuration.minibatches, generator: &generator)
+                : storage.recurrentMinibatches(count: configuration.minibatches, generator: &generator)
+            for minibatch in minibatches {
+                let losses = memory == nil ? try update(batch: minibatch, storage: storage) : try updateRecurrent(group: minibatch, storage: storage)
+                for (key, value) in losses { totals[key, default: 0] += value }
                 count += 1
             }
         }
-        for _ in 0..<configuration.epochs where memory == nil {
-            var order = Array(0..<rows)
-            for index in stride(from: rows - 1, to: 0, by: -1) { order.swapAt(index, generator.integer(below: index + 1)) }
-            for start in stride(from: 0, to: minibatchSize * configuration.minibatches, by: minibatchSize) {
-                let batch = Array(order[start..<min(start + minibatchSize, rows)])
-                for (key, value) in try update(batch: batch, observations: observations, actions: actions, logProbabilities: logProbabilities,
-                                               values: values, returns: returns, advantages: advantages, oldParameters: oldParameters, oldStds: oldStds) {
-                    totals[key, default: 0] += value
-                }
-                count += 1
-            }
-        }
-        iterationCount += 1
-        var scalars = totals.mapValues { $0 / max(count, 1) }
-        scalars["charts/learning_rate"] = Double(optimizer.learningRate)
-        if let logStd = network.logStandardDeviation { scalars["charts/action_std"] = Double(logStd.clamped(min: -20, max: 2).exp().mean().item) }
-        return IterationReport(environmentSteps: environmentSteps, episodes: finished, scalars: scalars)
+        return totals.mapValues { $0 / max(count, 1) }
     }
 
     /// Steps both memories with `x` (committing their states) and returns the actor's and critic's inputs.
@@ -229,19 +210,18 @@ public final class PPO: TrainableAgent {
 
     /// One recurrent minibatch: the environments of `group`, their trajectories split at dones and
     /// padded, each run through the memories from the state stored at its first step.
-    func updateRecurrent(group: [Int], steps: Int, dones: [Float], observations: [Float], storedStates: [[Float]], actions: [Float],
-                         logProbabilities: [Float], values: [Float], returns: [Float], advantages: [Float], oldParameters: [Float],
-                         oldStds: [Float]) throws -> [String: Double] {
+    func updateRecurrent(group: [Int], storage: RolloutStorage) throws -> [String: Double] {
         guard let memory else { return [:] }
         let environments = runner.count, hidden = memory.hiddenSize
-        let segments = Trajectories.segments(dones: dones, steps: steps, environments: group, environmentCount: environments)
-        let (padded, mask, length) = Trajectories.splitAndPad(observations, width: observationCount, segments: segments, environmentCount: environments)
+        let segments = Trajectories.segments(dones: storage.dones, steps: storage.steps, environments: group, environmentCount: environments)
+        let (padded, mask, length) = Trajectories.splitAndPad(storage.observations, width: observationCount, segments: segments,
+                                                              environmentCount: environments)
         let count = segments.count
         func initialState(_ hiddenIndex: Int, _ cellIndex: Int) throws -> LSTM.State {
-            LSTM.State(hidden: try Tensor(PPO.initialStates(segments: segments, stored: storedStates[hiddenIndex], environments: environments, width: hidden),
-                                          shape: [count, hidden]),
-                       cell: try Tensor(PPO.initialStates(segments: segments, stored: storedStates[cellIndex], environments: environments, width: hidden),
-                                        shape: [count, hidden]))
+            LSTM.State(hidden: try Tensor(PPO.initialStates(segments: segments, stored: storage.memoryStates[hiddenIndex], environments: environments,
+                                                            width: hidden), shape: [count, hidden]),
+                       cell: try Tensor(PPO.initialStates(segments: segments, stored: storage.memoryStates[cellIndex], environments: environments,
+                                                          width: hidden), shape: [count, hidden]))
         }
         let actorStart = try initialState(0, 1), criticStart = try initialState(2, 3)
         // Real (unpadded) positions in padded order, and the rollout rows they came from.
@@ -253,8 +233,7 @@ public final class PPO: TrainableAgent {
             }
         }
         let sequence = try Tensor(padded, shape: [length, count, observationCount])
-        return try minibatchUpdate(rows: rolloutRows, actions: actions, logProbabilities: logProbabilities, values: values, returns: returns,
-                                   advantages: advantages, oldParameters: oldParameters, oldStds: oldStds) {
+        return try minibatchUpdate(rows: rolloutRows, storage: storage) {
             let actorFeatures = try memory.actorMemory(sequence, state: actorStart).output.reshaped([length * count, hidden])
             let criticFeatures = try memory.criticMemory(sequence, state: criticStart).output.reshaped([length * count, hidden])
             return (try selectRows(actorFeatures, paddedRows), try selectRows(criticFeatures, paddedRows))
@@ -274,38 +253,30 @@ public final class PPO: TrainableAgent {
     }
 
     /// One minibatch update; returns its losses.
-    func update(batch: [Int], observations: [Float], actions: [Float], logProbabilities: [Float], values: [Float], returns: [Float],
-                advantages: [Float], oldParameters: [Float], oldStds: [Float]) throws -> [String: Double] {
-        var flat = [Float]()
-        flat.reserveCapacity(batch.count * observationCount)
-        for row in batch { flat.append(contentsOf: observations[(row * observationCount)..<((row + 1) * observationCount)]) }
-        let x = try Tensor(flat, shape: [batch.count, observationCount])
-        return try minibatchUpdate(rows: batch, actions: actions, logProbabilities: logProbabilities, values: values, returns: returns,
-                                   advantages: advantages, oldParameters: oldParameters, oldStds: oldStds) { (x, x) }
+    func update(batch: [Int], storage: RolloutStorage) throws -> [String: Double] {
+        let x = try Tensor(storage.gather(storage.observations, rows: batch, width: observationCount), shape: [batch.count, observationCount])
+        return try minibatchUpdate(rows: batch, storage: storage) { (x, x) }
     }
 
     /// The PPO losses and one optimiser step on the rollout rows `batch`, whose actor and critic inputs
     /// `features` computes (inside the gradient tape, so recurrent memories are trained too).
-    func minibatchUpdate(rows batch: [Int], actions: [Float], logProbabilities: [Float], values: [Float], returns: [Float],
-                         advantages: [Float], oldParameters: [Float], oldStds: [Float],
+    func minibatchUpdate(rows batch: [Int], storage: RolloutStorage,
                          features: () throws -> (actor: Tensor, critic: Tensor)) throws -> [String: Double] {
         let size = batch.count, actionWidth = network.isContinuous ? actionDimension : 1
         func gather(_ source: [Float], width: Int) throws -> Tensor {
-            var values = [Float]()
-            values.reserveCapacity(size * width)
-            for row in batch { values.append(contentsOf: source[(row * width)..<((row + 1) * width)]) }
-            return try Tensor(values, shape: width == 1 ? [size] : [size, width])
+            try Tensor(storage.gather(source, rows: batch, width: width), shape: width == 1 ? [size] : [size, width])
         }
-        let actionBatch = try gather(actions, width: actionWidth).reshaped(network.isContinuous ? [size, actionDimension] : [size])
-        let oldLogProbability = try gather(logProbabilities, width: 1), oldValues = try gather(values, width: 1)
-        let targetReturns = try gather(returns, width: 1), advantage = try gather(advantages, width: 1)
+        let actionBatch = try gather(storage.actions, width: actionWidth).reshaped(network.isContinuous ? [size, actionDimension] : [size])
+        let oldLogProbability = try gather(storage.logProbabilities, width: 1), oldValues = try gather(storage.values, width: 1)
+        let targetReturns = try gather(storage.returns, width: 1), advantage = try gather(storage.advantages, width: 1)
         let clip = Float(configuration.clip)
         let tape = GradientTape()
         var kl: Float = 0
         let (loss, surrogateLoss, valueLoss, entropy) = try tape.record { () throws -> (Tensor, Tensor, Tensor, Tensor) in
             let (actorInput, criticInput) = try features()
             let (logProbability, entropy, parameters) = try network.evaluate(actorInput, actions: actionBatch)
-            kl = try klDivergence(batch: batch, oldParameters: oldParameters, oldStds: oldStds, parameters: parameters)
+            kl = try klDivergence(batch: batch, oldParameters: storage.distributionParameters, oldStds: storage.standardDeviations,
+                                  parameters: parameters)
             let ratio = try (logProbability - oldLogProbability).exp()
             let surrogate = try (advantage * ratio).negated()
             let clippedSurrogate = try (advantage * ratio.clamped(min: 1 - clip, max: 1 + clip)).negated()
