@@ -27,8 +27,10 @@ public final class ACER: TrainableAgent {
     public let network: ACERNetwork
     /// The Polyak-averaged network of the trust region.
     public let averageNetwork: ACERNetwork
+    /// The optimiser, schedule and average-network update of the shared network.
+    let optimization: ACEROptimization
     /// The optimiser of the shared network.
-    public let optimizer: any Optimizer
+    public var optimizer: any Optimizer { optimization.optimizer }
     /// Total environment steps the learning-rate schedule spans.
     public let totalSteps: Int
     /// The seed of the run.
@@ -69,12 +71,7 @@ public final class ACER: TrainableAgent {
                                          activation: activation, pixelTrunk: configuration.pixelTrunk, generator: &generator)
         try averageNetwork.copyParameters(from: network)
         averageNetwork.setTrainable(false)
-        switch configuration.optimizer {
-        case "adam": optimizer = Adam(parameters: network.namedParameters(), learningRate: Float(configuration.learningRate))
-        default:
-            optimizer = RMSProp(parameters: network.namedParameters(), learningRate: Float(configuration.learningRate),
-                                decay: Float(configuration.rmspropDecay), epsilon: Float(configuration.rmspropEpsilon), form: .tensorflow)
-        }
+        optimization = ACEROptimization(configuration: configuration, network: network, totalSteps: totalSteps)
         var workers: [ACERWorker] = []
         for index in 0..<workerCount {
             let environments = try VectorEnvironment(environments: (0..<environmentsPerWorker).map { _ in try makeEnvironment() },
@@ -143,7 +140,7 @@ public final class ACER: TrainableAgent {
     /// learning-rate schedule), average-network update. Called by workers.
     func apply(_ gradients: Gradients, computedOn local: ACERNetwork, statistics: inout ACERUpdateStatistics) throws {
         let localParameters = local.parameters
-        statistics.gradientNorm = gradients.clipGlobalNorm(of: localParameters, maxNorm: Float(configuration.maxGradientNorm))
+        statistics.gradientNorm = optimization.clip(gradients, of: localParameters)
         guard statistics.gradientNorm.isFinite else {
             throw AgentError.nonFinite("the gradient norm is \(statistics.gradientNorm) (q_loss \(statistics.qLoss), policy_loss \(statistics.policyLoss))")
         }
@@ -155,11 +152,7 @@ public final class ACER: TrainableAgent {
             }
         }
         let step = { [self] in
-            let progress = Double(scheduleSteps.load(ordering: .relaxed)) / Double(max(totalSteps, 1))
-            let rate = configuration.learningRateSchedule == "linear" ? configuration.learningRate * max(0, 1 - progress) : configuration.learningRate
-            optimizer.learningRate = Float(rate)
-            try optimizer.step(shared)
-            try softUpdate(target: averageNetwork, from: network, tau: Float(1 - configuration.averageDecay))
+            try optimization.step(shared, atEnvironmentStep: scheduleSteps.load(ordering: .relaxed), network: network, average: averageNetwork)
             updateCount += 1
         }
         if configuration.lock || workers.count == 1 {

@@ -32,7 +32,10 @@ public final class GoalACER: TrainableAgent {
     public let exploration: ACERNetwork, explorationAverage: ACERNetwork
     /// The goal-free evaluation policy and its average network.
     public let evaluation: ACERNetwork, evaluationAverage: ACERNetwork
-    let explorationOptimizer: any Optimizer, evaluationOptimizer: any Optimizer
+    /// The optimisers, schedules and average-network updates of the two policies (ACER's, shared).
+    let explorationOptimization: ACEROptimization, evaluationOptimization: ACEROptimization
+    var explorationOptimizer: any Optimizer { explorationOptimization.optimizer }
+    var evaluationOptimizer: any Optimizer { evaluationOptimization.optimizer }
     /// The dynamics model.
     public let dynamics: any Dynamics
     /// The novelty-ranked goal queue.
@@ -161,13 +164,8 @@ public final class GoalACER: TrainableAgent {
         try evaluationAverage.copyParameters(from: evaluation)
         explorationAverage.setTrainable(false)
         evaluationAverage.setTrainable(false)
-        func makeOptimizer(_ network: ACERNetwork) -> any Optimizer {
-            if acer.optimizer == "adam" { return Adam(parameters: network.namedParameters(), learningRate: Float(acer.learningRate)) }
-            return RMSProp(parameters: network.namedParameters(), learningRate: Float(acer.learningRate), decay: Float(acer.rmspropDecay),
-                           epsilon: Float(acer.rmspropEpsilon), form: .tensorflow)
-        }
-        explorationOptimizer = makeOptimizer(exploration)
-        evaluationOptimizer = makeOptimizer(evaluation)
+        explorationOptimization = ACEROptimization(configuration: acer, network: exploration, totalSteps: totalSteps)
+        evaluationOptimization = ACEROptimization(configuration: acer, network: evaluation, totalSteps: totalSteps)
         pool = GoalPool(capacity: configuration.goalQueueSize, fraction: Float(configuration.noveltyFraction), curriculum: configuration.curriculum)
         let environments = try VectorEnvironment(environments: [probe] + (1..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
         runner = try EpisodeRunner(environments: environments, seed: seed)
@@ -483,22 +481,19 @@ public final class GoalACER: TrainableAgent {
         let acer = configuration.acer
         let settings = ACERObjective.Settings(truncation: Float(acer.truncation), entropyCoefficient: Float(acer.entropyCoefficient),
                                               trustRegion: acer.trustRegion, trustRegionDelta: Float(acer.trustRegionDelta))
-        let rate = acer.learningRateSchedule == "linear" ? acer.learningRate * max(0, 1 - Double(environmentSteps) / Double(max(totalSteps, 1))) : acer.learningRate
         var scalars: [String: Double] = [:]
         let observations = segmentObservations(segment)
-        for (name, network, average, optimizer, batch) in [
-            ("exploration", exploration, explorationAverage, explorationOptimizer, try explorationBatch(segment, observations: observations)),
-            ("evaluation", evaluation, evaluationAverage, evaluationOptimizer, evaluationBatch(segment, observations: observations)),
+        for (name, network, average, optimization, batch) in [
+            ("exploration", exploration, explorationAverage, explorationOptimization, try explorationBatch(segment, observations: observations)),
+            ("evaluation", evaluation, evaluationAverage, evaluationOptimization, evaluationBatch(segment, observations: observations)),
         ] {
             var (gradients, statistics) = try ACERLearner.gradients(network: network, average: average, batch: batch, discount: Float(acer.discount),
                                                                     qCoefficient: Float(acer.qCoefficient), settings: settings)
             guard statistics.qLoss.isFinite && statistics.policyLoss.isFinite else {
                 throw AgentError.nonFinite("\(name) q_loss is \(statistics.qLoss) (policy_loss \(statistics.policyLoss)) at environment step \(environmentSteps)")
             }
-            statistics.gradientNorm = gradients.clipGlobalNorm(of: network.parameters, maxNorm: Float(acer.maxGradientNorm))
-            optimizer.learningRate = Float(rate)
-            try optimizer.step(gradients)
-            try softUpdate(target: average, from: network, tau: Float(1 - acer.averageDecay))
+            statistics.gradientNorm = optimization.clip(gradients, of: network.parameters)
+            try optimization.step(gradients, atEnvironmentStep: environmentSteps, network: network, average: average)
             scalars["losses/\(name)_q_loss"] = Double(statistics.qLoss)
             scalars["losses/\(name)_policy_loss"] = Double(statistics.policyLoss)
             scalars[name == "exploration" ? "losses/entropy" : "losses/evaluation_entropy"] = Double(statistics.entropy)
