@@ -178,8 +178,8 @@ public final class ACER: TrainableAgent {
         checkpoint.metadata["updates"] = "\(updateCount)"
         checkpoint.metadata["observation_shape"] = observationShape.map(String.init).joined(separator: ",")
         for worker in workers {
-            checkpoint.metadata["worker\(worker.index).rng"] = worker.generator.state.map(String.init).joined(separator: ",")
-            checkpoint.metadata["worker\(worker.index).environments"] = try worker.runner.state()
+            try RunState.save(generator: worker.generator, runner: worker.runner, environmentSteps: environmentSteps,
+                              prefix: "worker\(worker.index).", into: &checkpoint)
         }
         return checkpoint
     }
@@ -207,13 +207,8 @@ public final class ACER: TrainableAgent {
         try checkpoint.load(into: optimizer, prefix: "optimizer.")
         updateCount = Int(checkpoint.metadata["updates"] ?? "") ?? 0
         for worker in workers {
-            guard let rngText = checkpoint.metadata["worker\(worker.index).rng"],
-                  let generator = RandomGenerator(state: rngText.split(separator: ",").compactMap { UInt64($0) }),
-                  let environmentState = checkpoint.metadata["worker\(worker.index).environments"] else {
-                throw AgentError.invalidState("the checkpoint has no state for worker \(worker.index): resume with the workers the run was started with")
-            }
-            worker.generator = generator
-            try worker.runner.restore(environmentState)
+            worker.generator = try RunState.restore(runner: worker.runner, from: checkpoint, prefix: "worker\(worker.index).",
+                                                    owner: "worker \(worker.index) (resume with the workers the run was started with)")
             if worker.network !== network { try worker.network.copyParameters(from: network) }
             if let replay {
                 var tensors: [String: Tensor] = [:]

@@ -633,10 +633,8 @@ public final class GoalACER: TrainableAgent {
         checkpoint.add(evaluationOptimizer, prefix: "optimizer.evaluation.")
         for (name, tensor) in dynamics.stateTensors() { checkpoint.tensors["dynamics.\(name)"] = tensor }
         checkpoint.metadata["algorithm"] = algorithmName
-        checkpoint.metadata["environment_steps"] = "\(environmentSteps)"
         checkpoint.metadata["updates"] = "\(updateCount)"
-        checkpoint.metadata["rng"] = generator.state.map(String.init).joined(separator: ",")
-        checkpoint.metadata["environments"] = try runner.state()
+        try RunState.save(generator: generator, runner: runner, environmentSteps: environmentSteps, into: &checkpoint)
         return checkpoint
     }
 
@@ -659,10 +657,7 @@ public final class GoalACER: TrainableAgent {
         try checkpoint.load(into: evaluationOptimizer, prefix: "optimizer.evaluation.")
         try dynamics.load(checkpoint, prefix: "dynamics.")
         updateCount = Int(checkpoint.metadata["updates"] ?? "") ?? 0
-        if let text = checkpoint.metadata["rng"], let restored = RandomGenerator(state: text.split(separator: ",").compactMap { UInt64($0) }) {
-            generator = restored
-        }
-        if let state = checkpoint.metadata["environments"] { try runner.restore(state) }
+        generator = try RunState.restore(runner: runner, from: checkpoint)
         initialized = true
         for environment in 0..<runner.count { try beginEpisode(environment) }
     }

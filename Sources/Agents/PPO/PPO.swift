@@ -349,11 +349,9 @@ public final class PPO: TrainableAgent {
         checkpoint.add(optimizer, prefix: "optimizer.")
         if let normalizer { for (name, tensor) in normalizer.stateTensors() { checkpoint.tensors["normalizer.\(name)"] = tensor } }
         checkpoint.metadata["algorithm"] = algorithmName
-        checkpoint.metadata["environment_steps"] = "\(environmentSteps)"
         checkpoint.metadata["iterations"] = "\(iterationCount)"
         checkpoint.metadata["learning_rate"] = "\(optimizer.learningRate.bitPattern)"
-        checkpoint.metadata["rng"] = generator.state.map(String.init).joined(separator: ",")
-        checkpoint.metadata["environments"] = try runner.state()
+        try RunState.save(generator: generator, runner: runner, environmentSteps: environmentSteps, into: &checkpoint)
         return checkpoint
     }
 
@@ -383,12 +381,7 @@ public final class PPO: TrainableAgent {
         try checkpoint.load(into: optimizer, prefix: "optimizer.")
         iterationCount = Int(checkpoint.metadata["iterations"] ?? "") ?? 0
         if let bits = UInt32(checkpoint.metadata["learning_rate"] ?? "") { optimizer.learningRate = Float(bitPattern: bits) }
-        guard let text = checkpoint.metadata["rng"], let restored = RandomGenerator(state: text.split(separator: ",").compactMap { UInt64($0) }),
-              let environments = checkpoint.metadata["environments"] else {
-            throw AgentError.invalidState("the checkpoint has no random-generator or environment state")
-        }
-        generator = restored
-        try runner.restore(environments)
+        generator = try RunState.restore(runner: runner, from: checkpoint)
         if memory != nil {
             guard let actorHidden = checkpoint.tensors["memory_state.actor_hidden"], let actorCell = checkpoint.tensors["memory_state.actor_cell"],
                   let criticHidden = checkpoint.tensors["memory_state.critic_hidden"], let criticCell = checkpoint.tensors["memory_state.critic_cell"],

@@ -328,11 +328,9 @@ public final class SAC: TrainableAgent {
         if let encoderOptimizer { checkpoint.add(encoderOptimizer, prefix: "optimizer.encoder.") }
         if let decoderOptimizer { checkpoint.add(decoderOptimizer, prefix: "optimizer.decoder.") }
         checkpoint.metadata["algorithm"] = algorithmName
-        checkpoint.metadata["environment_steps"] = "\(environmentSteps)"
         checkpoint.metadata["iterations"] = "\(iterationCount)"
         checkpoint.metadata["updates"] = "\(updateCount)"
-        checkpoint.metadata["rng"] = generator.state.map(String.init).joined(separator: ",")
-        checkpoint.metadata["environments"] = try runner.state()
+        try RunState.save(generator: generator, runner: runner, environmentSteps: environmentSteps, into: &checkpoint)
         return checkpoint
     }
 
@@ -362,12 +360,7 @@ public final class SAC: TrainableAgent {
         if let decoderOptimizer { try checkpoint.load(into: decoderOptimizer, prefix: "optimizer.decoder.") }
         iterationCount = Int(checkpoint.metadata["iterations"] ?? "") ?? 0
         updateCount = Int(checkpoint.metadata["updates"] ?? "") ?? 0
-        guard let rngText = checkpoint.metadata["rng"], let restored = RandomGenerator(state: rngText.split(separator: ",").compactMap { UInt64($0) }),
-              let environmentState = checkpoint.metadata["environments"] else {
-            throw AgentError.invalidState("the checkpoint has no random-generator or environment state")
-        }
-        generator = restored
-        try runner.restore(environmentState)
+        generator = try RunState.restore(runner: runner, from: checkpoint)
         if let saved {
             try replay.load(saved.tensors, environments: runner.count)
         } else {
