@@ -94,24 +94,15 @@ final class ACERWorker: @unchecked Sendable {
             }
             try runner.step(actions)
             agent.scheduleSteps.add(environments, ordering: .relaxed)
-            let vector = runner.environments
-            var truncatedRows: [Int] = []
-            for environment in 0..<environments {
-                let row = t * environments + environment
-                rollout.rewards[row] = Float(vector.rewards[environment])
-                let ended = vector.terminations[environment] || vector.truncations[environment]
-                rollout.dones[row] = ended ? 1 : 0
-                if vector.truncations[environment] && !vector.terminations[environment] { truncatedRows.append(environment) }
-            }
-            if !truncatedRows.isEmpty {
-                // A time limit is not a terminal state: bootstrap with gamma V(final observation).
-                let input = ObservationRows.tensor(from: vector.observations, rowShape: rollout.observations.rowShape)
+            // V(final observation) = sum_a pi(a) Q(a) for the time-limit bootstrap.
+            try runner.recordStep(rewards: &rollout.rewards, dones: &rollout.dones, at: t * environments, discount: discount) { final in
+                let input = ObservationRows.tensor(from: final, rowShape: rollout.observations.rowShape)
                 let (logits, q) = try withoutGradients { try network(input) }
                 let policy = try logits.softmax(axis: 1).scalars, values = q.scalars
-                for environment in truncatedRows {
+                return (0..<environments).map { environment in
                     var value: Float = 0
                     for a in 0..<actionCount { value += policy[environment * actionCount + a] * values[environment * actionCount + a] }
-                    rollout.rewards[t * environments + environment] += discount * value
+                    return value
                 }
             }
             finished.append(contentsOf: try runner.resetFinished())

@@ -89,6 +89,23 @@ public final class EpisodeRunner {
         }
     }
 
+    /// Writes the last step's rewards (as Float32) and dones (terminated or truncated) into rows
+    /// `offset ..< offset + count`, then bootstraps time-limit truncations, which are not terminal
+    /// states: their reward gains `discount` x V(final observation). `values` maps the final
+    /// observations (one row per sub-environment) to V, and is asked only when a time limit struck.
+    public func recordStep(rewards: inout [Float], dones: inout [Float], at offset: Int, discount: Float,
+                           values: (ObservationBuffer) throws -> [Float]) throws {
+        var truncated: [Int] = []
+        for index in 0..<count {
+            rewards[offset + index] = Float(environments.rewards[index])
+            dones[offset + index] = environments.terminations[index] || environments.truncations[index] ? 1 : 0
+            if environments.truncations[index] && !environments.terminations[index] { truncated.append(index) }
+        }
+        guard !truncated.isEmpty else { return }
+        let finalValues = try values(environments.observations)
+        for index in truncated { rewards[offset + index] += discount * finalValues[index] }
+    }
+
     /// Resets the sub-environments whose episode ended in the last step and returns those episodes.
     @discardableResult
     public func resetFinished() throws -> [EpisodeRecord] {

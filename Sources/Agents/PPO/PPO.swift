@@ -143,17 +143,8 @@ public final class PPO: TrainableAgent {
                 return .discrete(Int(sampled[environment]))
             }
             try runner.step(environmentActions)
-            let vector = runner.environments
-            var truncated: [Int] = []
-            for environment in 0..<environments {
-                let index = t * environments + environment
-                storage.rewards[index] = Float(vector.rewards[environment])
-                storage.dones[index] = vector.terminations[environment] || vector.truncations[environment] ? 1 : 0
-                if vector.truncations[environment] && !vector.terminations[environment] { truncated.append(environment) }
-            }
-            if !truncated.isEmpty {
-                let finalValues = try withoutGradients { try network.value(criticInput(try input(vector.observations, update: false))).scalars }
-                for environment in truncated { storage.rewards[t * environments + environment] += discount * finalValues[environment] }
+            try runner.recordStep(rewards: &storage.rewards, dones: &storage.dones, at: t * environments, discount: discount) { final in
+                try withoutGradients { try network.value(criticInput(try input(final, update: false))).scalars }
             }
             finished += try runner.resetFinished()
             resetMemories((0..<environments).filter { storage.dones[t * environments + $0] > 0 })
