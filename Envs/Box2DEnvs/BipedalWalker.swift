@@ -55,7 +55,9 @@ public final class BipedalWalker: CanvasScene {
     public convenience init(hardcore: Bool, options: Options, renderMode: RenderMode?) throws {
         let owner = hardcore ? "BipedalWalkerHardcore" : "BipedalWalker"
         try options.requireKnownKeys(RenderSize.optionNames, for: owner)
-        self.init(hardcore: hardcore, renderMode: renderMode, renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: owner))
+        self.init(
+            hardcore: hardcore, renderMode: renderMode,
+            renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: owner))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -71,22 +73,31 @@ public final class BipedalWalker: CanvasScene {
         let initialX = Self.terrainStep * Double(Self.terrainStartPad) / 2, initialY = Self.terrainHeight + 2 * Self.legHeight
         let hull = world.createBody(type: 2, x: Float(initialX), y: Float(initialY), userData: Self.hullTag)
         let vertices = Self.hullPolygon.flatMap { [Float($0.0 / Self.scale), Float($0.1 / Self.scale)] }
-        cb2_fixture_polygon(hull, vertices, Int32(Self.hullPolygon.count), fixtureOptions(density: 5, friction: 0.1, category: 0x20, mask: 0x001))
+        cb2_fixture_polygon(
+            hull, vertices, Int32(Self.hullPolygon.count), fixtureOptions(density: 5, friction: 0.1, category: 0x20, mask: 0x001))
         cb2_body_apply_force_to_center(hull, Float(generator.uniform(-Self.initialRandom, Self.initialRandom)), 0, 1)
         self.hull = hull
         legs = []
         joints = []
         for (index, side) in [-1.0, 1.0].enumerated() {
-            let leg = world.createBody(type: 2, x: Float(initialX), y: Float(initialY - Self.legHeight / 2 - Self.legDown),
-                                       angle: Float(side * 0.05), userData: UInt(10 + 2 * index))
-            cb2_fixture_box(leg, Float(Self.legWidth / 2), Float(Self.legHeight / 2), fixtureOptions(density: 1, category: 0x20, mask: 0x001))
-            joints.append(cb2_revolute_joint_create(world.handle, hull, leg, 0, Float(Self.legDown), 0, Float(Self.legHeight / 2),
-                                                    1, Float(side), Float(Self.motorsTorque), 1, -0.8, 1.1))
-            let lower = world.createBody(type: 2, x: Float(initialX), y: Float(initialY - Self.legHeight * 3 / 2 - Self.legDown),
-                                         angle: Float(side * 0.05), userData: Self.lowerLegTags[index])
-            cb2_fixture_box(lower, Float(0.8 * Self.legWidth / 2), Float(Self.legHeight / 2), fixtureOptions(density: 1, category: 0x20, mask: 0x001))
-            joints.append(cb2_revolute_joint_create(world.handle, leg, lower, 0, Float(-Self.legHeight / 2), 0, Float(Self.legHeight / 2),
-                                                    1, 1, Float(Self.motorsTorque), 1, -1.6, -0.1))
+            let leg = world.createBody(
+                type: 2, x: Float(initialX), y: Float(initialY - Self.legHeight / 2 - Self.legDown),
+                angle: Float(side * 0.05), userData: UInt(10 + 2 * index))
+            cb2_fixture_box(
+                leg, Float(Self.legWidth / 2), Float(Self.legHeight / 2), fixtureOptions(density: 1, category: 0x20, mask: 0x001))
+            joints.append(
+                cb2_revolute_joint_create(
+                    world.handle, hull, leg, 0, Float(Self.legDown), 0, Float(Self.legHeight / 2),
+                    1, Float(side), Float(Self.motorsTorque), 1, -0.8, 1.1))
+            let lower = world.createBody(
+                type: 2, x: Float(initialX), y: Float(initialY - Self.legHeight * 3 / 2 - Self.legDown),
+                angle: Float(side * 0.05), userData: Self.lowerLegTags[index])
+            cb2_fixture_box(
+                lower, Float(0.8 * Self.legWidth / 2), Float(Self.legHeight / 2), fixtureOptions(density: 1, category: 0x20, mask: 0x001))
+            joints.append(
+                cb2_revolute_joint_create(
+                    world.handle, leg, lower, 0, Float(-Self.legHeight / 2), 0, Float(Self.legHeight / 2),
+                    1, 1, Float(Self.motorsTorque), 1, -1.6, -0.1))
             legs.append(leg)
             legs.append(lower)
         }
@@ -120,18 +131,24 @@ public final class BipedalWalker: CanvasScene {
         for ray in 0..<10 {
             let angle = 1.5 * Double(ray) / 10
             var fraction: Float = 1, hitX: Float = 0, hitY: Float = 0, tag: UInt = 0
-            let hit = cb2_world_ray_cast(world.handle, position.x, position.y,
-                                         Float(Double(position.x) + sin(angle) * Self.lidarRange), Float(Double(position.y) - cos(angle) * Self.lidarRange),
-                                         0x0001, &fraction, &hitX, &hitY, &tag)
+            let hit = cb2_world_ray_cast(
+                world.handle, position.x, position.y,
+                Float(Double(position.x) + sin(angle) * Self.lidarRange), Float(Double(position.y) - cos(angle) * Self.lidarRange),
+                0x0001, &fraction, &hitX, &hitY, &tag)
             lidarFractions[ray] = hit != 0 ? fraction : 1
         }
-        var state: [Double] = [Double(position.angle), 2 * Double(speed.angular) / Self.fps,
-                               0.3 * Double(speed.x) * (Self.viewportWidth / Self.scale) / Self.fps,
-                               0.3 * Double(speed.y) * (Self.viewportHeight / Self.scale) / Self.fps]
+        var state: [Double] = [
+            Double(position.angle), 2 * Double(speed.angular) / Self.fps,
+            0.3 * Double(speed.x) * (Self.viewportWidth / Self.scale) / Self.fps,
+            0.3 * Double(speed.y) * (Self.viewportHeight / Self.scale) / Self.fps,
+        ]
         for leg in 0..<2 {
-            state += [Double(cb2_revolute_joint_angle(joints[2 * leg])), Double(cb2_revolute_joint_speed(joints[2 * leg])) / Self.speedHip,
-                      Double(cb2_revolute_joint_angle(joints[2 * leg + 1])) + 1, Double(cb2_revolute_joint_speed(joints[2 * leg + 1])) / Self.speedKnee,
-                      lowerLegContacts[leg] ? 1 : 0]
+            state += [
+                Double(cb2_revolute_joint_angle(joints[2 * leg])), Double(cb2_revolute_joint_speed(joints[2 * leg])) / Self.speedHip,
+                Double(cb2_revolute_joint_angle(joints[2 * leg + 1])) + 1,
+                Double(cb2_revolute_joint_speed(joints[2 * leg + 1])) / Self.speedKnee,
+                lowerLegContacts[leg] ? 1 : 0,
+            ]
         }
         for index in 0..<14 { observation.floats[index] = Float(state[index]) }
         for ray in 0..<10 { observation.floats[14 + ray] = lidarFractions[ray] }
@@ -166,7 +183,8 @@ public final class BipedalWalker: CanvasScene {
         let step = Self.terrainStep
         func addObstacle(_ polygon: [Point]) {
             let body = world.createBody(type: 0, x: 0, y: 0, userData: Self.groundTag)
-            cb2_fixture_polygon(body, polygon.flatMap { [Float($0.x), Float($0.y)] }, Int32(polygon.count), fixtureOptions(friction: Self.friction))
+            cb2_fixture_polygon(
+                body, polygon.flatMap { [Float($0.x), Float($0.y)] }, Int32(polygon.count), fixtureOptions(friction: Self.friction))
             obstacles.append(polygon)
         }
         for index in 0..<Self.terrainLength {
@@ -220,8 +238,9 @@ public final class BipedalWalker: CanvasScene {
         }
         let ground = world.createBody(type: 0, x: 0, y: 0, userData: Self.groundTag)
         for index in 0..<(Self.terrainLength - 1) {
-            cb2_fixture_edge(ground, Float(terrainX[index]), Float(terrainY[index]), Float(terrainX[index + 1]), Float(terrainY[index + 1]),
-                             fixtureOptions(friction: Self.friction, category: 1))
+            cb2_fixture_edge(
+                ground, Float(terrainX[index]), Float(terrainY[index]), Float(terrainX[index + 1]), Float(terrainY[index + 1]),
+                fixtureOptions(friction: Self.friction, category: 1))
         }
     }
 
@@ -285,15 +304,20 @@ public final class BipedalWalker: CanvasScene {
     public func draw(on canvas: Canvas) {
         let hullX = hull.map { Double(transform(of: $0).x) } ?? 0
         let scroll = hullX - Self.viewportWidth / Self.scale / 5
-        canvas.transform = Transform(scale: Double(canvas.width) / Self.viewportWidth * Self.scale,
-                                     verticalScale: Double(canvas.height) / Self.viewportHeight * Self.scale, worldOrigin: Point(scroll, 0))
+        canvas.transform = Transform(
+            scale: Double(canvas.width) / Self.viewportWidth * Self.scale,
+            verticalScale: Double(canvas.height) / Self.viewportHeight * Self.scale, worldOrigin: Point(scroll, 0))
         canvas.clear(Color(215, 215, 255))
         let right = scroll + Self.viewportWidth / Self.scale
         for index in 0..<max(0, terrainX.count - 1) where terrainX[index + 1] >= scroll && terrainX[index] <= right {
-            canvas.fillPolygon([Point(terrainX[index], terrainY[index]), Point(terrainX[index + 1], terrainY[index + 1]),
-                                Point(terrainX[index + 1], 0), Point(terrainX[index], 0)], Color(102, 153, 76))
-            canvas.drawLine(from: Point(terrainX[index], terrainY[index]), to: Point(terrainX[index + 1], terrainY[index + 1]),
-                            lineWidth: 2 / Self.scale, Color(76, index % 2 == 0 ? 255 : 204, 76))
+            canvas.fillPolygon(
+                [
+                    Point(terrainX[index], terrainY[index]), Point(terrainX[index + 1], terrainY[index + 1]),
+                    Point(terrainX[index + 1], 0), Point(terrainX[index], 0),
+                ], Color(102, 153, 76))
+            canvas.drawLine(
+                from: Point(terrainX[index], terrainY[index]), to: Point(terrainX[index + 1], terrainY[index + 1]),
+                lineWidth: 2 / Self.scale, Color(76, index % 2 == 0 ? 255 : 204, 76))
         }
         for polygon in obstacles where polygon.contains(where: { $0.x >= scroll && $0.x <= right }) {
             canvas.fillPolygon(polygon, .white)
@@ -301,20 +325,26 @@ public final class BipedalWalker: CanvasScene {
         }
         let flagX = Self.terrainStep * 3, flagBottom = Self.terrainHeight, flagTop = flagBottom + 50 / Self.scale
         canvas.drawLine(from: Point(flagX, flagBottom), to: Point(flagX, flagTop), lineWidth: 1 / Self.scale, .black)
-        canvas.fillPolygon([Point(flagX, flagTop), Point(flagX, flagTop - 10 / Self.scale), Point(flagX + 25 / Self.scale, flagTop - 5 / Self.scale)],
-                           Color(230, 51, 0))
+        canvas.fillPolygon(
+            [Point(flagX, flagTop), Point(flagX, flagTop - 10 / Self.scale), Point(flagX + 25 / Self.scale, flagTop - 5 / Self.scale)],
+            Color(230, 51, 0))
         for (index, leg) in legs.enumerated() {
             let pose = transform(of: leg)
             let side = Double(index < 2 ? -1 : 1)
             let halfWidth = (index % 2 == 0 ? 1 : 0.8) * Self.legWidth / 2, halfHeight = Self.legHeight / 2
-            let polygon = [Point(-halfWidth, -halfHeight), Point(halfWidth, -halfHeight), Point(halfWidth, halfHeight), Point(-halfWidth, halfHeight)]
-                .map { $0.rotated(by: Double(pose.angle)) + Point(Double(pose.x), Double(pose.y)) }
+            let polygon = [
+                Point(-halfWidth, -halfHeight), Point(halfWidth, -halfHeight), Point(halfWidth, halfHeight), Point(-halfWidth, halfHeight),
+            ]
+            .map { $0.rotated(by: Double(pose.angle)) + Point(Double(pose.x), Double(pose.y)) }
             canvas.fillPolygon(polygon, Color(UInt8(153 - side * 25), UInt8(76 - side * 25), UInt8(127 - side * 25)))
-            canvas.strokePolygon(polygon, lineWidth: 1 / Self.scale, Color(UInt8(102 - side * 25), UInt8(51 - side * 25), UInt8(76 - side * 25)))
+            canvas.strokePolygon(
+                polygon, lineWidth: 1 / Self.scale, Color(UInt8(102 - side * 25), UInt8(51 - side * 25), UInt8(76 - side * 25)))
         }
         if let hull {
             let pose = transform(of: hull)
-            let polygon = Self.hullPolygon.map { Point($0.0 / Self.scale, $0.1 / Self.scale).rotated(by: Double(pose.angle)) + Point(Double(pose.x), Double(pose.y)) }
+            let polygon = Self.hullPolygon.map {
+                Point($0.0 / Self.scale, $0.1 / Self.scale).rotated(by: Double(pose.angle)) + Point(Double(pose.x), Double(pose.y))
+            }
             canvas.fillPolygon(polygon, Color(127, 51, 229))
             canvas.strokePolygon(polygon, lineWidth: 1 / Self.scale, Color(76, 76, 127))
         }

@@ -24,7 +24,8 @@ public final class CarRacing: CanvasScene {
     /// Half the side of the square the car must stay in (PLAYFIELD).
     public static let playfield = 2000.0 / scale
     static let grassDimension = playfield / 20
-    static let defaultRoadColor = (102.0, 102.0, 102.0), defaultBackgroundColor = (102.0, 204.0, 102.0), defaultGrassColor = (102.0, 230.0, 102.0)
+    static let defaultRoadColor = (102.0, 102.0, 102.0), defaultBackgroundColor = (102.0, 204.0, 102.0),
+        defaultGrassColor = (102.0, 230.0, 102.0)
 
     /// Whether actions are Box([-1, 0, 0], [1, 1, 1]) rather than Discrete(5).
     public let continuous: Bool
@@ -74,8 +75,10 @@ public final class CarRacing: CanvasScene {
     private static let firstTileTag: UInt = 100
 
     /// A car race with Gymnasium's defaults.
-    public init(continuous: Bool = true, domainRandomize: Bool = false, lapCompletePercent: Double = 0.95, channelFirst: Bool = false,
-                renderMode: RenderMode? = nil, renderSize: RenderSize = CarRacing.videoSize) throws {
+    public init(
+        continuous: Bool = true, domainRandomize: Bool = false, lapCompletePercent: Double = 0.95, channelFirst: Bool = false,
+        renderMode: RenderMode? = nil, renderSize: RenderSize = CarRacing.videoSize
+    ) throws {
         guard lapCompletePercent > 0 && lapCompletePercent <= 1 else {
             throw GymError.invalidOption("CarRacing lap_complete_percent must lie in (0, 1], got \(lapCompletePercent)")
         }
@@ -94,12 +97,14 @@ public final class CarRacing: CanvasScene {
     /// channel_first, render size.
     public convenience init(options: Options, renderMode: RenderMode?) throws {
         let owner = "CarRacing"
-        try options.requireKnownKeys(["continuous", "domain_randomize", "lap_complete_percent", "channel_first"] + RenderSize.optionNames, for: owner)
-        try self.init(continuous: options.flag("continuous", default: true, for: owner),
-                      domainRandomize: options.flag("domain_randomize", default: false, for: owner),
-                      lapCompletePercent: options.number("lap_complete_percent", default: 0.95, for: owner),
-                      channelFirst: options.flag("channel_first", default: false, for: owner),
-                      renderMode: renderMode, renderSize: RenderSize(options: options, reference: Self.videoSize, for: owner))
+        try options.requireKnownKeys(
+            ["continuous", "domain_randomize", "lap_complete_percent", "channel_first"] + RenderSize.optionNames, for: owner)
+        try self.init(
+            continuous: options.flag("continuous", default: true, for: owner),
+            domainRandomize: options.flag("domain_randomize", default: false, for: owner),
+            lapCompletePercent: options.number("lap_complete_percent", default: 0.95, for: owner),
+            channelFirst: options.flag("channel_first", default: false, for: owner),
+            renderMode: renderMode, renderSize: RenderSize(options: options, reference: Self.videoSize, for: owner))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -243,21 +248,26 @@ public final class CarRacing: CanvasScene {
         let zoom = 0.1 * Self.scale * max(1 - time, 0) + Self.zoom * Self.scale * min(time, 1)
         let hull = transform(of: car.hull)
         let carX = Double(hull.x), carY = Double(hull.y)
-        canvas.transform = Transform(scale: zoom * horizontal, verticalScale: zoom * vertical, worldOrigin: Point(carX, carY),
-                                     pixelOrigin: Point(Double(canvas.width) / 2, Double(canvas.height) / 4), rotation: -Double(hull.angle))
+        canvas.transform = Transform(
+            scale: zoom * horizontal, verticalScale: zoom * vertical, worldOrigin: Point(carX, carY),
+            pixelOrigin: Point(Double(canvas.width) / 2, Double(canvas.height) / 4), rotation: -Double(hull.angle))
         // What lies farther from the car than the window's farthest corner is not drawn.
         let visibleRadius = (500.0 * 500.0 + 600.0 * 600.0).squareRoot() / zoom
 
         let field = Self.playfield
-        canvas.fillPolygon([Point(field, field), Point(field, -field), Point(-field, -field), Point(-field, field)], Self.color(backgroundColor))
+        canvas.fillPolygon(
+            [Point(field, field), Point(field, -field), Point(-field, -field), Point(-field, field)], Self.color(backgroundColor))
         let grass = Self.color(grassColor), dimension = Self.grassDimension
         for column in stride(from: -20, to: 20, by: 2) {
             for row in stride(from: -20, to: 20, by: 2) {
                 let left = dimension * Double(column), bottom = dimension * Double(row)
                 let dx = left + dimension / 2 - carX, dy = bottom + dimension / 2 - carY
                 if (dx * dx + dy * dy).squareRoot() > visibleRadius + dimension { continue }
-                canvas.fillPolygon([Point(left + dimension, bottom), Point(left, bottom), Point(left, bottom + dimension),
-                                    Point(left + dimension, bottom + dimension)], grass)
+                canvas.fillPolygon(
+                    [
+                        Point(left + dimension, bottom), Point(left, bottom), Point(left, bottom + dimension),
+                        Point(left + dimension, bottom + dimension),
+                    ], grass)
             }
         }
         for (index, polygon) in polygons.enumerated() {
@@ -288,11 +298,19 @@ public final class CarRacing: CanvasScene {
         let trueSpeed = carSpeed(car)
         func verticalBar(_ place: Double, _ value: Double, _ color: Color) {
             guard abs(value) > 1e-4 else { return }
-            fill([(place * s, height - (h + h * value)), ((place + 1) * s, height - (h + h * value)), ((place + 1) * s, height - h), (place * s, height - h)], color)
+            fill(
+                [
+                    (place * s, height - (h + h * value)), ((place + 1) * s, height - (h + h * value)), ((place + 1) * s, height - h),
+                    (place * s, height - h),
+                ], color)
         }
         func horizontalBar(_ place: Double, _ value: Double, _ color: Color) {
             guard abs(value) > 1e-4 else { return }
-            fill([(place * s, height - 4 * h), ((place + value) * s, height - 4 * h), ((place + value) * s, height - 2 * h), (place * s, height - 2 * h)], color)
+            fill(
+                [
+                    (place * s, height - 4 * h), ((place + value) * s, height - 4 * h), ((place + value) * s, height - 2 * h),
+                    (place * s, height - 2 * h),
+                ], color)
         }
         let speed = velocity(of: car.hull)
         verticalBar(5, 0.02 * trueSpeed, .white)

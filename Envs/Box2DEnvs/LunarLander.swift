@@ -23,8 +23,10 @@ public final class LunarLander: CanvasScene {
     public let windPower: Double
     public let turbulencePower: Double
 
-    public let observationSpace = Space.box(Box(low: [-2.5, -2.5, -10, -10, -2 * .pi, -10, 0, 0],
-                                                high: [2.5, 2.5, 10, 10, 2 * .pi, 10, 1, 1]))
+    public let observationSpace = Space.box(
+        Box(
+            low: [-2.5, -2.5, -10, -10, -2 * .pi, -10, 0, 0],
+            high: [2.5, 2.5, 10, 10, 2 * .pi, 10, 1, 1]))
     public let actionSpace: Space
     public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 50)
     public let renderMode: RenderMode?
@@ -47,8 +49,10 @@ public final class LunarLander: CanvasScene {
     private enum Tag: UInt { case moon = 1, lander, leftLeg, rightLeg }
 
     /// A lander with Gymnasium's defaults.
-    public init(continuous: Bool = false, gravity: Double = -10, enableWind: Bool = false, windPower: Double = 15,
-                turbulencePower: Double = 1.5, renderMode: RenderMode? = nil, renderSize: RenderSize = LunarLander.referenceRenderSize) throws {
+    public init(
+        continuous: Bool = false, gravity: Double = -10, enableWind: Bool = false, windPower: Double = 15,
+        turbulencePower: Double = 1.5, renderMode: RenderMode? = nil, renderSize: RenderSize = LunarLander.referenceRenderSize
+    ) throws {
         guard gravity > -12 && gravity < 0 else {
             throw GymError.invalidOption("LunarLander gravity must lie in (-12, 0), got \(gravity)")
         }
@@ -72,11 +76,12 @@ public final class LunarLander: CanvasScene {
     public convenience init(continuous: Bool, options: Options, renderMode: RenderMode?) throws {
         let owner = continuous ? "LunarLanderContinuous" : "LunarLander"
         try options.requireKnownKeys(["gravity", "enable_wind", "wind_power", "turbulence_power"] + RenderSize.optionNames, for: owner)
-        try self.init(continuous: continuous, gravity: options.number("gravity", default: -10, for: owner),
-                      enableWind: options.flag("enable_wind", default: false, for: owner),
-                      windPower: options.number("wind_power", default: 15, for: owner),
-                      turbulencePower: options.number("turbulence_power", default: 1.5, for: owner),
-                      renderMode: renderMode, renderSize: RenderSize(options: options, reference: Self.referenceRenderSize, for: owner))
+        try self.init(
+            continuous: continuous, gravity: options.number("gravity", default: -10, for: owner),
+            enableWind: options.flag("enable_wind", default: false, for: owner),
+            windPower: options.number("wind_power", default: 15, for: owner),
+            turbulencePower: options.number("turbulence_power", default: 1.5, for: owner),
+            renderMode: renderMode, renderSize: RenderSize(options: options, reference: Self.referenceRenderSize, for: owner))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -101,17 +106,20 @@ public final class LunarLander: CanvasScene {
         let moon = world.createBody(type: 0, x: 0, y: 0, userData: Tag.moon.rawValue)
         cb2_fixture_edge(moon, 0, 0, Float(width), 0, fixtureOptions())
         for index in 0..<(Self.chunks - 1) {
-            cb2_fixture_edge(moon, Float(chunkX[index]), Float(smoothY[index]), Float(chunkX[index + 1]), Float(smoothY[index + 1]),
-                             fixtureOptions(density: 0, friction: 0.1))
+            cb2_fixture_edge(
+                moon, Float(chunkX[index]), Float(smoothY[index]), Float(chunkX[index + 1]), Float(smoothY[index + 1]),
+                fixtureOptions(density: 0, friction: 0.1))
         }
 
         let initialX = width / 2, initialY = height
         let lander = world.createBody(type: 2, x: Float(initialX), y: Float(initialY), userData: Tag.lander.rawValue)
         let vertices = Self.landerPolygon.flatMap { [Float($0.0 / Self.scale), Float($0.1 / Self.scale)] }
-        cb2_fixture_polygon(lander, vertices, Int32(Self.landerPolygon.count),
-                            fixtureOptions(density: 5, friction: 0.1, restitution: 0, category: 0x10, mask: 0x001))
-        cb2_body_apply_force_to_center(lander, Float(generator.uniform(-Self.initialRandom, Self.initialRandom)),
-                                       Float(generator.uniform(-Self.initialRandom, Self.initialRandom)), 1)
+        cb2_fixture_polygon(
+            lander, vertices, Int32(Self.landerPolygon.count),
+            fixtureOptions(density: 5, friction: 0.1, restitution: 0, category: 0x10, mask: 0x001))
+        cb2_body_apply_force_to_center(
+            lander, Float(generator.uniform(-Self.initialRandom, Self.initialRandom)),
+            Float(generator.uniform(-Self.initialRandom, Self.initialRandom)), 1)
         self.lander = lander
         if enableWind {
             windIndex = generator.integer(below: 19_998) - 9_999
@@ -119,13 +127,16 @@ public final class LunarLander: CanvasScene {
         }
         legs = []
         for side in [-1.0, 1.0] {
-            let leg = world.createBody(type: 2, x: Float(initialX - side * Self.legAway / Self.scale), y: Float(initialY),
-                                       angle: Float(side * 0.05), userData: side < 0 ? Tag.leftLeg.rawValue : Tag.rightLeg.rawValue)
-            cb2_fixture_box(leg, Float(Self.legWidth / Self.scale), Float(Self.legHeight / Self.scale),
-                            fixtureOptions(density: 1, restitution: 0, category: 0x20, mask: 0x001))
+            let leg = world.createBody(
+                type: 2, x: Float(initialX - side * Self.legAway / Self.scale), y: Float(initialY),
+                angle: Float(side * 0.05), userData: side < 0 ? Tag.leftLeg.rawValue : Tag.rightLeg.rawValue)
+            cb2_fixture_box(
+                leg, Float(Self.legWidth / Self.scale), Float(Self.legHeight / Self.scale),
+                fixtureOptions(density: 1, restitution: 0, category: 0x20, mask: 0x001))
             let lower = side < 0 ? 0.9 - 0.5 : -0.9, upper = side < 0 ? 0.9 : -0.9 + 0.5
-            _ = cb2_revolute_joint_create(world.handle, lander, leg, 0, 0, Float(side * Self.legAway / Self.scale), Float(Self.legDown / Self.scale),
-                                          1, Float(0.3 * side), Float(Self.legSpringTorque), 1, Float(lower), Float(upper))
+            _ = cb2_revolute_joint_create(
+                world.handle, lander, leg, 0, 0, Float(side * Self.legAway / Self.scale), Float(Self.legDown / Self.scale),
+                1, Float(0.3 * side), Float(Self.legSpringTorque), 1, Float(lower), Float(upper))
             legs.append(leg)
         }
         // Gymnasium returns the observation of a no-op step.
@@ -135,7 +146,9 @@ public final class LunarLander: CanvasScene {
 
     public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
         try actionSpace.validate(action: action)
-        guard lander != nil else { throw GymError.stepBeforeReset("LunarLander.step was called before reset: call reset(seed:options:) first") }
+        guard lander != nil else {
+            throw GymError.stepBeforeReset("LunarLander.step was called before reset: call reset(seed:options:) first")
+        }
         return try advance(action, into: observation)
     }
 
@@ -167,18 +180,25 @@ public final class LunarLander: CanvasScene {
             if case .continuous(let values) = action { mainPower = (min(max(Double(values[0]), 0), 1) + 1) * 0.5 } else { mainPower = 1 }
             let ox = tip.0 * (Self.mainEngineYLocation / Self.scale + 2 * dispersion[0]) + side.0 * dispersion[1]
             let oy = -tip.1 * (Self.mainEngineYLocation / Self.scale + 2 * dispersion[0]) - side.1 * dispersion[1]
-            cb2_body_apply_linear_impulse(lander, Float(-ox * Self.mainEnginePower * mainPower), Float(-oy * Self.mainEnginePower * mainPower),
-                                          Float(Double(body.x) + ox), Float(Double(body.y) + oy), 1)
+            cb2_body_apply_linear_impulse(
+                lander, Float(-ox * Self.mainEnginePower * mainPower), Float(-oy * Self.mainEnginePower * mainPower),
+                Float(Double(body.x) + ox), Float(Double(body.y) + oy), 1)
         }
         var sidePower = 0.0
         if lateral != 0 {
             let direction: Double
-            if case .continuous = action { direction = lateral > 0 ? 1 : -1; sidePower = min(max(abs(lateral), 0.5), 1) } else { direction = lateral; sidePower = 1 }
+            if case .continuous = action {
+                direction = lateral > 0 ? 1 : -1; sidePower = min(max(abs(lateral), 0.5), 1)
+            } else {
+                direction = lateral; sidePower = 1
+            }
             let ox = tip.0 * dispersion[0] + side.0 * (3 * dispersion[1] + direction * Self.sideEngineAway / Self.scale)
             let oy = -tip.1 * dispersion[0] - side.1 * (3 * dispersion[1] + direction * Self.sideEngineAway / Self.scale)
-            let pointX = Double(body.x) + ox - tip.0 * 17 / Self.scale, pointY = Double(body.y) + oy + tip.1 * Self.sideEngineHeight / Self.scale
-            cb2_body_apply_linear_impulse(lander, Float(-ox * Self.sideEnginePower * sidePower), Float(-oy * Self.sideEnginePower * sidePower),
-                                          Float(pointX), Float(pointY), 1)
+            let pointX = Double(body.x) + ox - tip.0 * 17 / Self.scale,
+                pointY = Double(body.y) + oy + tip.1 * Self.sideEngineHeight / Self.scale
+            cb2_body_apply_linear_impulse(
+                lander, Float(-ox * Self.sideEnginePower * sidePower), Float(-oy * Self.sideEnginePower * sidePower),
+                Float(pointX), Float(pointY), 1)
         }
         world.step(Float(1 / Self.fps), velocityIterations: 6 * 30, positionIterations: 2 * 30)
         for event in world.contactEvents() {
@@ -190,13 +210,16 @@ public final class LunarLander: CanvasScene {
 
         let position = transform(of: lander), speed = velocity(of: lander)
         let halfWidth = Self.viewportWidth / Self.scale / 2, halfHeight = Self.viewportHeight / Self.scale / 2
-        let state = [(Double(position.x) - halfWidth) / halfWidth,
-                     (Double(position.y) - (helipadY + Self.legDown / Self.scale)) / halfHeight,
-                     Double(speed.x) * halfWidth / Self.fps, Double(speed.y) * halfHeight / Self.fps,
-                     Double(position.angle), 20 * Double(speed.angular) / Self.fps,
-                     legContacts[0] ? 1 : 0, legContacts[1] ? 1 : 0]
+        let state = [
+            (Double(position.x) - halfWidth) / halfWidth,
+            (Double(position.y) - (helipadY + Self.legDown / Self.scale)) / halfHeight,
+            Double(speed.x) * halfWidth / Self.fps, Double(speed.y) * halfHeight / Self.fps,
+            Double(position.angle), 20 * Double(speed.angular) / Self.fps,
+            legContacts[0] ? 1 : 0, legContacts[1] ? 1 : 0,
+        ]
         for index in 0..<8 { observation.floats[index] = Float(state[index]) }
-        let shaping = -100 * (state[0] * state[0] + state[1] * state[1]).squareRoot()
+        let shaping =
+            -100 * (state[0] * state[0] + state[1] * state[1]).squareRoot()
             - 100 * (state[2] * state[2] + state[3] * state[3]).squareRoot() - 100 * abs(state[4]) + 10 * state[6] + 10 * state[7]
         var reward = previousShaping.map { shaping - $0 } ?? 0
         previousShaping = shaping
@@ -236,32 +259,41 @@ public final class LunarLander: CanvasScene {
 
     /// Gymnasium's picture: black sky over white ground, the lander and legs in violet, yellow flags.
     public func draw(on canvas: Canvas) {
-        canvas.transform = Transform(scale: Double(canvas.width) / Self.viewportWidth * Self.scale,
-                                     verticalScale: Double(canvas.height) / Self.viewportHeight * Self.scale)
+        canvas.transform = Transform(
+            scale: Double(canvas.width) / Self.viewportWidth * Self.scale,
+            verticalScale: Double(canvas.height) / Self.viewportHeight * Self.scale)
         canvas.clear(.white)
         let height = Self.viewportHeight / Self.scale
         for index in 0..<max(0, chunkX.count - 1) {
-            canvas.fillPolygon([Point(chunkX[index], smoothY[index]), Point(chunkX[index + 1], smoothY[index + 1]),
-                                Point(chunkX[index + 1], height), Point(chunkX[index], height)], .black)
+            canvas.fillPolygon(
+                [
+                    Point(chunkX[index], smoothY[index]), Point(chunkX[index + 1], smoothY[index + 1]),
+                    Point(chunkX[index + 1], height), Point(chunkX[index], height),
+                ], .black)
         }
         let fill = Color(128, 102, 230), outline = Color(77, 77, 128)
         if let lander {
             let pose = transform(of: lander)
-            let polygon = Self.landerPolygon.map { Point($0.0 / Self.scale, $0.1 / Self.scale).rotated(by: Double(pose.angle)) + Point(Double(pose.x), Double(pose.y)) }
+            let polygon = Self.landerPolygon.map {
+                Point($0.0 / Self.scale, $0.1 / Self.scale).rotated(by: Double(pose.angle)) + Point(Double(pose.x), Double(pose.y))
+            }
             canvas.fillPolygon(polygon, fill)
             canvas.strokePolygon(polygon, lineWidth: 1 / Self.scale, outline)
         }
         for leg in legs {
             let pose = transform(of: leg)
             let w = Self.legWidth / Self.scale, h = Self.legHeight / Self.scale
-            let polygon = [Point(-w, -h), Point(w, -h), Point(w, h), Point(-w, h)].map { $0.rotated(by: Double(pose.angle)) + Point(Double(pose.x), Double(pose.y)) }
+            let polygon = [Point(-w, -h), Point(w, -h), Point(w, h), Point(-w, h)].map {
+                $0.rotated(by: Double(pose.angle)) + Point(Double(pose.x), Double(pose.y))
+            }
             canvas.fillPolygon(polygon, fill)
             canvas.strokePolygon(polygon, lineWidth: 1 / Self.scale, outline)
         }
         for x in [helipadX1, helipadX2] {
             let bottom = helipadY, top = bottom + 50 / Self.scale
             canvas.drawLine(from: Point(x, bottom), to: Point(x, top), lineWidth: 1 / Self.scale, .white)
-            canvas.fillPolygon([Point(x, top), Point(x, top - 10 / Self.scale), Point(x + 25 / Self.scale, top - 5 / Self.scale)], Color(204, 204, 0))
+            canvas.fillPolygon(
+                [Point(x, top), Point(x, top - 10 / Self.scale), Point(x + 25 / Self.scale, top - 5 / Self.scale)], Color(204, 204, 0))
         }
     }
 }

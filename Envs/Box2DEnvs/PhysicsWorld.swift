@@ -34,10 +34,13 @@ final class PhysicsWorld {
 }
 
 /// Material and filter of a fixture, with Box2D's defaults.
-func fixtureOptions(density: Float = 0, friction: Float = 0.2, restitution: Float = 0, category: UInt16 = 1,
-                    mask: UInt16 = 0xFFFF, sensor: Bool = false) -> CB2FixtureOptions {
-    CB2FixtureOptions(density: density, friction: friction, restitution: restitution, categoryBits: category,
-                      maskBits: mask, isSensor: sensor ? 1 : 0)
+func fixtureOptions(
+    density: Float = 0, friction: Float = 0.2, restitution: Float = 0, category: UInt16 = 1,
+    mask: UInt16 = 0xFFFF, sensor: Bool = false
+) -> CB2FixtureOptions {
+    CB2FixtureOptions(
+        density: density, friction: friction, restitution: restitution, categoryBits: category,
+        maskBits: mask, isSensor: sensor ? 1 : 0)
 }
 
 /// A body's position and angle.

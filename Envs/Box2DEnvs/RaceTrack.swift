@@ -165,15 +165,20 @@ struct RaceTrack {
         for index in 0..<count {
             let node1 = nodes[index], node2 = nodes[(index - 1 + count) % count]
             let cos1 = cos(node1.beta), sin1 = sin(node1.beta), cos2 = cos(node2.beta), sin2 = sin(node2.beta)
-            let road1Left = Point(node1.x - width * cos1, node1.y - width * sin1), road1Right = Point(node1.x + width * cos1, node1.y + width * sin1)
-            let road2Left = Point(node2.x - width * cos2, node2.y - width * sin2), road2Right = Point(node2.x + width * cos2, node2.y + width * sin2)
-            result.append(Polygon(points: [road1Left, road1Right, road2Right, road2Left], tile: index, isBorder: false, isWhiteBorder: false))
+            let road1Left = Point(node1.x - width * cos1, node1.y - width * sin1),
+                road1Right = Point(node1.x + width * cos1, node1.y + width * sin1)
+            let road2Left = Point(node2.x - width * cos2, node2.y - width * sin2),
+                road2Right = Point(node2.x + width * cos2, node2.y + width * sin2)
+            result.append(
+                Polygon(points: [road1Left, road1Right, road2Right, road2Left], tile: index, isBorder: false, isWhiteBorder: false))
             if border[index] {
                 let side: Double = node2.beta > node1.beta ? 1 : (node2.beta < node1.beta ? -1 : 0)
-                let points = [Point(node1.x + side * width * cos1, node1.y + side * width * sin1),
-                              Point(node1.x + side * (width + kerb) * cos1, node1.y + side * (width + kerb) * sin1),
-                              Point(node2.x + side * (width + kerb) * cos2, node2.y + side * (width + kerb) * sin2),
-                              Point(node2.x + side * width * cos2, node2.y + side * width * sin2)]
+                let points = [
+                    Point(node1.x + side * width * cos1, node1.y + side * width * sin1),
+                    Point(node1.x + side * (width + kerb) * cos1, node1.y + side * (width + kerb) * sin1),
+                    Point(node2.x + side * (width + kerb) * cos2, node2.y + side * (width + kerb) * sin2),
+                    Point(node2.x + side * width * cos2, node2.y + side * width * sin2),
+                ]
                 result.append(Polygon(points: points, tile: index, isBorder: true, isWhiteBorder: index % 2 == 0))
             }
         }

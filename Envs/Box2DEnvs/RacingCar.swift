@@ -19,8 +19,10 @@ final class RacingCar {
         [(25, 20), (50, -10), (50, -40), (20, -90), (-20, -90), (-50, -40), (-50, -10), (-25, 20)],
         [(-50, -120), (50, -120), (50, -90), (-50, -90)],
     ]
-    static let wheelPolygon: [(Double, Double)] = [(-wheelWidth, wheelRadius), (wheelWidth, wheelRadius),
-                                                   (wheelWidth, -wheelRadius), (-wheelWidth, -wheelRadius)]
+    static let wheelPolygon: [(Double, Double)] = [
+        (-wheelWidth, wheelRadius), (wheelWidth, wheelRadius),
+        (wheelWidth, -wheelRadius), (-wheelWidth, -wheelRadius),
+    ]
     static let hullColor = Color(204, 0, 0)
     static let wheelColor = Color(0, 0, 0), wheelStripeColor = Color(77, 77, 77), mudColor = Color(102, 102, 0)
     static let maxMotorTorque = 180 * 900 * size * size
@@ -61,12 +63,14 @@ final class RacingCar {
             cb2_fixture_polygon(hull, vertices, Int32(polygon.count), fixtureOptions(density: 1))
         }
         for (index, position) in Self.wheelPositions.enumerated() {
-            let body = world.createBody(type: 2, x: Float(x + position.0 * Self.size), y: Float(y + position.1 * Self.size),
-                                        angle: Float(angle), userData: wheelTags[index])
+            let body = world.createBody(
+                type: 2, x: Float(x + position.0 * Self.size), y: Float(y + position.1 * Self.size),
+                angle: Float(angle), userData: wheelTags[index])
             let vertices = Self.wheelPolygon.flatMap { [Float($0.0 * Self.size), Float($0.1 * Self.size)] }
             cb2_fixture_polygon(body, vertices, 4, fixtureOptions(density: 0.1, restitution: 0, category: 0x0020, mask: 0x001))
-            let joint = cb2_revolute_joint_create(world.handle, hull, body, Float(position.0 * Self.size), Float(position.1 * Self.size), 0, 0,
-                                                  1, 0, Float(Self.maxMotorTorque), 1, -0.4, 0.4)!
+            let joint = cb2_revolute_joint_create(
+                world.handle, hull, body, Float(position.0 * Self.size), Float(position.1 * Self.size), 0, 0,
+                1, 0, Float(Self.maxMotorTorque), 1, -0.4, 0.4)!
             wheels.append(Wheel(body: body, joint: joint))
         }
     }
@@ -152,8 +156,9 @@ final class RacingCar {
                 sideForce *= frictionLimit / force
             }
             wheel.omega -= dt * forwardForce * wheelRadius / Self.wheelMomentOfInertia
-            cb2_body_apply_force_to_center(wheel.body, Float(sideForce * Double(sideX) + forwardForce * Double(forwardX)),
-                                           Float(sideForce * Double(sideY) + forwardForce * Double(forwardY)), 1)
+            cb2_body_apply_force_to_center(
+                wheel.body, Float(sideForce * Double(sideX) + forwardForce * Double(forwardX)),
+                Float(sideForce * Double(sideY) + forwardForce * Double(forwardY)), 1)
             wheels[index] = wheel
         }
     }
@@ -181,8 +186,10 @@ final class RacingCar {
             var cos1 = cos(angle1), cos2 = cos(angle2)
             if sin1 > 0 { cos1 = cos1 > 0 ? 1 : (cos1 < 0 ? -1 : 0) }
             if sin2 > 0 { cos2 = cos2 > 0 ? 1 : (cos2 < 0 ? -1 : 0) }
-            let stripe = [(-Self.wheelWidth, Self.wheelRadius * cos1), (Self.wheelWidth, Self.wheelRadius * cos1),
-                          (Self.wheelWidth, Self.wheelRadius * cos2), (-Self.wheelWidth, Self.wheelRadius * cos2)]
+            let stripe = [
+                (-Self.wheelWidth, Self.wheelRadius * cos1), (Self.wheelWidth, Self.wheelRadius * cos1),
+                (Self.wheelWidth, Self.wheelRadius * cos2), (-Self.wheelWidth, Self.wheelRadius * cos2),
+            ]
             canvas.fillPolygon(Self.placed(stripe, pose: pose), Self.wheelStripeColor)
         }
         let pose = transform(of: hull)

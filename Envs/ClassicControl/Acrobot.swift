@@ -26,8 +26,10 @@ public final class Acrobot: CanvasScene {
     /// The torques of actions 0, 1 and 2.
     public static let availableTorques: [Double] = [-1, 0, 1]
 
-    public let observationSpace = Space.box(Box(low: [-1, -1, -1, -1, -Float(maxVelocity1), -Float(maxVelocity2)],
-                                                high: [1, 1, 1, 1, Float(maxVelocity1), Float(maxVelocity2)]))
+    public let observationSpace = Space.box(
+        Box(
+            low: [-1, -1, -1, -1, -Float(maxVelocity1), -Float(maxVelocity2)],
+            high: [1, 1, 1, 1, Float(maxVelocity1), Float(maxVelocity2)]))
     public let actionSpace = Space.discrete(Discrete(3))
     public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 15)
     /// Gymnasium's viewport size for this environment.
@@ -53,8 +55,9 @@ public final class Acrobot: CanvasScene {
     /// An Acrobot from `make` options (it takes none).
     public convenience init(options: Options, renderMode: RenderMode? = nil) throws {
         try options.requireKnownKeys([] + RenderSize.optionNames, for: "Acrobot")
-        self.init(renderMode: renderMode,
-                  renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "Acrobot"))
+        self.init(
+            renderMode: renderMode,
+            renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "Acrobot"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -82,9 +85,10 @@ public final class Acrobot: CanvasScene {
         let k3 = derivatives(y0 + halfDt * k2, torque)
         let k4 = derivatives(y0 + dt * k3, torque)
         let next = y0 + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
-        state = State(theta1: wrap(next[0], -Double.pi, Double.pi), theta2: wrap(next[1], -Double.pi, Double.pi),
-                      theta1Dot: min(max(next[2], -Self.maxVelocity1), Self.maxVelocity1),
-                      theta2Dot: min(max(next[3], -Self.maxVelocity2), Self.maxVelocity2))
+        state = State(
+            theta1: wrap(next[0], -Double.pi, Double.pi), theta2: wrap(next[1], -Double.pi, Double.pi),
+            theta1Dot: min(max(next[2], -Self.maxVelocity1), Self.maxVelocity1),
+            theta2Dot: min(max(next[3], -Self.maxVelocity2), Self.maxVelocity2))
         let terminated = -cos(state.theta1) - cos(state.theta2 + state.theta1) > 1.0
         writeObservation(into: observation)
         return StepResult(reward: terminated ? 0 : -1, terminated: terminated)
@@ -101,10 +105,12 @@ public final class Acrobot: CanvasScene {
         let d1 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos(theta2)) + inertia1 + inertia2
         let d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos(theta2)) + inertia2
         let phi2 = m2 * lc2 * g * cos(theta1 + theta2 - Double.pi / 2.0)
-        let phi1 = -m2 * l1 * lc2 * dtheta2 * dtheta2 * sin(theta2)
+        let phi1 =
+            -m2 * l1 * lc2 * dtheta2 * dtheta2 * sin(theta2)
             - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2)
             + (m1 * lc1 + m2 * l1) * g * cos(theta1 - Double.pi / 2) + phi2
-        let ddtheta2 = (torque + d2 / d1 * phi1 - m2 * l1 * lc2 * dtheta1 * dtheta1 * sin(theta2) - phi2)
+        let ddtheta2 =
+            (torque + d2 / d1 * phi1 - m2 * l1 * lc2 * dtheta1 * dtheta1 * sin(theta2) - phi2)
             / (m2 * lc2 * lc2 + inertia2 - d2 * d2 / d1)
         let ddtheta1 = -(d2 * ddtheta2 + phi1) / d1
         return SIMD4(dtheta1, dtheta2, ddtheta1, ddtheta2)

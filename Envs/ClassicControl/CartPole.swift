@@ -30,9 +30,10 @@ public final class CartPole: CanvasScene {
     public static let thetaThreshold = 12 * 2 * Double.pi / 360
     public static let xThreshold = 2.4
 
-    public let observationSpace = Space.box(Box(
-        low: [-Float(xThreshold * 2), -.infinity, -Float(thetaThreshold * 2), -.infinity],
-        high: [Float(xThreshold * 2), .infinity, Float(thetaThreshold * 2), .infinity]))
+    public let observationSpace = Space.box(
+        Box(
+            low: [-Float(xThreshold * 2), -.infinity, -Float(thetaThreshold * 2), -.infinity],
+            high: [Float(xThreshold * 2), .infinity, Float(thetaThreshold * 2), .infinity]))
     public let actionSpace = Space.discrete(Discrete(2))
     public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 50)
     /// Gymnasium's viewport size for this environment.
@@ -63,15 +64,17 @@ public final class CartPole: CanvasScene {
     /// A CartPole from `make` options (`sutton_barto_reward`).
     public convenience init(options: Options, renderMode: RenderMode? = nil) throws {
         try options.requireKnownKeys(["sutton_barto_reward"] + RenderSize.optionNames, for: "CartPole")
-        self.init(suttonBartoReward: try options.flag("sutton_barto_reward", default: false, for: "CartPole"), renderMode: renderMode,
-                  renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "CartPole"))
+        self.init(
+            suttonBartoReward: try options.flag("sutton_barto_reward", default: false, for: "CartPole"), renderMode: renderMode,
+            renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "CartPole"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
         let bounds = try resetBounds(options, defaultLow: -0.05, defaultHigh: 0.05, for: "CartPole")
         if let seed { generator = try RandomGenerator(validatingSeed: seed) }
-        state = State(x: generator.uniform(bounds.low, bounds.high), xDot: generator.uniform(bounds.low, bounds.high),
-                      theta: generator.uniform(bounds.low, bounds.high), thetaDot: generator.uniform(bounds.low, bounds.high))
+        state = State(
+            x: generator.uniform(bounds.low, bounds.high), xDot: generator.uniform(bounds.low, bounds.high),
+            theta: generator.uniform(bounds.low, bounds.high), thetaDot: generator.uniform(bounds.low, bounds.high))
         stepsBeyondTerminated = nil
         hasReset = true
         writeObservation(into: observation)
@@ -88,7 +91,8 @@ public final class CartPole: CanvasScene {
         var s = state
         let cosTheta = cos(s.theta), sinTheta = sin(s.theta)
         let temp = (force + Self.poleMassLength * s.thetaDot * s.thetaDot * sinTheta) / Self.totalMass
-        let thetaAcceleration = (Self.gravity * sinTheta - cosTheta * temp)
+        let thetaAcceleration =
+            (Self.gravity * sinTheta - cosTheta * temp)
             / (Self.length * (4.0 / 3.0 - Self.poleMass * cosTheta * cosTheta / Self.totalMass))
         let xAcceleration = temp - Self.poleMassLength * thetaAcceleration * cosTheta / Self.totalMass
         s.x = s.x + Self.tau * s.xDot
@@ -97,7 +101,8 @@ public final class CartPole: CanvasScene {
         s.thetaDot = s.thetaDot + Self.tau * thetaAcceleration
         state = s
 
-        let terminated = s.x < -Self.xThreshold || s.x > Self.xThreshold
+        let terminated =
+            s.x < -Self.xThreshold || s.x > Self.xThreshold
             || s.theta < -Self.thetaThreshold || s.theta > Self.thetaThreshold
         let reward: Double
         if !terminated {

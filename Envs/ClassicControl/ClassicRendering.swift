@@ -7,8 +7,9 @@ import Render
 enum ClassicRendering {
     /// A canvas whose transform maps a `reference` viewport (y up) onto the canvas.
     static func prepare(_ canvas: Canvas, reference: RenderSize) {
-        canvas.transform = Transform(scale: Double(canvas.width) / Double(reference.width),
-                                     verticalScale: Double(canvas.height) / Double(reference.height))
+        canvas.transform = Transform(
+            scale: Double(canvas.width) / Double(reference.width),
+            verticalScale: Double(canvas.height) / Double(reference.height))
         canvas.clear(.white)
     }
 
@@ -19,11 +20,16 @@ enum ClassicRendering {
         let scale = Double(reference.width) / (CartPole.xThreshold * 2)
         let poleWidth = 10.0, poleLength = scale * (2 * CartPole.length), cartWidth = 50.0, cartHeight = 30.0
         let cartX = state.x * scale + Double(reference.width) / 2, cartY = 100.0, axleOffset = cartHeight / 4
-        canvas.fillPolygon([Point(cartX - cartWidth / 2, cartY - cartHeight / 2), Point(cartX - cartWidth / 2, cartY + cartHeight / 2),
-                            Point(cartX + cartWidth / 2, cartY + cartHeight / 2), Point(cartX + cartWidth / 2, cartY - cartHeight / 2)], .black)
+        canvas.fillPolygon(
+            [
+                Point(cartX - cartWidth / 2, cartY - cartHeight / 2), Point(cartX - cartWidth / 2, cartY + cartHeight / 2),
+                Point(cartX + cartWidth / 2, cartY + cartHeight / 2), Point(cartX + cartWidth / 2, cartY - cartHeight / 2),
+            ], .black)
         let axle = Point(cartX, cartY + axleOffset)
-        let pole = [Point(-poleWidth / 2, -poleWidth / 2), Point(-poleWidth / 2, poleLength - poleWidth / 2),
-                    Point(poleWidth / 2, poleLength - poleWidth / 2), Point(poleWidth / 2, -poleWidth / 2)]
+        let pole = [
+            Point(-poleWidth / 2, -poleWidth / 2), Point(-poleWidth / 2, poleLength - poleWidth / 2),
+            Point(poleWidth / 2, poleLength - poleWidth / 2), Point(poleWidth / 2, -poleWidth / 2),
+        ]
         canvas.fillPolygon(pole.map { $0.rotated(by: -state.theta) + axle }, Color(202, 152, 101))
         canvas.fillCircle(center: axle, radius: poleWidth / 2, Color(129, 132, 203))
         canvas.drawLine(from: Point(0, cartY), to: Point(Double(reference.width), cartY), lineWidth: 1, .black)
@@ -54,8 +60,9 @@ enum ClassicRendering {
         // Gymnasium swaps the coordinates ([:, ::-1]) so the chain hangs down.
         let joints = [Point(0, 0), p1, p2].map { Point($0.y + offset, $0.x + offset) }
         let angles = [state.theta1 - Double.pi / 2, state.theta1 + state.theta2 - Double.pi / 2]
-        canvas.drawLine(from: Point(-bound * scale + offset, 1 * scale + offset), to: Point(bound * scale + offset, 1 * scale + offset),
-                        lineWidth: 1, .black)
+        canvas.drawLine(
+            from: Point(-bound * scale + offset, 1 * scale + offset), to: Point(bound * scale + offset, 1 * scale + offset),
+            lineWidth: 1, .black)
         for (joint, angle) in zip(joints, angles) {
             let link = [Point(0, 0.1 * scale), Point(scale, 0.1 * scale), Point(scale, -0.1 * scale), Point(0, -0.1 * scale)]
             canvas.fillPolygon(link.map { $0.rotated(by: angle) + joint }, Color(0, 204, 204))

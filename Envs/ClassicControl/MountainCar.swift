@@ -18,8 +18,10 @@ public final class MountainCar: CanvasScene {
     public static let minPosition = -1.2, maxPosition = 0.6, maxSpeed = 0.07, goalPosition = 0.5
     public static let force = 0.001, gravity = 0.0025
 
-    public let observationSpace = Space.box(Box(low: [Float(minPosition), -Float(maxSpeed)],
-                                                high: [Float(maxPosition), Float(maxSpeed)]))
+    public let observationSpace = Space.box(
+        Box(
+            low: [Float(minPosition), -Float(maxSpeed)],
+            high: [Float(maxPosition), Float(maxSpeed)]))
     public let actionSpace = Space.discrete(Discrete(3))
     public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 30)
     /// Gymnasium's viewport size for this environment.
@@ -48,8 +50,9 @@ public final class MountainCar: CanvasScene {
     /// A mountain car from `make` options (`goal_velocity`).
     public convenience init(options: Options, renderMode: RenderMode? = nil) throws {
         try options.requireKnownKeys(["goal_velocity"] + RenderSize.optionNames, for: "MountainCar")
-        self.init(goalVelocity: try options.number("goal_velocity", default: 0, for: "MountainCar"), renderMode: renderMode,
-                  renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "MountainCar"))
+        self.init(
+            goalVelocity: try options.number("goal_velocity", default: 0, for: "MountainCar"), renderMode: renderMode,
+            renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "MountainCar"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {

@@ -15,8 +15,10 @@ public final class MountainCarContinuous: CanvasScene {
     public static let minPosition = -1.2, maxPosition = 0.6, maxSpeed = 0.07, goalPosition = 0.45
     public static let power = 0.0015
 
-    public let observationSpace = Space.box(Box(low: [Float(minPosition), -Float(maxSpeed)],
-                                                high: [Float(maxPosition), Float(maxSpeed)]))
+    public let observationSpace = Space.box(
+        Box(
+            low: [Float(minPosition), -Float(maxSpeed)],
+            high: [Float(maxPosition), Float(maxSpeed)]))
     public let actionSpace = Space.box(Box(low: minAction, high: maxAction, shape: [1]))
     public let metadata = EnvironmentMetadata(renderModes: [.rgbArray], renderFPS: 30)
     /// Gymnasium's viewport size for this environment.
@@ -36,7 +38,8 @@ public final class MountainCarContinuous: CanvasScene {
     private var hasReset = false
 
     /// A continuous mountain car whose goal requires `goalVelocity`.
-    public init(goalVelocity: Double = 0, renderMode: RenderMode? = nil, renderSize: RenderSize = MountainCarContinuous.referenceRenderSize) {
+    public init(goalVelocity: Double = 0, renderMode: RenderMode? = nil, renderSize: RenderSize = MountainCarContinuous.referenceRenderSize)
+    {
         self.goalVelocity = goalVelocity
         self.renderMode = renderMode
         self.renderSize = renderSize
@@ -45,8 +48,9 @@ public final class MountainCarContinuous: CanvasScene {
     /// A continuous mountain car from `make` options (`goal_velocity`).
     public convenience init(options: Options, renderMode: RenderMode? = nil) throws {
         try options.requireKnownKeys(["goal_velocity"] + RenderSize.optionNames, for: "MountainCarContinuous")
-        self.init(goalVelocity: try options.number("goal_velocity", default: 0, for: "MountainCarContinuous"), renderMode: renderMode,
-                  renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "MountainCarContinuous"))
+        self.init(
+            goalVelocity: try options.number("goal_velocity", default: 0, for: "MountainCarContinuous"), renderMode: renderMode,
+            renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "MountainCarContinuous"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -60,7 +64,8 @@ public final class MountainCarContinuous: CanvasScene {
 
     public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
         guard case .continuous(let values) = action, values.count == 1,
-              values[0] >= Self.minAction, values[0] <= Self.maxAction else {
+            values[0] >= Self.minAction, values[0] <= Self.maxAction
+        else {
             try actionSpace.validate(action: action)
             fatalError("unreachable: validate(action:) throws for every invalid action")
         }

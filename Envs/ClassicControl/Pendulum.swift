@@ -55,8 +55,9 @@ public final class Pendulum: CanvasScene {
     /// A pendulum from `make` options (`g`).
     public convenience init(options: Options, renderMode: RenderMode? = nil) throws {
         try options.requireKnownKeys(["g"] + RenderSize.optionNames, for: "Pendulum")
-        self.init(gravity: try options.number("g", default: 10, for: "Pendulum"), renderMode: renderMode,
-                  renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "Pendulum"))
+        self.init(
+            gravity: try options.number("g", default: 10, for: "Pendulum"), renderMode: renderMode,
+            renderSize: try RenderSize(options: options, reference: Self.referenceRenderSize, for: "Pendulum"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -73,7 +74,8 @@ public final class Pendulum: CanvasScene {
 
     public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
         guard case .continuous(let values) = action, values.count == 1,
-              values[0] >= -Self.maxTorque, values[0] <= Self.maxTorque else {
+            values[0] >= -Self.maxTorque, values[0] <= Self.maxTorque
+        else {
             try actionSpace.validate(action: action)
             fatalError("unreachable: validate(action:) throws for every invalid action")
         }

@@ -20,6 +20,8 @@ func stepBeforeResetError(_ owner: String) -> GymError {
 /// Checks that an observation buffer has room for `count` Float32 values.
 @inline(__always)
 func requireObservationRoom(_ observation: ObservationBuffer, _ count: Int, _ owner: String) {
-    precondition(observation.floats.count >= count,
-                 "\(owner) writes \(count) Float32 values but the observation buffer holds \(observation.floats.count): make it with ObservationBuffer(space: env.observationSpace)")
+    precondition(
+        observation.floats.count >= count,
+        "\(owner) writes \(count) Float32 values but the observation buffer holds \(observation.floats.count): make it with ObservationBuffer(space: env.observationSpace)"
+    )
 }

@@ -19,7 +19,8 @@ public struct LavaCrossingTask: SquareGridTask {
     public func generate(using generator: inout RandomGenerator) -> (grid: Grid, agent: (x: Int, y: Int), direction: Int) {
         var grid = walledRoomWithGoal()
         // Rivers: vertical ones at even x, horizontal ones at even y; keep a random `crossings` of them.
-        var rivers = stride(from: 2, to: size - 2, by: 2).map { (vertical: true, position: $0) }
+        var rivers =
+            stride(from: 2, to: size - 2, by: 2).map { (vertical: true, position: $0) }
             + stride(from: 2, to: size - 2, by: 2).map { (vertical: false, position: $0) }
         for index in stride(from: rivers.count - 1, to: 0, by: -1) { rivers.swapAt(index, generator.integer(below: index + 1)) }
         rivers = Array(rivers.prefix(crossings))
@@ -89,14 +90,18 @@ public struct MultiRoomTask: GridTask {
         }
         // Cells outside every room are walls in effect (Minigrid leaves them empty but unreachable).
         let first = chain[0], last = chain[chain.count - 1]
-        let agent = randomEmptyCell(grid, x: first.left + 1, y: first.top + 1, width: first.width - 2, height: first.height - 2, using: &generator)
-        let goal = randomEmptyCell(grid, x: last.left + 1, y: last.top + 1, width: last.width - 2, height: last.height - 2, excluding: agent, using: &generator)
+        let agent = randomEmptyCell(
+            grid, x: first.left + 1, y: first.top + 1, width: first.width - 2, height: first.height - 2, using: &generator)
+        let goal = randomEmptyCell(
+            grid, x: last.left + 1, y: last.top + 1, width: last.width - 2, height: last.height - 2, excluding: agent, using: &generator)
         grid[goal.x, goal.y] = .goal
         return (grid, agent, generator.integer(below: 4))
     }
 
     /// Minigrid's recursive `_placeRoom`.
-    private func place(roomsLeft: Int, chain: inout [Room], entryWall: Int, entry: (x: Int, y: Int), using generator: inout RandomGenerator) -> Bool {
+    private func place(
+        roomsLeft: Int, chain: inout [Room], entryWall: Int, entry: (x: Int, y: Int), using generator: inout RandomGenerator
+    ) -> Bool {
         let sizeX = generator.integer(4, maximumRoomSize + 1), sizeY = generator.integer(4, maximumRoomSize + 1)
         var left = 0, top = 0
         if chain.isEmpty {
@@ -111,7 +116,8 @@ public struct MultiRoomTask: GridTask {
         }
         if left < 0 || top < 0 || left + sizeX > width || top + sizeY >= height { return false }
         for room in chain.dropLast() {
-            let apart = left + sizeX < room.left || room.left + room.width <= left || top + sizeY < room.top || room.top + room.height <= top
+            let apart =
+                left + sizeX < room.left || room.left + room.width <= left || top + sizeY < room.top || room.top + room.height <= top
             if !apart { return false }
         }
         chain.append(Room(left: left, top: top, width: sizeX, height: sizeY, entryDoor: entry))

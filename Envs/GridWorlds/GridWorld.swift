@@ -82,8 +82,10 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
 
     /// A grid world for `task` with observations in `observationMode`; `goalConditioned` selects the
     /// goal-conditioned Dict form.
-    public init(task: any GridTask, observationMode: GridObservationMode = .egocentric, goalConditioned: Bool = false,
-                layoutSeed: Int? = nil, showsGoalSquare: Bool = true, renderMode: RenderMode? = nil, renderSize: RenderSize? = nil) {
+    public init(
+        task: any GridTask, observationMode: GridObservationMode = .egocentric, goalConditioned: Bool = false,
+        layoutSeed: Int? = nil, showsGoalSquare: Bool = true, renderMode: RenderMode? = nil, renderSize: RenderSize? = nil
+    ) {
         self.task = task
         self.layoutSeed = layoutSeed
         self.showsGoalSquare = showsGoalSquare
@@ -133,7 +135,9 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
             for (dx, dy) in directionVectors {
                 let next = (x: cell.x + dx, y: cell.y + dy)
                 let object = grid[next.x, next.y].object
-                guard object == .empty || object == .floor || object == .goal, seen.insert(next.y * grid.width + next.x).inserted else { continue }
+                guard object == .empty || object == .floor || object == .goal, seen.insert(next.y * grid.width + next.x).inserted else {
+                    continue
+                }
                 queue.append(next)
             }
         }
@@ -164,10 +168,14 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
                 let x = Int(try options.number("goal_x", default: -1, for: "GridWorld.reset"))
                 let y = Int(try options.number("goal_y", default: -1, for: "GridWorld.reset"))
                 guard x >= 0, y >= 0, x < grid.width, y < grid.height else {
-                    throw GymError.invalidOption("requested goal (\(x), \(y)) is outside the \(grid.width)x\(grid.height) grid: give goal_x in 0..<\(grid.width) and goal_y in 0..<\(grid.height)")
+                    throw GymError.invalidOption(
+                        "requested goal (\(x), \(y)) is outside the \(grid.width)x\(grid.height) grid: give goal_x in 0..<\(grid.width) and goal_y in 0..<\(grid.height)"
+                    )
                 }
                 guard reachable.contains(where: { $0.x == x && $0.y == y }) else {
-                    throw GymError.invalidOption("requested goal (\(x), \(y)) holds \(grid[x, y].object) or cannot be reached from the agent at (\(agent.x), \(agent.y)): choose an empty reachable cell")
+                    throw GymError.invalidOption(
+                        "requested goal (\(x), \(y)) holds \(grid[x, y].object) or cannot be reached from the agent at (\(agent.x), \(agent.y)): choose an empty reachable cell"
+                    )
                 }
                 desiredGoal = (x, y)
             } else {
@@ -277,8 +285,9 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
                 for j in 0..<size {
                     for i in 0..<size {
                         let ahead = size - 1 - j, across = i - size / 2
-                        view.initializeElement(at: j * size + i,
-                                               to: grid[agent.x + forward.0 * ahead + right.0 * across, agent.y + forward.1 * ahead + right.1 * across])
+                        view.initializeElement(
+                            at: j * size + i,
+                            to: grid[agent.x + forward.0 * ahead + right.0 * across, agent.y + forward.1 * ahead + right.1 * across])
                     }
                 }
                 // Visibility (Minigrid's process_vis), from the agent's row upwards.
@@ -330,7 +339,9 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
     private func draw(on canvas: Canvas, agentAt position: (x: Int, y: Int), facing: Int) {
         let cellWidth = Double(canvas.width) / Double(grid.width), cellHeight = Double(canvas.height) / Double(grid.height)
         canvas.transform = Transform(scale: 1, yUp: false)
-        if let background { canvas.restore(background) } else {
+        if let background {
+            canvas.restore(background)
+        } else {
             drawGrid(on: canvas, cellWidth: cellWidth, cellHeight: cellHeight)
             background = canvas.snapshot()
         }
@@ -372,14 +383,22 @@ public final class GridWorld: GoalEnvironment, CanvasScene {
                 }
                 if let color { canvas.fillRectangle(x: left, y: top, width: cellWidth, height: cellHeight, color) }
                 if cell.object == .key {
-                    canvas.fillRectangle(x: left + cellWidth * 0.35, y: top + cellHeight * 0.2, width: cellWidth * 0.3, height: cellHeight * 0.6, Self.palette(cell.color))
+                    canvas.fillRectangle(
+                        x: left + cellWidth * 0.35, y: top + cellHeight * 0.2, width: cellWidth * 0.3, height: cellHeight * 0.6,
+                        Self.palette(cell.color))
                 }
                 if cell.object == .door && cell.state == 0 {
                     canvas.fillRectangle(x: left, y: top, width: cellWidth * 0.15, height: cellHeight, Self.palette(cell.color))
                 }
             }
         }
-        for x in 0...grid.width { canvas.fillRectangle(x: Double(x) * cellWidth, y: 0, width: max(1, cellWidth / 32), height: Double(canvas.height), Color(60, 60, 60)) }
-        for y in 0...grid.height { canvas.fillRectangle(x: 0, y: Double(y) * cellHeight, width: Double(canvas.width), height: max(1, cellHeight / 32), Color(60, 60, 60)) }
+        for x in 0...grid.width {
+            canvas.fillRectangle(
+                x: Double(x) * cellWidth, y: 0, width: max(1, cellWidth / 32), height: Double(canvas.height), Color(60, 60, 60))
+        }
+        for y in 0...grid.height {
+            canvas.fillRectangle(
+                x: 0, y: Double(y) * cellHeight, width: Double(canvas.width), height: max(1, cellHeight / 32), Color(60, 60, 60))
+        }
     }
 }

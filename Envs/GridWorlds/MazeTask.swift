@@ -31,7 +31,8 @@ public struct MazeTask: GridTask {
         var usesObjects = false
         for (row, line) in lines.enumerated() {
             guard line.count == width else {
-                throw GymError.invalidArgument("\(source) line \(row + 1): \(line.count) characters where line 1 has \(width); every line must have the same length")
+                throw GymError.invalidArgument(
+                    "\(source) line \(row + 1): \(line.count) characters where line 1 has \(width); every line must have the same length")
             }
             for (column, character) in line.enumerated() {
                 let cell: GridCell
@@ -45,12 +46,16 @@ public struct MazeTask: GridTask {
                 case "d": cell = GridCell(.door, .yellow, state: 1); usesObjects = true
                 case ">", "S", "v", "<", "^":
                     if let start {
-                        throw GymError.invalidArgument("\(source) line \(row + 1), column \(column + 1): a second start; the first is at line \(start.y + 1), column \(start.x + 1)")
+                        throw GymError.invalidArgument(
+                            "\(source) line \(row + 1), column \(column + 1): a second start; the first is at line \(start.y + 1), column \(start.x + 1)"
+                        )
                     }
                     start = (column, row, [">": 0, "S": 0, "v": 1, "<": 2, "^": 3][character]!)
                     cell = .empty
                 default:
-                    throw GymError.invalidArgument("\(source) line \(row + 1), column \(column + 1): unknown character '\(character)'; use # . G L K D d and > v < ^ S")
+                    throw GymError.invalidArgument(
+                        "\(source) line \(row + 1), column \(column + 1): unknown character '\(character)'; use # . G L K D d and > v < ^ S"
+                    )
                 }
                 grid[column, row] = cell
             }

@@ -6,8 +6,10 @@ extension RandomGenerator {
 }
 
 /// A random empty cell in the region (x ..< x + width, y ..< y + height), avoiding `excluding`.
-func randomEmptyCell(_ grid: Grid, x: Int = 0, y: Int = 0, width: Int? = nil, height: Int? = nil,
-                     excluding: (x: Int, y: Int)? = nil, using generator: inout RandomGenerator) -> (x: Int, y: Int) {
+func randomEmptyCell(
+    _ grid: Grid, x: Int = 0, y: Int = 0, width: Int? = nil, height: Int? = nil,
+    excluding: (x: Int, y: Int)? = nil, using generator: inout RandomGenerator
+) -> (x: Int, y: Int) {
     let regionWidth = width ?? grid.width, regionHeight = height ?? grid.height
     while true {
         let cell = (x: generator.integer(x, x + regionWidth), y: generator.integer(y, y + regionHeight))

@@ -53,8 +53,9 @@ public final class CartpoleSwingup: ControlScene {
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
         try options.requireKnownKeys([], for: "CartpoleSwingup.reset")
         if let seed { generator = try RandomGenerator(validatingSeed: seed) }
-        state = State(x: 0.01 * generator.normal(), theta: Double.pi + 0.01 * generator.normal(),
-                      xDot: 0.01 * generator.normal(), thetaDot: 0.01 * generator.normal())
+        state = State(
+            x: 0.01 * generator.normal(), theta: Double.pi + 0.01 * generator.normal(),
+            xDot: 0.01 * generator.normal(), thetaDot: 0.01 * generator.normal())
         hasReset = true
         writeObservation(into: observation)
         return [:]
@@ -65,7 +66,9 @@ public final class CartpoleSwingup: ControlScene {
             try actionSpace.validate(action: action)
             fatalError("unreachable: validate(action:) throws for every invalid action")
         }
-        guard hasReset else { throw GymError.stepBeforeReset("CartpoleSwingup.step was called before reset: call reset(seed:options:) first") }
+        guard hasReset else {
+            throw GymError.stepBeforeReset("CartpoleSwingup.step was called before reset: call reset(seed:options:) first")
+        }
         let control = Double(values[0])
         integrate(force: Self.gear * control)
         writeObservation(into: observation)
@@ -118,11 +121,12 @@ public final class CartpoleSwingup: ControlScene {
     public func draw(on canvas: Canvas) {
         // The camera sees 2 * 4 * tan(22.5°) = 3.31 m around (0, 1).
         let span = 3.314
-        canvas.transform = Transform(scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,
-                                     worldOrigin: Point(-span / 2, 1 - span / 2))
-        canvas.clear(Color(64, 96, 140))                                            // skybox
+        canvas.transform = Transform(
+            scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,
+            worldOrigin: Point(-span / 2, 1 - span / 2))
+        canvas.clear(Color(64, 96, 140))  // skybox
         canvas.fillPolygon([Point(-3, -1), Point(3, -1), Point(3, -0.05), Point(-3, -0.05)], Color(46, 69, 92))  // floor
-        for x in stride(from: -3.0, through: 3.0, by: 0.5) {                       // floor grid
+        for x in stride(from: -3.0, through: 3.0, by: 0.5) {  // floor grid
             canvas.drawLine(from: Point(x, -1), to: Point(x, -0.05), lineWidth: 0.01, Color(70, 100, 130))
         }
         canvas.drawLine(from: Point(-2, 1), to: Point(2, 1), lineWidth: 0.04, Color(120, 120, 140))  // rail

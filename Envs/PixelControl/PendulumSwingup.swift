@@ -56,9 +56,12 @@ public final class PendulumSwingup: ControlScene {
             try actionSpace.validate(action: action)
             fatalError("unreachable: validate(action:) throws for every invalid action")
         }
-        guard hasReset else { throw GymError.stepBeforeReset("PendulumSwingup.step was called before reset: call reset(seed:options:) first") }
+        guard hasReset else {
+            throw GymError.stepBeforeReset("PendulumSwingup.step was called before reset: call reset(seed:options:) first")
+        }
         let inertia = Self.mass * Self.length * Self.length
-        let acceleration = (Self.mass * Self.gravity * Self.length * sin(state.theta) - Self.damping * state.thetaDot + Double(values[0])) / inertia
+        let acceleration =
+            (Self.mass * Self.gravity * Self.length * sin(state.theta) - Self.damping * state.thetaDot + Double(values[0])) / inertia
         let thetaDot = state.thetaDot + Self.timestep * acceleration
         state = State(theta: state.theta + Self.timestep * thetaDot, thetaDot: thetaDot)
         writeObservation(into: observation)
@@ -75,8 +78,9 @@ public final class PendulumSwingup: ControlScene {
     /// A side view centred on the hinge.
     public func draw(on canvas: Canvas) {
         let span = 1.5
-        canvas.transform = Transform(scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,
-                                     worldOrigin: Point(-span / 2, 0.6 - span / 2))
+        canvas.transform = Transform(
+            scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,
+            worldOrigin: Point(-span / 2, 0.6 - span / 2))
         canvas.clear(Color(64, 96, 140))
         canvas.fillPolygon([Point(-2, -1), Point(2, -1), Point(2, 0), Point(-2, 0)], Color(46, 69, 92))
         let hinge = Point(0, 0.6)

@@ -60,8 +60,9 @@ public final class ReacherEasy: ControlScene {
         try options.requireKnownKeys([], for: "ReacherEasy.reset")
         if let seed { generator = try RandomGenerator(validatingSeed: seed) }
         let angle = generator.uniform(0, 2 * Double.pi), radius = generator.uniform(0.05, 0.20)
-        state = State(shoulder: generator.uniform(-Double.pi, Double.pi), wrist: generator.uniform(-Self.wristLimit, Self.wristLimit),
-                      shoulderVelocity: 0, wristVelocity: 0, targetX: radius * sin(angle), targetY: radius * cos(angle))
+        state = State(
+            shoulder: generator.uniform(-Double.pi, Double.pi), wrist: generator.uniform(-Self.wristLimit, Self.wristLimit),
+            shoulderVelocity: 0, wristVelocity: 0, targetX: radius * sin(angle), targetY: radius * cos(angle))
         hasReset = true
         writeObservation(into: observation)
         return [:]
@@ -69,14 +70,16 @@ public final class ReacherEasy: ControlScene {
 
     public func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
         guard case .continuous(let values) = action, values.count == 2,
-              values[0] >= -1, values[0] <= 1, values[1] >= -1, values[1] <= 1 else {
+            values[0] >= -1, values[0] <= 1, values[1] >= -1, values[1] <= 1
+        else {
             try actionSpace.validate(action: action)
             fatalError("unreachable: validate(action:) throws for every invalid action")
         }
         guard hasReset else { throw GymError.stepBeforeReset("ReacherEasy.step was called before reset: call reset(seed:options:) first") }
         integrate(torques: (Self.gear * Double(values[0]), Self.gear * Double(values[1])))
         writeObservation(into: observation)
-        let distance = ((finger.x - state.targetX) * (finger.x - state.targetX) + (finger.y - state.targetY) * (finger.y - state.targetY)).squareRoot()
+        let distance = ((finger.x - state.targetX) * (finger.x - state.targetX) + (finger.y - state.targetY) * (finger.y - state.targetY))
+            .squareRoot()
         return StepResult(reward: distance <= Self.targetRadius + Self.fingerRadius ? 1 : 0)
     }
 
@@ -117,14 +120,16 @@ public final class ReacherEasy: ControlScene {
     /// A top-down view of the arena (dm_control's fixed camera 0.75 m above it).
     public func draw(on canvas: Canvas) {
         let span = 0.65
-        canvas.transform = Transform(scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,
-                                     worldOrigin: Point(-span / 2, -span / 2))
+        canvas.transform = Transform(
+            scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,
+            worldOrigin: Point(-span / 2, -span / 2))
         canvas.clear(Color(46, 69, 92))
         for offset in stride(from: -0.3, through: 0.3, by: 0.1) {
             canvas.drawLine(from: Point(offset, -0.3), to: Point(offset, 0.3), lineWidth: 0.002, Color(70, 100, 130))
             canvas.drawLine(from: Point(-0.3, offset), to: Point(0.3, offset), lineWidth: 0.002, Color(70, 100, 130))
         }
-        canvas.strokePolygon([Point(-0.3, -0.3), Point(0.3, -0.3), Point(0.3, 0.3), Point(-0.3, 0.3)], lineWidth: 0.02, Color(120, 120, 140))
+        canvas.strokePolygon(
+            [Point(-0.3, -0.3), Point(0.3, -0.3), Point(0.3, 0.3), Point(-0.3, 0.3)], lineWidth: 0.02, Color(120, 120, 140))
         canvas.fillCircle(center: Point(state.targetX, state.targetY), radius: Self.targetRadius, Color(200, 60, 60))
         let elbow = Point(cos(state.shoulder), sin(state.shoulder)) * Self.linkLength
         canvas.drawLine(from: Point(0, 0), to: elbow, lineWidth: 0.02, Color(179, 128, 77))

@@ -6,8 +6,10 @@ enum Tolerance {
     /// The falloff shape.
     enum Sigmoid { case gaussian, quadratic }
 
-    static func value(_ x: Double, lower: Double = 0, upper: Double = 0, margin: Double = 0,
-                      sigmoid: Sigmoid = .gaussian, valueAtMargin: Double = 0.1) -> Double {
+    static func value(
+        _ x: Double, lower: Double = 0, upper: Double = 0, margin: Double = 0,
+        sigmoid: Sigmoid = .gaussian, valueAtMargin: Double = 0.1
+    ) -> Double {
         if x >= lower && x <= upper { return 1 }
         if margin == 0 { return 0 }
         let distance = (x < lower ? lower - x : x - upper) / margin

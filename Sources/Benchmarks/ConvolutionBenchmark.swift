@@ -26,7 +26,8 @@ public struct ConvolutionBenchmark {
     public static let sacAELayers = [
         Layer(name: "conv 9->32 3x3 s2 @84", transposed: false, inputs: 9, outputs: 32, size: 84, kernel: 3, stride: 2, outputPadding: 0),
         Layer(name: "conv 32->32 3x3 s1 @41", transposed: false, inputs: 32, outputs: 32, size: 41, kernel: 3, stride: 1, outputPadding: 0),
-        Layer(name: "deconv 32->32 3x3 s1 @35", transposed: true, inputs: 32, outputs: 32, size: 35, kernel: 3, stride: 1, outputPadding: 0),
+        Layer(
+            name: "deconv 32->32 3x3 s1 @35", transposed: true, inputs: 32, outputs: 32, size: 35, kernel: 3, stride: 1, outputPadding: 0),
         Layer(name: "deconv 32->9 3x3 s2 @41", transposed: true, inputs: 32, outputs: 9, size: 41, kernel: 3, stride: 2, outputPadding: 1),
     ]
 
@@ -35,13 +36,16 @@ public struct ConvolutionBenchmark {
     public static func measure(_ layer: Layer, batch: Int, repeats: Int) throws -> (forward: Double, backward: Double) {
         var generator = RandomGenerator(seed: 0)
         let input = Tensor.uniform([batch, layer.inputs, layer.size, layer.size], generator: &generator).requiringGradient()
-        let weightShape = layer.transposed ? [layer.inputs, layer.outputs, layer.kernel, layer.kernel]
-                                           : [layer.outputs, layer.inputs, layer.kernel, layer.kernel]
+        let weightShape =
+            layer.transposed
+            ? [layer.inputs, layer.outputs, layer.kernel, layer.kernel]
+            : [layer.outputs, layer.inputs, layer.kernel, layer.kernel]
         let weight = Tensor.uniform(weightShape, generator: &generator).requiringGradient()
         let bias = Tensor.zeros([layer.outputs]).requiringGradient()
         func apply() throws -> Tensor {
-            layer.transposed ? try input.convTranspose2d(weight: weight, bias: bias, stride: layer.stride, outputPadding: layer.outputPadding)
-                             : try input.conv2d(weight: weight, bias: bias, stride: layer.stride)
+            layer.transposed
+                ? try input.convTranspose2d(weight: weight, bias: bias, stride: layer.stride, outputPadding: layer.outputPadding)
+                : try input.conv2d(weight: weight, bias: bias, stride: layer.stride)
         }
         var forward = Double.infinity, backward = Double.infinity
         for _ in 0..<(repeats + 1) {

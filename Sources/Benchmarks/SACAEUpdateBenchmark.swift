@@ -26,8 +26,9 @@ public final class SACAEUpdateBenchmark {
         targetCritic = SACCritic(encoder: PixelEncoder(generator: &random), actions: actionCount, generator: &random)
         try softUpdate(target: targetCritic, from: critic, tau: 1)
         targetCritic.setTrainable(false)
-        actor = SACActor(encoder: PixelEncoder(tyingConvolutionsOf: criticEncoder, generator: &random), actions: actionCount,
-                         generator: &random)
+        actor = SACActor(
+            encoder: PixelEncoder(tyingConvolutionsOf: criticEncoder, generator: &random), actions: actionCount,
+            generator: &random)
         decoder = PixelDecoder(generator: &random)
         logAlpha = Tensor(scalar: Float(0.1).logarithm).requiringGradient()
         actorOptimizer = Adam(parameters: actor.namedParameters(), learningRate: 1e-3)

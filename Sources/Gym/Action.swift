@@ -57,17 +57,21 @@ extension Space {
             for index in values.indices {
                 let value = values[index]
                 if value.isNaN {
-                    throw GymError.invalidAction("action \(action) has NaN at index \(index), outside the action space \(box): give finite values")
+                    throw GymError.invalidAction(
+                        "action \(action) has NaN at index \(index), outside the action space \(box): give finite values")
                 }
                 if !(value >= box.low[index] && value <= box.high[index]) {
                     throw GymError.invalidAction(
-                        "action \(action) is outside the action space \(box): value \(value) at index \(index) is not in [\(box.low[index]), \(box.high[index])]; clip it (ClipAction) or rescale it (RescaleAction)")
+                        "action \(action) is outside the action space \(box): value \(value) at index \(index) is not in [\(box.low[index]), \(box.high[index])]; clip it (ClipAction) or rescale it (RescaleAction)"
+                    )
                 }
             }
         case (.discrete(let space), .continuous):
-            throw GymError.invalidAction("a continuous action \(action) was given to the discrete action space \(space): use Action.discrete(index)")
+            throw GymError.invalidAction(
+                "a continuous action \(action) was given to the discrete action space \(space): use Action.discrete(index)")
         case (.box(let box), .discrete):
-            throw GymError.invalidAction("a discrete action \(action) was given to the continuous action space \(box): use Action.continuous([values])")
+            throw GymError.invalidAction(
+                "a discrete action \(action) was given to the continuous action space \(box): use Action.continuous([values])")
         default:
             throw GymError.invalidAction("the action space \(self) cannot take Action values: only Discrete and Float32 Box spaces can")
         }

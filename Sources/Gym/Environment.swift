@@ -106,8 +106,9 @@ extension Environment {
     public func step(_ action: Action) throws -> Transition {
         let buffer = ObservationBuffer(space: observationSpace)
         let result = try step(action, into: buffer)
-        return Transition(observation: buffer.value(), reward: result.reward, terminated: result.terminated,
-                          truncated: result.truncated, info: result.info)
+        return Transition(
+            observation: buffer.value(), reward: result.reward, terminated: result.terminated,
+            truncated: result.truncated, info: result.info)
     }
 }
 

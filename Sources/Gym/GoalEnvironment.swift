@@ -14,7 +14,9 @@ extension GoalEnvironment {
     /// Checks the batch layout shared by every `computeReward`; returns the number of rows.
     public func goalRows(achieved: [Float], desired: [Float]) throws -> Int {
         guard achieved.count == desired.count, achieved.count % goalDimension == 0 else {
-            throw GymError.invalidArgument("computeReward needs achieved and desired goals of equal length, a multiple of \(goalDimension); got \(achieved.count) and \(desired.count)")
+            throw GymError.invalidArgument(
+                "computeReward needs achieved and desired goals of equal length, a multiple of \(goalDimension); got \(achieved.count) and \(desired.count)"
+            )
         }
         return achieved.count / goalDimension
     }

@@ -29,9 +29,9 @@ public enum GymError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidAction(let message), .invalidObservation(let message), .stepBeforeReset(let message),
-             .stepAfterEpisodeEnd(let message), .usedAfterClose(let message), .invalidOption(let message),
-             .invalidSeed(let message), .invalidSpace(let message), .unknownEnvironment(let message),
-             .duplicateEnvironment(let message), .invalidArgument(let message):
+            .stepAfterEpisodeEnd(let message), .usedAfterClose(let message), .invalidOption(let message),
+            .invalidSeed(let message), .invalidSpace(let message), .unknownEnvironment(let message),
+            .duplicateEnvironment(let message), .invalidArgument(let message):
             return message
         }
     }

@@ -57,8 +57,10 @@ public final class ObservationBuffer: @unchecked Sendable {
     /// A buffer over memory the caller owns and keeps alive (for example a NumPy array): `rows` rows
     /// of a space without entries (Float32 or UInt8 Box, Discrete, MultiDiscrete, MultiBinary), at
     /// `floats` (Float32 layouts) or `bytes` (UInt8 boxes). Environments then write straight into it.
-    public init(space: Space, rows: Int, wrappingFloats floatMemory: UnsafeMutablePointer<Float>?,
-                bytes byteMemory: UnsafeMutablePointer<UInt8>?) throws {
+    public init(
+        space: Space, rows: Int, wrappingFloats floatMemory: UnsafeMutablePointer<Float>?,
+        bytes byteMemory: UnsafeMutablePointer<UInt8>?
+    ) throws {
         guard rows >= 1 else { throw GymError.invalidArgument("an observation buffer needs at least one row, got \(rows)") }
         self.space = space
         self.rows = rows
@@ -87,10 +89,14 @@ public final class ObservationBuffer: @unchecked Sendable {
         ownsMemory = false
         let floatCount = parent.floats.count / parent.rows
         let byteCount = parent.bytes.count / parent.rows
-        floats = floatCount == 0 ? UnsafeMutableBufferPointer(start: nil, count: 0)
-            : UnsafeMutableBufferPointer(rebasing: parent.floats[index * floatCount ..< (index + 1) * floatCount])
-        bytes = byteCount == 0 ? UnsafeMutableBufferPointer(start: nil, count: 0)
-            : UnsafeMutableBufferPointer(rebasing: parent.bytes[index * byteCount ..< (index + 1) * byteCount])
+        floats =
+            floatCount == 0
+            ? UnsafeMutableBufferPointer(start: nil, count: 0)
+            : UnsafeMutableBufferPointer(rebasing: parent.floats[index * floatCount..<(index + 1) * floatCount])
+        bytes =
+            byteCount == 0
+            ? UnsafeMutableBufferPointer(start: nil, count: 0)
+            : UnsafeMutableBufferPointer(rebasing: parent.bytes[index * byteCount..<(index + 1) * byteCount])
         entries = parent.entries.map { ($0.key, $0.buffer.row(index)) }
     }
 
@@ -122,8 +128,9 @@ public final class ObservationBuffer: @unchecked Sendable {
 
     /// Copies every row of `source`, which must have the same space and row count.
     public func copy(from source: ObservationBuffer) {
-        precondition(source.floats.count == floats.count && source.bytes.count == bytes.count
-            && source.entries.count == entries.count, "copying between observation buffers of different layouts")
+        precondition(
+            source.floats.count == floats.count && source.bytes.count == bytes.count
+                && source.entries.count == entries.count, "copying between observation buffers of different layouts")
         if floats.count > 0 { floats.baseAddress!.update(from: source.floats.baseAddress!, count: floats.count) }
         if bytes.count > 0 { bytes.baseAddress!.update(from: source.bytes.baseAddress!, count: bytes.count) }
         for (entry, sourceEntry) in zip(entries, source.entries) { entry.buffer.copy(from: sourceEntry.buffer) }
@@ -145,13 +152,13 @@ public final class ObservationBuffer: @unchecked Sendable {
         case .tuple:
             return .tuple(entries.map { $0.buffer.value(row: index) })
         case .box(let box) where box.dtype == .uint8:
-            return .uint8(Array(bytes[index * byteCount ..< (index + 1) * byteCount]))
+            return .uint8(Array(bytes[index * byteCount..<(index + 1) * byteCount]))
         case .box:
-            return .float32(Array(floats[index * floatCount ..< (index + 1) * floatCount]))
+            return .float32(Array(floats[index * floatCount..<(index + 1) * floatCount]))
         case .discrete:
             return .int(Int(floats[index]))
         case .multiDiscrete, .multiBinary:
-            return .ints(floats[index * floatCount ..< (index + 1) * floatCount].map { Int($0) })
+            return .ints(floats[index * floatCount..<(index + 1) * floatCount].map { Int($0) })
         }
     }
 

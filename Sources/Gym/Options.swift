@@ -3,7 +3,8 @@ public typealias Options = [String: OptionValue]
 
 /// One option value: a boolean, an integer, a number or a string.
 public enum OptionValue: Sendable, Equatable, CustomStringConvertible, ExpressibleByBooleanLiteral,
-    ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral {
+    ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral
+{
     case bool(Bool)
     case int(Int)
     case double(Double)
@@ -16,11 +17,17 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible, Expressib
 
     /// Parses command-line text: `true`/`false`, an integer, a number, or else a string.
     public init(parsing text: String) {
-        if text == "true" { self = .bool(true) }
-        else if text == "false" { self = .bool(false) }
-        else if let integer = Int(text) { self = .int(integer) }
-        else if let number = Double(text) { self = .double(number) }
-        else { self = .string(text) }
+        if text == "true" {
+            self = .bool(true)
+        } else if text == "false" {
+            self = .bool(false)
+        } else if let integer = Int(text) {
+            self = .int(integer)
+        } else if let number = Double(text) {
+            self = .double(number)
+        } else {
+            self = .string(text)
+        }
     }
 
     public var description: String {

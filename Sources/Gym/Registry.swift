@@ -14,8 +14,10 @@ public struct EnvironmentSpec: Sendable {
     public let entryPoint: @Sendable (_ options: Options, _ renderMode: RenderMode?) throws -> any Environment
 
     /// A spec; `entryPoint` builds the unwrapped environment.
-    public init(id: String, maxEpisodeSteps: Int?, rewardThreshold: Double?, summary: String,
-                entryPoint: @escaping @Sendable (_ options: Options, _ renderMode: RenderMode?) throws -> any Environment) {
+    public init(
+        id: String, maxEpisodeSteps: Int?, rewardThreshold: Double?, summary: String,
+        entryPoint: @escaping @Sendable (_ options: Options, _ renderMode: RenderMode?) throws -> any Environment
+    ) {
         self.id = id
         self.maxEpisodeSteps = maxEpisodeSteps
         self.rewardThreshold = rewardThreshold
@@ -73,14 +75,17 @@ public final class Registry: Sendable {
         let known = ids
         let suggestions = closestMatches(to: id, among: known, limit: 3)
         let guess = suggestions.isEmpty ? "" : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "? "
-        let listing = known.isEmpty ? "no environment is registered (register one first)" : "registered ids: " + known.joined(separator: ", ")
+        let listing =
+            known.isEmpty ? "no environment is registered (register one first)" : "registered ids: " + known.joined(separator: ", ")
         throw GymError.unknownEnvironment("unknown environment id '\(id)': \(guess)\(listing) (`envs list` shows them with their spaces)")
     }
 
     /// Makes the environment `id` with Gymnasium's wrappers: the raw environment, then TimeLimit
     /// with the id's max_episode_steps (or `maxEpisodeSteps` when given), then OrderEnforcing.
-    public func make(_ id: String, options: Options = [:], renderMode: RenderMode? = nil,
-                     maxEpisodeSteps: Int? = nil) throws -> any Environment {
+    public func make(
+        _ id: String, options: Options = [:], renderMode: RenderMode? = nil,
+        maxEpisodeSteps: Int? = nil
+    ) throws -> any Environment {
         let spec = try spec(id)
         if renderMode == .human, let humanRenderer {
             // Human mode: the environment draws rgb_array frames and the viewer shows them.
@@ -90,9 +95,12 @@ public final class Registry: Sendable {
         let environment = try spec.entryPoint(options, renderMode)
         if let renderMode, !environment.metadata.renderModes.contains(renderMode) {
             let modes = environment.metadata.renderModes.map(\.rawValue)
-            let hint = renderMode == .human && modes.contains("rgb_array") ? " (for human mode, import Viewer and call HumanRendering.install() first)" : ""
+            let hint =
+                renderMode == .human && modes.contains("rgb_array")
+                ? " (for human mode, import Viewer and call HumanRendering.install() first)" : ""
             throw GymError.invalidOption(
-                "\(id) cannot render in mode '\(renderMode.rawValue)': its render modes are \(modes.isEmpty ? "none" : modes.joined(separator: ", "))\(hint)")
+                "\(id) cannot render in mode '\(renderMode.rawValue)': its render modes are \(modes.isEmpty ? "none" : modes.joined(separator: ", "))\(hint)"
+            )
         }
         var wrapped: any Environment = environment
         if let steps = maxEpisodeSteps ?? spec.maxEpisodeSteps {
@@ -103,8 +111,10 @@ public final class Registry: Sendable {
 }
 
 /// Makes a registered environment from the shared registry (Gymnasium's `gymnasium.make`).
-public func make(_ id: String, options: Options = [:], renderMode: RenderMode? = nil,
-                 maxEpisodeSteps: Int? = nil) throws -> any Environment {
+public func make(
+    _ id: String, options: Options = [:], renderMode: RenderMode? = nil,
+    maxEpisodeSteps: Int? = nil
+) throws -> any Environment {
     try Registry.shared.make(id, options: options, renderMode: renderMode, maxEpisodeSteps: maxEpisodeSteps)
 }
 

@@ -76,7 +76,9 @@ public struct Checkpoint: Sendable {
         let data = try encoded()
         let directory = url.deletingLastPathComponent()
         guard FileManager.default.isWritableFile(atPath: directory.path) else {
-            throw CheckpointError.io("cannot write checkpoint \(url.path): the folder \(directory.path) does not exist or is not writable; create it or choose another path")
+            throw CheckpointError.io(
+                "cannot write checkpoint \(url.path): the folder \(directory.path) does not exist or is not writable; create it or choose another path"
+            )
         }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
@@ -139,7 +141,7 @@ public struct Checkpoint: Sendable {
         guard headerLength <= UInt64(data.count - 8) else {
             throw corrupt("the header claims \(headerLength) bytes but only \(data.count - 8) follow (truncated?)")
         }
-        let headerData = data.subdata(in: 8 ..< 8 + Int(headerLength))
+        let headerData = data.subdata(in: 8..<8 + Int(headerLength))
         guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
             throw corrupt("the header is not a JSON object")
         }
@@ -156,11 +158,13 @@ public struct Checkpoint: Sendable {
                 continue
             }
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
+                let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+            else {
                 throw corrupt("the entry for '\(name)' lacks dtype, shape or data_offsets")
             }
             guard dtype == "F32" else {
-                throw CheckpointError.mismatch("\(source): tensor '\(name)' has dtype \(dtype); SwiftRL reads F32 only (convert it with .float() before saving)")
+                throw CheckpointError.mismatch(
+                    "\(source): tensor '\(name)' has dtype \(dtype); SwiftRL reads F32 only (convert it with .float() before saving)")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw corrupt("'\(name)' has a negative dimension in \(shape)") }
             var count = 1
@@ -172,7 +176,8 @@ public struct Checkpoint: Sendable {
                 count = product
             }
             guard offsets[0] >= 0, offsets[0] <= bodyCount, offsets[1] >= offsets[0], offsets[1] <= bodyCount,
-                  offsets[1] - offsets[0] == count * 4 else {
+                offsets[1] - offsets[0] == count * 4
+            else {
                 throw corrupt("'\(name)' has data_offsets \(offsets) that do not fit shape \(shape) inside \(bodyCount) data bytes")
             }
             entries.append((name, shape, offsets[0], count * 4))
@@ -200,7 +205,9 @@ public struct Checkpoint: Sendable {
             let tensor = tensors[name]!
             let values = UnsafeBufferPointer(start: tensor.pointer, count: tensor.count)
             if let index = values.firstIndex(where: { !$0.isFinite }) {
-                throw CheckpointError.nonFinite("\(source): tensor '\(name)' holds \(values[index]) at index \(index) (non-finite weights: the run diverged); use an earlier checkpoint")
+                throw CheckpointError.nonFinite(
+                    "\(source): tensor '\(name)' holds \(values[index]) at index \(index) (non-finite weights: the run diverged); use an earlier checkpoint"
+                )
             }
         }
     }

@@ -58,7 +58,8 @@ public enum Initialization {
         tensor.pointer.update(repeating: 0, count: tensor.count)
         for output in 0..<outputs {
             for input in 0..<inputs {
-                tensor.pointer[((output * inputs + input) * height + height / 2) * width + width / 2] = centre.pointer[output * inputs + input]
+                tensor.pointer[((output * inputs + input) * height + height / 2) * width + width / 2] =
+                    centre.pointer[output * inputs + input]
             }
         }
     }

@@ -47,8 +47,10 @@ extension Module {
     }
 }
 
-private func collectTensors(of module: AnyObject, prefix: String, into result: inout [(String, Tensor)],
-                            seen: inout Set<ObjectIdentifier>) {
+private func collectTensors(
+    of module: AnyObject, prefix: String, into result: inout [(String, Tensor)],
+    seen: inout Set<ObjectIdentifier>
+) {
     var mirror: Mirror? = Mirror(reflecting: module)
     var children: [Mirror.Child] = []
     while let current = mirror {

@@ -54,12 +54,15 @@ public final class Canvas {
     /// Writes the picture into `target`: height x width x 3 (interleaved) or 3 x height x width
     /// (channel-first, for pixel observations).
     public func write(into target: UnsafeMutableBufferPointer<UInt8>, channelFirst: Bool) {
-        precondition(target.count >= width * height * 3, "the target holds \(target.count) bytes, a \(width)x\(height) frame needs \(width * height * 3)")
+        precondition(
+            target.count >= width * height * 3,
+            "the target holds \(target.count) bytes, a \(width)x\(height) frame needs \(width * height * 3)")
         let k = supersampling, plane = width * height
         if k == 1 {
             if channelFirst {
                 for index in 0..<plane {
-                    target[index] = pixels[index * 3]; target[plane + index] = pixels[index * 3 + 1]; target[2 * plane + index] = pixels[index * 3 + 2]
+                    target[index] = pixels[index * 3]; target[plane + index] = pixels[index * 3 + 1];
+                    target[2 * plane + index] = pixels[index * 3 + 2]
                 }
             } else {
                 target.baseAddress!.update(from: pixels.baseAddress!, count: plane * 3)
@@ -153,7 +156,8 @@ public final class Canvas {
         let length = (dx * dx + dy * dy).squareRoot()
         if length > 0 {
             let nx = -dy / length * half, ny = dx / length * half
-            fillPixelPolygon([Point(a.x + nx, a.y + ny), Point(b.x + nx, b.y + ny), Point(b.x - nx, b.y - ny), Point(a.x - nx, a.y - ny)], color)
+            fillPixelPolygon(
+                [Point(a.x + nx, a.y + ny), Point(b.x + nx, b.y + ny), Point(b.x - nx, b.y - ny), Point(a.x - nx, a.y - ny)], color)
         }
         if half > Double(supersampling) {
             fillPixelCircle(center: a, radius: half, color)
@@ -169,7 +173,9 @@ public final class Canvas {
     /// Outlines a circle with a ring `lineWidth` world units wide.
     public func strokeCircle(center: Point, radius: Double, lineWidth: Double, _ color: Color) {
         let steps = 48
-        let points = (0..<steps).map { center + Point(cos(Double($0) * 2 * .pi / Double(steps)), sin(Double($0) * 2 * .pi / Double(steps))) * radius }
+        let points = (0..<steps).map {
+            center + Point(cos(Double($0) * 2 * .pi / Double(steps)), sin(Double($0) * 2 * .pi / Double(steps))) * radius
+        }
         strokePolygon(points, lineWidth: lineWidth, color)
     }
 
@@ -178,8 +184,11 @@ public final class Canvas {
     /// Fills the rectangle with top-left corner (x, y) in output pixels.
     public func fillRectangle(x: Double, y: Double, width rectangleWidth: Double, height rectangleHeight: Double, _ color: Color) {
         let k = Double(supersampling)
-        fillPixelPolygon([Point(x * k, y * k), Point((x + rectangleWidth) * k, y * k),
-                          Point((x + rectangleWidth) * k, (y + rectangleHeight) * k), Point(x * k, (y + rectangleHeight) * k)], color)
+        fillPixelPolygon(
+            [
+                Point(x * k, y * k), Point((x + rectangleWidth) * k, y * k),
+                Point((x + rectangleWidth) * k, (y + rectangleHeight) * k), Point(x * k, (y + rectangleHeight) * k),
+            ], color)
     }
 
     /// Fills a polygon given in output pixels.
@@ -195,8 +204,9 @@ public final class Canvas {
             let rows = BitmapFont.glyph(character)
             for (row, bits) in rows.enumerated() {
                 for column in 0..<5 where bits & (0x10 >> UInt8(column)) != 0 {
-                    fillRectangle(x: cursor + Double(column) * pixelSize, y: y + Double(row) * pixelSize,
-                                  width: pixelSize, height: pixelSize, color)
+                    fillRectangle(
+                        x: cursor + Double(column) * pixelSize, y: y + Double(row) * pixelSize,
+                        width: pixelSize, height: pixelSize, color)
                 }
             }
             cursor += 6 * pixelSize
@@ -251,7 +261,8 @@ public final class Canvas {
 
     private func fillPixelCircle(center: Point, radius: Double, _ color: Color) {
         guard radius > 0, center.x.isFinite, center.y.isFinite else { return }
-        let firstRow = max(0, Int((center.y - radius - 0.5).rounded(.up))), lastRow = min(drawHeight - 1, Int((center.y + radius - 0.5).rounded(.down)))
+        let firstRow = max(0, Int((center.y - radius - 0.5).rounded(.up))),
+            lastRow = min(drawHeight - 1, Int((center.y + radius - 0.5).rounded(.down)))
         guard firstRow <= lastRow else { return }
         for row in firstRow...lastRow {
             let dy = Double(row) + 0.5 - center.y

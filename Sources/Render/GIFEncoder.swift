@@ -60,7 +60,7 @@ public struct GIFEncoder {
         while offset < compressed.count {
             let length = min(255, compressed.count - offset)
             data.append(UInt8(length))
-            data.append(contentsOf: compressed[offset ..< offset + length])
+            data.append(contentsOf: compressed[offset..<offset + length])
             offset += length
         }
         data.append(0x00)
@@ -93,7 +93,7 @@ public struct GIFEncoder {
                 bitCount -= 8
             }
         }
-        var table: [Int: Int] = [:]   // (prefix code << 8 | byte) -> code
+        var table: [Int: Int] = [:]  // (prefix code << 8 | byte) -> code
         var nextCode = endCode + 1
         emit(clearCode)
         guard var prefix = input.first.map(Int.init) else {

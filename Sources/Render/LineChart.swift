@@ -80,8 +80,9 @@ public struct LineChart: Sendable {
             let yRange = Self.niceRange(ys.min() ?? 0, ys.max() ?? 1, includeZero: false)
             // Title, then one legend row per series, above the plot area.
             let header = 36 + 16 * Double(panel.series.count) + 8
-            return PanelLayout(left: 90, top: top + header, right: Double(width) - 30, bottom: top + panelHeight - 60,
-                               xRange: xRange.range, yRange: yRange.range, xTicks: xRange.ticks, yTicks: yRange.ticks)
+            return PanelLayout(
+                left: 90, top: top + header, right: Double(width) - 30, bottom: top + panelHeight - 60,
+                xRange: xRange.range, yRange: yRange.range, xTicks: xRange.ticks, yTicks: yRange.ticks)
         }
     }
 
@@ -160,8 +161,9 @@ public struct LineChart: Sendable {
             canvas.fillRectangle(x: layout.left - 1.5, y: layout.top, width: 1.5, height: layout.bottom - layout.top, axis)
             let panelTop = layout.top - (36 + 16 * Double(panel.series.count) + 8)
             canvas.drawText(panel.title, x: layout.left, y: panelTop + 10, pixelSize: 2, axis)
-            canvas.drawText(panel.xLabel, x: (layout.left + layout.right) / 2 - Double(panel.xLabel.count * 6) * 0.75,
-                            y: layout.bottom + 30, pixelSize: 1.5, axis)
+            canvas.drawText(
+                panel.xLabel, x: (layout.left + layout.right) / 2 - Double(panel.xLabel.count * 6) * 0.75,
+                y: layout.bottom + 30, pixelSize: 1.5, axis)
             canvas.drawText(panel.yLabel, x: layout.left + 6, y: layout.top + 6, pixelSize: 1.5, axis)
             for (index, series) in panel.series.enumerated() {
                 let y = panelTop + 36 + Double(index) * 16, x = layout.left
@@ -186,43 +188,66 @@ public struct LineChart: Sendable {
     public func svg() -> String {
         func hex(_ color: Color) -> String { String(format: "#%02x%02x%02x", color.red, color.green, color.blue) }
         func escaped(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+                of: ">", with: "&gt;")
         }
         func coordinates(_ points: [Point]) -> String { points.map { String(format: "%.1f,%.1f", $0.x, $0.y) }.joined(separator: " ") }
-        var lines = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">",
-                     "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>"]
+        var lines = [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">",
+            "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
+        ]
         for (panel, layout) in zip(panels, layouts()) {
             for tick in layout.yTicks {
                 let y = layout.pixel(0, tick).y
-                lines.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e1e1e1\"/>", layout.left, y, layout.right, y))
-                lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>", layout.left - 8, y + 4, Self.tickLabel(tick)))
+                lines.append(
+                    String(
+                        format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e1e1e1\"/>", layout.left, y, layout.right,
+                        y))
+                lines.append(
+                    String(
+                        format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>", layout.left - 8, y + 4, Self.tickLabel(tick)))
             }
             for tick in layout.xTicks {
                 let x = layout.pixel(tick, 0).x
-                lines.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e1e1e1\"/>", x, layout.top, x, layout.bottom))
-                lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", x, layout.bottom + 18, Self.tickLabel(tick)))
+                lines.append(
+                    String(
+                        format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e1e1e1\"/>", x, layout.top, x,
+                        layout.bottom))
+                lines.append(
+                    String(
+                        format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", x, layout.bottom + 18, Self.tickLabel(tick))
+                )
             }
             for series in panel.series {
                 let outline = Self.bandOutline(series, layout)
                 if outline.count >= 3 {
-                    lines.append("<polygon points=\"\(coordinates(outline))\" fill=\"\(hex(series.color))\" fill-opacity=\"0.25\" stroke=\"none\"/>")
+                    lines.append(
+                        "<polygon points=\"\(coordinates(outline))\" fill=\"\(hex(series.color))\" fill-opacity=\"0.25\" stroke=\"none\"/>")
                 }
             }
             for series in panel.series where !series.x.isEmpty {
                 let points = zip(series.x, series.y).map { layout.pixel($0, $1) }
-                lines.append("<polyline points=\"\(coordinates(points))\" fill=\"none\" stroke=\"\(hex(series.color))\" stroke-width=\"2\"/>")
+                lines.append(
+                    "<polyline points=\"\(coordinates(points))\" fill=\"none\" stroke=\"\(hex(series.color))\" stroke-width=\"2\"/>")
             }
-            lines.append(String(format: "<path d=\"M%.1f %.1f V%.1f H%.1f\" fill=\"none\" stroke=\"#3c3c3c\" stroke-width=\"1.5\"/>",
-                                layout.left, layout.top, layout.bottom, layout.right))
+            lines.append(
+                String(
+                    format: "<path d=\"M%.1f %.1f V%.1f H%.1f\" fill=\"none\" stroke=\"#3c3c3c\" stroke-width=\"1.5\"/>",
+                    layout.left, layout.top, layout.bottom, layout.right))
             let panelTop = layout.top - (36 + 16 * Double(panel.series.count) + 8)
-            lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"16\">%@</text>", layout.left, panelTop + 24, escaped(panel.title)))
-            lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", (layout.left + layout.right) / 2,
-                                layout.bottom + 38, escaped(panel.xLabel)))
+            lines.append(
+                String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"16\">%@</text>", layout.left, panelTop + 24, escaped(panel.title)))
+            lines.append(
+                String(
+                    format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>", (layout.left + layout.right) / 2,
+                    layout.bottom + 38, escaped(panel.xLabel)))
             lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>", layout.left + 6, layout.top + 16, escaped(panel.yLabel)))
             for (index, series) in panel.series.enumerated() {
                 let y = panelTop + 46 + Double(index) * 16
-                lines.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"3\"/>",
-                                    layout.left, y - 4, layout.left + 20, y - 4, hex(series.color)))
+                lines.append(
+                    String(
+                        format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"3\"/>",
+                        layout.left, y - 4, layout.left + 20, y - 4, hex(series.color)))
                 lines.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>", layout.left + 26, y, escaped(series.label)))
             }
         }

@@ -10,7 +10,7 @@ public enum PNGEncoder {
         raw.reserveCapacity(frame.height * (frame.width * 3 + 1))
         for row in 0..<frame.height {
             raw.append(0)  // filter: none
-            raw.append(contentsOf: frame.pixels[(row * frame.width * 3) ..< ((row + 1) * frame.width * 3)])
+            raw.append(contentsOf: frame.pixels[(row * frame.width * 3)..<((row + 1) * frame.width * 3)])
         }
         var zlib: [UInt8] = [0x78, 0x01]
         zlib.append(contentsOf: Deflate.compress(raw))

@@ -39,8 +39,10 @@ public struct Transform: Sendable, Equatable {
     public var yUp: Bool
 
     /// A transform; the defaults map world units to pixels one to one, y up from the bottom-left.
-    public init(scale: Double = 1, verticalScale: Double? = nil, worldOrigin: Point = Point(0, 0), pixelOrigin: Point = Point(0, 0),
-                rotation: Double = 0, yUp: Bool = true) {
+    public init(
+        scale: Double = 1, verticalScale: Double? = nil, worldOrigin: Point = Point(0, 0), pixelOrigin: Point = Point(0, 0),
+        rotation: Double = 0, yUp: Bool = true
+    ) {
         self.scale = scale
         self.verticalScale = verticalScale ?? scale
         self.worldOrigin = worldOrigin

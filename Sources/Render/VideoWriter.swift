@@ -55,8 +55,11 @@ public final class VideoWriter {
         let directory = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue,
-              FileManager.default.isWritableFile(atPath: directory.path) else {
-            throw VideoError.unwritablePath("cannot write video \(url.path): the folder \(directory.path) does not exist or is not writable; create it or choose another path")
+            FileManager.default.isWritableFile(atPath: directory.path)
+        else {
+            throw VideoError.unwritablePath(
+                "cannot write video \(url.path): the folder \(directory.path) does not exist or is not writable; create it or choose another path"
+            )
         }
         temporaryURL = directory.appendingPathComponent(".\(url.lastPathComponent).partial.\(url.pathExtension)")
         switch url.pathExtension.lowercased() {
@@ -64,16 +67,20 @@ public final class VideoWriter {
             gif = GIFEncoder(width: width, height: height, framesPerSecond: framesPerSecond)
         case "mp4":
             guard let ffmpeg = VideoWriter.ffmpegOverride ?? VideoWriter.findProgram("ffmpeg") else {
-                throw VideoError.ffmpegMissing("cannot write \(url.lastPathComponent): the ffmpeg program is not installed; install it (apt-get install ffmpeg, or run tools/setup) or write a .gif instead")
+                throw VideoError.ffmpegMissing(
+                    "cannot write \(url.lastPathComponent): the ffmpeg program is not installed; install it (apt-get install ffmpeg, or run tools/setup) or write a .gif instead"
+                )
             }
             guard width % 2 == 0 && height % 2 == 0 else {
                 throw VideoError.frameSize("H.264 needs even frame sizes, got \(width)x\(height): render at an even size or write a .gif")
             }
             let process = Process()
             process.executableURL = ffmpeg
-            process.arguments = ["-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-                                 "-s", "\(width)x\(height)", "-r", "\(framesPerSecond)", "-i", "-",
-                                 "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-f", "mp4", temporaryURL.path]
+            process.arguments = [
+                "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                "-s", "\(width)x\(height)", "-r", "\(framesPerSecond)", "-i", "-",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-f", "mp4", temporaryURL.path,
+            ]
             let input = Pipe(), errors = Pipe()
             process.standardInput = input
             process.standardOutput = FileHandle.nullDevice
@@ -121,7 +128,9 @@ public final class VideoWriter {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let status = process.map { " (exit status \($0.terminationStatus))" } ?? ""
         cancel()
-        return VideoError.encoderFailed("ffmpeg stopped while writing \(url.path)\(status): \(message.isEmpty ? "\(error)" : message). Check that the disk has room and the folder is writable, or write a .gif")
+        return VideoError.encoderFailed(
+            "ffmpeg stopped while writing \(url.path)\(status): \(message.isEmpty ? "\(error)" : message). Check that the disk has room and the folder is writable, or write a .gif"
+        )
     }
 
     /// Completes the file, verifies it and moves it into place.
@@ -129,7 +138,8 @@ public final class VideoWriter {
         if let gif {
             do { try gif.finished().write(to: temporaryURL) } catch {
                 try? FileManager.default.removeItem(at: temporaryURL)
-                throw VideoError.unwritablePath("cannot write \(url.path): \(error.localizedDescription). Check that the disk has room and the folder is writable")
+                throw VideoError.unwritablePath(
+                    "cannot write \(url.path): \(error.localizedDescription). Check that the disk has room and the folder is writable")
             }
         } else if let process, let pipe {
             do { try pipe.fileHandleForWriting.close() } catch { throw encoderStopped(after: error) }
@@ -138,12 +148,16 @@ public final class VideoWriter {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             guard process.terminationStatus == 0 else {
                 try? FileManager.default.removeItem(at: temporaryURL)
-                throw VideoError.encoderFailed("ffmpeg failed writing \(url.path) (exit status \(process.terminationStatus)): \(message). Check that the disk has room and the folder is writable, or write a .gif")
+                throw VideoError.encoderFailed(
+                    "ffmpeg failed writing \(url.path) (exit status \(process.terminationStatus)): \(message). Check that the disk has room and the folder is writable, or write a .gif"
+                )
             }
         }
         if let problem = Self.problem(with: temporaryURL, format: url.pathExtension.lowercased()) {
             try? FileManager.default.removeItem(at: temporaryURL)
-            throw VideoError.encoderFailed("the encoder finished \(url.path) but the file is not playable (\(problem)); nothing was written under that name. A full disk does this: free space and record again")
+            throw VideoError.encoderFailed(
+                "the encoder finished \(url.path) but the file is not playable (\(problem)); nothing was written under that name. A full disk does this: free space and record again"
+            )
         }
         guard rename(temporaryURL.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -158,7 +172,7 @@ public final class VideoWriter {
         guard let data = FileManager.default.contents(atPath: file.path), !data.isEmpty else { return "it is empty" }
         switch format {
         case "mp4":
-            guard data.count >= 8, data[data.startIndex + 4 ..< data.startIndex + 8].elementsEqual("ftyp".utf8) else {
+            guard data.count >= 8, data[data.startIndex + 4..<data.startIndex + 8].elementsEqual("ftyp".utf8) else {
                 return "no ftyp header"
             }
             return data.range(of: Data("moov".utf8)) == nil ? "no moov atom" : nil

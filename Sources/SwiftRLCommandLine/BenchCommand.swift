@@ -27,7 +27,9 @@ struct BenchMLPUpdate: ParsableCommand {
     @Option(help: "Only the networks whose name contains this text (\"2x64\" or \"3x256\"; default: both).")
     var network: String?
 
-    @Option(name: .customLong("memory-steps"), help: "Also run this many steps of 2x64 at batch 64 and report resident memory before and after (0: skip).")
+    @Option(
+        name: .customLong("memory-steps"),
+        help: "Also run this many steps of 2x64 at batch 64 and report resident memory before and after (0: skip).")
     var memorySteps = 0
 
     @Flag(help: "Print one JSON object per measurement.")
@@ -47,7 +49,9 @@ struct BenchMLPUpdate: ParsableCommand {
         BLASThreads.set(threads)
         let configurations = MLPUpdateBenchmark.Configuration.peerConfigurations.filter { network == nil || $0.name.contains(network!) }
         if configurations.isEmpty {
-            throw ValidationError("--network '\(network ?? "")' matches none of: \(MLPUpdateBenchmark.Configuration.peerConfigurations.map(\.name).joined(separator: ", "))")
+            throw ValidationError(
+                "--network '\(network ?? "")' matches none of: \(MLPUpdateBenchmark.Configuration.peerConfigurations.map(\.name).joined(separator: ", "))"
+            )
         }
         for configuration in configurations {
             for batch in batchSizes {
@@ -57,7 +61,9 @@ struct BenchMLPUpdate: ParsableCommand {
                 let seconds = try measureSeconds { for _ in 0..<steps { try benchmark.step() } }
                 let microseconds = seconds / Double(steps) * 1e6
                 if json {
-                    print("{\"network\":\"\(configuration.name)\",\"batch\":\(batch),\"us_per_step\":\(String(format: "%.1f", microseconds))}")
+                    print(
+                        "{\"network\":\"\(configuration.name)\",\"batch\":\(batch),\"us_per_step\":\(String(format: "%.1f", microseconds))}"
+                    )
                 } else {
                     print("swiftrl mlp \(configuration.name) batch \(batch): \(String(format: "%.0f", microseconds)) us/step")
                 }
@@ -69,7 +75,9 @@ struct BenchMLPUpdate: ParsableCommand {
             let before = residentMemoryBytes()
             for _ in 0..<memorySteps { try benchmark.step() }
             let after = residentMemoryBytes()
-            print("resident memory over \(memorySteps) steps: \(before / 1_048_576) MiB -> \(after / 1_048_576) MiB (\(after - before >= 0 ? "+" : "")\((after - before) / 1024) KiB)")
+            print(
+                "resident memory over \(memorySteps) steps: \(before / 1_048_576) MiB -> \(after / 1_048_576) MiB (\(after - before >= 0 ? "+" : "")\((after - before) / 1024) KiB)"
+            )
         }
     }
 }
@@ -96,7 +104,8 @@ extension BenchMLPUpdate {
 struct BenchSACAEUpdate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sac-ae-update",
-        abstract: "Time full SAC-AE updates (critic, actor and temperature every second step, decoder, soft targets), as sacae_update_torch.py.")
+        abstract:
+            "Time full SAC-AE updates (critic, actor and temperature every second step, decoder, soft targets), as sacae_update_torch.py.")
 
     @Option(help: "Batch size.")
     var batch = 128
@@ -134,9 +143,13 @@ struct BenchSACAEUpdate: ParsableCommand {
         let gflops = gigaflop / (milliseconds / 1000)
         let resident = Double(residentMemoryBytes()) / 1_048_576
         if json {
-            print("{\"ms_per_update\":\(String(format: "%.1f", milliseconds)),\"gflop_per_update\":\(String(format: "%.1f", gigaflop)),\"gflops\":\(String(format: "%.1f", gflops)),\"resident_mib\":\(String(format: "%.0f", resident))}")
+            print(
+                "{\"ms_per_update\":\(String(format: "%.1f", milliseconds)),\"gflop_per_update\":\(String(format: "%.1f", gigaflop)),\"gflops\":\(String(format: "%.1f", gflops)),\"resident_mib\":\(String(format: "%.0f", resident))}"
+            )
         } else {
-            print("swiftrl sac-ae update: \(String(format: "%.0f", milliseconds)) ms/update (batch \(batch), 9x84x84, \(String(format: "%.0f", gflops)) GFLOP/s, resident \(String(format: "%.0f", resident)) MiB)")
+            print(
+                "swiftrl sac-ae update: \(String(format: "%.0f", milliseconds)) ms/update (batch \(batch), 9x84x84, \(String(format: "%.0f", gflops)) GFLOP/s, resident \(String(format: "%.0f", resident)) MiB)"
+            )
         }
     }
 }
@@ -160,20 +173,26 @@ struct BenchConvolution: ParsableCommand {
     var kernels: String?
 
     func run() throws {
-        let families = try kernels.map { list in
-            try list.split(separator: ",").map { name in
-                guard let family = VectorKernels.Family.allCases.first(where: { $0.description == name }),
-                      VectorKernels.supported.contains(family) else {
-                    throw ValidationError("--kernels: '\(name)' is not one of this CPU's kernel families (\(VectorKernels.supported.map(\.description).joined(separator: ", ")))")
+        let families =
+            try kernels.map { list in
+                try list.split(separator: ",").map { name in
+                    guard let family = VectorKernels.Family.allCases.first(where: { $0.description == name }),
+                        VectorKernels.supported.contains(family)
+                    else {
+                        throw ValidationError(
+                            "--kernels: '\(name)' is not one of this CPU's kernel families (\(VectorKernels.supported.map(\.description).joined(separator: ", ")))"
+                        )
+                    }
+                    return family
                 }
-                return family
-            }
-        } ?? VectorKernels.supported
+            } ?? VectorKernels.supported
         guard batch >= 1, repeats >= 1, threads >= 1 else {
             throw ValidationError("--batch, --repeats and --threads must be at least 1, got \(batch), \(repeats), \(threads)")
         }
         BLASThreads.set(threads)
-        print("convolution kernels on this CPU: \(VectorKernels.supported.map(\.description).joined(separator: ", ")); batch \(batch), \(threads) thread(s)")
+        print(
+            "convolution kernels on this CPU: \(VectorKernels.supported.map(\.description).joined(separator: ", ")); batch \(batch), \(threads) thread(s)"
+        )
         for layer in ConvolutionBenchmark.sacAELayers {
             let gflop = layer.flopsPerImage * Double(batch) / 1e9
             var line = "\(layer.name) (\(String(format: "%.2f", gflop)) GFLOP forward, 2x backward):"
@@ -181,8 +200,9 @@ struct BenchConvolution: ParsableCommand {
                 let (forward, backward) = try VectorKernels.$override.withValue(family) {
                     try ConvolutionBenchmark.measure(layer, batch: batch, repeats: repeats)
                 }
-                line += String(format: " %@ %.1f + %.1f ms (%.0f, %.0f GFLOP/s);", family.description, forward * 1000, backward * 1000,
-                               gflop / forward, 2 * gflop / backward)
+                line += String(
+                    format: " %@ %.1f + %.1f ms (%.0f, %.0f GFLOP/s);", family.description, forward * 1000, backward * 1000,
+                    gflop / forward, 2 * gflop / backward)
             }
             print(line)
         }
@@ -199,7 +219,9 @@ struct BenchGEMM: ParsableCommand {
     var sizes = "128,256,512,1024"
 
     func run() throws {
-        print("core-to-core round trip: \(String(format: "%.0f", coreRoundTripNanoseconds())) ns (about 100 here when the two vCPUs share a chiplet, about 400 when not; two-thread figures are then much slower)")
+        print(
+            "core-to-core round trip: \(String(format: "%.0f", coreRoundTripNanoseconds())) ns (about 100 here when the two vCPUs share a chiplet, about 400 when not; two-thread figures are then much slower)"
+        )
         for text in sizes.split(separator: ",") {
             guard let size = Int(text), size > 0 else { throw ValidationError("--sizes must be positive integers, got '\(sizes)'") }
             var generator = RandomGenerator(seed: 0)
@@ -210,7 +232,8 @@ struct BenchGEMM: ParsableCommand {
                 _ = try a.matmul(b)
                 let repeats = max(3, 2_000_000_000 / (2 * size * size * size))
                 let seconds = try measureSeconds { for _ in 0..<repeats { _ = try a.matmul(b) } }
-                line += " \(threads) thread(s) \(String(format: "%.0f", 2 * Double(size * size * size) * Double(repeats) / seconds / 1e9)) GFLOP/s;"
+                line +=
+                    " \(threads) thread(s) \(String(format: "%.0f", 2 * Double(size * size * size) * Double(repeats) / seconds / 1e9)) GFLOP/s;"
             }
             print(line)
         }

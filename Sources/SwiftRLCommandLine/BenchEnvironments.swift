@@ -29,7 +29,10 @@ struct BenchEnvironments: ParsableCommand {
     @Option(help: "Threads stepping the sub-environments (with --num-envs > 1).")
     var threads = 1
 
-    @Flag(help: "Print one JSON object per environment: {id, num_envs, steps, seconds, steps_per_second} (Box2D ids add box2d_step_microseconds and box2d_share, the time inside Box2D's world step).")
+    @Flag(
+        help:
+            "Print one JSON object per environment: {id, num_envs, steps, seconds, steps_per_second} (Box2D ids add box2d_step_microseconds and box2d_share, the time inside Box2D's world step)."
+    )
     var json = false
 
     @Flag(help: "Benchmark the pixel pipeline: 84x84 frames drawn directly, channel-first, stacked 3 deep (9x84x84).")
@@ -56,19 +59,28 @@ struct BenchEnvironments: ParsableCommand {
             let rate = Double(measurement.steps) / measurement.seconds
             // Box2D environments: the time spent inside b2World::Step per environment step.
             let worldSteps = physicsAfter.steps - physicsBefore.steps, physicsSeconds = physicsAfter.seconds - physicsBefore.seconds
-            let physics: (microseconds: Double, share: Double)? = worldSteps > 0
-                ? (physicsSeconds / Double(measurement.steps) * 1e6, physicsSeconds / measurement.seconds / Double(max(1, min(threads, numEnvs)))) : nil
+            let physics: (microseconds: Double, share: Double)? =
+                worldSteps > 0
+                ? (
+                    physicsSeconds / Double(measurement.steps) * 1e6,
+                    physicsSeconds / measurement.seconds / Double(max(1, min(threads, numEnvs)))
+                ) : nil
             if json {
                 var fields: [(String, JSONValue)] = [
                     ("id", .string(id)), ("num_envs", .integer(numEnvs)), ("steps", .integer(measurement.steps)),
                     ("seconds", .number(measurement.seconds)), ("steps_per_second", .number(rate)),
                 ]
-                if let physics { fields += [("box2d_step_microseconds", .number(physics.microseconds)), ("box2d_share", .number(physics.share))] }
+                if let physics {
+                    fields += [("box2d_step_microseconds", .number(physics.microseconds)), ("box2d_share", .number(physics.share))]
+                }
                 print(JSONValue.object(fields).text)
             } else {
-                var line = "\(id)\(pixels ? " (9x84x84 pixels)" : ""): \(formatRate(rate)) steps/s (\(measurement.steps) steps in \(String(format: "%.3f", measurement.seconds)) s, \(numEnvs) env(s), \(threads) thread(s))"
+                var line =
+                    "\(id)\(pixels ? " (9x84x84 pixels)" : ""): \(formatRate(rate)) steps/s (\(measurement.steps) steps in \(String(format: "%.3f", measurement.seconds)) s, \(numEnvs) env(s), \(threads) thread(s))"
                 if let physics {
-                    line += String(format: "; inside Box2D's world step: %.2f us per step (%.0f%% of the time)", physics.microseconds, physics.share * 100)
+                    line += String(
+                        format: "; inside Box2D's world step: %.2f us per step (%.0f%% of the time)", physics.microseconds,
+                        physics.share * 100)
                 }
                 print(line)
             }
@@ -103,9 +115,11 @@ struct BenchEnvironments: ParsableCommand {
     private func benchVector(_ id: String) throws -> (steps: Int, seconds: Double) {
         let execution: VectorExecution = threads > 1 ? .threaded(threads: threads) : .synchronous
         let environmentOptions = try parseOptions(options)
-        let vector = pixels
-            ? try VectorEnvironment(environments: (0..<numEnvs).map { _ in try PixelObservation.make(id, options: environmentOptions) },
-                                    autoresetMode: .nextStep, execution: execution)
+        let vector =
+            pixels
+            ? try VectorEnvironment(
+                environments: (0..<numEnvs).map { _ in try PixelObservation.make(id, options: environmentOptions) },
+                autoresetMode: .nextStep, execution: execution)
             : try VectorEnvironment(id: id, count: numEnvs, options: environmentOptions, autoresetMode: .nextStep, execution: execution)
         defer { vector.close() }
         try vector.reset(seed: 0)

@@ -27,7 +27,8 @@ struct BenchPixelReplay: ParsableCommand {
             throw ValidationError("\(env) does not have uint8 pixel observations: choose a -pixels- id")
         }
         let before = residentMemoryBytes()
-        let replay = try FrameReplay(space: environment.observationSpace, capacity: transitions, actionDimension: environment.actionSpace.flatCount)
+        let replay = try FrameReplay(
+            space: environment.observationSpace, capacity: transitions, actionDimension: environment.actionSpace.flatCount)
         let observation = ObservationBuffer(space: environment.observationSpace)
         var generator = RandomGenerator(seed: 0)
         _ = try environment.reset(seed: 0, options: [:], into: observation)
@@ -37,8 +38,9 @@ struct BenchPixelReplay: ParsableCommand {
             let action = environment.actionSpace.sampleAction(using: &generator)
             let result = try environment.step(action, into: observation)
             guard case .continuous(let values) = action else { throw ValidationError("\(env) needs continuous actions") }
-            replay.add(environment: 0, action: values[...], reward: Float(result.reward), notDone: result.terminated ? 0 : 1,
-                       nextObservation: observation, row: 0)
+            replay.add(
+                environment: 0, action: values[...], reward: Float(result.reward), notDone: result.terminated ? 0 : 1,
+                nextObservation: observation, row: 0)
             if result.terminated || result.truncated {
                 _ = try environment.reset(seed: nil, options: [:], into: observation)
                 replay.beginEpisode(environment: 0, observation: observation, row: 0)
@@ -49,11 +51,19 @@ struct BenchPixelReplay: ParsableCommand {
         var sampler = RandomGenerator(seed: 1)
         let batch = replay.sample(batchSize: 128, using: &sampler)
         let reference = Double(transitions) * Double(box.count) * 2
-        print(String(format: "%d transitions of %@ (%@) stored in %.1f s", transitions, env, box.shape.map(String.init).joined(separator: "x"), seconds))
-        print(String(format: "replay storage %.3f GB (%.0f bytes per transition); resident memory grew %.3f GB", Double(replay.storageBytes) / 1e9,
-                     Double(replay.storageBytes) / Double(transitions), Double(after - before) / 1e9))
-        print(String(format: "reference layout (obs and next_obs as separate uint8 arrays): %.3f GB; ratio %.2fx less memory",
-                     reference / 1e9, reference / Double(replay.storageBytes)))
+        print(
+            String(
+                format: "%d transitions of %@ (%@) stored in %.1f s", transitions, env, box.shape.map(String.init).joined(separator: "x"),
+                seconds))
+        print(
+            String(
+                format: "replay storage %.3f GB (%.0f bytes per transition); resident memory grew %.3f GB",
+                Double(replay.storageBytes) / 1e9,
+                Double(replay.storageBytes) / Double(transitions), Double(after - before) / 1e9))
+        print(
+            String(
+                format: "reference layout (obs and next_obs as separate uint8 arrays): %.3f GB; ratio %.2fx less memory",
+                reference / 1e9, reference / Double(replay.storageBytes)))
         print("sampled batch: observations \(batch.observations.shape), next \(batch.nextObservations.shape)")
     }
 }

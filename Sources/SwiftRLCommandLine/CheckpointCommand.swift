@@ -37,7 +37,9 @@ struct InspectCheckpoint: ParsableCommand {
         let width = min(names.map(\.count).max() ?? 0, 70)
         for name in names {
             let tensor = checkpoint.tensors[name]!
-            print(name.padding(toLength: max(width, name.count), withPad: " ", startingAt: 0) + "  " + "\(tensor.shape)".padding(toLength: 20, withPad: " ", startingAt: 0) + "  \(tensor.count)")
+            print(
+                name.padding(toLength: max(width, name.count), withPad: " ", startingAt: 0) + "  "
+                    + "\(tensor.shape)".padding(toLength: 20, withPad: " ", startingAt: 0) + "  \(tensor.count)")
         }
         print("\(names.count) tensors, \(total) values")
         for key in checkpoint.metadata.keys.sorted() {
@@ -87,16 +89,22 @@ struct TransplantCheckpoint: ParsableCommand {
         let names = target.tensors.keys.filter { matches($0) }.sorted()
         guard !names.isEmpty else {
             let roots = Set(target.tensors.keys.map { String($0.split(separator: ".").prefix(2).joined(separator: ".")) + "." }).sorted()
-            throw ValidationError("no tensor of \(to) matches --prefix \(prefix); sub-modules there include: \(roots.prefix(20).joined(separator: ", "))")
+            throw ValidationError(
+                "no tensor of \(to) matches --prefix \(prefix); sub-modules there include: \(roots.prefix(20).joined(separator: ", "))")
         }
         if reinit {
             var generator = RandomGenerator(seed: UInt64(seed))
             for name in names {
                 let tensor = target.tensors[name]!.copy()
-                if name.hasSuffix("layerNorm.weight") { Initialization.constant(tensor, 1) }
-                else if name.hasSuffix(".bias") || tensor.rank < 2 { Initialization.constant(tensor, 0) }
-                else if tensor.rank == 4 { Initialization.deltaOrthogonal(tensor, gain: Float(2).squareRoot(), generator: &generator) }
-                else { Initialization.orthogonal(tensor, gain: 1, generator: &generator) }
+                if name.hasSuffix("layerNorm.weight") {
+                    Initialization.constant(tensor, 1)
+                } else if name.hasSuffix(".bias") || tensor.rank < 2 {
+                    Initialization.constant(tensor, 0)
+                } else if tensor.rank == 4 {
+                    Initialization.deltaOrthogonal(tensor, gain: Float(2).squareRoot(), generator: &generator)
+                } else {
+                    Initialization.orthogonal(tensor, gain: 1, generator: &generator)
+                }
                 target.tensors[name] = tensor
             }
         } else {
@@ -109,12 +117,14 @@ struct TransplantCheckpoint: ParsableCommand {
                 }
             }
             guard problems.isEmpty else {
-                throw ValidationError("cannot transplant: " + problems.joined(separator: "; ") + " (the sub-modules must have the same architecture)")
+                throw ValidationError(
+                    "cannot transplant: " + problems.joined(separator: "; ") + " (the sub-modules must have the same architecture)")
             }
             try Checkpoint(tensors: source.tensors.filter { names.contains($0.key) }).requireFinite(source: from!)
             for name in names { target.tensors[name] = source.tensors[name]!.copy() }
         }
-        target.metadata["surgery"] = (target.metadata["surgery"].map { $0 + "; " } ?? "") + (reinit ? "reinit \(prefix)" : "transplant \(prefix) from \(from!)")
+        target.metadata["surgery"] =
+            (target.metadata["surgery"].map { $0 + "; " } ?? "") + (reinit ? "reinit \(prefix)" : "transplant \(prefix) from \(from!)")
         let destination = URL(fileURLWithPath: output ?? to)
         try target.write(to: destination)
         print("\(reinit ? "re-initialised" : "transplanted") \(names.count) tensors matching \(prefix) -> \(destination.path)")

@@ -5,5 +5,8 @@ struct EnvsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "envs",
         abstract: "List, check, benchmark and roll out environments.",
-        subcommands: [ListEnvironments.self, CheckEnvironments.self, BenchEnvironments.self, RolloutEnvironment.self, RenderEnvironment.self, PlayEnvironment.self, HeuristicEnvironment.self])
+        subcommands: [
+            ListEnvironments.self, CheckEnvironments.self, BenchEnvironments.self, RolloutEnvironment.self, RenderEnvironment.self,
+            PlayEnvironment.self, HeuristicEnvironment.self,
+        ])
 }

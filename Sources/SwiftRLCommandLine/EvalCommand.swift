@@ -25,7 +25,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Episodes to run (default: the run's eval_episodes).")
     var episodes: Int?
 
-    @Flag(inversion: .prefixedNo, help: "Act with the policy's mode (--deterministic) or by sampling (--no-deterministic); default: the run's eval_deterministic.")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Act with the policy's mode (--deterministic) or by sampling (--no-deterministic); default: the run's eval_deterministic.")
     var deterministic: Bool?
 
     @Option(help: "Film every episode, back to back, into this video file (.mp4 through ffmpeg, or .gif).")
@@ -57,25 +59,30 @@ struct EvalCommand: ParsableCommand {
         let episodeCount = episodes ?? settings.evaluationEpisodes
         let firstSeed = seed ?? settings.evaluationSeed
         let usesMode = deterministic ?? settings.evaluationDeterministic
-        let result = try Evaluator.evaluate(policy: policy, environment: settings.environment,
-                                            options: try Algorithms.environmentOptions(settings.environmentOptions), episodes: episodeCount,
-                                            deterministic: usesMode, seed: firstSeed, video: video.map { URL(fileURLWithPath: $0) },
-                                            filmsEveryEpisode: true, renderMode: render == "human" ? .human : nil)
+        let result = try Evaluator.evaluate(
+            policy: policy, environment: settings.environment,
+            options: try Algorithms.environmentOptions(settings.environmentOptions), episodes: episodeCount,
+            deterministic: usesMode, seed: firstSeed, video: video.map { URL(fileURLWithPath: $0) },
+            filmsEveryEpisode: true, renderMode: render == "human" ? .human : nil)
         let sameAsTraining = episodes == nil && seed == nil && deterministic == nil
-        let mode = "\(usesMode ? "deterministic" : "sampled") actions, seeds \(firstSeed)...\(firstSeed + episodeCount - 1)"
+        let mode =
+            "\(usesMode ? "deterministic" : "sampled") actions, seeds \(firstSeed)...\(firstSeed + episodeCount - 1)"
             + (sameAsTraining ? " (as training's evaluation)" : "")
         if json {
-            var object: [String: Any] = ["return_mean": result.returnMean, "return_std": result.returnStandardDeviation,
-                                         "length_mean": result.lengthMean, "episodes": result.returns.count,
-                                         "returns": result.returns, "environment": settings.environment, "checkpoint": origin,
-                                         "deterministic": usesMode, "seeds": Array(firstSeed..<(firstSeed + episodeCount))]
+            var object: [String: Any] = [
+                "return_mean": result.returnMean, "return_std": result.returnStandardDeviation,
+                "length_mean": result.lengthMean, "episodes": result.returns.count,
+                "returns": result.returns, "environment": settings.environment, "checkpoint": origin,
+                "deterministic": usesMode, "seeds": Array(firstSeed..<(firstSeed + episodeCount)),
+            ]
             if let rate = result.successRate { object["success_rate"] = rate }
             if let file = result.video { object["video"] = file.path }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            var text = String(format: "%@ on %@: return %.2f +- %.2f, length %.1f over %d episodes", origin, settings.environment,
-                              result.returnMean, result.returnStandardDeviation, result.lengthMean, result.returns.count)
+            var text = String(
+                format: "%@ on %@: return %.2f +- %.2f, length %.1f over %d episodes", origin, settings.environment,
+                result.returnMean, result.returnStandardDeviation, result.lengthMean, result.returns.count)
             text += "; \(mode)"
             if let rate = result.successRate { text += String(format: ", success %.0f%%", rate * 100) }
             if let file = result.video { text += "; video \(file.path) (all \(result.returns.count) episodes, back to back)" }

@@ -7,7 +7,8 @@ import Gym
 struct HeuristicEnvironment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heuristic",
-        abstract: "Run Gymnasium's heuristic controller (LunarLander and BipedalWalker ids) over seeds 0..<N and print the return distribution.")
+        abstract:
+            "Run Gymnasium's heuristic controller (LunarLander and BipedalWalker ids) over seeds 0..<N and print the return distribution.")
 
     @Argument(help: "LunarLander-v3, LunarLanderContinuous-v3, BipedalWalker-v3 or BipedalWalkerHardcore-v3.")
     var id: String
@@ -32,7 +33,8 @@ struct HeuristicEnvironment: ParsableCommand {
             var total = 0.0
             let walker = BipedalWalker.Heuristic()
             while true {
-                let action = id.hasPrefix("BipedalWalker") ? walker.action(observation) : LunarLander.heuristic(observation, continuous: continuous)
+                let action =
+                    id.hasPrefix("BipedalWalker") ? walker.action(observation) : LunarLander.heuristic(observation, continuous: continuous)
                 let transition = try environment.step(action)
                 total += transition.reward
                 observation = transition.observation.floats
@@ -46,6 +48,8 @@ struct HeuristicEnvironment: ParsableCommand {
         let median = sorted[sorted.count / 2]
         let threshold = id.hasPrefix("BipedalWalker") ? 300.0 : 200.0
         let atThreshold = Double(returns.filter { $0 >= threshold }.count) / Double(returns.count) * 100
-        print("\(id) heuristic over \(episodes) seeds: mean \(String(format: "%.1f", mean)) +- \(String(format: "%.1f", deviation)), median \(String(format: "%.1f", median)), \(String(format: "%.0f", atThreshold))% of episodes >= \(Int(threshold)), min \(String(format: "%.0f", returns.min() ?? 0)), max \(String(format: "%.0f", returns.max() ?? 0))")
+        print(
+            "\(id) heuristic over \(episodes) seeds: mean \(String(format: "%.1f", mean)) +- \(String(format: "%.1f", deviation)), median \(String(format: "%.1f", median)), \(String(format: "%.0f", atThreshold))% of episodes >= \(Int(threshold)), min \(String(format: "%.0f", returns.min() ?? 0)), max \(String(format: "%.0f", returns.max() ?? 0))"
+        )
     }
 }

@@ -8,7 +8,9 @@ struct PlayEnvironment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
         abstract: "Play an environment from the keyboard in a window (arrows, digits; Esc quits).",
-        discussion: "Discrete actions: left/right arrows choose the first/last action, digits an index, nothing held a no-op. Continuous: left/right drive the first coordinate, up/down the second. Needs a display (DISPLAY, or xvfb-run).")
+        discussion:
+            "Discrete actions: left/right arrows choose the first/last action, digits an index, nothing held a no-op. Continuous: left/right drive the first coordinate, up/down the second. Needs a display (DISPLAY, or xvfb-run)."
+    )
 
     @Argument(help: "The environment id (see `swiftrl envs list`).")
     var id: String
@@ -37,7 +39,8 @@ struct PlayEnvironment: ParsableCommand {
         let buffer = ObservationBuffer(space: environment.observationSpace)
         _ = try environment.reset(seed: seed, options: [:], into: buffer)
         guard let first = try environment.render() else { throw ValidationError("\(id) rendered no frame") }
-        let window = try ViewerWindow(title: "swiftrl \(id)", width: Int(Double(first.width) * zoom), height: Int(Double(first.height) * zoom))
+        let window = try ViewerWindow(
+            title: "swiftrl \(id)", width: Int(Double(first.width) * zoom), height: Int(Double(first.height) * zoom))
         let framesPerSecond = Double(fps ?? environment.metadata.renderFPS)
         var episode = 1, step = 0, episodeReturn = 0.0
         try window.show(first, hud: "EP \(episode) STEP 0 RETURN 0")

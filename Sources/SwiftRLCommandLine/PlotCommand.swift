@@ -25,7 +25,10 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "The picture to write: .png or .svg.")
     var output: String
 
-    @Option(help: "Which curves: \(Curves.allCases.map(\.rawValue).joined(separator: ", ")) (episode: training-episode return; eval: evaluation return).")
+    @Option(
+        help:
+            "Which curves: \(Curves.allCases.map(\.rawValue).joined(separator: ", ")) (episode: training-episode return; eval: evaluation return)."
+    )
     var curves: Curves = .both
 
     @Option(help: "Width in pixels (height follows the number of panels).")
@@ -50,13 +53,19 @@ struct PlotCommand: ParsableCommand {
             for (index, group) in curvesData.groups.enumerated() {
                 let summary = group.summary(of: metric)
                 guard !summary.steps.isEmpty else { continue }
-                series.append(LineChart.Series(label: group.label, x: summary.steps, y: summary.mean, low: summary.low, high: summary.high,
-                                               color: LineChart.palette[index % LineChart.palette.count]))
+                series.append(
+                    LineChart.Series(
+                        label: group.label, x: summary.steps, y: summary.mean, low: summary.low, high: summary.high,
+                        color: LineChart.palette[index % LineChart.palette.count]))
             }
-            if !series.isEmpty { panels.append(LineChart.Panel(title: title, xLabel: "environment steps", yLabel: "return", series: series)) }
+            if !series.isEmpty {
+                panels.append(LineChart.Panel(title: title, xLabel: "environment steps", yLabel: "return", series: series))
+            }
         }
         guard !panels.isEmpty else {
-            throw ValidationError("no \(curves == .eval ? "evaluation" : curves == .episode ? "episode" : "") returns in progress.csv of \(runs.joined(separator: ", ")): train longer (or with eval_every > 0)")
+            throw ValidationError(
+                "no \(curves == .eval ? "evaluation" : curves == .episode ? "episode" : "") returns in progress.csv of \(runs.joined(separator: ", ")): train longer (or with eval_every > 0)"
+            )
         }
         let chart = LineChart(panels: panels, width: width)
         let url = URL(fileURLWithPath: output)

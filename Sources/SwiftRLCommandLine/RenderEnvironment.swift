@@ -9,7 +9,8 @@ import Training
 struct RenderEnvironment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Render an environment to a PNG frame (.png) or a video of episodes (.mp4, .gif), with random actions or a trained policy.")
+        abstract:
+            "Render an environment to a PNG frame (.png) or a video of episodes (.mp4, .gif), with random actions or a trained policy.")
 
     @Argument(help: "The environment id (see `swiftrl envs list`).")
     var id: String
@@ -41,7 +42,9 @@ struct RenderEnvironment: ParsableCommand {
         if !(1...10_000).contains(episodes) { throw ValidationError("--episodes must be in 1...10000, got \(episodes)") }
         if policy == nil && episodes != 1 { throw ValidationError("--episodes needs --policy (a random-action video films one episode)") }
         let format = URL(fileURLWithPath: output).pathExtension.lowercased()
-        guard ["png", "mp4", "gif"].contains(format) else { throw ValidationError("--output must end in .png, .mp4 or .gif, got '\(output)'") }
+        guard ["png", "mp4", "gif"].contains(format) else {
+            throw ValidationError("--output must end in .png, .mp4 or .gif, got '\(output)'")
+        }
         if policy != nil && format == "png" { throw ValidationError("--policy films episodes: give --output as .mp4 or .gif") }
     }
 
@@ -94,10 +97,13 @@ struct RenderEnvironment: ParsableCommand {
         let agentPolicy = try Algorithms.makeEvaluationPolicy(configuration, checkpoint: checkpoint)
         var options = try Algorithms.environmentOptions(settings.environmentOptions)
         options.merge(renderOptions) { _, new in new }
-        let result = try Evaluator.evaluate(policy: agentPolicy, environment: id, options: options, episodes: episodes,
-                                            deterministic: settings.evaluationDeterministic, seed: seed,
-                                            video: URL(fileURLWithPath: output), filmsEveryEpisode: true)
+        let result = try Evaluator.evaluate(
+            policy: agentPolicy, environment: id, options: options, episodes: episodes,
+            deterministic: settings.evaluationDeterministic, seed: seed,
+            video: URL(fileURLWithPath: output), filmsEveryEpisode: true)
         let returns = result.returns.map { String(format: "%.2f", $0) }.joined(separator: ", ")
-        print("wrote \(result.video?.path ?? output) (\(episodes) episode\(episodes == 1 ? "" : "s") of \(origin), seeds \(seed)...\(seed + episodes - 1); returns \(returns))")
+        print(
+            "wrote \(result.video?.path ?? output) (\(episodes) episode\(episodes == 1 ? "" : "s") of \(origin), seeds \(seed)...\(seed + episodes - 1); returns \(returns))"
+        )
     }
 }

@@ -23,8 +23,11 @@ struct RolloutEnvironment: ParsableCommand {
     var steps: Int
 
     // Unconditional parsing: a list that starts with a minus sign ("-1,0.5") is the value, not a flag.
-    @Option(parsing: .unconditional,
-            help: "Actions, one per step: a JSON array ([0,1,1] or [[0.5],[-1]]) or a comma-separated list of indices or numbers (-1,0.5 works without =).")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Actions, one per step: a JSON array ([0,1,1] or [[0.5],[-1]]) or a comma-separated list of indices or numbers (-1,0.5 works without =)."
+    )
     var actions: String?
 
     @Option(help: "The policy when --actions is not given: random (seeded by --seed).")
@@ -71,11 +74,12 @@ struct RolloutEnvironment: ParsableCommand {
                 resets.append(.object([("step", .integer(step + 1)), ("observation", JSONValue(buffer.value()))]))
             }
         }
-        print(JSONValue.object([
-            ("id", .string(id)), ("seed", .integer(seed)), ("observations", .array(observations)),
-            ("actions", .array(taken)), ("rewards", .array(rewards)), ("terminated", .array(terminated)),
-            ("truncated", .array(truncated)), ("resets", .array(resets)),
-        ]).text)
+        print(
+            JSONValue.object([
+                ("id", .string(id)), ("seed", .integer(seed)), ("observations", .array(observations)),
+                ("actions", .array(taken)), ("rewards", .array(rewards)), ("terminated", .array(terminated)),
+                ("truncated", .array(truncated)), ("resets", .array(resets)),
+            ]).text)
     }
 }
 
@@ -85,7 +89,8 @@ func parseActions(_ text: String, space: Space) throws -> [Action] {
     var items: [Any]
     if trimmed.hasPrefix("[") {
         guard let data = trimmed.data(using: .utf8),
-              let parsed = try? JSONSerialization.jsonObject(with: data) as? [Any] else {
+            let parsed = try? JSONSerialization.jsonObject(with: data) as? [Any]
+        else {
             throw ValidationError("--actions is not a valid JSON array: \(text)")
         }
         items = parsed
@@ -96,14 +101,23 @@ func parseActions(_ text: String, space: Space) throws -> [Action] {
         let action: Action
         switch space {
         case .discrete:
-            if let value = item as? Int { action = .discrete(value) }
-            else if let text = item as? String, let value = Int(text) { action = .discrete(value) }
-            else { throw ValidationError("action \(index) ('\(item)') is not an integer; \(space) takes indices") }
+            if let value = item as? Int {
+                action = .discrete(value)
+            } else if let text = item as? String, let value = Int(text) {
+                action = .discrete(value)
+            } else {
+                throw ValidationError("action \(index) ('\(item)') is not an integer; \(space) takes indices")
+            }
         case .box:
-            if let values = item as? [Double] { action = .continuous(values.map(Float.init)) }
-            else if let value = item as? Double { action = .continuous([Float(value)]) }
-            else if let text = item as? String, let value = Float(text) { action = .continuous([value]) }
-            else { throw ValidationError("action \(index) ('\(item)') is not a number or an array of numbers; \(space) takes vectors") }
+            if let values = item as? [Double] {
+                action = .continuous(values.map(Float.init))
+            } else if let value = item as? Double {
+                action = .continuous([Float(value)])
+            } else if let text = item as? String, let value = Float(text) {
+                action = .continuous([value])
+            } else {
+                throw ValidationError("action \(index) ('\(item)') is not a number or an array of numbers; \(space) takes vectors")
+            }
         default:
             throw ValidationError("the action space \(space) has no CLI form")
         }

@@ -24,8 +24,10 @@ public struct SwiftRLCommand: ParsableCommand {
         commandName: programName,
         abstract: "Native reinforcement-learning environments and agents in Swift.",
         version: "0.2.0",
-        subcommands: [TrainCommand.self, EvalCommand.self, PlotCommand.self, EnvsCommand.self, CheckpointCommand.self,
-                      BenchCommand.self])
+        subcommands: [
+            TrainCommand.self, EvalCommand.self, PlotCommand.self, EnvsCommand.self, CheckpointCommand.self,
+            BenchCommand.self,
+        ])
 
     /// A command with no options (ArgumentParser fills it in from the arguments).
     public init() {}

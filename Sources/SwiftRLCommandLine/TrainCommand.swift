@@ -59,8 +59,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print plain progress lines even on a terminal.")
     var plain = false
 
-    @Flag(name: .customLong("skip-env-check"),
-          help: "Train without first running the environment checker on an environment that is not bundled.")
+    @Flag(
+        name: .customLong("skip-env-check"),
+        help: "Train without first running the environment checker on an environment that is not bundled.")
     var skipEnvironmentCheck = false
 
     func run() throws {
@@ -73,11 +74,17 @@ struct TrainCommand: ParsableCommand {
             return
         }
         if let resume {
-            guard overrides.isEmpty && env == nil && config == nil && preset == nil && seed == nil && numEnvs == nil && workers == nil && runDirectory == nil else {
-                throw ValidationError("--resume continues the configuration saved in \(resume)/config.json; only --steps may change (drop --set, --env, --config, --preset, --seed, --num-envs, --workers and --run-dir)")
+            guard
+                overrides.isEmpty && env == nil && config == nil && preset == nil && seed == nil && numEnvs == nil && workers == nil
+                    && runDirectory == nil
+            else {
+                throw ValidationError(
+                    "--resume continues the configuration saved in \(resume)/config.json; only --steps may change (drop --set, --env, --config, --preset, --seed, --num-envs, --workers and --run-dir)"
+                )
             }
-            let trainer = try Trainer(configuration: try RunConfiguration(algorithm: algorithm ?? "acer"), runDirectory: URL(fileURLWithPath: resume),
-                                      resume: true, stepsOverride: steps, plainOutput: plain, stopSignals: StopSignals.install())
+            let trainer = try Trainer(
+                configuration: try RunConfiguration(algorithm: algorithm ?? "acer"), runDirectory: URL(fileURLWithPath: resume),
+                resume: true, stepsOverride: steps, plainOutput: plain, stopSignals: StopSignals.install())
             try run(trainer)
             return
         }
@@ -113,12 +120,15 @@ struct TrainCommand: ParsableCommand {
         let stamp = Self.timestamp()
         let folder = runDirectory ?? "runs/\(configuration.algorithm)-\(settings.environment)-seed\(settings.seed)-\(stamp)"
         let checkpoints = URL(fileURLWithPath: folder).appendingPathComponent("checkpoints")
-        if let existing = try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path), existing.contains(where: { $0.hasSuffix(".safetensors") }) {
+        if let existing = try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path),
+            existing.contains(where: { $0.hasSuffix(".safetensors") })
+        {
             throw ValidationError("\(folder) already holds a run: continue it with --resume \(folder), or choose another --run-dir")
         }
         let checksEnvironment = !skipEnvironmentCheck && !BundledEnvironments.isBundled(settings.environment)
-        let trainer = try Trainer(configuration: configuration, runDirectory: URL(fileURLWithPath: folder), plainOutput: plain,
-                                  checksEnvironment: checksEnvironment, stopSignals: StopSignals.install())
+        let trainer = try Trainer(
+            configuration: configuration, runDirectory: URL(fileURLWithPath: folder), plainOutput: plain,
+            checksEnvironment: checksEnvironment, stopSignals: StopSignals.install())
         try run(trainer)
     }
 
@@ -129,7 +139,8 @@ struct TrainCommand: ParsableCommand {
         }
         let configuration = try RunConfiguration(json: data, source: path)
         if let algorithm, algorithm != configuration.algorithm {
-            throw ValidationError("\(path) configures \(configuration.algorithm), not \(algorithm): drop the algorithm argument or use another config")
+            throw ValidationError(
+                "\(path) configures \(configuration.algorithm), not \(algorithm): drop the algorithm argument or use another config")
         }
         return configuration
     }
@@ -139,7 +150,8 @@ struct TrainCommand: ParsableCommand {
         let reference = try RunConfiguration(algorithm: configuration.algorithm)
         let current = configuration.settings.values + configuration.hyperparameters.values
         let defaults = Dictionary(reference.settings.values + reference.hyperparameters.values, uniquingKeysWith: { first, _ in first })
-        let summaries = Dictionary(configuration.settings.summaries + configuration.hyperparameters.summaries, uniquingKeysWith: { first, _ in first })
+        let summaries = Dictionary(
+            configuration.settings.summaries + configuration.hyperparameters.summaries, uniquingKeysWith: { first, _ in first })
         for (key, value) in current {
             let defaultText = defaults[key].map { "\($0)" } ?? "?"
             let used = "\(value)" == defaultText ? "" : " (here: \(value))"

@@ -56,8 +56,10 @@ func jsonNumber(_ value: Float) -> Any {
 func spaceObject(_ space: Space) -> [String: Any] {
     switch space {
     case .box(let box):
-        return ["type": "box", "shape": box.shape, "low": box.low.map(jsonNumber), "high": box.high.map(jsonNumber),
-                "dtype": box.dtype == .uint8 ? "uint8" : "float32"]
+        return [
+            "type": "box", "shape": box.shape, "low": box.low.map(jsonNumber), "high": box.high.map(jsonNumber),
+            "dtype": box.dtype == .uint8 ? "uint8" : "float32",
+        ]
     case .discrete(let discrete):
         return ["type": "discrete", "n": discrete.n, "start": discrete.start]
     case .multiDiscrete(let multi):
@@ -119,10 +121,15 @@ private struct OptionJSONValue: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Bool.self) { option = .bool(value) }
-        else if let value = try? container.decode(Int.self) { option = .int(value) }
-        else if let value = try? container.decode(Double.self) { option = .double(value) }
-        else { option = .string(try container.decode(String.self)) }
+        if let value = try? container.decode(Bool.self) {
+            option = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            option = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            option = .double(value)
+        } else {
+            option = .string(try container.decode(String.self))
+        }
     }
 }
 

@@ -54,8 +54,10 @@ public func swiftrl_register_bundled() {
 public func swiftrl_registry_json() -> UnsafeMutablePointer<CChar> {
     BundledEnvironments.register()
     let entries: [[String: Any]] = Registry.shared.allSpecs.map { spec in
-        ["id": spec.id, "max_episode_steps": spec.maxEpisodeSteps.map { $0 as Any } ?? NSNull(),
-         "reward_threshold": spec.rewardThreshold.map { $0 as Any } ?? NSNull(), "summary": spec.summary]
+        [
+            "id": spec.id, "max_episode_steps": spec.maxEpisodeSteps.map { $0 as Any } ?? NSNull(),
+            "reward_threshold": spec.rewardThreshold.map { $0 as Any } ?? NSNull(), "summary": spec.summary,
+        ]
     }
     return cString(jsonText(entries))
 }
@@ -63,8 +65,10 @@ public func swiftrl_registry_json() -> UnsafeMutablePointer<CChar> {
 /// Makes environment `id` as `make` does (TimeLimit, OrderEnforcing), with options as a JSON object and
 /// a render mode ("rgb_array", or null for none). Returns a handle, or null (see `swiftrl_last_error`).
 @_cdecl("swiftrl_env_make")
-public func swiftrl_env_make(_ id: UnsafePointer<CChar>, _ optionsJSON: UnsafePointer<CChar>?,
-                             _ renderMode: UnsafePointer<CChar>?) -> UnsafeMutableRawPointer? {
+public func swiftrl_env_make(
+    _ id: UnsafePointer<CChar>, _ optionsJSON: UnsafePointer<CChar>?,
+    _ renderMode: UnsafePointer<CChar>?
+) -> UnsafeMutableRawPointer? {
     BundledEnvironments.register()
     do {
         let identifier = String(cString: id)
@@ -90,13 +94,15 @@ public func swiftrl_env_spaces_json(_ handle: UnsafeMutableRawPointer) -> Unsafe
     let object = environmentHandle(handle)
     let spec = try? Registry.shared.spec(object.id)
     let environment = object.environment
-    return cString(jsonText([
-        "observation_space": spaceObject(environment.observationSpace), "action_space": spaceObject(environment.actionSpace),
-        "render_modes": environment.metadata.renderModes.map(\.rawValue), "render_fps": environment.metadata.renderFPS,
-        "max_episode_steps": spec?.maxEpisodeSteps.map { $0 as Any } ?? NSNull(),
-        "reward_threshold": spec?.rewardThreshold.map { $0 as Any } ?? NSNull(),
-        "observation_bytes": observationByteCount(environment.observationSpace),
-    ] as [String: Any]))
+    return cString(
+        jsonText(
+            [
+                "observation_space": spaceObject(environment.observationSpace), "action_space": spaceObject(environment.actionSpace),
+                "render_modes": environment.metadata.renderModes.map(\.rawValue), "render_fps": environment.metadata.renderFPS,
+                "max_episode_steps": spec?.maxEpisodeSteps.map { $0 as Any } ?? NSNull(),
+                "reward_threshold": spec?.rewardThreshold.map { $0 as Any } ?? NSNull(),
+                "observation_bytes": observationByteCount(environment.observationSpace),
+            ] as [String: Any]))
 }
 
 /// The bytes one observation of `space` takes in the ABI layout.
@@ -112,13 +118,16 @@ func observationByteCount(_ space: Space) -> Int {
 /// Resets (with `seed` when `hasSeed` is not 0; options as JSON or null), writes the observation to
 /// `observation` and, when `info` is not null, the info as JSON (null when empty) to `*info`.
 @_cdecl("swiftrl_env_reset")
-public func swiftrl_env_reset(_ handle: UnsafeMutableRawPointer, _ seed: Int64, _ hasSeed: Int32, _ optionsJSON: UnsafePointer<CChar>?,
-                              _ observation: UnsafeMutableRawPointer,
-                              _ info: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+public func swiftrl_env_reset(
+    _ handle: UnsafeMutableRawPointer, _ seed: Int64, _ hasSeed: Int32, _ optionsJSON: UnsafePointer<CChar>?,
+    _ observation: UnsafeMutableRawPointer,
+    _ info: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
     let object = environmentHandle(handle)
     return reportingErrors {
-        let result = try object.environment.reset(seed: hasSeed != 0 ? Int(seed) : nil, options: try options(fromJSON: optionsJSON),
-                                                  into: object.observation)
+        let result = try object.environment.reset(
+            seed: hasSeed != 0 ? Int(seed) : nil, options: try options(fromJSON: optionsJSON),
+            into: object.observation)
         copyObservation(object.observation, to: observation)
         infoJSON(result, into: info)
     }
@@ -127,10 +136,12 @@ public func swiftrl_env_reset(_ handle: UnsafeMutableRawPointer, _ seed: Int64, 
 /// Steps with a discrete action (`continuous` null) or `continuousCount` Float32 values, writing the
 /// observation, reward, flags and (optionally) the info JSON.
 @_cdecl("swiftrl_env_step")
-public func swiftrl_env_step(_ handle: UnsafeMutableRawPointer, _ discrete: Int64, _ continuous: UnsafePointer<Float>?,
-                             _ continuousCount: Int32, _ observation: UnsafeMutableRawPointer, _ reward: UnsafeMutablePointer<Double>,
-                             _ terminated: UnsafeMutablePointer<UInt8>, _ truncated: UnsafeMutablePointer<UInt8>,
-                             _ info: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+public func swiftrl_env_step(
+    _ handle: UnsafeMutableRawPointer, _ discrete: Int64, _ continuous: UnsafePointer<Float>?,
+    _ continuousCount: Int32, _ observation: UnsafeMutableRawPointer, _ reward: UnsafeMutablePointer<Double>,
+    _ terminated: UnsafeMutablePointer<UInt8>, _ truncated: UnsafeMutablePointer<UInt8>,
+    _ info: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
     let object = environmentHandle(handle)
     return reportingErrors {
         let action: Action
@@ -154,8 +165,10 @@ public func swiftrl_env_step(_ handle: UnsafeMutableRawPointer, _ discrete: Int6
 /// Renders the current frame (rgb_array mode); `*pixels` points at height x width x 3 bytes the handle
 /// keeps until the next render. Returns -1 when the environment was made without a render mode.
 @_cdecl("swiftrl_env_render")
-public func swiftrl_env_render(_ handle: UnsafeMutableRawPointer, _ pixels: UnsafeMutablePointer<UnsafePointer<UInt8>?>,
-                               _ width: UnsafeMutablePointer<Int32>, _ height: UnsafeMutablePointer<Int32>) -> Int32 {
+public func swiftrl_env_render(
+    _ handle: UnsafeMutableRawPointer, _ pixels: UnsafeMutablePointer<UnsafePointer<UInt8>?>,
+    _ width: UnsafeMutablePointer<Int32>, _ height: UnsafeMutablePointer<Int32>
+) -> Int32 {
     let object = environmentHandle(handle)
     return reportingErrors {
         guard let frame = try object.environment.render() else {

@@ -22,8 +22,11 @@ final class VectorHandle: @unchecked Sendable {
     /// The actions of a pending step, copied so the caller may reuse its array at once.
     let pendingActions: UnsafeMutableRawPointer
 
-    init(vector: VectorEnvironment, rewards: UnsafeMutablePointer<Double>, terminated: UnsafeMutablePointer<UInt8>,
-         truncated: UnsafeMutablePointer<UInt8>, finalObservation: UnsafeMutableRawPointer?, hasFinalObservation: UnsafeMutablePointer<UInt8>?) {
+    init(
+        vector: VectorEnvironment, rewards: UnsafeMutablePointer<Double>, terminated: UnsafeMutablePointer<UInt8>,
+        truncated: UnsafeMutablePointer<UInt8>, finalObservation: UnsafeMutableRawPointer?,
+        hasFinalObservation: UnsafeMutablePointer<UInt8>?
+    ) {
         self.vector = vector
         self.rewards = rewards
         self.terminated = terminated
@@ -101,17 +104,22 @@ func vectorHandle(_ pointer: UnsafeMutableRawPointer) -> VectorHandle {
 /// `rewards` (count Float64), `terminated` and `truncated` (count bytes); in same_step mode optionally
 /// `finalObservations` (count rows) and `hasFinalObservation` (count bytes). Returns null on failure.
 @_cdecl("swiftrl_vec_make")
-public func swiftrl_vec_make(_ id: UnsafePointer<CChar>, _ optionsJSON: UnsafePointer<CChar>?, _ count: Int32, _ threads: Int32,
-                             _ autoresetMode: Int32, _ observations: UnsafeMutableRawPointer, _ rewards: UnsafeMutablePointer<Double>,
-                             _ terminated: UnsafeMutablePointer<UInt8>, _ truncated: UnsafeMutablePointer<UInt8>,
-                             _ finalObservations: UnsafeMutableRawPointer?, _ hasFinalObservation: UnsafeMutablePointer<UInt8>?)
-    -> UnsafeMutableRawPointer? {
+public func swiftrl_vec_make(
+    _ id: UnsafePointer<CChar>, _ optionsJSON: UnsafePointer<CChar>?, _ count: Int32, _ threads: Int32,
+    _ autoresetMode: Int32, _ observations: UnsafeMutableRawPointer, _ rewards: UnsafeMutablePointer<Double>,
+    _ terminated: UnsafeMutablePointer<UInt8>, _ truncated: UnsafeMutablePointer<UInt8>,
+    _ finalObservations: UnsafeMutableRawPointer?, _ hasFinalObservation: UnsafeMutablePointer<UInt8>?
+)
+    -> UnsafeMutableRawPointer?
+{
     BundledEnvironments.register()
     do {
         guard count >= 1 else { throw GymError.invalidArgument("num_envs must be at least 1, got \(count)") }
         guard threads >= 1 else { throw GymError.invalidArgument("num_threads must be at least 1, got \(threads)") }
         let modes: [AutoresetMode] = [.nextStep, .sameStep, .disabled]
-        guard (0..<3).contains(Int(autoresetMode)) else { throw GymError.invalidArgument("autoreset mode \(autoresetMode) is not 0, 1 or 2") }
+        guard (0..<3).contains(Int(autoresetMode)) else {
+            throw GymError.invalidArgument("autoreset mode \(autoresetMode) is not 0, 1 or 2")
+        }
         let identifier = String(cString: id)
         let environmentOptions = try options(fromJSON: optionsJSON)
         let environments = try (0..<Int(count)).map { _ in try make(identifier, options: environmentOptions) }
@@ -119,19 +127,24 @@ public func swiftrl_vec_make(_ id: UnsafePointer<CChar>, _ optionsJSON: UnsafePo
         let buffer: ObservationBuffer
         switch space {
         case .box(let box) where box.dtype == .uint8:
-            buffer = try ObservationBuffer(space: space, rows: Int(count), wrappingFloats: nil,
-                                           bytes: observations.assumingMemoryBound(to: UInt8.self))
+            buffer = try ObservationBuffer(
+                space: space, rows: Int(count), wrappingFloats: nil,
+                bytes: observations.assumingMemoryBound(to: UInt8.self))
         case .dict, .tuple:
-            throw GymError.invalidArgument("\(identifier) has \(space) observations: the vector environment takes spaces without entries (use the single environment)")
+            throw GymError.invalidArgument(
+                "\(identifier) has \(space) observations: the vector environment takes spaces without entries (use the single environment)")
         default:
-            buffer = try ObservationBuffer(space: space, rows: Int(count), wrappingFloats: observations.assumingMemoryBound(to: Float.self),
-                                           bytes: nil)
+            buffer = try ObservationBuffer(
+                space: space, rows: Int(count), wrappingFloats: observations.assumingMemoryBound(to: Float.self),
+                bytes: nil)
         }
         let execution: VectorExecution = threads == 1 ? .synchronous : .threaded(threads: Int(threads))
-        let vector = try VectorEnvironment(environments: environments, autoresetMode: modes[Int(autoresetMode)], execution: execution,
-                                           observations: buffer)
-        let handle = VectorHandle(vector: vector, rewards: rewards, terminated: terminated, truncated: truncated,
-                                  finalObservation: finalObservations, hasFinalObservation: hasFinalObservation)
+        let vector = try VectorEnvironment(
+            environments: environments, autoresetMode: modes[Int(autoresetMode)], execution: execution,
+            observations: buffer)
+        let handle = VectorHandle(
+            vector: vector, rewards: rewards, terminated: terminated, truncated: truncated,
+            finalObservation: finalObservations, hasFinalObservation: hasFinalObservation)
         return Unmanaged.passRetained(handle).toOpaque()
     } catch {
         remember(error)
@@ -144,11 +157,13 @@ public func swiftrl_vec_make(_ id: UnsafePointer<CChar>, _ optionsJSON: UnsafePo
 public func swiftrl_vec_spaces_json(_ handle: UnsafeMutableRawPointer) -> UnsafeMutablePointer<CChar> {
     let vector = vectorHandle(handle).vector
     let first = vector.environments[0]
-    return cString(jsonText([
-        "observation_space": spaceObject(first.observationSpace), "action_space": spaceObject(first.actionSpace),
-        "render_modes": first.metadata.renderModes.map(\.rawValue), "render_fps": first.metadata.renderFPS,
-        "observation_bytes": observationByteCount(first.observationSpace),
-    ] as [String: Any]))
+    return cString(
+        jsonText(
+            [
+                "observation_space": spaceObject(first.observationSpace), "action_space": spaceObject(first.actionSpace),
+                "render_modes": first.metadata.renderModes.map(\.rawValue), "render_fps": first.metadata.renderFPS,
+                "observation_bytes": observationByteCount(first.observationSpace),
+            ] as [String: Any]))
 }
 
 /// Resets every sub-environment (sub-environment i gets seed + i when `hasSeed` is not 0).

@@ -22,7 +22,9 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     /// A tensor of `shape` over `storage` starting at `offset` (no copy).
     public init(shape: [Int], storage: TensorStorage, offset: Int = 0, requiresGradient: Bool = false) {
         let count = shape.reduce(1, *)
-        precondition(offset >= 0 && offset + count <= storage.count, "tensor of shape \(describe(shape)) at offset \(offset) does not fit storage of \(storage.count)")
+        precondition(
+            offset >= 0 && offset + count <= storage.count,
+            "tensor of shape \(describe(shape)) at offset \(offset) does not fit storage of \(storage.count)")
         self.shape = shape
         self.count = count
         self.storage = storage
@@ -39,7 +41,8 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     /// A tensor holding `values` in row-major order; throws when the count does not match `shape`.
     public convenience init(_ values: [Float], shape: [Int]) throws {
         guard shape.allSatisfy({ $0 >= 0 }), values.count == shape.reduce(1, *) else {
-            throw TensorError.shapeMismatch("Tensor(_:shape:) got \(values.count) values for shape \(describe(shape)), which needs \(shape.reduce(1, *))")
+            throw TensorError.shapeMismatch(
+                "Tensor(_:shape:) got \(values.count) values for shape \(describe(shape)), which needs \(shape.reduce(1, *))")
         }
         self.init(uninitializedShape: shape)
         values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: values.count) }
@@ -131,8 +134,10 @@ extension Tensor {
     }
 
     /// Normal samples with the given mean and standard deviation from a seeded generator.
-    public static func normal(_ shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
-                              generator: inout RandomGenerator) -> Tensor {
+    public static func normal(
+        _ shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
+        generator: inout RandomGenerator
+    ) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         for index in 0..<result.count { result.pointer[index] = mean + standardDeviation * Float(generator.normal()) }
         return result

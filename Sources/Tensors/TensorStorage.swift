@@ -21,7 +21,8 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates `count` uninitialised elements.
     public init(count: Int) {
         self.count = count
-        pointer = StoragePool.shared.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer = StoragePool.shared.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride).bindMemory(
+            to: Float.self, capacity: max(count, 1))
         if Self.poisonsNewStorage { pointer.update(repeating: Float(bitPattern: 0x7FC0_DEAD), count: max(count, 1)) }
     }
 

@@ -15,16 +15,21 @@ public struct AlgorithmSpec: Sendable {
     /// The MLP widths (inputs and outputs counted as 1) to check against memory, by config key.
     public let networks: @Sendable (any Configurable) -> [(key: String, layers: [Int])]
     /// The training agent, with training environments from `makeEnvironment`.
-    public let makeAgent: @Sendable (_ configuration: RunConfiguration, _ makeEnvironment: () throws -> any Environment) throws
-        -> any TrainableAgent
+    public let makeAgent:
+        @Sendable (_ configuration: RunConfiguration, _ makeEnvironment: () throws -> any Environment) throws
+            -> any TrainableAgent
     /// The policy alone, loaded from a checkpoint (for evaluation).
-    public let makePolicy: @Sendable (_ configuration: RunConfiguration, _ observationSpace: Space, _ actionSpace: Space,
-                                      _ checkpoint: Checkpoint) throws -> any EvaluationPolicy
+    public let makePolicy:
+        @Sendable (
+            _ configuration: RunConfiguration, _ observationSpace: Space, _ actionSpace: Space,
+            _ checkpoint: Checkpoint
+        ) throws -> any EvaluationPolicy
 
     /// The hyperparameters of `configuration` as this algorithm's type.
     static func hyperparameters<Configuration>(_ configuration: RunConfiguration, as type: Configuration.Type) throws -> Configuration {
         guard let typed = configuration.hyperparameters as? Configuration else {
-            throw ConfigurationError.badValue("the configuration of '\(configuration.algorithm)' holds \(Swift.type(of: configuration.hyperparameters)), not \(type)")
+            throw ConfigurationError.badValue(
+                "the configuration of '\(configuration.algorithm)' holds \(Swift.type(of: configuration.hyperparameters)), not \(type)")
         }
         return typed
     }
@@ -37,13 +42,15 @@ extension AlgorithmSpec {
         networks: { [("hidden_sizes", [1] + (($0 as? ACERConfiguration)?.hiddenSizes ?? []) + [1])] },
         makeAgent: { configuration, make in
             let settings = configuration.settings
-            return try ACER(configuration: try hyperparameters(configuration, as: ACERConfiguration.self),
-                            environmentsPerWorker: settings.environmentCount, workerCount: settings.workers, seed: settings.seed,
-                            totalSteps: settings.steps, makeEnvironment: make)
+            return try ACER(
+                configuration: try hyperparameters(configuration, as: ACERConfiguration.self),
+                environmentsPerWorker: settings.environmentCount, workerCount: settings.workers, seed: settings.seed,
+                totalSteps: settings.steps, makeEnvironment: make)
         },
         makePolicy: { configuration, observations, actions, checkpoint in
-            try ACERPolicy(configuration: try hyperparameters(configuration, as: ACERConfiguration.self), observationSpace: observations,
-                           actionSpace: actions, checkpoint: checkpoint)
+            try ACERPolicy(
+                configuration: try hyperparameters(configuration, as: ACERConfiguration.self), observationSpace: observations,
+                actionSpace: actions, checkpoint: checkpoint)
         })
 
     /// Goal-conditioned ACER with a dynamics model, exploration and evaluation policies.
@@ -52,12 +59,14 @@ extension AlgorithmSpec {
         networks: { [("hidden_sizes", [1] + (($0 as? GoalACERConfiguration)?.acer.hiddenSizes ?? []) + [1])] },
         makeAgent: { configuration, make in
             let settings = configuration.settings
-            return try GoalACER(configuration: try hyperparameters(configuration, as: GoalACERConfiguration.self),
-                                environmentCount: settings.environmentCount, seed: settings.seed, totalSteps: settings.steps, makeEnvironment: make)
+            return try GoalACER(
+                configuration: try hyperparameters(configuration, as: GoalACERConfiguration.self),
+                environmentCount: settings.environmentCount, seed: settings.seed, totalSteps: settings.steps, makeEnvironment: make)
         },
         makePolicy: { configuration, observations, actions, checkpoint in
-            try GoalACERPolicy(configuration: try hyperparameters(configuration, as: GoalACERConfiguration.self),
-                               observationSpace: observations, actionSpace: actions, checkpoint: checkpoint)
+            try GoalACERPolicy(
+                configuration: try hyperparameters(configuration, as: GoalACERConfiguration.self),
+                observationSpace: observations, actionSpace: actions, checkpoint: checkpoint)
         })
 
     /// SAC from pixels with the SAC-AE encoder and decoder (Yarats et al. 2019).
@@ -77,12 +86,14 @@ extension AlgorithmSpec {
             // Actor, two Q heads and their targets: hidden_dim x hidden_dim layers dominate.
             networks: { [("hidden_dim", [1, ($0 as? SACConfiguration)?.hiddenSize ?? 1, ($0 as? SACConfiguration)?.hiddenSize ?? 1, 1])] },
             makeAgent: { configuration, make in
-                try SAC(configuration: try hyperparameters(configuration, as: SACConfiguration.self), algorithmName: configuration.algorithm,
-                        environmentCount: configuration.settings.environmentCount, seed: configuration.settings.seed, makeEnvironment: make)
+                try SAC(
+                    configuration: try hyperparameters(configuration, as: SACConfiguration.self), algorithmName: configuration.algorithm,
+                    environmentCount: configuration.settings.environmentCount, seed: configuration.settings.seed, makeEnvironment: make)
             },
             makePolicy: { configuration, observations, actions, checkpoint in
-                try SACPolicy(configuration: try hyperparameters(configuration, as: SACConfiguration.self), algorithmName: configuration.algorithm,
-                              observationSpace: observations, actionSpace: actions, checkpoint: checkpoint)
+                try SACPolicy(
+                    configuration: try hyperparameters(configuration, as: SACConfiguration.self), algorithmName: configuration.algorithm,
+                    observationSpace: observations, actionSpace: actions, checkpoint: checkpoint)
             })
     }
 
@@ -94,11 +105,13 @@ extension AlgorithmSpec {
             return [("actor_hidden_dims", [1] + ppo.actorHiddenSizes + [1]), ("critic_hidden_dims", [1] + ppo.criticHiddenSizes + [1])]
         },
         makeAgent: { configuration, make in
-            try PPO(configuration: try hyperparameters(configuration, as: PPOConfiguration.self),
-                    environmentCount: configuration.settings.environmentCount, seed: configuration.settings.seed, makeEnvironment: make)
+            try PPO(
+                configuration: try hyperparameters(configuration, as: PPOConfiguration.self),
+                environmentCount: configuration.settings.environmentCount, seed: configuration.settings.seed, makeEnvironment: make)
         },
         makePolicy: { configuration, observations, actions, checkpoint in
-            try PPOPolicy(configuration: try hyperparameters(configuration, as: PPOConfiguration.self), observationSpace: observations,
-                          actionSpace: actions, checkpoint: checkpoint)
+            try PPOPolicy(
+                configuration: try hyperparameters(configuration, as: PPOConfiguration.self), observationSpace: observations,
+                actionSpace: actions, checkpoint: checkpoint)
         })
 }

@@ -40,7 +40,9 @@ public enum Algorithms {
         }
         // Several workers are ACER's (its multi-worker mode); the other agents would silently run one.
         if settings.workers > 1 && !algorithm.supportsWorkers {
-            throw ConfigurationError.badValue("workers = \(settings.workers) is ACER's multi-worker setting; \(configuration.algorithm) runs one worker: drop --workers (use --num-envs for more environments)")
+            throw ConfigurationError.badValue(
+                "workers = \(settings.workers) is ACER's multi-worker setting; \(configuration.algorithm) runs one worker: drop --workers (use --num-envs for more environments)"
+            )
         }
         // Interleaved [H, W, C] pictures (CarRacing's 96x96x3) reach the agents channel-first.
         return try algorithm.makeAgent(configuration) {
@@ -50,8 +52,10 @@ public enum Algorithms {
 
     /// The policy of `checkpoint` alone, for evaluation: every algorithm builds only what acting needs
     /// (no critics, average networks, dynamics, optimizer state, replay or training environments).
-    public static func makeEvaluationPolicy(_ configuration: RunConfiguration, checkpoint: Checkpoint,
-                                            registry: Registry = .shared) throws -> any EvaluationPolicy {
+    public static func makeEvaluationPolicy(
+        _ configuration: RunConfiguration, checkpoint: Checkpoint,
+        registry: Registry = .shared
+    ) throws -> any EvaluationPolicy {
         let settings = configuration.settings
         let probe = try ChannelFirstObservation.wrappingInterleavedImages(
             registry.make(settings.environment, options: try environmentOptions(settings.environmentOptions)))

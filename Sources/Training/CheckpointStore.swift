@@ -63,7 +63,9 @@ public final class CheckpointStore {
     public func periodicCheckpoints() -> [(step: Int, url: URL)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.compactMap { name -> (Int, URL)? in
-            guard name.hasPrefix("step-"), name.hasSuffix(".safetensors"), let step = Int(name.dropFirst(5).dropLast(12)) else { return nil }
+            guard name.hasPrefix("step-"), name.hasSuffix(".safetensors"), let step = Int(name.dropFirst(5).dropLast(12)) else {
+                return nil
+            }
             return (step, directory.appendingPathComponent(name))
         }.sorted { $0.0 < $1.0 }
     }

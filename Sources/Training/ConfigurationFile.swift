@@ -35,7 +35,8 @@ public struct ConfigurationFile: Sendable {
     /// Reads and parses a file; throws naming the path when it cannot be read.
     public init(contentsOf url: URL) throws {
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError.syntax("cannot read the config file \(url.path): check the path (bundled presets: swiftrl train --list-presets)")
+            throw ConfigurationError.syntax(
+                "cannot read the config file \(url.path): check the path (bundled presets: swiftrl train --list-presets)")
         }
         try self.init(text: text, source: url.path)
     }

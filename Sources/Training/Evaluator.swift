@@ -46,10 +46,12 @@ public enum Evaluator {
     ///   - filmsEveryEpisode: write every episode into `video`, one after another, instead of the first.
     ///   - videoFailures: whether a failing encoder (a full disk, an unwritable path) stops the evaluation.
     ///   - live: an environment-wrapping hook for on-screen rendering (swiftrl eval --render human).
-    public static func evaluate(policy: any EvaluationPolicy, environment id: String, options: Options, episodes: Int,
-                                deterministic: Bool, seed: Int, video: URL? = nil, filmsEveryEpisode: Bool = false,
-                                videoFailures: VideoFailureHandling = .error, registry: Registry = .shared,
-                                renderMode: RenderMode? = nil) throws -> EvaluationResult {
+    public static func evaluate(
+        policy: any EvaluationPolicy, environment id: String, options: Options, episodes: Int,
+        deterministic: Bool, seed: Int, video: URL? = nil, filmsEveryEpisode: Bool = false,
+        videoFailures: VideoFailureHandling = .error, registry: Registry = .shared,
+        renderMode: RenderMode? = nil
+    ) throws -> EvaluationResult {
         let wantsFrames = video != nil
         let environment: any Environment
         if wantsFrames, let recordable = try? registry.make(id, options: options, renderMode: .rgbArray) {
@@ -88,8 +90,9 @@ public enum Evaluator {
                     target = video.deletingPathExtension().appendingPathExtension("gif")
                 }
                 try recording {
-                    writer = try VideoWriter(url: target, width: frame.width, height: frame.height,
-                                             framesPerSecond: environment.metadata.renderFPS)
+                    writer = try VideoWriter(
+                        url: target, width: frame.width, height: frame.height,
+                        framesPerSecond: environment.metadata.renderFPS)
                     try writer?.append(frame)
                 }
             }

@@ -101,7 +101,8 @@ public struct LearningCurves: Sendable {
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
-              let stepColumn = header.firstIndex(of: "step") else {
+            let stepColumn = header.firstIndex(of: "step")
+        else {
             throw TrainingError.missing("\(csvURL.path) has no header with a step column: is it a SwiftRL progress.csv?")
         }
         var points: [Metric: [(step: Double, value: Double)]] = [:]
@@ -111,7 +112,8 @@ public struct LearningCurves: Sendable {
             for line in lines.dropFirst() {
                 let fields = line.split(separator: ",", omittingEmptySubsequences: false)
                 guard fields.count > max(column, stepColumn), let step = Double(fields[stepColumn]), let value = Double(fields[column]),
-                      step.isFinite, value.isFinite else { continue }
+                    step.isFinite, value.isFinite
+                else { continue }
                 // A resumed run repeats steps it had logged before being killed: the later rows win.
                 while let last = curve.last, last.step >= step { curve.removeLast() }
                 curve.append((step, value))
@@ -120,7 +122,8 @@ public struct LearningCurves: Sendable {
         }
         var label = folder.lastPathComponent, key = folder.standardizedFileURL.path
         if let configData = FileManager.default.contents(atPath: folder.appendingPathComponent("config.json").path),
-           var object = try? JSONSerialization.jsonObject(with: configData) as? [String: Any] {
+            var object = try? JSONSerialization.jsonObject(with: configData) as? [String: Any]
+        {
             let algorithm = object["algorithm"] as? String ?? "?", environment = object["env"] as? String ?? "?"
             label = "\(algorithm) \(environment)"
             for runSpecific in ["seed", "steps"] { object[runSpecific] = nil }

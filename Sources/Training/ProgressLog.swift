@@ -26,7 +26,8 @@ public final class ProgressLog {
             }
         }
         do { try Data(content.utf8).write(to: url, options: .atomic) } catch {
-            throw TrainingError.unwritable("cannot write \(url.path): \(error.localizedDescription); make the run folder writable or choose another --run-dir")
+            throw TrainingError.unwritable(
+                "cannot write \(url.path): \(error.localizedDescription); make the run folder writable or choose another --run-dir")
         }
         guard let handle = try? FileHandle(forWritingTo: url) else {
             throw TrainingError.unwritable("cannot open \(url.path) for writing")
@@ -45,16 +46,18 @@ public final class ProgressLog {
     /// Appends a row; missing columns are left empty. A row that cannot be written whole is cut off
     /// again, and the error names the file and the fix.
     public func append(_ values: [String: Double]) throws {
-        let row = columns.map { column -> String in
-            guard let value = values[column] else { return "" }
-            if column == "seconds" { return String(format: "%.3f", value) }
-            if value == value.rounded() && Swift.abs(value) < 1e15 { return String(Int(value)) }
-            return String(format: "%.6g", value)
-        }.joined(separator: ",") + "\n"
+        let row =
+            columns.map { column -> String in
+                guard let value = values[column] else { return "" }
+                if column == "seconds" { return String(format: "%.3f", value) }
+                if value == value.rounded() && Swift.abs(value) < 1e15 { return String(Int(value)) }
+                return String(format: "%.6g", value)
+            }.joined(separator: ",") + "\n"
         let end = try handle.offset()
         do { try handle.write(contentsOf: Data(row.utf8)) } catch {
             try? handle.truncate(atOffset: end)
-            throw TrainingError.unwritable("cannot append to \(url.path): \(error.localizedDescription); free disk space and continue with --resume")
+            throw TrainingError.unwritable(
+                "cannot append to \(url.path): \(error.localizedDescription); free disk space and continue with --resume")
         }
     }
 

@@ -97,12 +97,19 @@ private indirect enum ConfigJSONValue: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Bool.self) { self = .flag(value) }
-        else if let value = try? container.decode(Int.self) { self = .integer(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .text(value) }
-        else if let value = try? container.decode([ConfigJSONValue].self) { self = .list(value) }
-        else { self = .object(try container.decode([String: ConfigJSONValue].self)) }
+        if let value = try? container.decode(Bool.self) {
+            self = .flag(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .text(value)
+        } else if let value = try? container.decode([ConfigJSONValue].self) {
+            self = .list(value)
+        } else {
+            self = .object(try container.decode([String: ConfigJSONValue].self))
+        }
     }
 
     /// The value as config-file text.

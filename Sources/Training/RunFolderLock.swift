@@ -14,13 +14,16 @@ public final class RunFolderLock {
         url = runDirectory.appendingPathComponent(".lock")
         let descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw TrainingError.unwritable("cannot create the lock file \(url.path): \(String(cString: strerror(errno))); choose a writable --run-dir")
+            throw TrainingError.unwritable(
+                "cannot create the lock file \(url.path): \(String(cString: strerror(errno))); choose a writable --run-dir")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let owner = (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
             let who = owner.isEmpty ? "another process" : "process \(owner)"
-            throw TrainingError.busy("the run folder \(runDirectory.path) is in use by \(who) (a training run): wait for it to finish or stop it (kill -INT \(owner.isEmpty ? "PID" : owner)), or choose another --run-dir")
+            throw TrainingError.busy(
+                "the run folder \(runDirectory.path) is in use by \(who) (a training run): wait for it to finish or stop it (kill -INT \(owner.isEmpty ? "PID" : owner)), or choose another --run-dir"
+            )
         }
         self.descriptor = descriptor
         let pid = Data("\(getpid())\n".utf8)

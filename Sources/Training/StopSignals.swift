@@ -37,7 +37,10 @@ public final class StopSignals: Sendable {
             return state.count
         }
         if count == 1 {
-            FileHandle.standardError.write(Data("\n\(number == SIGINT ? "SIGINT" : "SIGTERM"): stopping after this iteration and saving a checkpoint (Ctrl-C again to quit at once)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "\n\(number == SIGINT ? "SIGINT" : "SIGTERM"): stopping after this iteration and saving a checkpoint (Ctrl-C again to quit at once)\n"
+                        .utf8))
         } else if number == SIGINT {
             _exit(130)
         }

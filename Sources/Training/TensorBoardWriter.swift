@@ -26,7 +26,8 @@ public final class TensorBoardWriter {
         }
         url = candidate
         guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
-            throw TrainingError.unwritable("cannot create the TensorBoard event file in \(directory.path): make the folder writable or choose another --run-dir")
+            throw TrainingError.unwritable(
+                "cannot create the TensorBoard event file in \(directory.path): make the folder writable or choose another --run-dir")
         }
         self.handle = handle
         var event = ProtobufWriter()
@@ -83,7 +84,9 @@ public final class TensorBoardWriter {
         do { try handle.write(contentsOf: bytes) } catch {
             // Cut back to the last whole record.
             try? handle.truncate(atOffset: end)
-            throw TrainingError.unwritable("cannot append to the TensorBoard file \(url.path): \(error.localizedDescription); free disk space and continue with --resume")
+            throw TrainingError.unwritable(
+                "cannot append to the TensorBoard file \(url.path): \(error.localizedDescription); free disk space and continue with --resume"
+            )
         }
     }
 

@@ -50,9 +50,11 @@ public final class Trainer {
     /// Unless `checksEnvironment` is false, a new run first passes the environment (made with the run's
     /// options) through `EnvironmentChecker` and stops with the failing checks named.
     /// With `stopSignals`, a SIGINT or SIGTERM stops the run after the current iteration with a checkpoint.
-    public init(configuration: RunConfiguration, runDirectory: URL, resume: Bool = false, stepsOverride: Int? = nil,
-                plainOutput: Bool = false, registry: Registry = .shared, checksEnvironment: Bool = true,
-                stopSignals: StopSignals? = nil) throws {
+    public init(
+        configuration: RunConfiguration, runDirectory: URL, resume: Bool = false, stepsOverride: Int? = nil,
+        plainOutput: Bool = false, registry: Registry = .shared, checksEnvironment: Bool = true,
+        stopSignals: StopSignals? = nil
+    ) throws {
         self.stopSignals = stopSignals
         self.runDirectory = runDirectory
         self.registry = registry
@@ -63,19 +65,23 @@ public final class Trainer {
         var started = false
         defer { if !started && !folderExisted { try? FileManager.default.removeItem(at: runDirectory) } }
         do { try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true) } catch {
-            throw TrainingError.unwritable("cannot create the run folder \(runDirectory.path): \(error.localizedDescription); choose a writable --run-dir")
+            throw TrainingError.unwritable(
+                "cannot create the run folder \(runDirectory.path): \(error.localizedDescription); choose a writable --run-dir")
         }
         guard FileManager.default.isWritableFile(atPath: runDirectory.path) else {
             throw TrainingError.unwritable("the run folder \(runDirectory.path) is not writable: choose another --run-dir")
         }
         lock = try RunFolderLock(runDirectory: runDirectory)
         let stale = CheckpointStore.removeStaleTemporaries(in: runDirectory)
-        if !stale.isEmpty { progressLine.message("removed \(stale.count) temporary file(s) an interrupted run left: \(stale.joined(separator: ", "))") }
+        if !stale.isEmpty {
+            progressLine.message("removed \(stale.count) temporary file(s) an interrupted run left: \(stale.joined(separator: ", "))")
+        }
         var configuration = configuration
         let configURL = runDirectory.appendingPathComponent("config.json")
         if resume {
             guard let data = FileManager.default.contents(atPath: configURL.path) else {
-                throw TrainingError.missing("nothing to resume in \(runDirectory.path): it has no config.json (start a run there first, without --resume)")
+                throw TrainingError.missing(
+                    "nothing to resume in \(runDirectory.path): it has no config.json (start a run there first, without --resume)")
             }
             configuration = try RunConfiguration(json: data, source: configURL.path)
             if let stepsOverride { configuration.settings.steps = stepsOverride }
@@ -89,12 +95,15 @@ public final class Trainer {
         let resumePoint = resume ? checkpoints.latestValid() : nil
         if resume {
             guard let latest = resumePoint else {
-                throw TrainingError.missing("no valid checkpoint in \(checkpoints.directory.path) to resume from (start the run again without --resume)")
+                throw TrainingError.missing(
+                    "no valid checkpoint in \(checkpoints.directory.path) to resume from (start the run again without --resume)")
             }
             // config.json is rewritten only for a resume that has steps left to run.
             guard latest.step < configuration.settings.steps else {
                 let asked = stepsOverride.map { "--steps \($0) is not above it" } ?? "it ran all its \(configuration.settings.steps) steps"
-                throw TrainingError.missing("the run in \(runDirectory.path) is at step \(latest.step) and \(asked): give --steps above \(latest.step) to continue it")
+                throw TrainingError.missing(
+                    "the run in \(runDirectory.path) is at step \(latest.step) and \(asked): give --steps above \(latest.step) to continue it"
+                )
             }
         }
         agent = try Algorithms.makeAgent(configuration, registry: registry)
@@ -102,13 +111,17 @@ public final class Trainer {
             for warning in latest.warnings { progressLine.message("warning: \(warning)") }
             let replay = checkpoints.replay(forStep: latest.step)
             if replay == nil && configuration.settings.saveReplay {
-                progressLine.message("warning: no replay saved for step \(latest.step); the replay restarts empty, so the resumed run will differ from an uninterrupted one")
+                progressLine.message(
+                    "warning: no replay saved for step \(latest.step); the replay restarts empty, so the resumed run will differ from an uninterrupted one"
+                )
             }
             try agent.restore(from: latest.checkpoint, replay: replay)
             startStep = latest.step
             secondsBefore = Double(latest.checkpoint.metadata["elapsed_seconds"] ?? "") ?? 0
             episodesBefore = Int(latest.checkpoint.metadata["episodes"] ?? "") ?? 0
-            if let best = try? Checkpoint.read(from: checkpoints.bestURL), let value = Double(best.metadata["eval_return_mean"] ?? "") { bestReturn = value }
+            if let best = try? Checkpoint.read(from: checkpoints.bestURL), let value = Double(best.metadata["eval_return_mean"] ?? "") {
+                bestReturn = value
+            }
             progressLine.message("resuming \(runDirectory.path) from step \(latest.step)")
         }
         try writeAtomically(configuration.jsonData(), to: configURL)
@@ -123,7 +136,8 @@ public final class Trainer {
         guard failures.isEmpty else {
             let list = failures.map { "\($0.name): \($0.message)" }.joined(separator: "; ")
             throw TrainingError.environmentCheckFailed(
-                "\(settings.environment) fails the environment checker (\(failures.count) check\(failures.count == 1 ? "" : "s")): \(list). Fix the environment (`envs check \(settings.environment)` lists every check), or train anyway with --skip-env-check")
+                "\(settings.environment) fails the environment checker (\(failures.count) check\(failures.count == 1 ? "" : "s")): \(list). Fix the environment (`envs check \(settings.environment)` lists every check), or train anyway with --skip-env-check"
+            )
         }
     }
 
@@ -131,11 +145,15 @@ public final class Trainer {
     @discardableResult
     public func run() throws -> TrainingSummary {
         let settings = configuration.settings
-        let columns = ["step", "seconds", "episodes", "episode_return_mean", "episode_return_min", "episode_return_max", "episode_length_mean",
-                       "steps_per_second", "eval_return_mean", "eval_return_std", "eval_length_mean", "eval_success_rate"]
-                      + agent.scalarTags.map { $0.replacingOccurrences(of: "/", with: "_") }
-        let csv = try ProgressLog(url: runDirectory.appendingPathComponent("progress.csv"), columns: columns,
-                                  resumeStep: startStep > 0 ? startStep : nil)
+        let columns =
+            [
+                "step", "seconds", "episodes", "episode_return_mean", "episode_return_min", "episode_return_max", "episode_length_mean",
+                "steps_per_second", "eval_return_mean", "eval_return_std", "eval_length_mean", "eval_success_rate",
+            ]
+            + agent.scalarTags.map { $0.replacingOccurrences(of: "/", with: "_") }
+        let csv = try ProgressLog(
+            url: runDirectory.appendingPathComponent("progress.csv"), columns: columns,
+            resumeStep: startStep > 0 ? startStep : nil)
         defer { csv.close() }
         let events = try TensorBoardWriter(directory: runDirectory, resumeStep: startStep > 0 ? startStep : nil)
         defer { events.close() }
@@ -149,10 +167,16 @@ public final class Trainer {
         }
         var lastLog = Date()
         var lastLogStep = agent.environmentSteps
-        var nextEvaluation = settings.evaluationInterval > 0 ? (agent.environmentSteps / settings.evaluationInterval + 1) * settings.evaluationInterval : Int.max
-        var nextCheckpoint = settings.checkpointInterval > 0 ? (agent.environmentSteps / settings.checkpointInterval + 1) * settings.checkpointInterval : Int.max
+        var nextEvaluation =
+            settings.evaluationInterval > 0
+            ? (agent.environmentSteps / settings.evaluationInterval + 1) * settings.evaluationInterval : Int.max
+        var nextCheckpoint =
+            settings.checkpointInterval > 0
+            ? (agent.environmentSteps / settings.checkpointInterval + 1) * settings.checkpointInterval : Int.max
         var lastEvaluation: EvaluationResult?
-        progressLine.message("training \(configuration.algorithm) on \(settings.environment) for \(settings.steps) steps (seed \(settings.seed), \(settings.environmentCount) envs x \(settings.workers) workers) -> \(runDirectory.path)")
+        progressLine.message(
+            "training \(configuration.algorithm) on \(settings.environment) for \(settings.steps) steps (seed \(settings.seed), \(settings.environmentCount) envs x \(settings.workers) workers) -> \(runDirectory.path)"
+        )
 
         while agent.environmentSteps < settings.steps {
             if let signal = stopSignals?.received {
@@ -173,8 +197,10 @@ public final class Trainer {
             let now = Date()
             if now.timeIntervalSince(lastLog) >= settings.logInterval || step >= settings.steps {
                 let speed = Double(step - lastLogStep) / max(now.timeIntervalSince(lastLog), 1e-9)
-                var row: [String: Double] = ["step": Double(step), "seconds": secondsBefore + now.timeIntervalSince(started), "episodes": Double(episodeCount),
-                                             "steps_per_second": speed]
+                var row: [String: Double] = [
+                    "step": Double(step), "seconds": secondsBefore + now.timeIntervalSince(started), "episodes": Double(episodeCount),
+                    "steps_per_second": speed,
+                ]
                 var tensorBoard: [(String, Double)] = [("charts/steps_per_second", speed)]
                 if !recentEpisodes.isEmpty {
                     let returns = recentEpisodes.map(\.totalReward)
@@ -198,7 +224,8 @@ public final class Trainer {
                 lastLogStep = step
             }
             if step >= nextEvaluation && step < settings.steps {
-                lastEvaluation = try evaluate(step: step, seconds: secondsBefore + Date().timeIntervalSince(started), csv: csv, events: events)
+                lastEvaluation = try evaluate(
+                    step: step, seconds: secondsBefore + Date().timeIntervalSince(started), csv: csv, events: events)
                 nextEvaluation = (step / settings.evaluationInterval + 1) * settings.evaluationInterval
             }
             if step >= nextCheckpoint && step < settings.steps {
@@ -211,17 +238,21 @@ public final class Trainer {
         lastEvaluation = try evaluate(step: step, seconds: secondsBefore + Date().timeIntervalSince(started), csv: csv, events: events)
         try saveCheckpoint(step: step)
         try exportPolicy(step: step)
-        return TrainingSummary(environmentSteps: step, seconds: Date().timeIntervalSince(started), finalEvaluation: lastEvaluation,
-                               bestEvaluationReturn: bestReturn, runDirectory: runDirectory)
+        return TrainingSummary(
+            environmentSteps: step, seconds: Date().timeIntervalSince(started), finalEvaluation: lastEvaluation,
+            bestEvaluationReturn: bestReturn, runDirectory: runDirectory)
     }
 
     /// The error that stops a run whose losses or weights became non-finite, naming the newest checkpoint
     /// that really is good (it reads back and holds only finite values).
     private func nonFiniteStop(step: Int, reason: String) -> TrainingError {
         progressLine.finish()
-        let kept = checkpoints.latestValid().map { "; the last good checkpoint is \(checkpoints.url(step: $0.step).path)" }
+        let kept =
+            checkpoints.latestValid().map { "; the last good checkpoint is \(checkpoints.url(step: $0.step).path)" }
             ?? "; no good checkpoint was saved yet"
-        return TrainingError.nonFinite("training stopped at step \(step): \(reason)\(kept). Lower learning_rate or max_grad_norm and resume with --resume \(runDirectory.path)")
+        return TrainingError.nonFinite(
+            "training stopped at step \(step): \(reason)\(kept). Lower learning_rate or max_grad_norm and resume with --resume \(runDirectory.path)"
+        )
     }
 
     /// Saves a checkpoint (and replay) at the current step, flushes the logs and throws `interrupted`.
@@ -244,7 +275,10 @@ public final class Trainer {
             parts.append(String(format: "return %.1f [%.1f, %.1f]", mean, low, high))
         }
         for tag in agent.scalarTags where tag.hasPrefix("losses/") {
-            if let value = scalars[tag], ["losses/policy_loss", "losses/q_loss", "losses/entropy", "losses/value_loss", "losses/critic_loss", "losses/actor_loss"].contains(tag) {
+            if let value = scalars[tag],
+                ["losses/policy_loss", "losses/q_loss", "losses/entropy", "losses/value_loss", "losses/critic_loss", "losses/actor_loss"]
+                    .contains(tag)
+            {
                 parts.append(String(format: "%@ %.3g", String(tag.dropFirst(7)), value))
             }
         }
@@ -261,12 +295,15 @@ public final class Trainer {
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             video = folder.appendingPathComponent(String(format: "eval-step-%09d.mp4", step))
         }
-        let result = try Evaluator.evaluate(policy: try agent.evaluationPolicy(), environment: settings.environment,
-                                            options: try Algorithms.environmentOptions(settings.environmentOptions),
-                                            episodes: settings.evaluationEpisodes, deterministic: settings.evaluationDeterministic,
-                                            seed: settings.evaluationSeed, video: video, videoFailures: .warning, registry: registry)
-        var row: [String: Double] = ["step": Double(step), "seconds": seconds, "eval_return_mean": result.returnMean,
-                                     "eval_return_std": result.returnStandardDeviation, "eval_length_mean": result.lengthMean]
+        let result = try Evaluator.evaluate(
+            policy: try agent.evaluationPolicy(), environment: settings.environment,
+            options: try Algorithms.environmentOptions(settings.environmentOptions),
+            episodes: settings.evaluationEpisodes, deterministic: settings.evaluationDeterministic,
+            seed: settings.evaluationSeed, video: video, videoFailures: .warning, registry: registry)
+        var row: [String: Double] = [
+            "step": Double(step), "seconds": seconds, "eval_return_mean": result.returnMean,
+            "eval_return_std": result.returnStandardDeviation, "eval_length_mean": result.lengthMean,
+        ]
         var scalars: [(String, Double)] = [("charts/eval_return_mean", result.returnMean), ("charts/eval_length_mean", result.lengthMean)]
         if let rate = result.successRate {
             row["eval_success_rate"] = rate
@@ -274,11 +311,14 @@ public final class Trainer {
         }
         try csv.append(row)
         try events.add(scalars: scalars, step: step)
-        var text = String(format: "eval at step %d: return %.2f +- %.2f over %d episodes, length %.1f", step, result.returnMean,
-                          result.returnStandardDeviation, result.returns.count, result.lengthMean)
+        var text = String(
+            format: "eval at step %d: return %.2f +- %.2f over %d episodes, length %.1f", step, result.returnMean,
+            result.returnStandardDeviation, result.returns.count, result.lengthMean)
         if let rate = result.successRate { text += String(format: ", success %.0f%%", rate * 100) }
         if let file = result.video { text += ", video \(file.path)" }
-        if let warning = result.videoWarning { progressLine.message("warning: no evaluation video at step \(step), training goes on: \(warning)") }
+        if let warning = result.videoWarning {
+            progressLine.message("warning: no evaluation video at step \(step), training goes on: \(warning)")
+        }
         if bestReturn == nil || result.returnMean > bestReturn! {
             bestReturn = result.returnMean
             var checkpoint = try agent.checkpoint()
@@ -333,6 +373,7 @@ func formatDuration(_ seconds: Double) -> String {
 /// Writes `data` to a temporary file beside `url` and renames it into place.
 func writeAtomically(_ data: Data, to url: URL) throws {
     do { try data.write(to: url, options: .atomic) } catch {
-        throw TrainingError.unwritable("cannot write \(url.path): \(error.localizedDescription); make the folder writable or choose another --run-dir")
+        throw TrainingError.unwritable(
+            "cannot write \(url.path): \(error.localizedDescription); make the folder writable or choose another --run-dir")
     }
 }

@@ -16,7 +16,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unwritable(let message), .missing(let message), .nonFinite(let message), .environmentCheckFailed(let message),
-             .busy(let message), .interrupted(let message, _):
+            .busy(let message), .interrupted(let message, _):
             return message
         }
     }

@@ -49,11 +49,15 @@ public struct TrainingSettings: Configurable, Sendable, Equatable {
             .int("seed", \.seed, "seed of networks, sampling and episode seeds", range: 0...Int(Int32.max)),
             .int("num_envs", \.environmentCount, "environments per worker", range: 1...4096),
             .int("workers", \.workers, "worker threads (ACER multi-worker; 1 = plain)", range: 1...64),
-            .int("eval_every", \.evaluationInterval, "evaluate every this many environment steps (0: only at the end)", range: 0...10_000_000_000),
+            .int(
+                "eval_every", \.evaluationInterval, "evaluate every this many environment steps (0: only at the end)",
+                range: 0...10_000_000_000),
             .int("eval_episodes", \.evaluationEpisodes, "episodes per evaluation", range: 1...100_000),
             .bool("eval_deterministic", \.evaluationDeterministic, "evaluate with the policy's mode rather than sampling"),
             .bool("eval_video", \.evaluationVideo, "record the first evaluation episode to videos/"),
-            .int("checkpoint_every", \.checkpointInterval, "checkpoint every this many environment steps (0: only at the end)", range: 0...10_000_000_000),
+            .int(
+                "checkpoint_every", \.checkpointInterval, "checkpoint every this many environment steps (0: only at the end)",
+                range: 0...10_000_000_000),
             .int("keep_checkpoints", \.keepCheckpoints, "periodic checkpoints kept (besides best)", range: 1...1000),
             .bool("save_replay", \.saveReplay, "save the replay beside the latest checkpoint for an exact resume"),
             .real("log_every", \.logInterval, "seconds between progress lines", range: 0...86_400),

@@ -22,7 +22,8 @@ public final class HumanRendering: Wrapper {
     /// Wraps an environment made with renderMode .rgbArray.
     public init(_ environment: any Environment, zoom: Double = 1) throws {
         guard environment.renderMode == .rgbArray else {
-            throw GymError.invalidArgument("HumanRendering needs the environment made with renderMode: .rgbArray (got \(environment.renderMode?.rawValue ?? "none"))")
+            throw GymError.invalidArgument(
+                "HumanRendering needs the environment made with renderMode: .rgbArray (got \(environment.renderMode?.rawValue ?? "none"))")
         }
         self.environment = environment
         self.zoom = zoom
@@ -66,8 +67,9 @@ public final class HumanRendering: Wrapper {
     private func show() throws {
         guard let frame = try environment.render() else { return }
         if window == nil {
-            window = try ViewerWindow(title: "\(type(of: environment.unwrapped))", width: Int(Double(frame.width) * zoom),
-                                      height: Int(Double(frame.height) * zoom))
+            window = try ViewerWindow(
+                title: "\(type(of: environment.unwrapped))", width: Int(Double(frame.width) * zoom),
+                height: Int(Double(frame.height) * zoom))
         }
         guard let window else { return }
         try window.show(frame, hud: "EP \(episode) STEP \(step) RETURN \(String(format: "%.1f", episodeReturn))")

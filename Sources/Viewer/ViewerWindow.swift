@@ -39,13 +39,20 @@ public final class ViewerWindow {
     public init(title: String, width: Int, height: Int) throws {
         let environment = ProcessInfo.processInfo.environment
         if environment["DISPLAY"] == nil && environment["WAYLAND_DISPLAY"] == nil && environment["SDL_VIDEODRIVER"] == nil {
-            throw ViewerError.noDisplay("cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY are unset). Run under a desktop or xvfb-run, set SDL_VIDEODRIVER=offscreen for a hidden window, or record a video instead (swiftrl envs render <id> --output episode.mp4); training never needs a window")
+            throw ViewerError.noDisplay(
+                "cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY are unset). Run under a desktop or xvfb-run, set SDL_VIDEODRIVER=offscreen for a hidden window, or record a video instead (swiftrl envs render <id> --output episode.mp4); training never needs a window"
+            )
         }
         guard SDL_Init(SDL_INIT_VIDEO) == 0 else {
-            throw ViewerError.noDisplay("cannot open a window: \(String(cString: SDL_GetError())). There is no display: set DISPLAY (or run under xvfb-run), or record a video instead (swiftrl envs render <id> --output episode.mp4); training never needs a window")
+            throw ViewerError.noDisplay(
+                "cannot open a window: \(String(cString: SDL_GetError())). There is no display: set DISPLAY (or run under xvfb-run), or record a video instead (swiftrl envs render <id> --output episode.mp4); training never needs a window"
+            )
         }
-        guard let window = SDL_CreateWindow(title, Int32(SDL_WINDOWPOS_CENTERED_MASK), Int32(SDL_WINDOWPOS_CENTERED_MASK),
-                                            Int32(width), Int32(height), SDL_WINDOW_SHOWN.rawValue) else {
+        guard
+            let window = SDL_CreateWindow(
+                title, Int32(SDL_WINDOWPOS_CENTERED_MASK), Int32(SDL_WINDOWPOS_CENTERED_MASK),
+                Int32(width), Int32(height), SDL_WINDOW_SHOWN.rawValue)
+        else {
             let message = String(cString: SDL_GetError())
             SDL_Quit()
             throw ViewerError.noDisplay("cannot open a window: \(message); set DISPLAY (or run under xvfb-run), or record a video instead")
@@ -75,8 +82,9 @@ public final class ViewerWindow {
         if !hud.isEmpty { shown = ViewerWindow.drawingHUD(hud, on: frame) }
         if textureSize != (shown.width, shown.height) {
             if let texture { SDL_DestroyTexture(texture) }
-            texture = SDL_CreateTexture(renderer, UInt32(SDL_PIXELFORMAT_RGB24.rawValue), Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
-                                        Int32(shown.width), Int32(shown.height))
+            texture = SDL_CreateTexture(
+                renderer, UInt32(SDL_PIXELFORMAT_RGB24.rawValue), Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
+                Int32(shown.width), Int32(shown.height))
             textureSize = (shown.width, shown.height)
         }
         guard let texture else { throw ViewerError.sdl("cannot create an SDL texture: \(String(cString: SDL_GetError()))") }

@@ -15,7 +15,8 @@ func evaluateCartPole(_ agent: ACER, episodes: Int) throws -> Double {
     for episode in 0..<episodes {
         _ = try environment.reset(seed: 10_000 + episode, options: [:], into: observation)
         while true {
-            let step = try environment.step(try policy.action(for: observation, deterministic: true, generator: &generator), into: observation)
+            let step = try environment.step(
+                try policy.action(for: observation, deterministic: true, generator: &generator), into: observation)
             total += step.reward
             if step.terminated || step.truncated { break }
         }
@@ -29,8 +30,9 @@ func cartPoleACER(workers: Int = 1, steps: Int, configure: (inout ACERConfigurat
     configuration.hiddenSizes = [128, 128]
     configuration.replayStart = 2000
     configure(&configuration)
-    return try ACER(configuration: configuration, environmentsPerWorker: 8, workerCount: workers, seed: 1, totalSteps: steps,
-                    makeEnvironment: { try make("CartPole-v1") })
+    return try ACER(
+        configuration: configuration, environmentsPerWorker: 8, workerCount: workers, seed: 1, totalSteps: steps,
+        makeEnvironment: { try make("CartPole-v1") })
 }
 
 @Suite(.serialized) struct ACERLearningTests {
@@ -42,8 +44,9 @@ func cartPoleACER(workers: Int = 1, steps: Int, configure: (inout ACERConfigurat
         configuration.learningRateSchedule = "constant"
         configuration.replayStart = 500
         configuration.discount = 0.95
-        let agent = try ACER(configuration: configuration, environmentsPerWorker: 4, seed: 2, totalSteps: steps,
-                             makeEnvironment: { try TimeLimit(Corridor(length: 12), maxEpisodeSteps: 40) })
+        let agent = try ACER(
+            configuration: configuration, environmentsPerWorker: 4, seed: 2, totalSteps: steps,
+            makeEnvironment: { try TimeLimit(Corridor(length: 12), maxEpisodeSteps: 40) })
         try agent.start()
         var episodes: [EpisodeRecord] = []
         while agent.environmentSteps < steps { episodes += try agent.iterate().episodes }
@@ -57,7 +60,9 @@ func cartPoleACER(workers: Int = 1, steps: Int, configure: (inout ACERConfigurat
 
     @Test(arguments: [true, false])
     func twoWorkersShareOneModel(lock: Bool) throws {
-        let agent = try cartPoleACER(workers: 2, steps: 3200) { $0.lock = lock; $0.replayStart = 320 }
+        let agent = try cartPoleACER(workers: 2, steps: 3200) {
+            $0.lock = lock; $0.replayStart = 320
+        }
         try agent.start()
         let initial = agent.network.namedTensors().map { $0.tensor.scalars }
         var report = try agent.iterate()
@@ -72,7 +77,9 @@ func cartPoleACER(workers: Int = 1, steps: Int, configure: (inout ACERConfigurat
     }
 
     @Test func episodicReplayTrainsOnWholeEpisodes() throws {
-        let agent = try cartPoleACER(steps: 4000) { $0.replayKind = "episodes"; $0.replayStart = 500; $0.episodesPerBatch = 8 }
+        let agent = try cartPoleACER(steps: 4000) {
+            $0.replayKind = "episodes"; $0.replayStart = 500; $0.episodesPerBatch = 8
+        }
         try agent.start()
         var updates = 0.0
         while agent.environmentSteps < 4000 { updates = try agent.iterate().scalars["charts/updates"] ?? 0 }
@@ -96,8 +103,9 @@ func cartPoleACER(workers: Int = 1, steps: Int, configure: (inout ACERConfigurat
         configuration.steps = 5
         configuration.replayStart = 10
         let options: Options = ["observation": .string(mode), "render_width": .int(40), "render_height": .int(40)]
-        let agent = try ACER(configuration: configuration, environmentsPerWorker: 2, seed: 0, totalSteps: 100,
-                             makeEnvironment: { try make("EmptyRoom-5x5-v0", options: options) })
+        let agent = try ACER(
+            configuration: configuration, environmentsPerWorker: 2, seed: 0, totalSteps: 100,
+            makeEnvironment: { try make("EmptyRoom-5x5-v0", options: options) })
         #expect((agent.network.trunk is NatureCNN) == expectsConvolutions)
         try agent.start()
         let before = agent.network.namedTensors().map { $0.tensor.scalars }
@@ -109,8 +117,9 @@ func cartPoleACER(workers: Int = 1, steps: Int, configure: (inout ACERConfigurat
     @Test func continuousActionSpacesAreRefusedWithTheFix() throws {
         BundledEnvironments.register()
         do {
-            _ = try ACER(configuration: ACERConfiguration(), environmentsPerWorker: 1, seed: 0, totalSteps: 10,
-                         makeEnvironment: { try make("Pendulum-v1") })
+            _ = try ACER(
+                configuration: ACERConfiguration(), environmentsPerWorker: 1, seed: 0, totalSteps: 10,
+                makeEnvironment: { try make("Pendulum-v1") })
             Issue.record("ACER accepted a continuous action space")
         } catch let error as AgentError {
             #expect("\(error)".contains("Discrete action space"))

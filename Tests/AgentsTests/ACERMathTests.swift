@@ -40,20 +40,23 @@ func expectClose(_ actual: [Float], _ expected: [Float], tolerance: Float, _ wha
         // One trajectory, two steps, no done: V(x2) = 2.
         // t = 1: Qret = r1 + g V2 = 1 + 0.5 * 2 = 2; carried: min(1, 0.5) (2 - 1.5) + 1 = 1.25
         // t = 0: Qret = r0 + g 1.25 = 0 + 0.625; (rho 3 is cut to 1 in the recursion)
-        let targets = Retrace.targets(rewards: [0, 1], dones: [0, 0], importanceWeights: [3, 0.5], takenQ: [0.2, 1.5],
-                                      values: [0.7, 1, 2], steps: 2, batch: 1, discount: 0.5)
+        let targets = Retrace.targets(
+            rewards: [0, 1], dones: [0, 0], importanceWeights: [3, 0.5], takenQ: [0.2, 1.5],
+            values: [0.7, 1, 2], steps: 2, batch: 1, discount: 0.5)
         #expect(targets == [0.625, 2])
         // A done at step 0 cuts the future: Qret_0 = r0.
-        let cut = Retrace.targets(rewards: [4, 1], dones: [1, 0], importanceWeights: [1, 1], takenQ: [0, 0],
-                                  values: [0, 0, 10], steps: 2, batch: 1, discount: 0.5)
+        let cut = Retrace.targets(
+            rewards: [4, 1], dones: [1, 0], importanceWeights: [1, 1], takenQ: [0, 0],
+            values: [0, 0, 10], steps: 2, batch: 1, discount: 0.5)
         #expect(cut == [4, 6])
     }
 
     @Test func retraceMatchesPyTorch() throws {
         let fixture = try ACERFixture.load()
-        let targets = Retrace.targets(rewards: fixture.rewards, dones: fixture.dones, importanceWeights: fixture.importanceWeights,
-                                      takenQ: fixture.takenQ, values: fixture.values, steps: fixture.steps, batch: fixture.batch,
-                                      discount: fixture.gamma)
+        let targets = Retrace.targets(
+            rewards: fixture.rewards, dones: fixture.dones, importanceWeights: fixture.importanceWeights,
+            takenQ: fixture.takenQ, values: fixture.values, steps: fixture.steps, batch: fixture.batch,
+            discount: fixture.gamma)
         expectClose(targets, fixture.qret, tolerance: 1e-5, "qret")
     }
 
@@ -65,11 +68,13 @@ func expectClose(_ actual: [Float], _ expected: [Float], tolerance: Float, _ wha
         let probabilities = try Tensor(Array(fixture.probabilities[..<(rows * actions)]), shape: [rows, actions])
         let q = try Tensor(Array(fixture.q[..<(rows * actions)]), shape: [rows, actions])
         let average = try Tensor(fixture.average_probabilities, shape: [rows, actions])
-        let settings = ACERObjective.Settings(truncation: fixture.c, entropyCoefficient: fixture.ent_coef, trustRegion: trustRegion,
-                                              trustRegionDelta: fixture.delta)
-        let result = try ACERObjective.evaluate(probabilities: probabilities, averageProbabilities: average, qValues: q,
-                                                values: Array(fixture.values[..<rows]), targets: fixture.qret, actions: fixture.actions,
-                                                behaviourProbabilities: fixture.mu, mask: Array(repeating: 1, count: rows), settings: settings)
+        let settings = ACERObjective.Settings(
+            truncation: fixture.c, entropyCoefficient: fixture.ent_coef, trustRegion: trustRegion,
+            trustRegionDelta: fixture.delta)
+        let result = try ACERObjective.evaluate(
+            probabilities: probabilities, averageProbabilities: average, qValues: q,
+            values: Array(fixture.values[..<rows]), targets: fixture.qret, actions: fixture.actions,
+            behaviourProbabilities: fixture.mu, mask: Array(repeating: 1, count: rows), settings: settings)
         #expect(Swift.abs(result.importanceLoss - fixture.loss_f) < 1e-4 * max(1, Swift.abs(fixture.loss_f)))
         #expect(Swift.abs(result.biasCorrectionLoss - fixture.loss_bc) < 1e-4 * max(1, Swift.abs(fixture.loss_bc)))
         #expect(Swift.abs(result.entropy - fixture.entropy) < 1e-5)
@@ -89,7 +94,8 @@ func expectClose(_ actual: [Float], _ expected: [Float], tolerance: Float, _ wha
             probabilities: try Tensor(Array(fixture.probabilities[..<(rows * actions)]), shape: [rows, actions]),
             averageProbabilities: try Tensor(fixture.average_probabilities, shape: [rows, actions]),
             qValues: try Tensor(Array(fixture.q[..<(rows * actions)]), shape: [rows, actions]), values: Array(fixture.values[..<rows]),
-            targets: fixture.qret, actions: fixture.actions, behaviourProbabilities: fixture.mu, mask: mask, settings: ACERObjective.Settings())
+            targets: fixture.qret, actions: fixture.actions, behaviourProbabilities: fixture.mu, mask: mask,
+            settings: ACERObjective.Settings())
         let seed = result.seed.scalars
         #expect(seed[((rows - fixture.batch) * actions)...].allSatisfy { $0 == 0 })
         #expect(seed[..<((rows - fixture.batch) * actions)].contains { $0 != 0 })

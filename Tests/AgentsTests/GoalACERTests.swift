@@ -15,8 +15,9 @@ func positionGoalACER(_ id: String, environments: Int = 2, configure: (inout Goa
     configuration.initialSteps = 20
     configuration.initialDynamicsUpdates = 2
     configure(&configuration)
-    return try GoalACER(configuration: configuration, environmentCount: environments, seed: 0, totalSteps: 1_000_000,
-                        makeEnvironment: { try make(id, options: ["observation": .string("position")]) })
+    return try GoalACER(
+        configuration: configuration, environmentCount: environments, seed: 0, totalSteps: 1_000_000,
+        makeEnvironment: { try make(id, options: ["observation": .string("position")]) })
 }
 
 /// The agent on FourRooms-Goal-v0 (a goal environment: goals are desired goals).
@@ -26,7 +27,9 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
 
 @Suite(.serialized) struct GoalACERTests {
     @Test func relabellingMakesAFutureAchievedStateTheGoalUpToIt() throws {
-        let agent = try fourRoomsGoalACER(environments: 3) { $0.acer.steps = 8; $0.initialSteps = 48 }
+        let agent = try fourRoomsGoalACER(environments: 3) {
+            $0.acer.steps = 8; $0.initialSteps = 48
+        }
         try agent.start()
         try agent.initialize()
         let original = try #require(agent.replay.first)
@@ -54,7 +57,9 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
     }
 
     @Test func intrinsicRewardsAreRecomputedForRelabelledGoals() throws {
-        let agent = try fourRoomsGoalACER(environments: 2) { $0.acer.steps = 10; $0.initialSteps = 20 }
+        let agent = try fourRoomsGoalACER(environments: 2) {
+            $0.acer.steps = 10; $0.initialSteps = 20
+        }
         try agent.start()
         try agent.initialize()
         let segment = try agent.replay[0].copy()
@@ -72,7 +77,9 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
             }
         }
         // The dense option: 0 at the goal, minus the scaled distance elsewhere.
-        let dense = try fourRoomsGoalACER(environments: 2) { $0.acer.steps = 10; $0.initialSteps = 20; $0.goalReward = "negative_distance" }
+        let dense = try fourRoomsGoalACER(environments: 2) {
+            $0.acer.steps = 10; $0.initialSteps = 20; $0.goalReward = "negative_distance"
+        }
         let denseRewards = try dense.intrinsicRewards(segment).rewards
         for environment in 0..<width {
             let future = try #require(chosen[environment])
@@ -87,9 +94,13 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
 
     @Test func coordinateReachWithSparseRewardsIgnoresTheOtherValues() throws {
         func mazeAgent(_ configure: (inout GoalACERConfiguration) -> Void) throws -> GoalACER {
-            try positionGoalACER("Maze-medium-v0") { $0.acer.steps = 10; configure(&$0) }
+            try positionGoalACER("Maze-medium-v0") {
+                $0.acer.steps = 10; configure(&$0)
+            }
         }
-        let agent = try mazeAgent { $0.reachCoordinates = [0, 1]; $0.intrinsicReward = "sparse" }
+        let agent = try mazeAgent {
+            $0.reachCoordinates = [0, 1]; $0.intrinsicReward = "sparse"
+        }
         try agent.start()
         try agent.initialize()
         let segment = try agent.replay[0].copy()
@@ -108,7 +119,11 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         // Indices outside the observation, and coordinates for goal environments, are errors that name the fix;
         // dummy dynamics (plain ACER, no goals) ignores them.
         #expect(throws: AgentError.self) { _ = try mazeAgent { $0.reachCoordinates = [3] } }
-        #expect(throws: Never.self) { _ = try mazeAgent { $0.reachCoordinates = [0]; $0.dynamics = "dummy" } }
+        #expect(throws: Never.self) {
+            _ = try mazeAgent {
+                $0.reachCoordinates = [0]; $0.dynamics = "dummy"
+            }
+        }
         #expect(throws: AgentError.self) { _ = try fourRoomsGoalACER { $0.reachCoordinates = [0] } }
     }
 
@@ -134,8 +149,9 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         configuration.initialSteps = 6
         configuration.goalInput = "stacked"
         let options: Options = ["observation": .string("pixels"), "render_width": .int(38), "render_height": .int(38)]
-        let agent = try GoalACER(configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
-                                 makeEnvironment: { try make("FourRooms-Goal-v0", options: options) })
+        let agent = try GoalACER(
+            configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
+            makeEnvironment: { try make("FourRooms-Goal-v0", options: options) })
         try agent.start()
         try agent.initialize()
         let segment = try agent.replay[0].copy()
@@ -156,8 +172,9 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         #expect(segmentAfter.actions.count == segment.actions.count)
         // With coordinate channels two more planes follow: x and y from -1 to 1.
         configuration.coordinateChannels = true
-        let located = try GoalACER(configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
-                                   makeEnvironment: { try make("FourRooms-Goal-v0", options: options) })
+        let located = try GoalACER(
+            configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
+            makeEnvironment: { try make("FourRooms-Goal-v0", options: options) })
         let input = try located.explorationInput(agent.scaled(segment.observations.tensor(rows: [0])), goals: [segment.goals[0]])
         #expect(input.shape == [1, 8, 38, 38])
         let planes = Array(input.scalars[(6 * 38 * 38)...])
@@ -166,8 +183,9 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         // Stacking needs pixel goal images.
         configuration.goalInput = "stacked"
         #expect(throws: AgentError.self) {
-            _ = try GoalACER(configuration: configuration, environmentCount: 1, seed: 0, totalSteps: 10,
-                             makeEnvironment: { try make("FourRooms-Goal-v0", options: ["observation": .string("position")]) })
+            _ = try GoalACER(
+                configuration: configuration, environmentCount: 1, seed: 0, totalSteps: 10,
+                makeEnvironment: { try make("FourRooms-Goal-v0", options: ["observation": .string("position")]) })
         }
     }
 
@@ -186,8 +204,9 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
             }
             // At the first step mu = (1 - e) pi + e / nA exactly.
             let input = agent.scaled(segment.observations.tensor(rows: Array(0..<width)))
-            let features = try Tensor(segment.goals[0..<width].map { try agent.goalFeatureTensor([$0])!.scalars }.flatMap { $0 },
-                                      shape: [width, agent.exploration.goalFeatureCount])
+            let features = try Tensor(
+                segment.goals[0..<width].map { try agent.goalFeatureTensor([$0])!.scalars }.flatMap { $0 },
+                shape: [width, agent.exploration.goalFeatureCount])
             let policy = try withoutGradients { try agent.exploration(input, goalFeatures: features).logits.softmax(axis: 1) }.scalars
             for index in 0..<(width * actions) {
                 let expected = Float(1 - epsilon) * policy[index] + Float(epsilon) / Float(actions)
@@ -220,23 +239,28 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         configuration.acer.steps = 6
         configuration.acer.hiddenSizes = [16]
         configuration.initialSteps = 0
-        let agent = try GoalACER(configuration: configuration, environmentCount: 2, seed: 3, totalSteps: 1000,
-                                 makeEnvironment: { try make("CartPole-v1") })
+        let agent = try GoalACER(
+            configuration: configuration, environmentCount: 2, seed: 3, totalSteps: 1000,
+            makeEnvironment: { try make("CartPole-v1") })
         #expect(agent.exploration.goalFeatureCount == 0)
         try agent.start()
         let (segment, _) = try agent.collect(random: false)
         let goalBatch = try agent.explorationBatch(segment)
         // Plain ACER's batch of the same data: extrinsic rewards and dones, no goal features.
         let rows = (segment.steps + 1) * segment.environmentCount
-        let plain = ACERBatch(steps: segment.steps, batch: segment.environmentCount, observations: segment.observations.tensor(rows: Array(0..<rows)),
-                              actions: segment.actions, rewards: segment.rewards, dones: segment.dones,
-                              behaviourProbabilities: segment.behaviourProbabilities, mask: Array(repeating: 1, count: segment.steps * segment.environmentCount))
+        let plain = ACERBatch(
+            steps: segment.steps, batch: segment.environmentCount, observations: segment.observations.tensor(rows: Array(0..<rows)),
+            actions: segment.actions, rewards: segment.rewards, dones: segment.dones,
+            behaviourProbabilities: segment.behaviourProbabilities,
+            mask: Array(repeating: 1, count: segment.steps * segment.environmentCount))
         #expect(goalBatch.goalFeatures == nil && goalBatch.rewards == plain.rewards && goalBatch.dones == plain.dones)
         let settings = ACERObjective.Settings()
-        let (goalGradients, goalStatistics) = try ACERLearner.gradients(network: agent.exploration, average: agent.explorationAverage, batch: goalBatch,
-                                                                        discount: 0.99, qCoefficient: 0.5, settings: settings)
-        let (plainGradients, plainStatistics) = try ACERLearner.gradients(network: agent.exploration, average: agent.explorationAverage, batch: plain,
-                                                                          discount: 0.99, qCoefficient: 0.5, settings: settings)
+        let (goalGradients, goalStatistics) = try ACERLearner.gradients(
+            network: agent.exploration, average: agent.explorationAverage, batch: goalBatch,
+            discount: 0.99, qCoefficient: 0.5, settings: settings)
+        let (plainGradients, plainStatistics) = try ACERLearner.gradients(
+            network: agent.exploration, average: agent.explorationAverage, batch: plain,
+            discount: 0.99, qCoefficient: 0.5, settings: settings)
         #expect(goalStatistics.qLoss == plainStatistics.qLoss && goalStatistics.policyLoss == plainStatistics.policyLoss)
         #expect(goalStatistics.entropy == plainStatistics.entropy)
         for parameter in agent.exploration.parameters {
@@ -251,12 +275,14 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         let states = try Tensor([0.1, 0.9, 0.8, 0.2], shape: [2, 2])
         let goalOne = try Tensor([1, 0, 1, 0], shape: [2, 2]), goalTwo = try Tensor([0, 1, 0, 1], shape: [2, 2])
         func goalEffects(_ network: ACERNetwork) throws -> [Float] {
-            let one = try network(states, goalFeatures: goalOne).logits.scalars, two = try network(states, goalFeatures: goalTwo).logits.scalars
+            let one = try network(states, goalFeatures: goalOne).logits.scalars,
+                two = try network(states, goalFeatures: goalTwo).logits.scalars
             return zip(one, two).map { $0 - $1 }
         }
         for hidden in [0, 32] {
-            let network = try ACERNetwork(observationShape: [2], actionCount: 3, hiddenSizes: [16], activation: .relu,
-                                          goalFeatureCount: 2, goalHiddenSize: hidden, generator: &generator)
+            let network = try ACERNetwork(
+                observationShape: [2], actionCount: 3, hiddenSizes: [16], activation: .relu,
+                goalFeatureCount: 2, goalHiddenSize: hidden, generator: &generator)
             Initialization.orthogonal(network.policyHead.weight, gain: 1, generator: &generator)
             let effects = try goalEffects(network)
             let difference = (0..<3).map { abs(effects[$0] - effects[3 + $0]) }.max()!
@@ -266,9 +292,11 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
 
     @Test func goalQueueKeepsTheMostNovelStates() {
         let pool = GoalPool(capacity: 3, fraction: 0.9)
-        for (novelty, value) in [(1, 10), (5, 50), (3, 30)] as [(Float, Float)] { #expect(pool.offer(novelty: novelty, observation: [value])) }
-        #expect(!pool.offer(novelty: 0.5, observation: [5]))          // below 0.9 x the least novel (1)
-        #expect(pool.offer(novelty: 4, observation: [40]))            // replaces the least novel
+        for (novelty, value) in [(1, 10), (5, 50), (3, 30)] as [(Float, Float)] {
+            #expect(pool.offer(novelty: novelty, observation: [value]))
+        }
+        #expect(!pool.offer(novelty: 0.5, observation: [5]))  // below 0.9 x the least novel (1)
+        #expect(pool.offer(novelty: 4, observation: [40]))  // replaces the least novel
         #expect(pool.nextGoal() == [50])
         #expect(pool.nextGoal() == [40])
         #expect(pool.entries.map(\.observation) == [[30]])
@@ -277,9 +305,9 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
     @Test func rescoringRanksTheQueueByTheCurrentModel() throws {
         let pool = GoalPool(capacity: 3, fraction: 0.9)
         func transition(_ value: Float) -> GoalPool.Transition { GoalPool.Transition(current: [value], action: 0, next: [value + 1]) }
-        pool.offer(novelty: 9, observation: [10], transition: transition(10))   // novel to an early model only
+        pool.offer(novelty: 9, observation: [10], transition: transition(10))  // novel to an early model only
         pool.offer(novelty: 2, observation: [20], transition: transition(20))
-        pool.offer(novelty: 5, observation: [30])                               // no transition: keeps its novelty
+        pool.offer(novelty: 5, observation: [30])  // no transition: keeps its novelty
         // The current model: the error of transition x is x / 10.
         pool.rescore { transitions in transitions.map { $0.current[0] / 10 } }
         #expect(pool.entries.map(\.novelty) == [1, 2, 5])
@@ -297,8 +325,9 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         #expect(!maze.pool.entries.isEmpty && maze.pool.entries.allSatisfy { $0.transition != nil })
         let first = try #require(maze.pool.entries.first?.transition)
         try maze.rescorePool()
-        let expected = try maze.dynamics.novelty(observations: Tensor(first.current, shape: [1] + maze.observationShape), actions: [first.action],
-                                                 nextObservations: Tensor(first.next, shape: [1] + maze.observationShape))[0]
+        let expected = try maze.dynamics.novelty(
+            observations: Tensor(first.current, shape: [1] + maze.observationShape), actions: [first.action],
+            nextObservations: Tensor(first.next, shape: [1] + maze.observationShape))[0]
         #expect(Swift.abs(maze.pool.entries[0].novelty - expected) <= 1e-6 * Swift.max(1, expected))
     }
 }

@@ -12,8 +12,8 @@ import Testing
         // 10x6 pixels at 2 a cell: a 5 x 3 grid of cells.
         let trunk = try KeypointCNN(channels: 3, height: 6, width: 10, mapCount: 2, hiddenSizes: [8], generator: &generator)
         let maps = Tensor.zeros([1, 2, 3, 5])
-        maps.pointer[1 * 5 + 4] = 40            // map 0: peak at x = 4, y = 1
-        maps.pointer[15 + 2 * 5 + 0] = 40       // map 1: peak at x = 0, y = 2
+        maps.pointer[1 * 5 + 4] = 40  // map 0: peak at x = 4, y = 1
+        maps.pointer[15 + 2 * 5 + 0] = 40  // map 1: peak at x = 0, y = 2
         let values = try trunk.keypointsAndMaxima(maps).scalars
         // x in [-1, 1] over 5 columns, y over 3 rows.
         let expected: [Float] = [1, 0, -1, 1, 40, 40]
@@ -25,7 +25,8 @@ import Testing
 
     @Test func keypointGradientsMatchFiniteDifferences() throws {
         var generator = RandomGenerator(seed: 5)
-        let trunk = try KeypointCNN(channels: 2, height: 8, width: 8, mapCount: 3, hiddenSizes: [4], initialTemperature: 1.5, generator: &generator)
+        let trunk = try KeypointCNN(
+            channels: 2, height: 8, width: 8, mapCount: 3, hiddenSizes: [4], initialTemperature: 1.5, generator: &generator)
         let maps = try Tensor.normal([2, 3, 4, 4], generator: &generator).requiringGradient()
         let weights = Tensor.normal([2, 9], generator: &generator)
         func loss() throws -> Tensor { try (trunk.keypointsAndMaxima(maps) * weights).sum() }
@@ -50,17 +51,20 @@ import Testing
     /// Random FourRooms pictures (38x38, 2 pixels a cell) with the agent's cell scaled to [-1, 1].
     func fourRoomsPictures(count: Int) throws -> (images: Tensor, positions: Tensor) {
         BundledEnvironments.register()
-        let environment = try make("FourRooms-Goal-v0", options: ["observation": "pixels", "render_width": 38, "render_height": 38, "layout_seed": 0])
+        let environment = try make(
+            "FourRooms-Goal-v0", options: ["observation": "pixels", "render_width": 38, "render_height": 38, "layout_seed": 0])
         var generator = RandomGenerator(seed: 11)
         var bytes: [UInt8] = [], positions: [Float] = []
         var observation = try environment.reset(seed: 0).observation
         for index in 0..<count {
             guard case .dict(let parts) = observation, case .uint8(let image)? = parts["observation"],
-                  case .float32(let achieved)? = parts["achieved_goal"] else { throw AgentError.unsupported("not a goal picture") }
+                case .float32(let achieved)? = parts["achieved_goal"]
+            else { throw AgentError.unsupported("not a goal picture") }
             bytes += image
             positions += achieved.map { $0 / 9 - 1 }
             let transition = try environment.step(.discrete(generator.integer(below: 3)))
-            observation = transition.terminated || transition.truncated || index % 7 == 6
+            observation =
+                transition.terminated || transition.truncated || index % 7 == 6
                 ? try environment.reset(seed: index + 1).observation : transition.observation
         }
         return (try Tensor.fromImages(bytes, shape: [count, 3, 38, 38]), try Tensor(positions, shape: [count, 2]))
@@ -70,8 +74,9 @@ import Testing
     func localisationError(initialTemperature: Float = 10, updates: Int) throws -> Float {
         let (images, positions) = try fourRoomsPictures(count: 576)
         var generator = RandomGenerator(seed: 2)
-        let trunk = try KeypointCNN(channels: 3, height: 38, width: 38, mapCount: 16, hiddenSizes: [64],
-                                    initialTemperature: initialTemperature, generator: &generator)
+        let trunk = try KeypointCNN(
+            channels: 3, height: 38, width: 38, mapCount: 16, hiddenSizes: [64],
+            initialTemperature: initialTemperature, generator: &generator)
         let head = Linear(64, 2, generator: &generator)
         let optimizer = Adam(parameters: trunk.namedParameters() + head.namedParameters(), learningRate: 1e-3)
         let train = try images.slice(axis: 0, start: 0, length: 512), targets = try positions.slice(axis: 0, start: 0, length: 512)
@@ -79,8 +84,9 @@ import Testing
             let start = (update * 64) % 512
             let tape = GradientTape()
             let loss = try tape.record {
-                try Loss.meanSquaredError(head(trunk(train.slice(axis: 0, start: start, length: 64))),
-                                          targets.slice(axis: 0, start: start, length: 64))
+                try Loss.meanSquaredError(
+                    head(trunk(train.slice(axis: 0, start: start, length: 64))),
+                    targets.slice(axis: 0, start: start, length: 64))
             }
             try optimizer.step(try tape.backward(from: loss))
         }
@@ -104,8 +110,9 @@ import Testing
         configuration.replayStart = 10
         configuration.pixelTrunk = "keypoints"
         let options: Options = ["observation": .string("pixels"), "render_width": .int(40), "render_height": .int(40)]
-        let agent = try ACER(configuration: configuration, environmentsPerWorker: 2, seed: 0, totalSteps: 100,
-                             makeEnvironment: { try make("EmptyRoom-5x5-v0", options: options) })
+        let agent = try ACER(
+            configuration: configuration, environmentsPerWorker: 2, seed: 0, totalSteps: 100,
+            makeEnvironment: { try make("EmptyRoom-5x5-v0", options: options) })
         #expect(agent.network.trunk is KeypointCNN)
         try agent.start()
         let before = agent.network.namedTensors().map { $0.tensor.scalars }

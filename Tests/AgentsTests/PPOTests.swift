@@ -11,8 +11,9 @@ import Tensors
         // One environment, three steps, gamma 0.5, lambda 0.5; a done after step 1 (a time-out whose
         // reward already carries gamma V(final) = 0.5 * 4 = 2 on top of its reward 1).
         let rewards: [Float] = [1, 1 + 2, 2], dones: [Float] = [0, 1, 0], values: [Float] = [1, 2, 3]
-        let (advantages, returns) = GAE.compute(rewards: rewards, dones: dones, values: values, lastValues: [4], steps: 3, environments: 1,
-                                                discount: 0.5, lambda: 0.5)
+        let (advantages, returns) = GAE.compute(
+            rewards: rewards, dones: dones, values: values, lastValues: [4], steps: 3, environments: 1,
+            discount: 0.5, lambda: 0.5)
         // t = 2: delta = 2 + 0.5 * 4 - 3 = 1; A = 1
         // t = 1: delta = 3 + 0 - 2 = 1 (done cuts V_2); A = 1 (done cuts A_2)
         // t = 0: delta = 1 + 0.5 * 2 - 1 = 1; A = 1 + 0.25 * 1 = 1.25
@@ -21,8 +22,9 @@ import Tensors
     }
 
     @Test func gaeKeepsEnvironmentsApart() {
-        let (advantages, _) = GAE.compute(rewards: [1, 0, 0, 1], dones: [0, 0, 0, 0], values: [0, 0, 0, 0], lastValues: [0, 0], steps: 2,
-                                          environments: 2, discount: 1, lambda: 1)
+        let (advantages, _) = GAE.compute(
+            rewards: [1, 0, 0, 1], dones: [0, 0, 0, 0], values: [0, 0, 0, 0], lastValues: [0, 0], steps: 2,
+            environments: 2, discount: 1, lambda: 1)
         #expect(advantages == [1, 1, 0, 1])
     }
 
@@ -61,7 +63,7 @@ import Tensors
         let agent = try PPO(configuration: configuration, environmentCount: 2, seed: 0, makeEnvironment: { try make("Pendulum-v1") })
         try agent.start()
         let logStd = try #require(agent.network.logStandardDeviation)
-        logStd.pointer[0] = -1000   // a diverged parameter still gives a finite, positive std
+        logStd.pointer[0] = -1000  // a diverged parameter still gives a finite, positive std
         let report = try agent.iterate()
         let std = try #require(report.scalars["charts/action_std"])
         #expect(std > 0 && std.isFinite)
@@ -76,8 +78,11 @@ import Tensors
         dones[1 * 3 + 0] = 1; dones[3 * 3 + 0] = 1; dones[4 * 3 + 2] = 1
         let values = (0..<(steps * environments * width)).map(Float.init)
         let segments = Trajectories.segments(dones: dones, steps: steps, environments: [0, 2], environmentCount: environments)
-        #expect(segments == [.init(environment: 0, start: 0, end: 1), .init(environment: 0, start: 2, end: 3), .init(environment: 0, start: 4, end: 4),
-                             .init(environment: 2, start: 0, end: 4)])
+        #expect(
+            segments == [
+                .init(environment: 0, start: 0, end: 1), .init(environment: 0, start: 2, end: 3), .init(environment: 0, start: 4, end: 4),
+                .init(environment: 2, start: 0, end: 4),
+            ])
         let (padded, mask, length) = Trajectories.splitAndPad(values, width: width, segments: segments, environmentCount: environments)
         #expect(length == 5 && mask.reduce(0, +) == 10)
         // Trajectory 1 (env 0, steps 2-3) starts with step 2's values and is padded after 2 steps.
@@ -113,7 +118,8 @@ import Tensors
         configuration.actorHiddenSizes = [8]
         configuration.criticHiddenSizes = [8]
         configuration.minibatches = 2
-        let agent = try PPO(configuration: configuration, environmentCount: 4, seed: 0, makeEnvironment: { try make("CartPoleNoVelocity-v1") })
+        let agent = try PPO(
+            configuration: configuration, environmentCount: 4, seed: 0, makeEnvironment: { try make("CartPoleNoVelocity-v1") })
         try agent.start()
         let before = try #require(agent.memory).actorMemory.inputWeight.scalars
         _ = try agent.iterate()
@@ -122,7 +128,8 @@ import Tensors
         let hidden = agent.actorState.hidden.scalars
         #expect(hidden.count == 4 * 8 && Set(stride(from: 0, to: 32, by: 8).map { hidden[$0] }).count > 1)
         agent.resetMemories([1])
-        #expect(agent.actorState.hidden.scalars[8..<16].allSatisfy { $0 == 0 } && agent.criticState.cell.scalars[8..<16].allSatisfy { $0 == 0 })
+        #expect(
+            agent.actorState.hidden.scalars[8..<16].allSatisfy { $0 == 0 } && agent.criticState.cell.scalars[8..<16].allSatisfy { $0 == 0 })
         #expect(agent.actorState.hidden.scalars[0..<8].contains { $0 != 0 })
     }
 }

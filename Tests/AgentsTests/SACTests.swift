@@ -52,7 +52,9 @@ final class CountingFrames: Environment {
         for _ in 0..<10 {
             let before = environment.frames
             let result = try environment.step(.continuous([0]), into: buffer)
-            replay.add(environment: 0, action: [0.5], reward: Float(result.reward), notDone: result.terminated ? 0 : 1, nextObservation: buffer, row: 0)
+            replay.add(
+                environment: 0, action: [0.5], reward: Float(result.reward), notDone: result.terminated ? 0 : 1, nextObservation: buffer,
+                row: 0)
             expected.append((before, environment.frames, Float(result.reward), result.terminated ? 0 : 1))
             if result.terminated {
                 _ = try environment.reset(seed: nil, options: [:], into: buffer)
@@ -87,8 +89,10 @@ final class CountingFrames: Environment {
         #expect(bytes < 2_200_000_000, "\(bytes) bytes")
         #expect(bytes > 100_000 * 3 * 84 * 84)
         // The formula is what a replay really allocates (checked on a small one).
-        let small = try FrameReplay(space: .box(Box(low: 0, high: 255, shape: [9, 84, 84], dtype: .uint8)), capacity: 500, actionDimension: 1)
-        #expect(small.storageBytes == FrameReplay.storageBytes(observationShape: [9, 84, 84], isImage: true, capacity: 500, actionDimension: 1))
+        let small = try FrameReplay(
+            space: .box(Box(low: 0, high: 255, shape: [9, 84, 84], dtype: .uint8)), capacity: 500, actionDimension: 1)
+        #expect(
+            small.storageBytes == FrameReplay.storageBytes(observationShape: [9, 84, 84], isImage: true, capacity: 500, actionDimension: 1))
     }
 
     @Test func vectorObservationsRoundTrip() throws {
@@ -205,7 +209,8 @@ final class CopyTarget: Environment {
         let agent = try smallPixelSAC()
         try agent.start()
         let criticWeight = agent.critic.q1.layers[0] as! Linear, targetWeight = agent.targetCritic.q1.layers[0] as! Linear
-        let criticConv = (agent.critic.encoder as! PixelEncoder).convs[0].weight, targetConv = (agent.targetCritic.encoder as! PixelEncoder).convs[0].weight
+        let criticConv = (agent.critic.encoder as! PixelEncoder).convs[0].weight,
+            targetConv = (agent.targetCritic.encoder as! PixelEncoder).convs[0].weight
         #expect(criticWeight.weight.scalars == targetWeight.weight.scalars)
         // Move the critic, then apply one target update by hand and through the agent's rule.
         for index in 0..<criticWeight.weight.count { criticWeight.weight.pointer[index] += 1 }

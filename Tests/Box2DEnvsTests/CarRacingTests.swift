@@ -30,7 +30,9 @@ struct CarRacingTests {
 
     @Test("continuous and discrete forms pass the environment checker", arguments: [[:], ["continuous": false]] as [Options])
     func checker(_ options: Options) {
-        let results = EnvironmentChecker.check(steps: 100) { mode in try Registry.shared.make("CarRacing-v3", options: options, renderMode: mode) }
+        let results = EnvironmentChecker.check(steps: 100) { mode in
+            try Registry.shared.make("CarRacing-v3", options: options, renderMode: mode)
+        }
         for result in results where !result.passed { Issue.record("CarRacing-v3 \(options) \(result.name): \(result.message)") }
     }
 

@@ -10,7 +10,11 @@ struct FixtureCase: Decodable, CustomTestStringConvertible {
         case values([Float])
         init(from decoder: Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let index = try? container.decode(Int.self) { self = .index(index) } else { self = .values(try container.decode([Float].self)) }
+            if let index = try? container.decode(Int.self) {
+                self = .index(index)
+            } else {
+                self = .values(try container.decode([Float].self))
+            }
         }
         var action: Action {
             switch self {
@@ -35,8 +39,9 @@ struct FixtureFile: Decodable {
 
 func loadFixtureCases() -> [FixtureCase] {
     guard let url = Bundle.module.url(forResource: "classic_control", withExtension: "json"),
-          let data = try? Data(contentsOf: url),
-          let file = try? JSONDecoder().decode(FixtureFile.self, from: data) else { return [] }
+        let data = try? Data(contentsOf: url),
+        let file = try? JSONDecoder().decode(FixtureFile.self, from: data)
+    else { return [] }
     return file.cases
 }
 
@@ -92,11 +97,13 @@ struct GymnasiumFixtureTests {
             #expect(observed.count == expected.count)
             for index in expected.indices {
                 let difference = abs(Double(observed[index]) - expected[index])
-                #expect(difference <= 1e-5 * max(1, abs(expected[index])),
-                        "step \(step) coordinate \(index): \(observed[index]) vs Gymnasium \(expected[index])")
+                #expect(
+                    difference <= 1e-5 * max(1, abs(expected[index])),
+                    "step \(step) coordinate \(index): \(observed[index]) vs Gymnasium \(expected[index])")
             }
-            #expect(abs(result.reward - fixture.rewards[step]) <= 1e-5 * max(1, abs(fixture.rewards[step])),
-                    "step \(step) reward \(result.reward) vs Gymnasium \(fixture.rewards[step])")
+            #expect(
+                abs(result.reward - fixture.rewards[step]) <= 1e-5 * max(1, abs(fixture.rewards[step])),
+                "step \(step) reward \(result.reward) vs Gymnasium \(fixture.rewards[step])")
             #expect(result.terminated == fixture.terminated[step], "step \(step) terminated")
             #expect(!result.truncated)
         }

@@ -18,8 +18,9 @@ struct FrameFixtureFile: Decodable { let frames: [FrameFixture] }
 
 func loadFrameFixtures() -> [FrameFixture] {
     guard let url = Bundle.module.url(forResource: "gymnasium_frames", withExtension: "json"),
-          let data = try? Data(contentsOf: url),
-          let file = try? JSONDecoder().decode(FrameFixtureFile.self, from: data) else { return [] }
+        let data = try? Data(contentsOf: url),
+        let file = try? JSONDecoder().decode(FrameFixtureFile.self, from: data)
+    else { return [] }
     return file.frames
 }
 
@@ -64,7 +65,9 @@ struct RenderingTests {
         let full = try make(id, renderMode: .rgbArray)
         _ = try full.reset(seed: 0)
         let frame = try #require(try full.render())
-        let reference: RenderSize = id.hasPrefix("CartPole") || id.hasPrefix("MountainCar") ? RenderSize(width: 600, height: 400) : RenderSize(width: 500, height: 500)
+        let reference: RenderSize =
+            id.hasPrefix("CartPole") || id.hasPrefix("MountainCar")
+            ? RenderSize(width: 600, height: 400) : RenderSize(width: 500, height: 500)
         #expect(frame.width == reference.width && frame.height == reference.height)
         let small = try make(id, options: ["render_width": 84, "render_height": 84], renderMode: .rgbArray)
         _ = try small.reset(seed: 0)

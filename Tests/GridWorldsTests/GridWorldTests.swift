@@ -17,11 +17,11 @@ struct MinigridFile: Decodable { let cases: [MinigridCase] }
 
 func loadMinigridCases() -> [MinigridCase] {
     guard let url = Bundle.module.url(forResource: "minigrid_empty", withExtension: "json"),
-          let data = try? Data(contentsOf: url),
-          let file = try? JSONDecoder().decode(MinigridFile.self, from: data) else { return [] }
+        let data = try? Data(contentsOf: url),
+        let file = try? JSONDecoder().decode(MinigridFile.self, from: data)
+    else { return [] }
     return file.cases
 }
-
 
 /// Breadth-first search over (x, y, direction, has key, door open) for an action sequence to the goal.
 func solve(_ world: GridWorld) -> [Int]? {
@@ -37,8 +37,10 @@ func solve(_ world: GridWorld) -> [Int]? {
             while let (parent, action) = previous[current] { actions.append(action); current = parent }
             return actions.reversed()
         }
-        var moves = [(Node(x: node.x, y: node.y, direction: (node.direction + 3) % 4), 0),
-                     (Node(x: node.x, y: node.y, direction: (node.direction + 1) % 4), 1)]
+        var moves = [
+            (Node(x: node.x, y: node.y, direction: (node.direction + 3) % 4), 0),
+            (Node(x: node.x, y: node.y, direction: (node.direction + 1) % 4), 1),
+        ]
         let cell = world.grid[front.0, front.1]
         if cell.canOverlap && cell.object != .lava { moves.append((Node(x: front.0, y: front.1, direction: node.direction), 2)) }
         for (next, action) in moves where seen.insert(next).inserted {
@@ -77,7 +79,9 @@ struct GridWorldTests {
         }
     }
 
-    @Test("a breadth-first-search policy reaches the goal of every navigation task", arguments: ["EmptyRoom-8x8-v0", "FourRooms-v0", "LavaGap-S7-v0"])
+    @Test(
+        "a breadth-first-search policy reaches the goal of every navigation task",
+        arguments: ["EmptyRoom-8x8-v0", "FourRooms-v0", "LavaGap-S7-v0"])
     func solvable(_ id: String) throws {
         for seed in 0..<20 {
             let environment = try make(id)
@@ -139,7 +143,8 @@ struct GoalGridWorldTests {
                 let transition = try environment.step(.discrete(action))
                 observation = transition.observation
                 guard case .dict(let parts) = observation, case .float32(let achieved)? = parts["achieved_goal"],
-                      case .float32(let desired)? = parts["desired_goal"] else { Issue.record("not a goal dict"); return }
+                    case .float32(let desired)? = parts["desired_goal"]
+                else { Issue.record("not a goal dict"); return }
                 let computed = try world.computeReward(achieved: achieved, desired: desired, info: transition.info)
                 #expect(computed == [transition.reward])
                 if transition.terminated { #expect(transition.info["is_success"] == .bool(true) && transition.reward == 1) }
@@ -194,10 +199,15 @@ struct GoalGridWorldTests {
             (0..<(size * size)).filter { bytes[$0] < 50 && bytes[size * size + $0] > 200 && bytes[2 * size * size + $0] < 50 }.count
         }
         for shows in [true, false] {
-            let environment = try make("EmptyRoom-8x8-Goal-v0", options: ["observation": "pixels", "render_width": 32, "render_height": 32,
-                                                                          "goal_square": .bool(shows)])
+            let environment = try make(
+                "EmptyRoom-8x8-Goal-v0",
+                options: [
+                    "observation": "pixels", "render_width": 32, "render_height": 32,
+                    "goal_square": .bool(shows),
+                ])
             guard case .dict(let parts) = try environment.reset(seed: 0, options: ["goal_x": 2, "goal_y": 1]).observation,
-                  case .uint8(let picture)? = parts["observation"], case .uint8(let goalImage)? = parts["goal_image"] else {
+                case .uint8(let picture)? = parts["observation"], case .uint8(let goalImage)? = parts["goal_image"]
+            else {
                 Issue.record("not a goal dict with pictures"); return
             }
             #expect((greenPixels(picture, size: 32) > 0) == shows)
@@ -253,8 +263,12 @@ func solveWithObjects(_ world: GridWorld) -> [Int]? {
 struct SolvabilityTests {
     init() { BundledEnvironments.register() }
 
-    @Test("a breadth-first-search policy solves every task with keys, doors and lava", arguments: [
-        "DoorKey-8x8-v0", "MultiRoom-N2-S4-v0", "MultiRoom-N4-S5-v0", "LavaCrossing-S9N2-v0", "LavaCrossing-S11N5-v0", "Maze-doorkey-v0"])
+    @Test(
+        "a breadth-first-search policy solves every task with keys, doors and lava",
+        arguments: [
+            "DoorKey-8x8-v0", "MultiRoom-N2-S4-v0", "MultiRoom-N4-S5-v0", "LavaCrossing-S9N2-v0", "LavaCrossing-S11N5-v0",
+            "Maze-doorkey-v0",
+        ])
     func solvable(_ id: String) throws {
         for seed in 0..<10 {
             let environment = try make(id)
@@ -271,7 +285,9 @@ struct SolvabilityTests {
 struct MazeTests {
     init() { BundledEnvironments.register() }
 
-    @Test("bundled mazes load, pass the checker and are solvable", arguments: ["Maze-small-v0", "Maze-medium-v0", "Maze-lava-v0", "Maze-doorkey-v0"])
+    @Test(
+        "bundled mazes load, pass the checker and are solvable",
+        arguments: ["Maze-small-v0", "Maze-medium-v0", "Maze-lava-v0", "Maze-doorkey-v0"])
     func bundled(_ id: String) throws {
         let results = EnvironmentChecker.check(id: id, steps: 100)
         for result in results where !result.passed { Issue.record("\(id) \(result.name): \(result.message)") }
@@ -308,7 +324,8 @@ struct GridPixelTests {
     func pixels() throws {
         let tiles = try make("FourRooms-v0", options: ["observation": "pixels"])
         #expect(tiles.observationSpace.shape == [3, 152, 152])
-        let small = try make("FourRooms-v0", options: ["observation": "pixels", "render_width": 84, "render_height": 84], renderMode: .rgbArray)
+        let small = try make(
+            "FourRooms-v0", options: ["observation": "pixels", "render_width": 84, "render_height": 84], renderMode: .rgbArray)
         #expect(small.observationSpace.shape == [3, 84, 84])
         guard case .uint8(let bytes) = try small.reset(seed: 3).observation else { Issue.record("not uint8"); return }
         let frame = try #require(try small.render())
@@ -322,11 +339,15 @@ struct GridPixelTests {
     func goalImage() throws {
         let environment = try make("EmptyRoom-8x8-Goal-v0", options: ["observation": "pixels"])
         let start = try environment.reset(seed: 0, options: ["goal_x": 3, "goal_y": 1])
-        guard case .dict(let parts) = start.observation, case .uint8(let goal)? = parts["goal_image"] else { Issue.record("no goal image"); return }
+        guard case .dict(let parts) = start.observation, case .uint8(let goal)? = parts["goal_image"] else {
+            Issue.record("no goal image"); return
+        }
         // Walk right from (1, 1) to (3, 1): the agent then stands on the goal facing right.
         _ = try environment.step(.discrete(2))
         let arrived = try environment.step(.discrete(2))
-        guard case .dict(let now) = arrived.observation, case .uint8(let image)? = now["observation"] else { Issue.record("no image"); return }
+        guard case .dict(let now) = arrived.observation, case .uint8(let image)? = now["observation"] else {
+            Issue.record("no image"); return
+        }
         #expect(arrived.terminated && arrived.reward == 1)
         let world = environment.unwrapped as! GridWorld
         #expect(world.goalImage().pixels.count == 3 * 64 * 64)

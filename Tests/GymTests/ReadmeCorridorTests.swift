@@ -6,7 +6,7 @@ import Gym
 final class ReadmeCorridor: Environment {
     let observationSpace = Space.box(Box(low: 0, high: 9, shape: [1]))
     let actionSpace = Space.discrete(Discrete(2))
-    let metadata = EnvironmentMetadata(resetIsRandom: false)   // every episode starts at cell 0
+    let metadata = EnvironmentMetadata(resetIsRandom: false)  // every episode starts at cell 0
     private var position = 0
 
     func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -17,7 +17,7 @@ final class ReadmeCorridor: Environment {
     }
 
     func step(_ action: Action, into observation: ObservationBuffer) throws -> StepResult {
-        try actionSpace.validate(action: action)          // clear errors for bad actions
+        try actionSpace.validate(action: action)  // clear errors for bad actions
         guard case .discrete(let move) = action else { return StepResult(reward: 0) }
         position = min(9, max(0, position + (move == 1 ? 1 : -1)))
         observation.floats[0] = Float(position)
@@ -28,17 +28,20 @@ final class ReadmeCorridor: Environment {
 @Suite struct ReadmeCorridorTests {
     @Test func theREADMEsCorridorPassesEveryCheck() throws {
         let registry = Registry()
-        try registry.register(EnvironmentSpec(
-            id: "Corridor-v0", maxEpisodeSteps: 50, rewardThreshold: 0.9, summary: "Walk right to the end.",
-            entryPoint: { options, renderMode in ReadmeCorridor() }))
+        try registry.register(
+            EnvironmentSpec(
+                id: "Corridor-v0", maxEpisodeSteps: 50, rewardThreshold: 0.9, summary: "Walk right to the end.",
+                entryPoint: { options, renderMode in ReadmeCorridor() }))
         let results = EnvironmentChecker.check(id: "Corridor-v0", registry: registry)
         #expect(results.count == 10 && results.allSatisfy(\.passed), "\(results.filter { !$0.passed })")
     }
 
     @Test func madeEnvironmentsRejectNegativeSeedsForTheEnvironment() throws {
         let registry = Registry()
-        try registry.register(EnvironmentSpec(id: "Corridor-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "",
-                                              entryPoint: { _, _ in ReadmeCorridor() }))
+        try registry.register(
+            EnvironmentSpec(
+                id: "Corridor-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "",
+                entryPoint: { _, _ in ReadmeCorridor() }))
         let environment = try registry.make("Corridor-v0")
         let error = #expect(throws: GymError.self) { _ = try environment.reset(seed: -1) }
         #expect("\(error.map { "\($0)" } ?? "")".contains("negative"))
@@ -62,8 +65,10 @@ final class ReadmeCorridor: Environment {
             }
         }
         let registry = Registry()
-        try registry.register(EnvironmentSpec(id: "Escaping-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "",
-                                              entryPoint: { _, _ in Escaping() }))
+        try registry.register(
+            EnvironmentSpec(
+                id: "Escaping-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "",
+                entryPoint: { _, _ in Escaping() }))
         let failed = EnvironmentChecker.check(id: "Escaping-v0", registry: registry).filter { !$0.passed }
         #expect(failed.map(\.name) == ["step"] && failed[0].message.contains("not in"), "\(failed)")
     }
@@ -85,8 +90,10 @@ final class ReadmeCorridor: Environment {
             }
         }
         let registry = Registry()
-        try registry.register(EnvironmentSpec(id: "TooLong-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "",
-                                              entryPoint: { _, _ in TooLong() }))
+        try registry.register(
+            EnvironmentSpec(
+                id: "TooLong-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "",
+                entryPoint: { _, _ in TooLong() }))
         let failed = EnvironmentChecker.check(id: "TooLong-v0", registry: registry).filter { !$0.passed }
         let reset = try #require(failed.first { $0.name == "reset" })
         #expect(reset.message.contains("wrong shape"), "\(reset.message)")

@@ -5,10 +5,14 @@ import Testing
 struct RegistryAndCheckerTests {
     func registry() throws -> Registry {
         let registry = Registry()
-        try registry.register(EnvironmentSpec(id: "Corridor-v0", maxEpisodeSteps: 4, rewardThreshold: 1,
-                                              summary: "a test corridor", entryPoint: { _, _ in Corridor(length: 10) }))
-        try registry.register(EnvironmentSpec(id: "Unseeded-v0", maxEpisodeSteps: 10, rewardThreshold: nil,
-                                              summary: "ignores seeds", entryPoint: { _, _ in Unseeded() }))
+        try registry.register(
+            EnvironmentSpec(
+                id: "Corridor-v0", maxEpisodeSteps: 4, rewardThreshold: 1,
+                summary: "a test corridor", entryPoint: { _, _ in Corridor(length: 10) }))
+        try registry.register(
+            EnvironmentSpec(
+                id: "Unseeded-v0", maxEpisodeSteps: 10, rewardThreshold: nil,
+                summary: "ignores seeds", entryPoint: { _, _ in Unseeded() }))
         return registry
     }
 
@@ -32,8 +36,10 @@ struct RegistryAndCheckerTests {
         let none = #expect(throws: GymError.self) { try registry.make("zzzzzzzzzzzzzz") }
         #expect("\(none!)".contains("registered ids"))
         #expect(throws: GymError.self) {
-            try registry.register(EnvironmentSpec(id: "Corridor-v0", maxEpisodeSteps: nil, rewardThreshold: nil,
-                                                  summary: "", entryPoint: { _, _ in Corridor() }))
+            try registry.register(
+                EnvironmentSpec(
+                    id: "Corridor-v0", maxEpisodeSteps: nil, rewardThreshold: nil,
+                    summary: "", entryPoint: { _, _ in Corridor() }))
         }
         #expect(throws: GymError.self) { try registry.make("Corridor-v0", renderMode: .rgbArray) }
     }

@@ -27,10 +27,10 @@ struct SpaceTests {
             #expect(values[2] <= 3)
             for index in 0..<4 { sums[index] += Double(values[index]) }
         }
-        #expect(abs(sums[0] / Double(n)) < 0.03)           // uniform(-1, 1)
-        #expect(abs(sums[1] / Double(n) - 3) < 0.05)       // 2 + exponential
-        #expect(abs(sums[2] / Double(n) - 2) < 0.05)       // 3 - exponential
-        #expect(abs(sums[3] / Double(n)) < 0.05)           // normal
+        #expect(abs(sums[0] / Double(n)) < 0.03)  // uniform(-1, 1)
+        #expect(abs(sums[1] / Double(n) - 3) < 0.05)  // 2 + exponential
+        #expect(abs(sums[2] / Double(n) - 2) < 0.05)  // 3 - exponential
+        #expect(abs(sums[3] / Double(n)) < 0.05)  // normal
     }
 
     @Test("UInt8 boxes sample integers in [low, high] inclusive")
@@ -71,7 +71,8 @@ struct SpaceTests {
         #expect(Space.discrete(Discrete(3, start: 1)).description == "Discrete(3, start=1)")
         #expect(Space.box(Box(low: -2, high: 2, shape: [1])).description == "Box(-2.0, 2.0, (1,), float32)")
         #expect(Space.box(Box(low: 0, high: 255, shape: [3, 84, 84], dtype: .uint8)).description == "Box(0.0, 255.0, (3, 84, 84), uint8)")
-        #expect(Space.dict(DictSpace(["b": .discrete(Discrete(2)), "a": .multiBinary(MultiBinary(3))])).description
+        #expect(
+            Space.dict(DictSpace(["b": .discrete(Discrete(2)), "a": .multiBinary(MultiBinary(3))])).description
                 == "Dict('a': MultiBinary(3), 'b': Discrete(2))")
     }
 

@@ -17,7 +17,9 @@ func goldenTensor(_ name: String) throws -> Tensor {
 func expectClose(_ actual: Tensor?, _ name: String, tolerance: Float, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let expected = try goldenTensor(name)
     let actual = try #require(actual, "no value computed for \(name)", sourceLocation: sourceLocation)
-    #expect(actual.shape == expected.shape || actual.count == expected.count, "\(name): shape \(actual.shape) vs \(expected.shape)", sourceLocation: sourceLocation)
+    #expect(
+        actual.shape == expected.shape || actual.count == expected.count, "\(name): shape \(actual.shape) vs \(expected.shape)",
+        sourceLocation: sourceLocation)
     var worst: Float = 0
     for index in 0..<min(actual.count, expected.count) {
         let error = Swift.abs(actual.pointer[index] - expected.pointer[index]) / Swift.max(1, Swift.abs(expected.pointer[index]))
@@ -124,7 +126,9 @@ struct GoldenValueTests {
         try expectClose(gradients[gru.hiddenBias], "gru.grad_bias_hh", tolerance: 1e-3)
     }
 
-    @Test("softmax and log_softmax forward and backward", arguments: ["softmax.last", "softmax.middle", "log_softmax.last", "log_softmax.middle"])
+    @Test(
+        "softmax and log_softmax forward and backward",
+        arguments: ["softmax.last", "softmax.middle", "log_softmax.last", "log_softmax.middle"])
     func softmax(_ prefix: String) throws {
         let (output, gradients, inputs) = try forwardBackward(prefix, inputs: ["input"]) {
             prefix.hasPrefix("log") ? try $0[0].logSoftmax(axis: 1) : try $0[0].softmax(axis: 1)
@@ -150,8 +154,9 @@ struct GoldenValueTests {
     }
 
     /// Each kernel family this CPU runs (Adam has an AVX-512 kernel and a Swift loop).
-    @Test("three steps of Adam and of RMSProp (PyTorch and TensorFlow forms)",
-          arguments: ["adam", "rmsprop_torch", "rmsprop_tensorflow"], VectorKernels.supported)
+    @Test(
+        "three steps of Adam and of RMSProp (PyTorch and TensorFlow forms)",
+        arguments: ["adam", "rmsprop_torch", "rmsprop_tensorflow"], VectorKernels.supported)
     func optimizers(_ name: String, family: VectorKernels.Family) throws {
         try VectorKernels.$override.withValue(family) { try optimizerSteps(name) }
     }

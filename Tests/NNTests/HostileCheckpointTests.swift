@@ -22,13 +22,22 @@ import Tensors
     }
 
     @Test func hugeShapesAndOffsetsAreRefusedWithoutOverflow() {
-        expectCorrupt(file(header: #"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,16]}}"#, body: Array(repeating: 0, count: 16)),
-                      "more values than")
-        expectCorrupt(file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[9223372036854775800,9223372036854775807]}}"#, body: Array(repeating: 0, count: 8)),
-                      "data_offsets")
-        expectCorrupt(file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#, body: Array(repeating: 0, count: 8)), "data_offsets")
-        expectCorrupt(file(header: #"{"a":{"dtype":"F32","shape":[3037000500,3037000500],"data_offsets":[0,8]}}"#, body: Array(repeating: 0, count: 8)),
-                      "more values than")
+        expectCorrupt(
+            file(
+                header: #"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,16]}}"#,
+                body: Array(repeating: 0, count: 16)),
+            "more values than")
+        expectCorrupt(
+            file(
+                header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[9223372036854775800,9223372036854775807]}}"#,
+                body: Array(repeating: 0, count: 8)),
+            "data_offsets")
+        expectCorrupt(
+            file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#, body: Array(repeating: 0, count: 8)), "data_offsets")
+        expectCorrupt(
+            file(
+                header: #"{"a":{"dtype":"F32","shape":[3037000500,3037000500],"data_offsets":[0,8]}}"#, body: Array(repeating: 0, count: 8)),
+            "more values than")
     }
 
     @Test func aliasedEntriesAreRefusedBeforeAnyAllocation() {
@@ -53,13 +62,16 @@ import Tensors
             var bytes = [UInt8](valid)
             switch round % 4 {
             case 0:  // flip random bytes anywhere
-                for _ in 0..<Int.random(in: 1...8, using: &generator) { bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^= UInt8.random(in: 1...255, using: &generator) }
+                for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^= UInt8.random(in: 1...255, using: &generator)
+                }
             case 1:  // cut the file short
                 bytes.removeLast(Int.random(in: 1..<bytes.count, using: &generator))
             case 2:  // replace digits of the header with large numbers
                 var text = String(decoding: bytes, as: UTF8.self)
                 if let digit = text.firstIndex(where: \.isNumber) {
-                    text.replaceSubrange(digit...digit, with: ["9223372036854775807", "-1", "4611686018427387904", "0"].randomElement(using: &generator)!)
+                    text.replaceSubrange(
+                        digit...digit, with: ["9223372036854775807", "-1", "4611686018427387904", "0"].randomElement(using: &generator)!)
                 }
                 bytes = Array(text.utf8)
             default:  // a wrong header length
@@ -87,7 +99,8 @@ import Tensors
     /// The process's resident memory in bytes (Linux).
     func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-              let pages = Int(text.split(separator: " ")[1]) else { return 0 }
+            let pages = Int(text.split(separator: " ")[1])
+        else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

@@ -39,14 +39,22 @@ struct NNTests {
         let matrix = Tensor.zeros([6, 10])
         Initialization.orthogonal(matrix, gain: 2, generator: &generator)
         let product = try matrix.matmul(matrix, transposeB: true)  // rows orthogonal: W Wᵀ = gain² I
-        for row in 0..<6 { for column in 0..<6 {
-            #expect(Swift.abs(product.pointer[row * 6 + column] - (row == column ? 4 : 0)) < 1e-4)
-        } }
+        for row in 0..<6 {
+            for column in 0..<6 {
+                #expect(Swift.abs(product.pointer[row * 6 + column] - (row == column ? 4 : 0)) < 1e-4)
+            }
+        }
         let conv = Tensor.zeros([4, 3, 3, 3])
         Initialization.deltaOrthogonal(conv, gain: 1, generator: &generator)
-        for output in 0..<4 { for input in 0..<3 { for i in 0..<3 { for j in 0..<3 where i != 1 || j != 1 {
-            #expect(conv.pointer[((output * 3 + input) * 3 + i) * 3 + j] == 0)
-        } } } }
+        for output in 0..<4 {
+            for input in 0..<3 {
+                for i in 0..<3 {
+                    for j in 0..<3 where i != 1 || j != 1 {
+                        #expect(conv.pointer[((output * 3 + input) * 3 + i) * 3 + j] == 0)
+                    }
+                }
+            }
+        }
     }
 
     @Test("Categorical log-probabilities, entropy and sampling")
@@ -66,7 +74,8 @@ struct NNTests {
 
     @Test("diagonal Gaussian log-probability and entropy match closed forms")
     func gaussian() throws {
-        let gaussian = DiagonalGaussian(mean: try Tensor([0, 1], shape: [1, 2]), logStandardDeviation: try Tensor([0, Float(log(2.0))], shape: [1, 2]))
+        let gaussian = DiagonalGaussian(
+            mean: try Tensor([0, 1], shape: [1, 2]), logStandardDeviation: try Tensor([0, Float(log(2.0))], shape: [1, 2]))
         let logProbability = try gaussian.logProbability(of: Tensor([1, 1], shape: [1, 2])).item
         let expected = -0.5 - 0.5 * log(2 * Double.pi) - log(2.0) - 0.5 * log(2 * Double.pi)
         #expect(Swift.abs(Double(logProbability) - expected) < 1e-5)
@@ -172,7 +181,9 @@ struct OptimizerKernelTests {
     func adamAcrossParameters(family: VectorKernels.Family) throws {
         var generator = RandomGenerator(seed: 4)
         let sizes = [5000, 13, 20000, 7]
-        let parameters = sizes.enumerated().map { (name: "p\($0.offset)", tensor: Tensor.normal([$0.element], generator: &generator).requiringGradient()) }
+        let parameters = sizes.enumerated().map {
+            (name: "p\($0.offset)", tensor: Tensor.normal([$0.element], generator: &generator).requiringGradient())
+        }
         let starts = parameters.map { $0.tensor.scalars }
         let optimizer = Adam(parameters: parameters, learningRate: 0.01, weightDecay: 0.1)
         let tape = GradientTape()
@@ -190,7 +201,9 @@ struct OptimizerKernelTests {
                 let m = 0.1 * g, v = 0.001 * g * g
                 let expected = p0 - 0.01 / 0.1 * m / (v.squareRoot() / 0.001.squareRoot() + 1e-8)
                 let actual = Double(parameter.tensor.pointer[element])
-                #expect(abs(actual - expected) <= 1e-5 * max(1, abs(expected)), "\(parameter.name)[\(element)]: \(actual), expected \(expected)")
+                #expect(
+                    abs(actual - expected) <= 1e-5 * max(1, abs(expected)), "\(parameter.name)[\(element)]: \(actual), expected \(expected)"
+                )
             }
         }
     }

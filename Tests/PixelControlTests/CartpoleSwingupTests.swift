@@ -38,10 +38,10 @@ struct CartpoleSwingupTests {
         let environment = CartpoleSwingup()
         environment.state = .init(x: 0, theta: 0, xDot: 0, thetaDot: 0)
         #expect(abs(environment.reward(control: 0) - 1) < 1e-12)
-        #expect(abs(environment.reward(control: 1) - 0.8) < 1e-12)      // small_control = (4 + 0) / 5
+        #expect(abs(environment.reward(control: 1) - 0.8) < 1e-12)  // small_control = (4 + 0) / 5
         environment.state = .init(x: 0, theta: Double.pi, xDot: 0, thetaDot: 0)
         #expect(environment.reward(control: 0) < 1e-12)
-        #expect(abs(Tolerance.value(2, margin: 2) - 0.1) < 1e-12)       // value at margin
+        #expect(abs(Tolerance.value(2, margin: 2) - 0.1) < 1e-12)  // value at margin
     }
 
     @Test("physics conserves energy without damping or force over a short swing, and the rail stops the cart")

@@ -19,7 +19,8 @@ struct ReacherEasyTests {
         let environment = ReacherEasy()
         for seed in 0..<50 {
             _ = try environment.reset(seed: seed)
-            let radius = (environment.state.targetX * environment.state.targetX + environment.state.targetY * environment.state.targetY).squareRoot()
+            let radius = (environment.state.targetX * environment.state.targetX + environment.state.targetY * environment.state.targetY)
+                .squareRoot()
             #expect(radius >= 0.05 && radius <= 0.2)
             #expect(abs(environment.state.wrist) <= ReacherEasy.wristLimit)
         }

@@ -57,8 +57,8 @@ struct CanvasTests {
         canvas.transform = Transform(yUp: false)
         canvas.fillPolygon([Point(0, 0), Point(1.5, 0), Point(1.5, 4), Point(0, 4)], .black)
         let frame = canvas.frame()
-        #expect(frame.pixels[0] == 0)           // fully covered
-        #expect(frame.pixels[3] == 128)         // half covered: (0 * 8 + 255 * 8) / 16, rounded
+        #expect(frame.pixels[0] == 0)  // fully covered
+        #expect(frame.pixels[3] == 128)  // half covered: (0 * 8 + 255 * 8) / 16, rounded
         #expect(frame.pixels[6] == 255)
     }
 

@@ -4,12 +4,16 @@ import Testing
 @testable import Render
 
 @Suite struct LineChartTests {
-    let chart = LineChart(panels: [
-        LineChart.Panel(title: "Evaluation", xLabel: "steps", yLabel: "return", series: [
-            LineChart.Series(label: "ppo <seeds>", x: [0, 1000, 2000], y: [0, 50, 100], low: [-10, 40, 80], high: [10, 60, 120],
-                             color: Color(200, 30, 30)),
-        ]),
-    ], width: 400, height: 300)
+    let chart = LineChart(
+        panels: [
+            LineChart.Panel(
+                title: "Evaluation", xLabel: "steps", yLabel: "return",
+                series: [
+                    LineChart.Series(
+                        label: "ppo <seeds>", x: [0, 1000, 2000], y: [0, 50, 100], low: [-10, 40, 80], high: [10, 60, 120],
+                        color: Color(200, 30, 30))
+                ])
+        ], width: 400, height: 300)
 
     @Test func thePNGFrameHoldsTheLineItsBandAndNothingOutsideTheCanvas() {
         let frame = chart.frame()

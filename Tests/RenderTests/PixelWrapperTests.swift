@@ -54,8 +54,9 @@ struct PixelWrapperTests {
     func recordVideo() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-record-\(UUID().uuidString)")
         let format = VideoWriter.findProgram("ffmpeg") == nil ? "gif" : "mp4"
-        let environment = try RecordVideo(try make("CartPole-v1", options: ["render_width": 160, "render_height": 120], renderMode: .rgbArray),
-                                          folder: folder, format: format)
+        let environment = try RecordVideo(
+            try make("CartPole-v1", options: ["render_width": 160, "render_height": 120], renderMode: .rgbArray),
+            folder: folder, format: format)
         var generator = RandomGenerator(seed: 0)
         var lengths: [Int] = []
         for episode in 0..<3 {
@@ -78,8 +79,10 @@ struct PixelWrapperTests {
             for (file, length) in zip(environment.writtenFiles, lengths) {
                 let process = Process()
                 process.executableURL = ffprobe
-                process.arguments = ["-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
-                                     "stream=nb_read_frames,width,height", "-of", "csv=p=0", file.path]
+                process.arguments = [
+                    "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
+                    "stream=nb_read_frames,width,height", "-of", "csv=p=0", file.path,
+                ]
                 let output = Pipe()
                 process.standardOutput = output
                 try process.run()
@@ -88,7 +91,9 @@ struct PixelWrapperTests {
                 #expect(report.trimmingCharacters(in: .whitespacesAndNewlines) == "160,120,\(length + 1)", "ffprobe: \(report)")
             }
         }
-        #expect(RecordVideo.cubicSchedule(27) && RecordVideo.cubicSchedule(729) && !RecordVideo.cubicSchedule(2) && RecordVideo.cubicSchedule(2000))
+        #expect(
+            RecordVideo.cubicSchedule(27) && RecordVideo.cubicSchedule(729) && !RecordVideo.cubicSchedule(2)
+                && RecordVideo.cubicSchedule(2000))
         #expect(throws: (any Error).self) {
             try RecordVideo(try make("CartPole-v1", renderMode: .rgbArray), folder: URL(fileURLWithPath: "/proc/forbidden/videos"))
         }
@@ -119,7 +124,8 @@ struct ImageWrapperTests {
         let planar = try ChannelFirstObservation.wrappingInterleavedImages(try make("CarRacing-v3"))
         #expect(planar.observationSpace.shape == [3, 96, 96])
         guard case .uint8(let source) = try interleaved.reset(seed: 4).observation,
-              case .uint8(let target) = try planar.reset(seed: 4).observation else { Issue.record("expected uint8 pictures"); return }
+            case .uint8(let target) = try planar.reset(seed: 4).observation
+        else { Issue.record("expected uint8 pictures"); return }
         for (row, column, channel) in [(0, 0, 0), (40, 48, 1), (95, 10, 2), (70, 47, 0)] {
             #expect(target[channel * 9216 + row * 96 + column] == source[(row * 96 + column) * 3 + channel])
         }

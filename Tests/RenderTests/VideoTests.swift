@@ -16,7 +16,7 @@ func decodeWithFFmpeg(_ url: URL, width: Int, height: Int) throws -> [[UInt8]]? 
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     let frameBytes = width * height * 3
-    return stride(from: 0, to: data.count - frameBytes + 1, by: frameBytes).map { Array(data[$0 ..< $0 + frameBytes]) }
+    return stride(from: 0, to: data.count - frameBytes + 1, by: frameBytes).map { Array(data[$0..<$0 + frameBytes]) }
 }
 
 func temporaryFolder() throws -> URL {
@@ -60,8 +60,10 @@ struct VideoTests {
         #expect(decoded.count == 4)
         for (frame, pixels) in zip(frames, decoded) {
             for pixel in 0..<(48 * 40) {
-                let expected = GIFEncoder.paletteColor(Int(GIFEncoder.paletteIndex(frame.pixels[pixel * 3], frame.pixels[pixel * 3 + 1], frame.pixels[pixel * 3 + 2])))
-                #expect(pixels[pixel * 3] == expected.red && pixels[pixel * 3 + 1] == expected.green && pixels[pixel * 3 + 2] == expected.blue)
+                let expected = GIFEncoder.paletteColor(
+                    Int(GIFEncoder.paletteIndex(frame.pixels[pixel * 3], frame.pixels[pixel * 3 + 1], frame.pixels[pixel * 3 + 2])))
+                #expect(
+                    pixels[pixel * 3] == expected.red && pixels[pixel * 3 + 1] == expected.green && pixels[pixel * 3 + 2] == expected.blue)
                 if pixels[pixel * 3] != expected.red { return }
             }
         }
@@ -81,9 +83,13 @@ struct VideoTests {
 
     @Test("bad paths and formats fail before any frame")
     func badInput() throws {
-        #expect(throws: VideoError.self) { try VideoWriter(url: URL(fileURLWithPath: "/nonexistent/clip.gif"), width: 8, height: 8, framesPerSecond: 10) }
+        #expect(throws: VideoError.self) {
+            try VideoWriter(url: URL(fileURLWithPath: "/nonexistent/clip.gif"), width: 8, height: 8, framesPerSecond: 10)
+        }
         let folder = try temporaryFolder()
-        #expect(throws: VideoError.self) { try VideoWriter(url: folder.appendingPathComponent("clip.avi"), width: 8, height: 8, framesPerSecond: 10) }
+        #expect(throws: VideoError.self) {
+            try VideoWriter(url: folder.appendingPathComponent("clip.avi"), width: 8, height: 8, framesPerSecond: 10)
+        }
         let writer = try VideoWriter(url: folder.appendingPathComponent("clip.gif"), width: 8, height: 8, framesPerSecond: 10)
         #expect(throws: VideoError.self) { try writer.append(Frame(width: 4, height: 4)) }
     }

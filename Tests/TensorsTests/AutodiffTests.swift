@@ -16,7 +16,7 @@ struct AutodiffTests {
     func nonLeaf() throws {
         let w = try Tensor([1, 2], shape: [2]).requiringGradient()
         let tape = GradientTape()
-        let hidden = tape.record { w * 3 }             // non-leaf
+        let hidden = tape.record { w * 3 }  // non-leaf
         let loss = try tape.record { try (hidden * hidden).sum() }
         let gradients = try tape.backward(from: loss)
         #expect(gradients[hidden]?.scalars == [6, 12])  // 2 hidden
@@ -31,7 +31,7 @@ struct AutodiffTests {
     func anomalyDetection() throws {
         let x = try Tensor([0, 4], shape: [2]).requiringGradient()
         let tape = GradientTape()
-        let y = try tape.record { x.squareRoot().sum() }   // d sqrt(x)/dx = inf at 0
+        let y = try tape.record { x.squareRoot().sum() }  // d sqrt(x)/dx = inf at 0
         let plain = try tape.backward(from: y)
         #expect(plain[x]?.scalars.first?.isFinite == false)  // off: the infinity passes silently
         do {

@@ -8,15 +8,15 @@ import Testing
 struct ConvolutionKernelTests {
     /// (batch, input channels, output channels, height, width, kernel height, kernel width, stride)
     static let convolutions: [(Int, Int, Int, Int, Int, Int, Int, Int)] = [
-        (2, 3, 5, 9, 11, 3, 3, 1),    // channels below every tile
+        (2, 3, 5, 9, 11, 3, 3, 1),  // channels below every tile
         (1, 20, 35, 13, 12, 3, 3, 1),  // channels past one vector, rows past one tile
-        (2, 9, 32, 16, 16, 3, 3, 2),   // SAC-AE's first layer in small
-        (1, 4, 6, 12, 13, 4, 2, 2),    // kernel rows and columns of different sizes, odd width
-        (1, 5, 7, 11, 11, 3, 3, 3),    // stride equal to the kernel
-        (1, 3, 4, 9, 9, 1, 1, 2),      // kernel smaller than the stride: phases without taps
-        (1, 6, 9, 20, 19, 8, 8, 4),    // the Nature CNN's first layer in small
+        (2, 9, 32, 16, 16, 3, 3, 2),  // SAC-AE's first layer in small
+        (1, 4, 6, 12, 13, 4, 2, 2),  // kernel rows and columns of different sizes, odd width
+        (1, 5, 7, 11, 11, 3, 3, 3),  // stride equal to the kernel
+        (1, 3, 4, 9, 9, 1, 1, 2),  // kernel smaller than the stride: phases without taps
+        (1, 6, 9, 20, 19, 8, 8, 4),  // the Nature CNN's first layer in small
         (2, 32, 32, 12, 11, 3, 3, 1),  // SAC-AE's stride-1 layers in small (weight gradient from the transposed input)
-        (1, 35, 20, 10, 9, 3, 3, 2),   // more input channels than outputs, strided
+        (1, 35, 20, 10, 9, 3, 3, 2),  // more input channels than outputs, strided
     ]
 
     @Test("conv2d, each kernel family", arguments: VectorKernels.supported)
@@ -34,9 +34,11 @@ struct ConvolutionKernelTests {
             let output = try tape.record { try input.conv2d(weight: weight, bias: bias, stride: stride) }
             let upstream = randomTensor(output.shape, seed: seed + 4)
             let gradients = try tape.backward(from: output, seed: upstream)
-            let expected = DirectConvolution(batch: batch, inputs: inputs, outputs: outputs, height: height, width: width,
-                                             kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride)
-                .correlate(input: input.scalars, weight: weight.scalars, bias: bias.scalars, upstream: upstream.scalars)
+            let expected = DirectConvolution(
+                batch: batch, inputs: inputs, outputs: outputs, height: height, width: width,
+                kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride
+            )
+            .correlate(input: input.scalars, weight: weight.scalars, bias: bias.scalars, upstream: upstream.scalars)
             let label = "\(family) case \(index)"
             expectClose(output.scalars, expected.output, label + " output")
             expectClose(gradients[input]!.scalars, expected.inputGradient, label + " input gradient")
@@ -71,10 +73,12 @@ struct ConvolutionKernelTests {
             let gradients = try tape.backward(from: output, seed: upstream)
             // The transposed convolution is the adjoint of the convolution over its result: its
             // output is that convolution's input gradient, with the roles of the two gradients swapped.
-            let direct = DirectConvolution(batch: batch, inputs: outputs, outputs: inputs, height: resultSize, width: resultSize,
-                                           kernelHeight: kernel, kernelWidth: kernel, stride: stride)
-            let adjoint = direct.correlate(input: upstream.scalars, weight: weight.scalars, bias: [Float](repeating: 0, count: inputs),
-                                           upstream: input.scalars)
+            let direct = DirectConvolution(
+                batch: batch, inputs: outputs, outputs: inputs, height: resultSize, width: resultSize,
+                kernelHeight: kernel, kernelWidth: kernel, stride: stride)
+            let adjoint = direct.correlate(
+                input: upstream.scalars, weight: weight.scalars, bias: [Float](repeating: 0, count: inputs),
+                upstream: input.scalars)
             let label = "\(family) transposed case \(index)"
             let expectedOutput = zip(adjoint.inputGradient.indices, adjoint.inputGradient).map { index, value in
                 value + bias.scalars[(index / (resultSize * resultSize)) % outputs]
@@ -84,7 +88,11 @@ struct ConvolutionKernelTests {
             expectClose(gradients[weight]!.scalars, adjoint.weightGradient, label + " weight gradient")
             let biasGradient = (0..<outputs).map { channel in
                 (0..<batch).reduce(Float(0)) { total, image in
-                    total + upstream.scalars[((image * outputs + channel) * resultSize * resultSize)..<((image * outputs + channel + 1) * resultSize * resultSize)].reduce(0, +)
+                    total
+                        + upstream.scalars[
+                            ((image * outputs + channel) * resultSize * resultSize)..<((image * outputs + channel + 1) * resultSize
+                                * resultSize)
+                        ].reduce(0, +)
                 }
             }
             expectClose(gradients[bias]!.scalars, biasGradient, label + " bias gradient")
@@ -109,8 +117,11 @@ struct ConvolutionKernelTests {
 private struct DirectConvolution {
     let batch: Int, inputs: Int, outputs: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, stride: Int
 
-    func correlate(input: [Float], weight: [Float], bias: [Float], upstream: [Float])
-        -> (output: [Float], inputGradient: [Float], weightGradient: [Float], biasGradient: [Float]) {
+    func correlate(
+        input: [Float], weight: [Float], bias: [Float], upstream: [Float]
+    )
+        -> (output: [Float], inputGradient: [Float], weightGradient: [Float], biasGradient: [Float])
+    {
         let outputHeight = (height - kernelHeight) / stride + 1, outputWidth = (width - kernelWidth) / stride + 1
         var output = [Float](repeating: 0, count: batch * outputs * outputHeight * outputWidth)
         var inputGradient = [Float](repeating: 0, count: input.count)

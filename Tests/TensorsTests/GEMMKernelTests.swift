@@ -11,16 +11,20 @@ struct GEMMKernelTests {
     /// and one partial strip, depth past 256), few columns of dot products (depth past and below one
     /// vector of 16), and few columns through the transposed product; last, a product whose A rows
     /// are 1024 floats apart.
-    static let shapes: [(Int, Int, Int)] = [(1, 48, 1), (7, 50, 3), (12, 64, 256), (13, 65, 257), (121, 100, 600), (130, 530, 40), (64, 256, 24),
-                                            (4, 256, 256), (17, 40, 300), (24, 33, 7), (256, 4, 256), (33, 16, 17), (5, 9, 40), (256, 24, 256), (50, 3, 20), (130, 70, 300)]
+    static let shapes: [(Int, Int, Int)] = [
+        (1, 48, 1), (7, 50, 3), (12, 64, 256), (13, 65, 257), (121, 100, 600), (130, 530, 40), (64, 256, 24),
+        (4, 256, 256), (17, 40, 300), (24, 33, 7), (256, 4, 256), (33, 16, 17), (5, 9, 40), (256, 24, 256), (50, 3, 20), (130, 70, 300),
+    ]
 
     @Test("every transpose, leading dimension, alpha, beta and bias", .enabled(if: VectorKernels.available == .avx512))
     func agreesWithOpenBLAS() throws {
         for (index, (m, n, k)) in Self.shapes.enumerated() {
             for transposeA in [false, true] {
                 for transposeB in [false, true] {
-                    for (alpha, beta, withBias) in [(Float(1), Float(0), false), (Float(-0.5), Float(0.75), false), (Float(1), Float(0), true),
-                                                    (Float(-0.5), Float(0.75), true)] {
+                    for (alpha, beta, withBias) in [
+                        (Float(1), Float(0), false), (Float(-0.5), Float(0.75), false), (Float(1), Float(0), true),
+                        (Float(-0.5), Float(0.75), true),
+                    ] {
                         // The last shape has A's rows 4 KB apart (A is packed then).
                         let lda = index == Self.shapes.count - 1 ? 1024 : (transposeA ? m : k) + 3
                         let ldb = (transposeB ? k : n) + 5, ldc = n + 2
@@ -33,14 +37,17 @@ struct GEMMKernelTests {
                             let c = start.copy()
                             if beta == 0 { for row in 0..<m { (c.pointer + row * ldc).update(repeating: .nan, count: n) } }
                             VectorKernels.$override.withValue(family) {
-                                gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                                     a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, beta: beta, c: c.pointer, ldc: ldc,
-                                     bias: withBias ? UnsafePointer(bias.pointer) : nil)
+                                gemm(
+                                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                    a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, beta: beta, c: c.pointer, ldc: ldc,
+                                    bias: withBias ? UnsafePointer(bias.pointer) : nil)
                             }
                             results.append(c.scalars)
                         }
                         let worst = zip(results[0], results[1]).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? 0
-                        #expect(worst < 1e-4, "\(m)x\(n)x\(k) transposes \(transposeA) \(transposeB) alpha \(alpha) beta \(beta) bias \(withBias): \(worst)")
+                        #expect(
+                            worst < 1e-4,
+                            "\(m)x\(n)x\(k) transposes \(transposeA) \(transposeB) alpha \(alpha) beta \(beta) bias \(withBias): \(worst)")
                         // The columns past n (the leading-dimension padding) are never written.
                         for row in 0..<m {
                             for column in n..<ldc { #expect(results[1][row * ldc + column] == start.scalars[row * ldc + column]) }

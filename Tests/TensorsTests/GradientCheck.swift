@@ -9,9 +9,11 @@ func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1
 
 /// Compares the tape's gradients of sum(f(inputs) * w) (w a fixed random weighting) with central
 /// finite differences, for every input, within a relative tolerance.
-func checkGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float = 2e-2,
-                    sourceLocation: SourceLocation = #_sourceLocation,
-                    _ function: ([Tensor]) throws -> Tensor) throws {
+func checkGradients(
+    _ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float = 2e-2,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ function: ([Tensor]) throws -> Tensor
+) throws {
     for input in inputs { input.requiringGradient() }
     let probe = try withoutGradients { try function(inputs) }
     let weights = randomTensor(probe.shape, seed: 99)
@@ -37,8 +39,9 @@ func checkGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float 
             let numeric = Float((plus - minus) / (2 * Double(epsilon)))
             let value = analytic.pointer[index]
             let scale = Swift.max(1, Swift.abs(numeric), Swift.abs(value))
-            #expect(Swift.abs(numeric - value) <= tolerance * scale,
-                    "input \(inputIndex) element \(index): tape \(value), finite difference \(numeric)", sourceLocation: sourceLocation)
+            #expect(
+                Swift.abs(numeric - value) <= tolerance * scale,
+                "input \(inputIndex) element \(index): tape \(value), finite difference \(numeric)", sourceLocation: sourceLocation)
         }
     }
 }

@@ -17,8 +17,12 @@ struct GradientTests {
     }
 
     /// On every kernel family this CPU runs (tanh and ELU have AVX-512 kernels in C).
-    @Test("unary functions", arguments: ["exp", "log", "sqrt", "square", "power", "abs", "tanh", "sigmoid", "relu", "elu", "leaky_relu", "softplus", "negate", "clamp"],
-          VectorKernels.supported)
+    @Test(
+        "unary functions",
+        arguments: [
+            "exp", "log", "sqrt", "square", "power", "abs", "tanh", "sigmoid", "relu", "elu", "leaky_relu", "softplus", "negate", "clamp",
+        ],
+        VectorKernels.supported)
     func unary(_ name: String, family: VectorKernels.Family) throws {
         try VectorKernels.$override.withValue(family) { try unaryGradients(name) }
     }
@@ -77,7 +81,9 @@ struct GradientTests {
         try checkGradients([randomTensor([2, 3, 4], seed: 1)]) { try $0[0].permuted([2, 0, 1]) }
         try checkGradients([randomTensor([2, 3, 4], seed: 1)]) { try $0[0].transposed() }
         try checkGradients([randomTensor([2, 5, 3], seed: 1)]) { try $0[0].slice(axis: 1, start: 1, length: 3) }
-        try checkGradients([randomTensor([2, 3], seed: 1), randomTensor([2, 2], seed: 2)]) { try Tensor.concatenate([$0[0], $0[1]], axis: 1) }
+        try checkGradients([randomTensor([2, 3], seed: 1), randomTensor([2, 2], seed: 2)]) {
+            try Tensor.concatenate([$0[0], $0[1]], axis: 1)
+        }
         try checkGradients([randomTensor([2, 6], seed: 1)]) { inputs in
             let parts = try inputs[0].split(sizes: [1, 2, 3], axis: 1)
             return try parts[0] * parts[1].sum(axis: 1, keepingDimension: true) + parts[2].mean(axis: 1, keepingDimension: true)

@@ -100,7 +100,9 @@ struct TensorTests {
         let probabilities = try logits.softmax()
         for row in try probabilities.sum(axis: 1).scalars { #expect(Swift.abs(row - 1) < 1e-5) }
         let logProbabilities = try logits.logSoftmax()
-        for index in 0..<(4 * 37) { #expect(Swift.abs(Foundation_log(probabilities.pointer[index]) - logProbabilities.pointer[index]) < 1e-4) }
+        for index in 0..<(4 * 37) {
+            #expect(Swift.abs(Foundation_log(probabilities.pointer[index]) - logProbabilities.pointer[index]) < 1e-4)
+        }
     }
 
     @Test("uint8 images convert to Float32 divided by 255")
@@ -115,16 +117,27 @@ struct TensorTests {
         let input = randomTensor([2, 3, 6, 5], seed: 1), weight = randomTensor([4, 3, 3, 3], seed: 2)
         let output = try input.conv2d(weight: weight, stride: 2, padding: 1)
         #expect(output.shape == [2, 4, 3, 3])
-        for n in 0..<2 { for o in 0..<4 { for y in 0..<3 { for x in 0..<3 {
-            var expected: Float = 0
-            for c in 0..<3 { for i in 0..<3 { for j in 0..<3 {
-                let iy = y * 2 - 1 + i, ix = x * 2 - 1 + j
-                if iy >= 0 && iy < 6 && ix >= 0 && ix < 5 {
-                    expected += input.pointer[((n * 3 + c) * 6 + iy) * 5 + ix] * weight.pointer[((o * 3 + c) * 3 + i) * 3 + j]
+        for n in 0..<2 {
+            for o in 0..<4 {
+                for y in 0..<3 {
+                    for x in 0..<3 {
+                        var expected: Float = 0
+                        for c in 0..<3 {
+                            for i in 0..<3 {
+                                for j in 0..<3 {
+                                    let iy = y * 2 - 1 + i, ix = x * 2 - 1 + j
+                                    if iy >= 0 && iy < 6 && ix >= 0 && ix < 5 {
+                                        expected +=
+                                            input.pointer[((n * 3 + c) * 6 + iy) * 5 + ix] * weight.pointer[((o * 3 + c) * 3 + i) * 3 + j]
+                                    }
+                                }
+                            }
+                        }
+                        #expect(Swift.abs(output.pointer[((n * 4 + o) * 3 + y) * 3 + x] - expected) < 1e-4)
+                    }
                 }
-            } } }
-            #expect(Swift.abs(output.pointer[((n * 4 + o) * 3 + y) * 3 + x] - expected) < 1e-4)
-        } } } }
+            }
+        }
     }
 }
 

@@ -36,8 +36,9 @@ struct VectorMathTests {
         for (name, result, reference, absolute) in checks {
             for (index, input) in Self.inputs.enumerated() {
                 let expected = reference(Double(input))
-                #expect(Self.close(result.pointer[index], expected, absolute: absolute),
-                        "\(name)(\(input)) = \(result.pointer[index]), expected \(expected)")
+                #expect(
+                    Self.close(result.pointer[index], expected, absolute: absolute),
+                    "\(name)(\(input)) = \(result.pointer[index]), expected \(expected)")
             }
         }
     }

@@ -30,7 +30,8 @@ import Agents
     }
 
     @Test func configFilesReportTheLineOfAnError() throws {
-        let good = try ConfigurationFile(text: "# comment\nalgorithm = acer\nsteps = 1000   # trailing\n\nhidden_sizes = 32,32\n", source: "test.conf")
+        let good = try ConfigurationFile(
+            text: "# comment\nalgorithm = acer\nsteps = 1000   # trailing\n\nhidden_sizes = 32,32\n", source: "test.conf")
         var configuration = try RunConfiguration(algorithm: "acer")
         try configuration.apply(good)
         #expect(configuration.settings.steps == 1000)
@@ -46,8 +47,10 @@ import Agents
 
     @Test func configJSONRoundTrips() throws {
         var configuration = try RunConfiguration(algorithm: "acer")
-        try configuration.apply(overrides: ["steps=1234", "trust_region=false", "hidden_sizes=16,8", "learning_rate=0.001", "eval_video=false",
-                                            "workers=1", "c=1"])
+        try configuration.apply(overrides: [
+            "steps=1234", "trust_region=false", "hidden_sizes=16,8", "learning_rate=0.001", "eval_video=false",
+            "workers=1", "c=1",
+        ])
         let restored = try RunConfiguration(json: try configuration.jsonData(), source: "config.json")
         #expect(restored.settings == configuration.settings)
         #expect(restored.hyperparameters as? ACERConfiguration == configuration.hyperparameters as? ACERConfiguration)
@@ -89,8 +92,12 @@ struct RegisteredPresetTests {
         #expect(TrainingPresets.names.contains(name) && !TrainingPresets.bundledNames.contains(name))
         #expect(TrainingPresets.file(algorithm: "ppo", environment: "Test-v0")?.value(of: "steps") == "1234")
         #expect(throws: ConfigurationError.self) { try TrainingPresets.register(name: name, text: "algorithm = ppo\nenv = Test-v0\n") }
-        #expect(throws: ConfigurationError.self) { try TrainingPresets.register(name: "acer-cartpole", text: "algorithm = acer\nenv = X\n") }
+        #expect(throws: ConfigurationError.self) {
+            try TrainingPresets.register(name: "acer-cartpole", text: "algorithm = acer\nenv = X\n")
+        }
         #expect(throws: ConfigurationError.self) { try TrainingPresets.register(name: "no-env", text: "algorithm = ppo\n") }
-        #expect(throws: ConfigurationError.self) { try TrainingPresets.register(name: "bad-key", text: "algorithm = ppo\nenv = X\nlearning_rat = 1\n") }
+        #expect(throws: ConfigurationError.self) {
+            try TrainingPresets.register(name: "bad-key", text: "algorithm = ppo\nenv = X\nlearning_rat = 1\n")
+        }
     }
 }

@@ -24,8 +24,9 @@ import Training
         try evaluationConfiguration.apply(overrides: evaluationOverrides)
         let standalone = try Algorithms.makeEvaluationPolicy(evaluationConfiguration, checkpoint: checkpoint)
         let reference = try agent.evaluationPolicy()
-        let environment = try make(configuration.settings.environment,
-                                   options: try Algorithms.environmentOptions(configuration.settings.environmentOptions))
+        let environment = try make(
+            configuration.settings.environment,
+            options: try Algorithms.environmentOptions(configuration.settings.environmentOptions))
         let observation = ObservationBuffer(space: environment.observationSpace)
         for seed in 0..<4 {
             _ = try environment.reset(seed: seed, options: [:], into: observation)
@@ -47,13 +48,21 @@ import Training
     }
 
     @Test func ppoWithAnMLPAndObservationNormalisation() throws {
-        try expectSameActions("ppo", ["env=Pendulum-v1", "actor_hidden_dims=16", "critic_hidden_dims=16", "num_steps_per_env=8",
-                                      "normalize_observations=true"])
+        try expectSameActions(
+            "ppo",
+            [
+                "env=Pendulum-v1", "actor_hidden_dims=16", "critic_hidden_dims=16", "num_steps_per_env=8",
+                "normalize_observations=true",
+            ])
     }
 
     @Test func ppoWithTheRecurrentActorCritic() throws {
-        try expectSameActions("ppo", ["env=CartPole-v1", "actor_hidden_dims=16", "critic_hidden_dims=16", "num_steps_per_env=8",
-                                      "recurrent=lstm", "rnn_hidden_size=8"])
+        try expectSameActions(
+            "ppo",
+            [
+                "env=CartPole-v1", "actor_hidden_dims=16", "critic_hidden_dims=16", "num_steps_per_env=8",
+                "recurrent=lstm", "rnn_hidden_size=8",
+            ])
     }
 
     @Test func sacFromStates() throws {
@@ -63,15 +72,23 @@ import Training
     /// The pixel policy is built without the replay: an evaluation config asking for a replay of 10^8
     /// 9x84x84 transitions (far past this machine's memory) still evaluates.
     @Test func sacAEFromPixelsWithoutItsReplay() throws {
-        try expectSameActions("sac-ae", ["env=CartpoleSwingup-pixels-v0", "hidden_dim=16", "init_steps=1", "batch_size=2",
-                                         "num_filters=4", "num_layers=2", "encoder_feature_dim=8", "replay_size=100"],
-                              iterations: 2, evaluationOverrides: ["replay_size=100000000"])
+        try expectSameActions(
+            "sac-ae",
+            [
+                "env=CartpoleSwingup-pixels-v0", "hidden_dim=16", "init_steps=1", "batch_size=2",
+                "num_filters=4", "num_layers=2", "encoder_feature_dim=8", "replay_size=100",
+            ],
+            iterations: 2, evaluationOverrides: ["replay_size=100000000"])
     }
 
     @Test func goalACERFromItsEvaluationNetwork() throws {
-        try expectSameActions("goal-acer", ["env=EmptyRoom-8x8-Goal-v0", "hidden_sizes=16", "n_steps=5", "replay_start=10",
-                                            "initial_steps=10", "initial_dynamics_updates=1", "feature_size=8", "goal_hidden=8"],
-                              iterations: 2)
+        try expectSameActions(
+            "goal-acer",
+            [
+                "env=EmptyRoom-8x8-Goal-v0", "hidden_sizes=16", "n_steps=5", "replay_start=10",
+                "initial_steps=10", "initial_dynamics_updates=1", "feature_size=8", "goal_hidden=8",
+            ],
+            iterations: 2)
     }
 
     @Test func aCheckpointOfAnotherAlgorithmIsRefusedByName() throws {

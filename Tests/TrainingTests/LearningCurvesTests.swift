@@ -7,8 +7,10 @@ import Training
     func runFolder(seed: Int, learningRate: Double = 0.001, rows: [(step: Int, episode: Double?, evaluation: Double?)]) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-curves-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let config: [String: Any] = ["algorithm": "ppo", "env": "CartPole-v1", "seed": seed, "steps": 1000,
-                                     "ppo": ["learning_rate": learningRate]]
+        let config: [String: Any] = [
+            "algorithm": "ppo", "env": "CartPole-v1", "seed": seed, "steps": 1000,
+            "ppo": ["learning_rate": learningRate],
+        ]
         try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("config.json"))
         var text = "step,seconds,episodes,episode_return_mean,eval_return_mean\n"
         for row in rows {

@@ -53,13 +53,17 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         let half = 800
         try Trainer(configuration: try smallACERConfiguration(steps: 2 * half), runDirectory: straightFolder, plainOutput: true).run()
         try Trainer(configuration: try smallACERConfiguration(steps: half), runDirectory: resumedFolder, plainOutput: true).run()
-        try Trainer(configuration: try smallACERConfiguration(steps: half), runDirectory: resumedFolder, resume: true,
-                    stepsOverride: 2 * half, plainOutput: true).run()
+        try Trainer(
+            configuration: try smallACERConfiguration(steps: half), runDirectory: resumedFolder, resume: true,
+            stepsOverride: 2 * half, plainOutput: true
+        ).run()
 
         let straight = try Checkpoint.read(from: try CheckpointStore(runDirectory: straightFolder, keep: 9).url(step: 2 * half))
         let resumed = try Checkpoint.read(from: try CheckpointStore(runDirectory: resumedFolder, keep: 9).url(step: 2 * half))
         #expect(straight.tensors.keys.sorted() == resumed.tensors.keys.sorted())
-        #expect(straight.tensors.keys.contains { $0.hasPrefix("average_model.") } && straight.tensors.keys.contains { $0.hasPrefix("optimizer.") })
+        #expect(
+            straight.tensors.keys.contains { $0.hasPrefix("average_model.") }
+                && straight.tensors.keys.contains { $0.hasPrefix("optimizer.") })
         for (name, tensor) in straight.tensors {
             #expect(resumed.tensors[name]?.scalars == tensor.scalars, "\(name) differs after resume")
         }
@@ -70,15 +74,17 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
 
     @Test func aNaNLossStopsTrainingAndKeepsTheLastGoodCheckpoint() throws {
         let registry = Registry()
-        try registry.register(EnvironmentSpec(id: "Poisoned-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "NaN after 100 steps per env") { _, _ in
-            PoisonedCorridor(healthySteps: 100)
-        })
+        try registry.register(
+            EnvironmentSpec(id: "Poisoned-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "NaN after 100 steps per env") { _, _ in
+                PoisonedCorridor(healthySteps: 100)
+            })
         var configuration = try smallACERConfiguration(steps: 10_000)
         try configuration.apply(overrides: ["env=Poisoned-v0", "checkpoint_every=200", "num_envs=2"])
         let folder = temporaryRunFolder("nan")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let trainer = try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true, registry: registry,
-                                  checksEnvironment: false)
+        let trainer = try Trainer(
+            configuration: configuration, runDirectory: folder, plainOutput: true, registry: registry,
+            checksEnvironment: false)
         do {
             try trainer.run()
             Issue.record("training went on through NaN rewards")
@@ -95,9 +101,10 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
 
     @Test func anEnvironmentThatBreaksTheProtocolIsStoppedBeforeTrainingWithTheFailingChecksNamed() throws {
         let registry = Registry()
-        try registry.register(EnvironmentSpec(id: "Poisoned-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "NaN after 5 steps") { _, _ in
-            PoisonedCorridor(healthySteps: 5)
-        })
+        try registry.register(
+            EnvironmentSpec(id: "Poisoned-v0", maxEpisodeSteps: 50, rewardThreshold: nil, summary: "NaN after 5 steps") { _, _ in
+                PoisonedCorridor(healthySteps: 5)
+            })
         var configuration = try smallACERConfiguration(steps: 200)
         try configuration.apply(overrides: ["env=Poisoned-v0"])
         let folder = temporaryRunFolder("preflight")
@@ -195,16 +202,20 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         BundledEnvironments.register()
         func configuration(steps: Int) throws -> RunConfiguration {
             var configuration = try RunConfiguration(algorithm: "ppo")
-            try configuration.apply(overrides: ["env=CartPole-v1", "steps=\(steps)", "num_envs=4", "num_steps_per_env=16", "normalize_observations=true",
-                                                "actor_hidden_dims=16", "critic_hidden_dims=16", "eval_every=0", "eval_episodes=1", "eval_video=false",
-                                                "checkpoint_every=0", "log_every=1000"])
+            try configuration.apply(overrides: [
+                "env=CartPole-v1", "steps=\(steps)", "num_envs=4", "num_steps_per_env=16", "normalize_observations=true",
+                "actor_hidden_dims=16", "critic_hidden_dims=16", "eval_every=0", "eval_episodes=1", "eval_video=false",
+                "checkpoint_every=0", "log_every=1000",
+            ])
             return configuration
         }
         let straight = temporaryRunFolder("ppo-straight"), resumed = temporaryRunFolder("ppo-resumed")
         defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: resumed) }
         try Trainer(configuration: try configuration(steps: 640), runDirectory: straight, plainOutput: true).run()
         try Trainer(configuration: try configuration(steps: 320), runDirectory: resumed, plainOutput: true).run()
-        try Trainer(configuration: try configuration(steps: 320), runDirectory: resumed, resume: true, stepsOverride: 640, plainOutput: true).run()
+        try Trainer(
+            configuration: try configuration(steps: 320), runDirectory: resumed, resume: true, stepsOverride: 640, plainOutput: true
+        ).run()
         let a = try Checkpoint.read(from: try CheckpointStore(runDirectory: straight, keep: 9).url(step: 640))
         let b = try Checkpoint.read(from: try CheckpointStore(runDirectory: resumed, keep: 9).url(step: 640))
         #expect(a.tensors.keys.contains("normalizer.mean"))
@@ -272,9 +283,11 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         try next.write(to: store.replayURL(step: latest.step + 80))
         #expect(store.latestValid()?.step == latest.step && store.replay(forStep: latest.step) != nil)
         // Temporaries of killed writers (checkpoint, replay, video) go when the next run takes the folder.
-        let leftovers = [folder.appendingPathComponent("checkpoints/.step-000000000240.safetensors.4242.tmp"),
-                         folder.appendingPathComponent("checkpoints/.replay-000000000240.safetensors.4242.tmp"),
-                         folder.appendingPathComponent("videos/.eval-step-000000000240.mp4.partial.mp4")]
+        let leftovers = [
+            folder.appendingPathComponent("checkpoints/.step-000000000240.safetensors.4242.tmp"),
+            folder.appendingPathComponent("checkpoints/.replay-000000000240.safetensors.4242.tmp"),
+            folder.appendingPathComponent("videos/.eval-step-000000000240.mp4.partial.mp4"),
+        ]
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("videos"), withIntermediateDirectories: true)
         for file in leftovers { try Data("partial".utf8).write(to: file) }
         let resumed = try Trainer(configuration: configuration, runDirectory: folder, resume: true, stepsOverride: 240, plainOutput: true)
@@ -314,7 +327,9 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         try Trainer(configuration: configuration, runDirectory: folder, resume: true, stepsOverride: 800, plainOutput: true).run()
         let after = try rows().dropFirst(before.count)
         let firstSeconds = Double(after.first![1])!, firstEpisodes = Double(after.first![2])!
-        #expect(firstSeconds >= lastSeconds && firstEpisodes >= lastEpisodes, "\(firstSeconds) after \(lastSeconds); \(firstEpisodes) after \(lastEpisodes)")
+        #expect(
+            firstSeconds >= lastSeconds && firstEpisodes >= lastEpisodes,
+            "\(firstSeconds) after \(lastSeconds); \(firstEpisodes) after \(lastEpisodes)")
         // The resumed event file records a restart at step 400: Event.step = 400 (field 2) with
         // session_log (field 6) { status: START }.
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("events.out.tfevents") }.sorted()
@@ -343,16 +358,20 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         BundledEnvironments.register()
         func configuration(steps: Int) throws -> RunConfiguration {
             var configuration = try RunConfiguration(algorithm: "sac")
-            try configuration.apply(overrides: ["env=Pendulum-v1", "steps=\(steps)", "num_envs=2", "hidden_dim=16", "init_steps=40",
-                                                "batch_size=8", "eval_every=0", "eval_episodes=1", "eval_video=false", "checkpoint_every=0",
-                                                "log_every=1000"])
+            try configuration.apply(overrides: [
+                "env=Pendulum-v1", "steps=\(steps)", "num_envs=2", "hidden_dim=16", "init_steps=40",
+                "batch_size=8", "eval_every=0", "eval_episodes=1", "eval_video=false", "checkpoint_every=0",
+                "log_every=1000",
+            ])
             return configuration
         }
         let straight = temporaryRunFolder("sac-straight"), resumed = temporaryRunFolder("sac-resumed")
         defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: resumed) }
         try Trainer(configuration: try configuration(steps: 240), runDirectory: straight, plainOutput: true).run()
         try Trainer(configuration: try configuration(steps: 120), runDirectory: resumed, plainOutput: true).run()
-        try Trainer(configuration: try configuration(steps: 120), runDirectory: resumed, resume: true, stepsOverride: 240, plainOutput: true).run()
+        try Trainer(
+            configuration: try configuration(steps: 120), runDirectory: resumed, resume: true, stepsOverride: 240, plainOutput: true
+        ).run()
         let a = try Checkpoint.read(from: try CheckpointStore(runDirectory: straight, keep: 9).url(step: 240))
         let b = try Checkpoint.read(from: try CheckpointStore(runDirectory: resumed, keep: 9).url(step: 240))
         #expect(a.tensors.keys.sorted() == b.tensors.keys.sorted() && a.tensors.keys.contains("log_alpha"))

@@ -70,8 +70,10 @@ extension ViewerTests {
         environment.close()
         // Through the registry: make(id, renderMode: .human) once the viewer is installed.
         let registry = Registry()
-        try registry.register(EnvironmentSpec(id: "Solid-v0", maxEpisodeSteps: 5, rewardThreshold: nil, summary: "",
-                                              entryPoint: { _, _ in Solid() }))
+        try registry.register(
+            EnvironmentSpec(
+                id: "Solid-v0", maxEpisodeSteps: 5, rewardThreshold: nil, summary: "",
+                entryPoint: { _, _ in Solid() }))
         #expect(throws: GymError.self) { try registry.make("Solid-v0", renderMode: .human) }
         HumanRendering.install(in: registry)
         let human = try registry.make("Solid-v0", renderMode: .human)

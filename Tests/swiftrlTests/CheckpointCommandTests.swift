@@ -9,11 +9,12 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         func checkpoint(_ value: Float) throws -> Checkpoint {
-            Checkpoint(tensors: [
-                "critic.encoder.fc.weight": Tensor.full([2, 3], value: value), "critic.encoder.fc.bias": Tensor.full([2], value: value),
-                "actor.trunk.layers.0.weight": Tensor.full([2, 2], value: value),
-                "optimizer.critic.critic.encoder.fc.weight.exp_avg": Tensor.full([2, 3], value: value),
-            ], metadata: ["algorithm": "sac-ae"])
+            Checkpoint(
+                tensors: [
+                    "critic.encoder.fc.weight": Tensor.full([2, 3], value: value), "critic.encoder.fc.bias": Tensor.full([2], value: value),
+                    "actor.trunk.layers.0.weight": Tensor.full([2, 2], value: value),
+                    "optimizer.critic.critic.encoder.fc.weight.exp_avg": Tensor.full([2, 3], value: value),
+                ], metadata: ["algorithm": "sac-ae"])
         }
         let a = folder.appendingPathComponent("a.safetensors"), b = folder.appendingPathComponent("b.safetensors")
         try checkpoint(1).write(to: a)
@@ -33,7 +34,9 @@ import Testing
         #expect(result.tensors["optimizer.critic.critic.encoder.fc.weight.exp_avg"]!.scalars.allSatisfy { $0 == 2 })
 
         let output = folder.appendingPathComponent("c.safetensors")
-        let reinit = try ProgramRun.swiftrl(["ckpt", "transplant", "--to", b.path, "--prefix", "critic.encoder.", "--reinit", "--output", output.path])
+        let reinit = try ProgramRun.swiftrl([
+            "ckpt", "transplant", "--to", b.path, "--prefix", "critic.encoder.", "--reinit", "--output", output.path,
+        ])
         #expect(reinit.status == 0, "\(reinit.errorOutput)")
         result = try Checkpoint.read(from: output)
         #expect(result.tensors["critic.encoder.fc.bias"]!.scalars == [0, 0])
@@ -53,11 +56,15 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let poisoned = folder.appendingPathComponent("nan.safetensors"), healthy = folder.appendingPathComponent("ok.safetensors")
-        try Checkpoint(tensors: ["critic.encoder.fc.weight": Tensor.full([2, 3], value: .nan)], metadata: ["algorithm": "sac-ae"]).write(to: poisoned)
-        try Checkpoint(tensors: ["critic.encoder.fc.weight": Tensor.full([2, 3], value: 1)], metadata: ["algorithm": "sac-ae"]).write(to: healthy)
+        try Checkpoint(tensors: ["critic.encoder.fc.weight": Tensor.full([2, 3], value: .nan)], metadata: ["algorithm": "sac-ae"]).write(
+            to: poisoned)
+        try Checkpoint(tensors: ["critic.encoder.fc.weight": Tensor.full([2, 3], value: 1)], metadata: ["algorithm": "sac-ae"]).write(
+            to: healthy)
         let evaluation = try ProgramRun.swiftrl(["eval", poisoned.path])
         #expect(evaluation.status != 0 && evaluation.errorOutput.contains("holds nan"), "\(evaluation.errorOutput)")
-        let transplant = try ProgramRun.swiftrl(["ckpt", "transplant", "--from", poisoned.path, "--to", healthy.path, "--prefix", "encoder."])
+        let transplant = try ProgramRun.swiftrl([
+            "ckpt", "transplant", "--from", poisoned.path, "--to", healthy.path, "--prefix", "encoder.",
+        ])
         #expect(transplant.status != 0 && transplant.errorOutput.contains("holds nan"), "\(transplant.errorOutput)")
         #expect(try Checkpoint.read(from: healthy).tensors["critic.encoder.fc.weight"]!.scalars.allSatisfy { $0 == 1 })
     }

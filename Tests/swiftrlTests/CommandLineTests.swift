@@ -7,7 +7,9 @@ struct ProgramRun {
     let output: String
     let errorOutput: String
 
-    static func swiftrl(_ arguments: [String], removingEnvironment removed: [String] = [], setting extra: [String: String] = [:]) throws -> ProgramRun {
+    static func swiftrl(
+        _ arguments: [String], removingEnvironment removed: [String] = [], setting extra: [String: String] = [:]
+    ) throws -> ProgramRun {
         let process = Process()
         process.executableURL = try programURL()
         process.arguments = arguments
@@ -22,8 +24,9 @@ struct ProgramRun {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return ProgramRun(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                          errorOutput: String(decoding: errorData, as: UTF8.self))
+        return ProgramRun(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            errorOutput: String(decoding: errorData, as: UTF8.self))
     }
 
     /// The `swiftrl` binary next to the test bundle (SwiftPM builds it for this test target).
@@ -114,8 +117,10 @@ struct CommandLineTests {
 
     @Test("envs rollout prints N + 1 observations and resets after an episode ends")
     func rollout() throws {
-        let run = try ProgramRun.swiftrl(["envs", "rollout", "CartPole-v1", "--seed", "3", "--steps", "60", "--actions",
-                                          Array(repeating: "1", count: 60).joined(separator: ","), "--json"])
+        let run = try ProgramRun.swiftrl([
+            "envs", "rollout", "CartPole-v1", "--seed", "3", "--steps", "60", "--actions",
+            Array(repeating: "1", count: 60).joined(separator: ","), "--json",
+        ])
         #expect(run.status == 0, "\(run.errorOutput)")
         let object = try #require(try run.json() as? [String: Any])
         let observations = try #require(object["observations"] as? [[Double]])
@@ -126,10 +131,14 @@ struct CommandLineTests {
         #expect(terminated.contains(true))
         #expect((object["resets"] as? [[String: Any]])?.isEmpty == false)
         // Same seed, same output.
-        let again = try ProgramRun.swiftrl(["envs", "rollout", "CartPole-v1", "--seed", "3", "--steps", "60", "--actions",
-                                            Array(repeating: "1", count: 60).joined(separator: ","), "--json"])
+        let again = try ProgramRun.swiftrl([
+            "envs", "rollout", "CartPole-v1", "--seed", "3", "--steps", "60", "--actions",
+            Array(repeating: "1", count: 60).joined(separator: ","), "--json",
+        ])
         #expect(again.output == run.output)
-        let random = try ProgramRun.swiftrl(["envs", "rollout", "Pendulum-v1", "--seed", "1", "--steps", "5", "--policy", "random", "--json"])
+        let random = try ProgramRun.swiftrl([
+            "envs", "rollout", "Pendulum-v1", "--seed", "1", "--steps", "5", "--policy", "random", "--json",
+        ])
         #expect(random.status == 0)
         let short = try ProgramRun.swiftrl(["envs", "rollout", "Pendulum-v1", "--steps", "3", "--actions", "[[0.5]]", "--json"])
         #expect(short.status != 0 && short.errorOutput.contains("one action per step"))
@@ -137,7 +146,8 @@ struct CommandLineTests {
 
     @Test("play without a display fails with advice instead of hanging")
     func playWithoutDisplay() throws {
-        let run = try ProgramRun.swiftrl(["envs", "play", "CartPole-v1"], removingEnvironment: ["DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"])
+        let run = try ProgramRun.swiftrl(
+            ["envs", "play", "CartPole-v1"], removingEnvironment: ["DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"])
         #expect(run.status != 0)
         #expect(run.errorOutput.contains("no display") && run.errorOutput.contains("xvfb-run"))
     }
@@ -146,9 +156,13 @@ struct CommandLineTests {
     func render() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let png = try ProgramRun.swiftrl(["envs", "render", "Acrobot-v1", "--output", folder.appendingPathComponent("a.png").path, "--width", "84", "--height", "84"])
+        let png = try ProgramRun.swiftrl([
+            "envs", "render", "Acrobot-v1", "--output", folder.appendingPathComponent("a.png").path, "--width", "84", "--height", "84",
+        ])
         #expect(png.status == 0, "\(png.errorOutput)")
-        let gif = try ProgramRun.swiftrl(["envs", "render", "CartPole-v1", "--output", folder.appendingPathComponent("a.gif").path, "--steps", "20"])
+        let gif = try ProgramRun.swiftrl([
+            "envs", "render", "CartPole-v1", "--output", folder.appendingPathComponent("a.gif").path, "--steps", "20",
+        ])
         #expect(gif.status == 0, "\(gif.errorOutput)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("a.gif").path))
         let bad = try ProgramRun.swiftrl(["envs", "render", "CartPole-v1", "--output", "/nonexistent-folder/a.gif"])
@@ -159,10 +173,12 @@ struct CommandLineTests {
     func missingFFmpeg() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-noffmpeg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let run = try ProgramRun.swiftrl(["envs", "render", "CartPole-v1", "--output", folder.appendingPathComponent("a.mp4").path],
-                                         setting: ["PATH": folder.path])
+        let run = try ProgramRun.swiftrl(
+            ["envs", "render", "CartPole-v1", "--output", folder.appendingPathComponent("a.mp4").path],
+            setting: ["PATH": folder.path])
         #expect(run.status != 0)
-        #expect(run.errorOutput.contains("ffmpeg") && run.errorOutput.contains(".gif") && run.errorOutput.contains("apt-get install ffmpeg"))
+        #expect(
+            run.errorOutput.contains("ffmpeg") && run.errorOutput.contains(".gif") && run.errorOutput.contains("apt-get install ffmpeg"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 }

@@ -8,8 +8,10 @@ import Testing
     func startLongRun(in folder: URL) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = try ProgramRun.programURL()
-        process.arguments = ["train", "acer", "--env", "CartPole-v1", "--steps", "5000000", "--run-dir", folder.path, "--num-envs", "2",
-                             "--set", "hidden_sizes=8", "--set", "log_every=0", "--set", "eval_every=0", "--plain"]
+        process.arguments = [
+            "train", "acer", "--env", "CartPole-v1", "--steps", "5000000", "--run-dir", folder.path, "--num-envs", "2",
+            "--set", "hidden_sizes=8", "--set", "log_every=0", "--set", "eval_every=0", "--plain",
+        ]
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
@@ -30,7 +32,8 @@ import Testing
         let (process, errors) = try startLongRun(in: folder)
         // A second process on the same folder is refused, naming the owner.
         let second = try ProgramRun.swiftrl(["train", "--resume", folder.path])
-        #expect(second.status != 0 && second.errorOutput.contains("in use by process \(process.processIdentifier)"), "\(second.errorOutput)")
+        #expect(
+            second.status != 0 && second.errorOutput.contains("in use by process \(process.processIdentifier)"), "\(second.errorOutput)")
         kill(process.processIdentifier, signal)
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

@@ -4,8 +4,10 @@ import Testing
 /// The commands a user reaches for after training: eval with video, plot, render with a policy,
 /// the key listing, rerunning a config.json, and lists of actions that start with a minus sign.
 @Suite(.serialized) struct UserCommandTests {
-    let quick = ["--steps", "320", "--num-envs", "2", "--set", "eval_episodes=3", "--set", "eval_video=false", "--set", "hidden_sizes=16",
-                 "--set", "replay_start=100", "--set", "eval_every=160", "--plain"]
+    let quick = [
+        "--steps", "320", "--num-envs", "2", "--set", "eval_episodes=3", "--set", "eval_video=false", "--set", "hidden_sizes=16",
+        "--set", "replay_start=100", "--set", "eval_every=160", "--plain",
+    ]
 
     func temporaryFolder(_ name: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-\(name)-\(UUID().uuidString)")
@@ -27,7 +29,8 @@ import Testing
         let csv = try String(contentsOf: folder.appendingPathComponent("progress.csv"), encoding: .utf8)
         let header = csv.split(separator: "\n")[0].split(separator: ",", omittingEmptySubsequences: false)
         let column = try #require(header.firstIndex(of: "eval_return_mean"))
-        let last = try #require(csv.split(separator: "\n").last { $0.split(separator: ",", omittingEmptySubsequences: false)[column] != "" })
+        let last = try #require(
+            csv.split(separator: "\n").last { $0.split(separator: ",", omittingEmptySubsequences: false)[column] != "" })
         let trainingMean = Double(last.split(separator: ",", omittingEmptySubsequences: false)[column])
         let bestIsLast = (object["checkpoint"] as? String)?.hasSuffix("best.safetensors") == true
         if bestIsLast, let trainingMean, let mean = object["return_mean"] as? Double, last.hasPrefix("320,") {
@@ -47,7 +50,9 @@ import Testing
 
         // envs render with the trained policy: two episodes into one video.
         let rendered = folder.appendingPathComponent("policy.gif")
-        let render = try ProgramRun.swiftrl(["envs", "render", "CartPole-v1", "--policy", folder.path, "--episodes", "2", "--output", rendered.path])
+        let render = try ProgramRun.swiftrl([
+            "envs", "render", "CartPole-v1", "--policy", folder.path, "--episodes", "2", "--output", rendered.path,
+        ])
         #expect(render.status == 0 && render.output.contains("2 episodes"), "\(render.output)\(render.errorOutput)")
         #expect(FileManager.default.fileExists(atPath: rendered.path))
         let wrongEnvironment = try ProgramRun.swiftrl(["envs", "render", "Acrobot-v1", "--policy", folder.path, "--output", rendered.path])
@@ -58,8 +63,10 @@ import Testing
         // A run's config.json trains again as --config (same algorithm, env and keys; a new folder).
         let rerun = temporaryFolder("rerun")
         defer { try? FileManager.default.removeItem(at: rerun) }
-        let again = try ProgramRun.swiftrl(["train", "--config", folder.appendingPathComponent("config.json").path, "--run-dir", rerun.path,
-                                            "--steps", "160", "--plain"])
+        let again = try ProgramRun.swiftrl([
+            "train", "--config", folder.appendingPathComponent("config.json").path, "--run-dir", rerun.path,
+            "--steps", "160", "--plain",
+        ])
         #expect(again.status == 0, "\(again.errorOutput)")
         let first = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("config.json"))) as? [String: Any]
         let second = try JSONSerialization.jsonObject(with: Data(contentsOf: rerun.appendingPathComponent("config.json"))) as? [String: Any]
@@ -81,13 +88,18 @@ import Testing
         #expect(render.status == 1, "exit status \(render.status) (141 is SIGPIPE)")
         #expect(render.errorOutput.contains(video.path) && render.errorOutput.contains("No space left on device"), "\(render.errorOutput)")
         let run = folder.appendingPathComponent("run")
-        let train = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPole-v1", "--run-dir", run.path, "--steps", "160", "--num-envs", "2",
-                                            "--set", "eval_every=80", "--set", "eval_episodes=1", "--set", "hidden_sizes=8", "--plain"],
-                                           setting: ["PATH": path])
+        let train = try ProgramRun.swiftrl(
+            [
+                "train", "acer", "--env", "CartPole-v1", "--run-dir", run.path, "--steps", "160", "--num-envs", "2",
+                "--set", "eval_every=80", "--set", "eval_episodes=1", "--set", "hidden_sizes=8", "--plain",
+            ],
+            setting: ["PATH": path])
         #expect(train.status == 0 && train.output.contains("done: 160 steps"), "\(train.output)\(train.errorOutput)")
         #expect((train.output + train.errorOutput).contains("warning: no evaluation video"))
         let evaluation = try ProgramRun.swiftrl(["eval", run.path, "--episodes", "1", "--video", video.path], setting: ["PATH": path])
-        #expect(evaluation.status == 1 && evaluation.errorOutput.contains("No space left on device"), "\(evaluation.status) \(evaluation.errorOutput)")
+        #expect(
+            evaluation.status == 1 && evaluation.errorOutput.contains("No space left on device"),
+            "\(evaluation.status) \(evaluation.errorOutput)")
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0 != "ffmpeg" && $0 != "run" }
         #expect(left.isEmpty, "left behind: \(left)")
     }
@@ -96,8 +108,11 @@ import Testing
         let folders = (1...2).map { temporaryFolder("plot-seed\($0)") }
         defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
         for (index, folder) in folders.enumerated() {
-            let train = try ProgramRun.swiftrl(["train", "acer", "--env", "CartPole-v1", "--seed", "\(index + 1)", "--run-dir", folder.path,
-                                                "--set", "log_every=0"] + quick)
+            let train = try ProgramRun.swiftrl(
+                [
+                    "train", "acer", "--env", "CartPole-v1", "--seed", "\(index + 1)", "--run-dir", folder.path,
+                    "--set", "log_every=0",
+                ] + quick)
             #expect(train.status == 0, "\(train.errorOutput)")
         }
         let png = folders[0].appendingPathComponent("curves.png"), svg = folders[0].appendingPathComponent("curves.svg")
@@ -125,7 +140,9 @@ import Testing
     }
 
     @Test func actionListsThatStartWithAMinusSignNeedNoEqualsSign() throws {
-        let rollout = try ProgramRun.swiftrl(["envs", "rollout", "Pendulum-v1", "--seed", "1", "--steps", "2", "--actions", "-1,0.5", "--json"])
+        let rollout = try ProgramRun.swiftrl([
+            "envs", "rollout", "Pendulum-v1", "--seed", "1", "--steps", "2", "--actions", "-1,0.5", "--json",
+        ])
         #expect(rollout.status == 0, "\(rollout.errorOutput)")
         let object = try JSONSerialization.jsonObject(with: Data(rollout.output.utf8)) as? [String: Any]
         #expect(object?["actions"] as? [[Double]] == [[-1], [0.5]])
@@ -136,13 +153,17 @@ import Testing
             (["envs", "heuristic", "LunarLander-v3", "--episodes", "0"], "--episodes must be in 1...100000"),
             (["bench", "pixel-replay", "--transitions", "0"], "--transitions must be at least 1"),
             (["train", "acer", "--env", "CartPole-v1", "--steps", "100", "--set", "hidden_sizes=100000,100000"], "choose smaller layers"),
-            (["train", "sac-ae", "--env", "CartpoleSwingup-pixels-v0", "--steps", "100", "--set", "replay_size=100000000"], "lower replay_size"),
+            (
+                ["train", "sac-ae", "--env", "CartpoleSwingup-pixels-v0", "--steps", "100", "--set", "replay_size=100000000"],
+                "lower replay_size"
+            ),
             (["eval", "/tmp", "--seed=-1"], "--seed must be in"),
             (["train", "ppo", "--env", "CartPole-v1", "--steps", "100", "--workers", "4"], "ACER's multi-worker setting"),
             (["envs", "render", "CartPole-v1", "--steps=-1", "--output", "x.png"], "--steps must be 0 or more"),
         ]
         for (arguments, fix) in cases {
-            let run = try ProgramRun.swiftrl(arguments + ["--run-dir", temporaryFolder("bad").path].filter { _ in arguments[0] == "train" })
+            let run = try ProgramRun.swiftrl(
+                arguments + ["--run-dir", temporaryFolder("bad").path].filter { _ in arguments[0] == "train" })
             #expect(run.status == 1 || run.status == 64, "\(arguments): status \(run.status) (a crash is 132-134)")
             #expect(run.errorOutput.contains(fix) && !run.errorOutput.contains("Fatal error"), "\(arguments): \(run.errorOutput)")
         }

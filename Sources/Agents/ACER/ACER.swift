@@ -46,16 +46,22 @@ public final class ACER: TrainableAgent {
 
     /// An agent for `workerCount` workers, each stepping `environmentsPerWorker` environments made by
     /// `makeEnvironment` (a fresh environment per call; the action space must be Discrete).
-    public init(configuration: ACERConfiguration, environmentsPerWorker: Int, workerCount: Int = 1, seed: Int, totalSteps: Int,
-                makeEnvironment: () throws -> any Environment) throws {
+    public init(
+        configuration: ACERConfiguration, environmentsPerWorker: Int, workerCount: Int = 1, seed: Int, totalSteps: Int,
+        makeEnvironment: () throws -> any Environment
+    ) throws {
         guard workerCount >= 1 else { throw AgentError.invalidConfiguration("workers must be at least 1, got \(workerCount)") }
-        guard environmentsPerWorker >= 1 else { throw AgentError.invalidConfiguration("num_envs must be at least 1, got \(environmentsPerWorker)") }
+        guard environmentsPerWorker >= 1 else {
+            throw AgentError.invalidConfiguration("num_envs must be at least 1, got \(environmentsPerWorker)")
+        }
         self.configuration = configuration
         self.totalSteps = totalSteps
         self.seed = seed
         let probe = try makeEnvironment()
         guard case .discrete(let discrete) = probe.actionSpace else {
-            throw AgentError.unsupported("ACER needs a Discrete action space, got \(probe.actionSpace): choose a discrete environment (for example LunarLander-v3 rather than LunarLanderContinuous-v3)")
+            throw AgentError.unsupported(
+                "ACER needs a Discrete action space, got \(probe.actionSpace): choose a discrete environment (for example LunarLander-v3 rather than LunarLanderContinuous-v3)"
+            )
         }
         let actionCount = discrete.n
         let space = probe.observationSpace
@@ -65,28 +71,35 @@ public final class ACER: TrainableAgent {
             throw AgentError.invalidConfiguration("unknown activation \(configuration.activation)")
         }
         var generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
-        network = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: configuration.hiddenSizes,
-                                  activation: activation, pixelTrunk: configuration.pixelTrunk, generator: &generator)
-        averageNetwork = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: configuration.hiddenSizes,
-                                         activation: activation, pixelTrunk: configuration.pixelTrunk, generator: &generator)
+        network = try ACERNetwork(
+            observationShape: observationShape, actionCount: actionCount, hiddenSizes: configuration.hiddenSizes,
+            activation: activation, pixelTrunk: configuration.pixelTrunk, generator: &generator)
+        averageNetwork = try ACERNetwork(
+            observationShape: observationShape, actionCount: actionCount, hiddenSizes: configuration.hiddenSizes,
+            activation: activation, pixelTrunk: configuration.pixelTrunk, generator: &generator)
         try averageNetwork.copyParameters(from: network)
         averageNetwork.setTrainable(false)
         optimization = ACEROptimization(configuration: configuration, network: network, totalSteps: totalSteps)
         var workers: [ACERWorker] = []
         for index in 0..<workerCount {
-            let environments = try VectorEnvironment(environments: (0..<environmentsPerWorker).map { _ in try makeEnvironment() },
-                                                     autoresetMode: .disabled)
+            let environments = try VectorEnvironment(
+                environments: (0..<environmentsPerWorker).map { _ in try makeEnvironment() },
+                autoresetMode: .disabled)
             let local: ACERNetwork
             if workerCount == 1 {
                 local = network
             } else {
-                local = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: configuration.hiddenSizes,
-                                        activation: activation, pixelTrunk: configuration.pixelTrunk, generator: &generator)
+                local = try ACERNetwork(
+                    observationShape: observationShape, actionCount: actionCount, hiddenSizes: configuration.hiddenSizes,
+                    activation: activation, pixelTrunk: configuration.pixelTrunk, generator: &generator)
                 try local.copyParameters(from: network)
             }
-            workers.append(try ACERWorker(index: index, configuration: configuration, runner: EpisodeRunner(environments: environments, seed: seed, stream: index),
-                                          network: local, observationSpace: space, actionCount: actionCount,
-                                          generator: RandomGenerator(seed: UInt64(truncatingIfNeeded: seed) &+ 0x5EED &+ UInt64(index))))
+            workers.append(
+                try ACERWorker(
+                    index: index, configuration: configuration,
+                    runner: EpisodeRunner(environments: environments, seed: seed, stream: index),
+                    network: local, observationSpace: space, actionCount: actionCount,
+                    generator: RandomGenerator(seed: UInt64(truncatingIfNeeded: seed) &+ 0x5EED &+ UInt64(index))))
         }
         self.workers = workers
     }
@@ -94,8 +107,10 @@ public final class ACER: TrainableAgent {
     public var environmentSteps: Int { workers.reduce(0) { $0 + $1.runner.stepCount } }
 
     public var scalarTags: [String] {
-        ["losses/policy_loss", "losses/importance_loss", "losses/bias_correction_loss", "losses/q_loss", "losses/entropy",
-         "losses/trust_region_adjustment", "losses/gradient_norm", "losses/explained_variance", "charts/learning_rate", "charts/updates"]
+        [
+            "losses/policy_loss", "losses/importance_loss", "losses/bias_correction_loss", "losses/q_loss", "losses/entropy",
+            "losses/trust_region_adjustment", "losses/gradient_norm", "losses/explained_variance", "charts/learning_rate", "charts/updates",
+        ]
     }
 
     public func start() throws {
@@ -142,7 +157,8 @@ public final class ACER: TrainableAgent {
         let localParameters = local.parameters
         statistics.gradientNorm = optimization.clip(gradients, of: localParameters)
         guard statistics.gradientNorm.isFinite else {
-            throw AgentError.nonFinite("the gradient norm is \(statistics.gradientNorm) (q_loss \(statistics.qLoss), policy_loss \(statistics.policyLoss))")
+            throw AgentError.nonFinite(
+                "the gradient norm is \(statistics.gradientNorm) (q_loss \(statistics.qLoss), policy_loss \(statistics.policyLoss))")
         }
         var shared = gradients
         if local !== network {
@@ -152,7 +168,8 @@ public final class ACER: TrainableAgent {
             }
         }
         let step = { [self] in
-            try optimization.step(shared, atEnvironmentStep: scheduleSteps.load(ordering: .relaxed), network: network, average: averageNetwork)
+            try optimization.step(
+                shared, atEnvironmentStep: scheduleSteps.load(ordering: .relaxed), network: network, average: averageNetwork)
             updateCount += 1
         }
         if configuration.lock || workers.count == 1 {
@@ -178,8 +195,9 @@ public final class ACER: TrainableAgent {
         checkpoint.metadata["updates"] = "\(updateCount)"
         checkpoint.metadata["observation_shape"] = observationShape.map(String.init).joined(separator: ",")
         for worker in workers {
-            try RunState.save(generator: worker.generator, runner: worker.runner, environmentSteps: environmentSteps,
-                              prefix: "worker\(worker.index).", into: &checkpoint)
+            try RunState.save(
+                generator: worker.generator, runner: worker.runner, environmentSteps: environmentSteps,
+                prefix: "worker\(worker.index).", into: &checkpoint)
         }
         return checkpoint
     }
@@ -207,8 +225,9 @@ public final class ACER: TrainableAgent {
         try checkpoint.load(into: optimizer, prefix: "optimizer.")
         updateCount = Int(checkpoint.metadata["updates"] ?? "") ?? 0
         for worker in workers {
-            worker.generator = try RunState.restore(runner: worker.runner, from: checkpoint, prefix: "worker\(worker.index).",
-                                                    owner: "worker \(worker.index) (resume with the workers the run was started with)")
+            worker.generator = try RunState.restore(
+                runner: worker.runner, from: checkpoint, prefix: "worker\(worker.index).",
+                owner: "worker \(worker.index) (resume with the workers the run was started with)")
             if worker.network !== network { try worker.network.copyParameters(from: network) }
             if let replay {
                 var tensors: [String: Tensor] = [:]

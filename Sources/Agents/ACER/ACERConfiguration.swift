@@ -56,11 +56,18 @@ public struct ACERConfiguration: Configurable, Sendable, Equatable {
     public static var hyperparameters: [Hyperparameter<ACERConfiguration>] {
         [
             .int("n_steps", \.steps, "steps per environment per iteration (baselines nsteps 20)", range: 1...100_000),
-            .real("replay_ratio", \.replayRatio, "mean off-policy updates per on-policy update, Poisson-sampled (baselines 4)", range: 0...64),
+            .real(
+                "replay_ratio", \.replayRatio, "mean off-policy updates per on-policy update, Poisson-sampled (baselines 4)", range: 0...64),
             .int("replay_size", \.replaySize, "transitions the replay holds per worker (baselines 50000)", range: 1...100_000_000),
-            .int("replay_start", \.replayStart, "transitions stored before off-policy updates start (baselines 10000)", range: 0...100_000_000),
-            .choice("replay_kind", \.replayKind, "segments (baselines) or episodes (ACER-torch's whole-episode replay)", choices: ["segments", "episodes"]),
-            .int("episodes_per_batch", \.episodesPerBatch, "episodes per off-policy batch with replay_kind episodes (ACER-torch 32)", range: 1...100_000),
+            .int(
+                "replay_start", \.replayStart, "transitions stored before off-policy updates start (baselines 10000)",
+                range: 0...100_000_000),
+            .choice(
+                "replay_kind", \.replayKind, "segments (baselines) or episodes (ACER-torch's whole-episode replay)",
+                choices: ["segments", "episodes"]),
+            .int(
+                "episodes_per_batch", \.episodesPerBatch, "episodes per off-policy batch with replay_kind episodes (ACER-torch 32)",
+                range: 1...100_000),
             .real("gamma", \.discount, "discount (0.99)", range: 0...1),
             .real("q_coef", \.qCoefficient, "weight of the Q loss (baselines 0.5)", range: 0...1000),
             .real("ent_coef", \.entropyCoefficient, "entropy bonus coefficient (baselines 0.01)", range: 0...1000),
@@ -70,14 +77,19 @@ public struct ACERConfiguration: Configurable, Sendable, Equatable {
             .real("alpha", \.averageDecay, "Polyak decay of the average network (baselines 0.99)", range: 0...1),
             .choice("optimizer", \.optimizer, "rmsprop (TensorFlow form, baselines) or adam (ACER-torch)", choices: ["rmsprop", "adam"]),
             .real("learning_rate", \.learningRate, "learning rate (baselines 7e-4)", range: 0...10),
-            .choice("lr_schedule", \.learningRateSchedule, "linear decay to 0 over the run (baselines) or constant", choices: ["linear", "constant"]),
+            .choice(
+                "lr_schedule", \.learningRateSchedule, "linear decay to 0 over the run (baselines) or constant",
+                choices: ["linear", "constant"]),
             .real("rmsprop_decay", \.rmspropDecay, "RMSProp decay (baselines 0.99)", range: 0...1),
             .real("rmsprop_epsilon", \.rmspropEpsilon, "RMSProp epsilon inside the square root (baselines 1e-5)", range: 0...1),
             .real("max_grad_norm", \.maxGradientNorm, "global gradient-norm clip (baselines 10)", range: 0...1e9),
-            .sizes("hidden_sizes", \.hiddenSizes, "MLP trunk sizes for vector observations (baselines mlp 64,64); images use the Nature CNN"),
+            .sizes(
+                "hidden_sizes", \.hiddenSizes, "MLP trunk sizes for vector observations (baselines mlp 64,64); images use the Nature CNN"),
             .choice("activation", \.activation, "MLP trunk activation (baselines tanh)", choices: ["tanh", "relu", "elu"]),
-            .choice("pixel_trunk", \.pixelTrunk, "trunk for pixel observations: the Nature CNN (baselines) or keypoints (spatial softmax over 2-pixel cells, then hidden_sizes layers; for small grid pictures)",
-                    choices: ["nature", "keypoints"]),
+            .choice(
+                "pixel_trunk", \.pixelTrunk,
+                "trunk for pixel observations: the Nature CNN (baselines) or keypoints (spatial softmax over 2-pixel cells, then hidden_sizes layers; for small grid pictures)",
+                choices: ["nature", "keypoints"]),
             .bool("lock", \.lock, "multi-worker: lock around gradient transfer and optimiser step (ACER-torch default; false = Hogwild)"),
         ]
     }

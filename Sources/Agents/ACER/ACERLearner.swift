@@ -30,8 +30,10 @@ public enum ACERLearner {
     /// - Parameters:
     ///   - average: the Polyak-averaged network (used only with the trust region).
     ///   - qCoefficient: weight of the Q loss (baselines 0.5); discount: gamma (0.99).
-    public static func gradients(network: ACERNetwork, average: ACERNetwork, batch: ACERBatch, discount: Float, qCoefficient: Float,
-                                 settings: ACERObjective.Settings) throws -> (Gradients, ACERUpdateStatistics) {
+    public static func gradients(
+        network: ACERNetwork, average: ACERNetwork, batch: ACERBatch, discount: Float, qCoefficient: Float,
+        settings: ACERObjective.Settings
+    ) throws -> (Gradients, ACERUpdateStatistics) {
         let steps = batch.steps, width = batch.batch, actionCount = network.actionCount
         let rows = steps * width
         let tape = GradientTape()
@@ -54,8 +56,9 @@ public enum ACERLearner {
             importanceWeights[row] = f[index] / (batch.behaviourProbabilities[index] + ACERObjective.epsilon)
             takenQ[row] = q[index]
         }
-        let targets = Retrace.targets(rewards: batch.rewards, dones: batch.dones, importanceWeights: importanceWeights, takenQ: takenQ,
-                                      values: values, steps: steps, batch: width, discount: discount)
+        let targets = Retrace.targets(
+            rewards: batch.rewards, dones: batch.dones, importanceWeights: importanceWeights, takenQ: takenQ,
+            values: values, steps: steps, batch: width, discount: discount)
 
         let averageProbabilities: Tensor
         let stepObservations = try batch.observations.slice(axis: 0, start: 0, length: rows)
@@ -73,10 +76,11 @@ public enum ACERLearner {
             let qLoss = try ((qTaken - Tensor(targets)).square() * weights).sum() * (0.5 * qCoefficient / weightTotal)
             return (probabilities, qLoss)
         }
-        let objective = try ACERObjective.evaluate(probabilities: probabilities, averageProbabilities: averageProbabilities,
-                                                   qValues: try qAll.slice(axis: 0, start: 0, length: rows), values: values,
-                                                   targets: targets, actions: batch.actions, behaviourProbabilities: batch.behaviourProbabilities,
-                                                   mask: batch.mask, settings: settings)
+        let objective = try ACERObjective.evaluate(
+            probabilities: probabilities, averageProbabilities: averageProbabilities,
+            qValues: try qAll.slice(axis: 0, start: 0, length: rows), values: values,
+            targets: targets, actions: batch.actions, behaviourProbabilities: batch.behaviourProbabilities,
+            mask: batch.mask, settings: settings)
         let gradients = try tape.backward(from: [(probabilities, objective.seed), (qLoss, nil)])
 
         var statistics = ACERUpdateStatistics()
@@ -95,7 +99,9 @@ public enum ACERLearner {
         let total = mask.reduce(0, +)
         guard total > 1 else { return 0 }
         var targetMean: Float = 0, residualMean: Float = 0
-        for index in 0..<targets.count { targetMean += mask[index] * targets[index]; residualMean += mask[index] * (targets[index] - predicted[index]) }
+        for index in 0..<targets.count {
+            targetMean += mask[index] * targets[index]; residualMean += mask[index] * (targets[index] - predicted[index])
+        }
         targetMean /= total; residualMean /= total
         var targetVariance: Float = 0, residualVariance: Float = 0
         for index in 0..<targets.count {

@@ -29,20 +29,25 @@ public final class ACERNetwork: Module {
     /// With `goalFeatureCount` > 0 the heads also see a goal feature (goal-conditioned ACER's
     /// exploration policy: the goal feature concatenated with the policy latent), through a hidden
     /// layer of `goalHiddenSize` units when that is positive.
-    public init(observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation, pixelTrunk: String = "nature",
-                goalFeatureCount: Int = 0, goalHiddenSize: Int = 0, generator: inout RandomGenerator) throws {
+    public init(
+        observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation, pixelTrunk: String = "nature",
+        goalFeatureCount: Int = 0, goalHiddenSize: Int = 0, generator: inout RandomGenerator
+    ) throws {
         let features: Int
         if ObservationRows.isPixelImage(shape: observationShape) && pixelTrunk == "keypoints" {
-            let cnn = try KeypointCNN(channels: observationShape[0], height: observationShape[1], width: observationShape[2],
-                                      hiddenSizes: hiddenSizes, activation: activation, generator: &generator)
+            let cnn = try KeypointCNN(
+                channels: observationShape[0], height: observationShape[1], width: observationShape[2],
+                hiddenSizes: hiddenSizes, activation: activation, generator: &generator)
             trunk = cnn
             features = cnn.outputSize
         } else if ObservationRows.isPixelImage(shape: observationShape) {
-            let cnn = try NatureCNN(channels: observationShape[0], height: observationShape[1], width: observationShape[2], generator: &generator)
+            let cnn = try NatureCNN(
+                channels: observationShape[0], height: observationShape[1], width: observationShape[2], generator: &generator)
             trunk = cnn
             features = cnn.outputSize
         } else {
-            let mlp = MultilayerTrunk(inputSize: observationShape.reduce(1, *), hiddenSizes: hiddenSizes, activation: activation, generator: &generator)
+            let mlp = MultilayerTrunk(
+                inputSize: observationShape.reduce(1, *), hiddenSizes: hiddenSizes, activation: activation, generator: &generator)
             trunk = mlp
             features = mlp.outputSize
         }

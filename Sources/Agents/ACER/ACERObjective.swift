@@ -58,8 +58,10 @@ public enum ACERObjective {
     ///   - averageProbabilities: f of the average network [N, A].
     ///   - qValues: Q [N, A]; values: V [N]; targets: Qret [N].
     ///   - actions: taken actions [N]; behaviourProbabilities: mu [N * A]; mask: [N] weights (1 per real step).
-    public static func evaluate(probabilities: Tensor, averageProbabilities: Tensor, qValues: Tensor, values: [Float], targets: [Float],
-                                actions: [Int], behaviourProbabilities: [Float], mask: [Float], settings: Settings) throws -> Result {
+    public static func evaluate(
+        probabilities: Tensor, averageProbabilities: Tensor, qValues: Tensor, values: [Float], targets: [Float],
+        actions: [Int], behaviourProbabilities: [Float], mask: [Float], settings: Settings
+    ) throws -> Result {
         let rows = probabilities.shape[0], actionCount = probabilities.shape[1]
         let f = probabilities.buffer, q = qValues.buffer
         let weightTotal = max(mask.reduce(0, +), 1)
@@ -74,7 +76,8 @@ public enum ACERObjective {
             importanceWeight.pointer[row] = mask[row] * (targets[row] - values[row]) * min(c, rho)
             for a in 0..<actionCount {
                 let rhoA = f[base + a] / (behaviourProbabilities[base + a] + epsilon)
-                correctionWeight.pointer[base + a] = mask[row] * (q[base + a] - values[row]) * max(0, 1 - c / (rhoA + epsilon)) * f[base + a]
+                correctionWeight.pointer[base + a] =
+                    mask[row] * (q[base + a] - values[row]) * max(0, 1 - c / (rhoA + epsilon)) * f[base + a]
             }
             entropyWeight.pointer[row] = mask[row]
         }
@@ -120,7 +123,8 @@ public enum ACERObjective {
         for row in 0..<rows {
             for a in 0..<actionCount { g[row * actionCount + a] *= -mask[row] / scale }
         }
-        return Result(seed: objectiveGradient, importanceLoss: importanceLoss.item, biasCorrectionLoss: correctionLoss.item,
-                      entropy: entropy.item, meanAdjustment: adjustmentTotal / Float(max(rows, 1)), meanKDotG: kDotGTotal / Float(max(rows, 1)))
+        return Result(
+            seed: objectiveGradient, importanceLoss: importanceLoss.item, biasCorrectionLoss: correctionLoss.item,
+            entropy: entropy.item, meanAdjustment: adjustmentTotal / Float(max(rows, 1)), meanKDotG: kDotGTotal / Float(max(rows, 1)))
     }
 }

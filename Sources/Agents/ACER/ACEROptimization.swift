@@ -19,10 +19,12 @@ final class ACEROptimization {
         if configuration.optimizer == "adam" {
             optimizer = Adam(parameters: network.namedParameters(), learningRate: Float(configuration.learningRate))
         } else {
-            optimizer = RMSProp(parameters: network.namedParameters(), learningRate: Float(configuration.learningRate),
-                                decay: Float(configuration.rmspropDecay), epsilon: Float(configuration.rmspropEpsilon), form: .tensorflow)
+            optimizer = RMSProp(
+                parameters: network.namedParameters(), learningRate: Float(configuration.learningRate),
+                decay: Float(configuration.rmspropDecay), epsilon: Float(configuration.rmspropEpsilon), form: .tensorflow)
         }
-        schedule = configuration.learningRateSchedule == "linear"
+        schedule =
+            configuration.learningRateSchedule == "linear"
             ? .linear(initial: configuration.learningRate, final: 0, totalSteps: totalSteps) : .constant(configuration.learningRate)
         maxGradientNorm = Float(configuration.maxGradientNorm)
         averageRate = Float(1 - configuration.averageDecay)

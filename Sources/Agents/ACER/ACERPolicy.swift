@@ -22,16 +22,19 @@ public final class ACERPolicy: EvaluationPolicy {
     }
 
     /// A network for observations of `space` and `actionSpace`'s actions, loaded from `checkpoint` under `prefix`.
-    static func network(hiddenSizes: [Int], activation name: String, pixelTrunk: String, observationSpace space: Space, actionSpace: Space,
-                        checkpoint: Checkpoint, algorithm: String, prefix: String) throws -> (ACERNetwork, [Int]) {
+    static func network(
+        hiddenSizes: [Int], activation name: String, pixelTrunk: String, observationSpace space: Space, actionSpace: Space,
+        checkpoint: Checkpoint, algorithm: String, prefix: String
+    ) throws -> (ACERNetwork, [Int]) {
         guard case .discrete(let discrete) = actionSpace else {
             throw AgentError.unsupported("\(algorithm) needs a Discrete action space, got \(actionSpace)")
         }
         guard let activation = Activation(rawValue: name) else { throw AgentError.invalidConfiguration("unknown activation \(name)") }
         let shape = try ObservationRows(space: space, capacity: 1).rowShape
         var generator = RandomGenerator(seed: 0)
-        let network = try ACERNetwork(observationShape: shape, actionCount: discrete.n, hiddenSizes: hiddenSizes,
-                                      activation: activation, pixelTrunk: pixelTrunk, generator: &generator)
+        let network = try ACERNetwork(
+            observationShape: shape, actionCount: discrete.n, hiddenSizes: hiddenSizes,
+            activation: activation, pixelTrunk: pixelTrunk, generator: &generator)
         try checkpoint.requireAlgorithm(algorithm)
         try checkpoint.load(into: network, prefix: prefix)
         return (network, shape)
@@ -40,9 +43,10 @@ public final class ACERPolicy: EvaluationPolicy {
     /// The policy alone, loaded from an ACER checkpoint: builds one network, without the average
     /// network, optimizer state, workers, environments or replay.
     public convenience init(configuration: ACERConfiguration, observationSpace: Space, actionSpace: Space, checkpoint: Checkpoint) throws {
-        let (network, shape) = try Self.network(hiddenSizes: configuration.hiddenSizes, activation: configuration.activation,
-                                                pixelTrunk: configuration.pixelTrunk, observationSpace: observationSpace,
-                                                actionSpace: actionSpace, checkpoint: checkpoint, algorithm: "acer", prefix: "model.")
+        let (network, shape) = try Self.network(
+            hiddenSizes: configuration.hiddenSizes, activation: configuration.activation,
+            pixelTrunk: configuration.pixelTrunk, observationSpace: observationSpace,
+            actionSpace: actionSpace, checkpoint: checkpoint, algorithm: "acer", prefix: "model.")
         self.init(network: network, observationShape: shape)
     }
 

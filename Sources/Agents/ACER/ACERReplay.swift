@@ -71,8 +71,9 @@ public final class SegmentReplay: ACERReplay {
         var observationRows: [Int] = []
         observationRows.reserveCapacity((steps + 1) * batchSize)
         for t in 0...steps { for slot in slots { observationRows.append(slot * (steps + 1) + t) } }
-        var batch = ACERBatch(steps: steps, batch: batchSize, observations: observations.tensor(rows: observationRows),
-                              actions: [], rewards: [], dones: [], behaviourProbabilities: [], mask: Array(repeating: 1, count: steps * batchSize))
+        var batch = ACERBatch(
+            steps: steps, batch: batchSize, observations: observations.tensor(rows: observationRows),
+            actions: [], rewards: [], dones: [], behaviourProbabilities: [], mask: Array(repeating: 1, count: steps * batchSize))
         for t in 0..<steps {
             for slot in slots {
                 let index = slot * steps + t
@@ -96,8 +97,9 @@ public final class SegmentReplay: ACERReplay {
 
     public func load(_ tensors: [String: Tensor]) throws {
         guard let savedObservations = tensors["observations"], let savedActions = tensors["actions"], let savedRewards = tensors["rewards"],
-              let savedDones = tensors["dones"], let savedBehaviour = tensors["behaviour"], let position = tensors["position"],
-              savedActions.count == actions.count, savedBehaviour.count == behaviour.count, position.count == 2 else {
+            let savedDones = tensors["dones"], let savedBehaviour = tensors["behaviour"], let position = tensors["position"],
+            savedActions.count == actions.count, savedBehaviour.count == behaviour.count, position.count == 2
+        else {
             throw AgentError.invalidState("the replay file does not match this run's replay (size, steps or actions changed)")
         }
         try observations.load(savedObservations.scalars)

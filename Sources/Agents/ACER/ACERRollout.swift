@@ -31,8 +31,9 @@ public final class ACERRollout {
 
     /// The whole segment as an update batch (the on-policy update).
     public func batch() -> ACERBatch {
-        ACERBatch(steps: steps, batch: environmentCount, observations: observations.tensor(rows: Array(0..<((steps + 1) * environmentCount))),
-                  actions: actions, rewards: rewards, dones: dones, behaviourProbabilities: behaviourProbabilities,
-                  mask: Array(repeating: 1, count: steps * environmentCount))
+        ACERBatch(
+            steps: steps, batch: environmentCount, observations: observations.tensor(rows: Array(0..<((steps + 1) * environmentCount))),
+            actions: actions, rewards: rewards, dones: dones, behaviourProbabilities: behaviourProbabilities,
+            mask: Array(repeating: 1, count: steps * environmentCount))
     }
 }

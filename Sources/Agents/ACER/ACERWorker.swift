@@ -22,21 +22,26 @@ final class ACERWorker: @unchecked Sendable {
     let actionCount: Int
     var generator: RandomGenerator
 
-    init(index: Int, configuration: ACERConfiguration, runner: EpisodeRunner, network: ACERNetwork, observationSpace: Space,
-         actionCount: Int, generator: RandomGenerator) throws {
+    init(
+        index: Int, configuration: ACERConfiguration, runner: EpisodeRunner, network: ACERNetwork, observationSpace: Space,
+        actionCount: Int, generator: RandomGenerator
+    ) throws {
         self.index = index
         self.configuration = configuration
         self.runner = runner
         self.network = network
         self.actionCount = actionCount
         self.generator = generator
-        rollout = try ACERRollout(space: observationSpace, steps: configuration.steps, environmentCount: runner.count, actionCount: actionCount)
+        rollout = try ACERRollout(
+            space: observationSpace, steps: configuration.steps, environmentCount: runner.count, actionCount: actionCount)
         if configuration.replayKind == "episodes" {
-            replay = try EpisodicReplay(space: observationSpace, transitions: configuration.replaySize, actionCount: actionCount,
-                                        batchSize: configuration.episodesPerBatch)
+            replay = try EpisodicReplay(
+                space: observationSpace, transitions: configuration.replaySize, actionCount: actionCount,
+                batchSize: configuration.episodesPerBatch)
         } else {
-            replay = try SegmentReplay(space: observationSpace, transitions: configuration.replaySize, steps: configuration.steps,
-                                       actionCount: actionCount, batchSize: runner.count)
+            replay = try SegmentReplay(
+                space: observationSpace, transitions: configuration.replaySize, steps: configuration.steps,
+                actionCount: actionCount, batchSize: runner.count)
         }
     }
 
@@ -58,12 +63,15 @@ final class ACERWorker: @unchecked Sendable {
 
     /// One update: gradients on the local network, applied to the shared one, then re-sync.
     private func update(_ batch: ACERBatch, agent: ACER) throws -> ACERUpdateStatistics {
-        let settings = ACERObjective.Settings(truncation: Float(configuration.truncation), entropyCoefficient: Float(configuration.entropyCoefficient),
-                                              trustRegion: configuration.trustRegion, trustRegionDelta: Float(configuration.trustRegionDelta))
-        var (gradients, statistics) = try ACERLearner.gradients(network: network, average: agent.averageNetwork, batch: batch,
-                                                                discount: Float(configuration.discount), qCoefficient: Float(configuration.qCoefficient),
-                                                                settings: settings)
-        for (name, value) in [("q_loss", statistics.qLoss), ("policy_loss", statistics.policyLoss), ("entropy", statistics.entropy)] where !value.isFinite {
+        let settings = ACERObjective.Settings(
+            truncation: Float(configuration.truncation), entropyCoefficient: Float(configuration.entropyCoefficient),
+            trustRegion: configuration.trustRegion, trustRegionDelta: Float(configuration.trustRegionDelta))
+        var (gradients, statistics) = try ACERLearner.gradients(
+            network: network, average: agent.averageNetwork, batch: batch,
+            discount: Float(configuration.discount), qCoefficient: Float(configuration.qCoefficient),
+            settings: settings)
+        for (name, value) in [("q_loss", statistics.qLoss), ("policy_loss", statistics.policyLoss), ("entropy", statistics.entropy)]
+        where !value.isFinite {
             throw AgentError.nonFinite("\(name) is \(value) at environment step \(runner.stepCount) (worker \(index))")
         }
         try agent.apply(gradients, computedOn: network, statistics: &statistics)

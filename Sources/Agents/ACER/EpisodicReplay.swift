@@ -50,7 +50,8 @@ public final class EpisodicReplay: ACERReplay {
                 pending[environment].observations.append(contentsOf: rollout.observations.rawValues(row: index))
                 pending[environment].actions.append(rollout.actions[index])
                 pending[environment].rewards.append(rollout.rewards[index])
-                pending[environment].behaviour.append(contentsOf: rollout.behaviourProbabilities[(index * actionCount)..<((index + 1) * actionCount)])
+                pending[environment].behaviour.append(
+                    contentsOf: rollout.behaviourProbabilities[(index * actionCount)..<((index + 1) * actionCount)])
                 if rollout.dones[index] > 0 {
                     episodes.append(pending[environment])
                     storedTransitions += pending[environment].length
@@ -69,8 +70,9 @@ public final class EpisodicReplay: ACERReplay {
         let width = chosen.count
         let observations = Tensor.zeros([(steps + 1) * width] + rowShape)
         let scale = inputScale
-        var batch = ACERBatch(steps: steps, batch: width, observations: observations, actions: [], rewards: [], dones: [],
-                              behaviourProbabilities: [], mask: [])
+        var batch = ACERBatch(
+            steps: steps, batch: width, observations: observations, actions: [], rewards: [], dones: [],
+            behaviourProbabilities: [], mask: [])
         for t in 0..<steps {
             for (b, episode) in chosen.enumerated() {
                 let valid = t < episode.length
@@ -103,14 +105,18 @@ public final class EpisodicReplay: ACERReplay {
             rewards.append(contentsOf: episode.rewards)
             behaviour.append(contentsOf: episode.behaviour)
         }
-        return ["lengths": Tensor(lengths), "observations": Tensor(observations), "actions": Tensor(actions),
-                "rewards": Tensor(rewards), "behaviour": Tensor(behaviour)]
+        return [
+            "lengths": Tensor(lengths), "observations": Tensor(observations), "actions": Tensor(actions),
+            "rewards": Tensor(rewards), "behaviour": Tensor(behaviour),
+        ]
     }
 
     public func load(_ tensors: [String: Tensor]) throws {
         guard let lengths = tensors["lengths"]?.scalars, let observations = tensors["observations"]?.scalars,
-              let actions = tensors["actions"]?.scalars, let rewards = tensors["rewards"]?.scalars, let behaviour = tensors["behaviour"]?.scalars,
-              let storedCount = lengths.first else {
+            let actions = tensors["actions"]?.scalars, let rewards = tensors["rewards"]?.scalars,
+            let behaviour = tensors["behaviour"]?.scalars,
+            let storedCount = lengths.first
+        else {
             throw AgentError.invalidState("the episodic replay file is incomplete")
         }
         var all: [Episode] = []

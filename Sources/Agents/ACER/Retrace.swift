@@ -13,10 +13,14 @@ public enum Retrace {
     ///   - rewards, dones, importanceWeights (rho at the taken action), takenQ (Q at the taken
     ///     action): [steps * batch].
     ///   - values: V(x_t) = sum_a pi Q for t in 0...steps: [(steps + 1) * batch].
-    public static func targets(rewards: [Float], dones: [Float], importanceWeights: [Float], takenQ: [Float],
-                               values: [Float], steps: Int, batch: Int, discount: Float) -> [Float] {
-        precondition(rewards.count == steps * batch && dones.count == steps * batch && importanceWeights.count == steps * batch
-                     && takenQ.count == steps * batch && values.count == (steps + 1) * batch, "Retrace.targets: array sizes do not match steps x batch")
+    public static func targets(
+        rewards: [Float], dones: [Float], importanceWeights: [Float], takenQ: [Float],
+        values: [Float], steps: Int, batch: Int, discount: Float
+    ) -> [Float] {
+        precondition(
+            rewards.count == steps * batch && dones.count == steps * batch && importanceWeights.count == steps * batch
+                && takenQ.count == steps * batch && values.count == (steps + 1) * batch,
+            "Retrace.targets: array sizes do not match steps x batch")
         var targets = Array(repeating: Float(0), count: steps * batch)
         var running = Array(values[(steps * batch)...])
         for t in stride(from: steps - 1, through: 0, by: -1) {

@@ -20,7 +20,9 @@ extension Checkpoint {
     /// Throws unless the checkpoint was written by `algorithm`, naming the one that wrote it.
     public func requireAlgorithm(_ algorithm: String) throws {
         guard metadata["algorithm"] == algorithm else {
-            throw AgentError.invalidState("the checkpoint is for algorithm '\(metadata["algorithm"] ?? "unknown")', not \(algorithm): evaluate or resume it with that algorithm")
+            throw AgentError.invalidState(
+                "the checkpoint is for algorithm '\(metadata["algorithm"] ?? "unknown")', not \(algorithm): evaluate or resume it with that algorithm"
+            )
         }
     }
 }

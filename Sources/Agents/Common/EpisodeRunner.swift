@@ -40,7 +40,8 @@ public final class EpisodeRunner {
     /// Runs `environments`, which must have been made with autoreset disabled.
     public init(environments: VectorEnvironment, seed: Int, stream: Int = 0) throws {
         guard environments.autoresetMode == .disabled else {
-            throw AgentError.invalidConfiguration("EpisodeRunner needs a vector environment with autoresetMode .disabled (it resets finished episodes itself)")
+            throw AgentError.invalidConfiguration(
+                "EpisodeRunner needs a vector environment with autoresetMode .disabled (it resets finished episodes itself)")
         }
         self.environments = environments
         self.seed = seed
@@ -60,10 +61,11 @@ public final class EpisodeRunner {
 
     /// The seed of episode `episode` of sub-environment `index`.
     public func episodeSeed(index: Int, episode: Int) -> Int {
-        var generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15
-                                        ^ UInt64(truncatingIfNeeded: stream) &* 0xC2B2_AE3D_27D4_EB4F
-                                        ^ UInt64(truncatingIfNeeded: index) &* 0x1656_67B1_9E37_79F9
-                                        ^ UInt64(truncatingIfNeeded: episode))
+        var generator = RandomGenerator(
+            seed: UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15
+                ^ UInt64(truncatingIfNeeded: stream) &* 0xC2B2_AE3D_27D4_EB4F
+                ^ UInt64(truncatingIfNeeded: index) &* 0x1656_67B1_9E37_79F9
+                ^ UInt64(truncatingIfNeeded: episode))
         return Int(generator.next() & 0x7FFF_FFFF)
     }
 
@@ -93,8 +95,10 @@ public final class EpisodeRunner {
     /// `offset ..< offset + count`, then bootstraps time-limit truncations, which are not terminal
     /// states: their reward gains `discount` x V(final observation). `values` maps the final
     /// observations (one row per sub-environment) to V, and is asked only when a time limit struck.
-    public func recordStep(rewards: inout [Float], dones: inout [Float], at offset: Int, discount: Float,
-                           values: (ObservationBuffer) throws -> [Float]) throws {
+    public func recordStep(
+        rewards: inout [Float], dones: inout [Float], at offset: Int, discount: Float,
+        values: (ObservationBuffer) throws -> [Float]
+    ) throws {
         var truncated: [Int] = []
         for index in 0..<count {
             rewards[offset + index] = Float(environments.rewards[index])
@@ -113,8 +117,10 @@ public final class EpisodeRunner {
         for index in 0..<count where needsReset[index] {
             var success: Bool?
             if case .bool(let value)? = environments.infos[index]["is_success"] { success = value }
-            finished.append(EpisodeRecord(totalReward: episodeReturns[index], length: episodeActions[index].count,
-                                          terminated: environments.terminations[index], isSuccess: success))
+            finished.append(
+                EpisodeRecord(
+                    totalReward: episodeReturns[index], length: episodeActions[index].count,
+                    terminated: environments.terminations[index], isSuccess: success))
             episodeNumbers[index] += 1
             try environments.reset(at: index, seed: episodeSeed(index: index, episode: episodeNumbers[index]))
             episodeActions[index].removeAll(keepingCapacity: true)
@@ -126,7 +132,8 @@ public final class EpisodeRunner {
 
     /// The state that restores the environments exactly: episode numbers and current actions, as JSON.
     public func state() throws -> String {
-        let saved = SavedState(stepCount: stepCount, episodeNumbers: episodeNumbers, actions: episodeActions.map { $0.map(SavedAction.init) })
+        let saved = SavedState(
+            stepCount: stepCount, episodeNumbers: episodeNumbers, actions: episodeActions.map { $0.map(SavedAction.init) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(saved), as: UTF8.self)
@@ -140,7 +147,9 @@ public final class EpisodeRunner {
             throw AgentError.invalidState("the saved environment state is not readable (\(error)); the checkpoint is damaged")
         }
         guard saved.episodeNumbers.count == count, saved.actions.count == count else {
-            throw AgentError.invalidState("the checkpoint has environment state for \(saved.episodeNumbers.count) environments, this run has \(count): resume with the same num_envs and workers")
+            throw AgentError.invalidState(
+                "the checkpoint has environment state for \(saved.episodeNumbers.count) environments, this run has \(count): resume with the same num_envs and workers"
+            )
         }
         episodeNumbers = saved.episodeNumbers
         stepCount = saved.stepCount

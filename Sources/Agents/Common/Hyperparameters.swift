@@ -43,53 +43,76 @@ public struct Hyperparameter<Configuration>: @unchecked Sendable {
     public let write: (inout Configuration, String) throws -> Void
 
     /// An integer in `range`.
-    public static func int(_ key: String, _ path: WritableKeyPath<Configuration, Int>, _ summary: String,
-                           range: ClosedRange<Int> = Int.min...Int.max) -> Self {
-        Self(key: key, summary: summary, read: { .int($0[keyPath: path]) }, write: { configuration, text in
-            guard let value = Int(text.replacingOccurrences(of: "_", with: "")) ?? Double(text).flatMap({ $0 == $0.rounded() && Swift.abs($0) < 1e15 ? Int($0) : nil }) else {
-                throw ConfigurationError.badValue("\(key) must be an integer, got '\(text)'")
-            }
-            guard range.contains(value) else { throw ConfigurationError.badValue("\(key) must be in \(range.lowerBound)...\(range.upperBound), got \(value)") }
-            configuration[keyPath: path] = value
-        })
+    public static func int(
+        _ key: String, _ path: WritableKeyPath<Configuration, Int>, _ summary: String,
+        range: ClosedRange<Int> = Int.min...Int.max
+    ) -> Self {
+        Self(
+            key: key, summary: summary, read: { .int($0[keyPath: path]) },
+            write: { configuration, text in
+                guard
+                    let value = Int(text.replacingOccurrences(of: "_", with: ""))
+                        ?? Double(text).flatMap({ $0 == $0.rounded() && Swift.abs($0) < 1e15 ? Int($0) : nil })
+                else {
+                    throw ConfigurationError.badValue("\(key) must be an integer, got '\(text)'")
+                }
+                guard range.contains(value) else {
+                    throw ConfigurationError.badValue("\(key) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+                }
+                configuration[keyPath: path] = value
+            })
     }
 
     /// A real number in `range`.
-    public static func real(_ key: String, _ path: WritableKeyPath<Configuration, Double>, _ summary: String,
-                            range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) -> Self {
-        Self(key: key, summary: summary, read: { .double($0[keyPath: path]) }, write: { configuration, text in
-            guard let value = Double(text), value.isFinite else { throw ConfigurationError.badValue("\(key) must be a finite number, got '\(text)'") }
-            guard range.contains(value) else { throw ConfigurationError.badValue("\(key) must be in \(range.lowerBound)...\(range.upperBound), got \(value)") }
-            configuration[keyPath: path] = value
-        })
+    public static func real(
+        _ key: String, _ path: WritableKeyPath<Configuration, Double>, _ summary: String,
+        range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+    ) -> Self {
+        Self(
+            key: key, summary: summary, read: { .double($0[keyPath: path]) },
+            write: { configuration, text in
+                guard let value = Double(text), value.isFinite else {
+                    throw ConfigurationError.badValue("\(key) must be a finite number, got '\(text)'")
+                }
+                guard range.contains(value) else {
+                    throw ConfigurationError.badValue("\(key) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+                }
+                configuration[keyPath: path] = value
+            })
     }
 
     /// true or false.
     public static func bool(_ key: String, _ path: WritableKeyPath<Configuration, Bool>, _ summary: String) -> Self {
-        Self(key: key, summary: summary, read: { .bool($0[keyPath: path]) }, write: { configuration, text in
-            switch text.lowercased() {
-            case "true", "yes", "on", "1": configuration[keyPath: path] = true
-            case "false", "no", "off", "0": configuration[keyPath: path] = false
-            default: throw ConfigurationError.badValue("\(key) must be true or false, got '\(text)'")
-            }
-        })
+        Self(
+            key: key, summary: summary, read: { .bool($0[keyPath: path]) },
+            write: { configuration, text in
+                switch text.lowercased() {
+                case "true", "yes", "on", "1": configuration[keyPath: path] = true
+                case "false", "no", "off", "0": configuration[keyPath: path] = false
+                default: throw ConfigurationError.badValue("\(key) must be true or false, got '\(text)'")
+                }
+            })
     }
 
     /// One of `choices`.
     public static func choice(_ key: String, _ path: WritableKeyPath<Configuration, String>, _ summary: String, choices: [String]) -> Self {
-        Self(key: key, summary: summary, read: { .string($0[keyPath: path]) }, write: { configuration, text in
-            guard choices.contains(text) else {
-                throw ConfigurationError.badValue("\(key) must be one of \(choices.joined(separator: ", ")), got '\(text)'")
-            }
-            configuration[keyPath: path] = text
-        })
+        Self(
+            key: key, summary: summary, read: { .string($0[keyPath: path]) },
+            write: { configuration, text in
+                guard choices.contains(text) else {
+                    throw ConfigurationError.badValue("\(key) must be one of \(choices.joined(separator: ", ")), got '\(text)'")
+                }
+                configuration[keyPath: path] = text
+            })
     }
 
     /// Free text.
     public static func text(_ key: String, _ path: WritableKeyPath<Configuration, String>, _ summary: String) -> Self {
-        Self(key: key, summary: summary, read: { .string($0[keyPath: path]) }, write: { configuration, text in
-            configuration[keyPath: path] = text
-        })
+        Self(
+            key: key, summary: summary, read: { .string($0[keyPath: path]) },
+            write: { configuration, text in
+                configuration[keyPath: path] = text
+            })
     }
 
     /// A comma-separated list of non-negative integers (indices into a vector), possibly empty.
@@ -103,17 +126,21 @@ public struct Hyperparameter<Configuration>: @unchecked Sendable {
     }
 
     /// A comma-separated list of integers >= `minimum` (brackets and spaces allowed), possibly empty.
-    private static func integers(_ key: String, _ path: WritableKeyPath<Configuration, [Int]>, _ summary: String,
-                                 minimum: Int, expected: String) -> Self {
-        Self(key: key, summary: summary, read: { .ints($0[keyPath: path]) }, write: { configuration, text in
-            let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
-            let parts = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let values = parts.compactMap { Int($0) }
-            guard values.count == parts.count, values.allSatisfy({ $0 >= minimum }) else {
-                throw ConfigurationError.badValue("\(key) must be \(expected), got '\(text)'")
-            }
-            configuration[keyPath: path] = values
-        })
+    private static func integers(
+        _ key: String, _ path: WritableKeyPath<Configuration, [Int]>, _ summary: String,
+        minimum: Int, expected: String
+    ) -> Self {
+        Self(
+            key: key, summary: summary, read: { .ints($0[keyPath: path]) },
+            write: { configuration, text in
+                let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                let parts = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let values = parts.compactMap { Int($0) }
+                guard values.count == parts.count, values.allSatisfy({ $0 >= minimum }) else {
+                    throw ConfigurationError.badValue("\(key) must be \(expected), got '\(text)'")
+                }
+                configuration[keyPath: path] = values
+            })
     }
 }
 
@@ -145,7 +172,8 @@ extension Configurable {
     /// Sets `key` from text; throws for unknown keys (listing the valid ones) and bad values.
     public mutating func set(_ key: String, to text: String) throws {
         guard let parameter = Self.hyperparameters.first(where: { $0.key == key }) else {
-            throw ConfigurationError.unknownKey("unknown key '\(key)'; valid keys: \(Self.hyperparameters.map(\.key).joined(separator: ", "))")
+            throw ConfigurationError.unknownKey(
+                "unknown key '\(key)'; valid keys: \(Self.hyperparameters.map(\.key).joined(separator: ", "))")
         }
         try parameter.write(&self, text)
     }

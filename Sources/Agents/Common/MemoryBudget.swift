@@ -17,8 +17,10 @@ public enum MemoryBudget {
     public static func require(bytes: Double, for what: String, fix: String) throws {
         let available = physicalBytes * 0.9
         guard bytes <= available else {
-            throw AgentError.invalidConfiguration(String(format: "%@ needs about %.1f GB but this machine has %.1f GB of memory: %@",
-                                                         what, bytes / 1e9, physicalBytes / 1e9, fix))
+            throw AgentError.invalidConfiguration(
+                String(
+                    format: "%@ needs about %.1f GB but this machine has %.1f GB of memory: %@",
+                    what, bytes / 1e9, physicalBytes / 1e9, fix))
         }
     }
 
@@ -26,8 +28,10 @@ public enum MemoryBudget {
     public static func requireNetwork(layers: [Int], key: String) throws {
         var parameters = 0.0
         for (inputs, outputs) in zip(layers, layers.dropFirst()) { parameters += Double(inputs) * Double(outputs) + Double(outputs) }
-        try require(bytes: parameters * bytesPerTrainedParameter,
-                    for: "\(key) = \(layers.dropFirst().dropLast().map(String.init).joined(separator: ",")) (\(String(format: "%.3g", parameters)) parameters)",
-                    fix: "choose smaller layers")
+        try require(
+            bytes: parameters * bytesPerTrainedParameter,
+            for:
+                "\(key) = \(layers.dropFirst().dropLast().map(String.init).joined(separator: ",")) (\(String(format: "%.3g", parameters)) parameters)",
+            fix: "choose smaller layers")
     }
 }

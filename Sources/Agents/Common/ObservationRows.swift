@@ -33,7 +33,9 @@ public final class ObservationRows {
             rowShape = [space.flatCount]
             isImage = false
         default:
-            throw AgentError.unsupported("observations of space \(space) cannot feed a flat network: use a Box (vector or image) or Discrete observation space, or a goal-conditioned agent for Dict observations")
+            throw AgentError.unsupported(
+                "observations of space \(space) cannot feed a flat network: use a Box (vector or image) or Discrete observation space, or a goal-conditioned agent for Dict observations"
+            )
         }
         rowLength = rowShape.reduce(1, *)
         self.capacity = capacity
@@ -62,11 +64,15 @@ public final class ObservationRows {
         let length = rowLength
         if isImage {
             source.bytes.withUnsafeBufferPointer { from in
-                bytes.withUnsafeMutableBufferPointer { (($0.baseAddress! + row * length)).update(from: from.baseAddress! + sourceRow * length, count: length) }
+                bytes.withUnsafeMutableBufferPointer {
+                    (($0.baseAddress! + row * length)).update(from: from.baseAddress! + sourceRow * length, count: length)
+                }
             }
         } else {
             source.floats.withUnsafeBufferPointer { from in
-                floats.withUnsafeMutableBufferPointer { (($0.baseAddress! + row * length)).update(from: from.baseAddress! + sourceRow * length, count: length) }
+                floats.withUnsafeMutableBufferPointer {
+                    (($0.baseAddress! + row * length)).update(from: from.baseAddress! + sourceRow * length, count: length)
+                }
             }
         }
     }

@@ -61,27 +61,33 @@ public final class LearnedDynamics: Dynamics, Module {
     let actionCount: Int
 
     /// A model for observations of `observationShape` and `actionCount` actions.
-    public init(observationShape: [Int], actionCount: Int, featureCount: Int = 64, hiddenSize: Int = 256, auxiliary: Auxiliary = .random,
-                learningRate: Float = 3e-4, generator: inout RandomGenerator) throws {
+    public init(
+        observationShape: [Int], actionCount: Int, featureCount: Int = 64, hiddenSize: Int = 256, auxiliary: Auxiliary = .random,
+        learningRate: Float = 3e-4, generator: inout RandomGenerator
+    ) throws {
         self.actionCount = actionCount
         self.auxiliary = auxiliary
         func makeEncoder(_ generator: inout RandomGenerator) throws -> (any Layer, Int) {
             if ObservationRows.isPixelImage(shape: observationShape) {
-                let cnn = try NatureCNN(channels: observationShape[0], height: observationShape[1], width: observationShape[2],
-                                        outputSize: featureCount, generator: &generator)
+                let cnn = try NatureCNN(
+                    channels: observationShape[0], height: observationShape[1], width: observationShape[2],
+                    outputSize: featureCount, generator: &generator)
                 return (cnn, featureCount)
             }
-            let mlp = Sequential.multilayerPerceptron([observationShape.reduce(1, *), hiddenSize, featureCount], activation: .relu,
-                                                      generator: &generator)
+            let mlp = Sequential.multilayerPerceptron(
+                [observationShape.reduce(1, *), hiddenSize, featureCount], activation: .relu,
+                generator: &generator)
             return (FlatteningLayer(mlp), featureCount)
         }
         let (encoder, features) = try makeEncoder(&generator)
         self.encoder = encoder
         self.featureCount = features
         if auxiliary != .inverse { (encoder as Module).setTrainable(false) }
-        forwardModel = Sequential.multilayerPerceptron([features + actionCount, hiddenSize, hiddenSize, features], activation: .relu,
-                                                       generator: &generator)
-        inverseModel = auxiliary == .inverse
+        forwardModel = Sequential.multilayerPerceptron(
+            [features + actionCount, hiddenSize, hiddenSize, features], activation: .relu,
+            generator: &generator)
+        inverseModel =
+            auxiliary == .inverse
             ? Sequential.multilayerPerceptron([2 * features, hiddenSize, actionCount], activation: .relu, generator: &generator) : nil
         predictor = auxiliary == .rnd ? try makeEncoder(&generator).0 : nil
         optimizerStorage = Adam(parameters: namedParameters(), learningRate: learningRate)

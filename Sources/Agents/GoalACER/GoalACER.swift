@@ -67,8 +67,10 @@ public final class GoalACER: TrainableAgent {
 
     /// An agent over `environmentCount` environments from `makeEnvironment` (Discrete actions;
     /// goal environments with Dict observations, or Box observations).
-    public init(configuration: GoalACERConfiguration, environmentCount: Int, seed: Int, totalSteps: Int,
-                makeEnvironment: () throws -> any Environment) throws {
+    public init(
+        configuration: GoalACERConfiguration, environmentCount: Int, seed: Int, totalSteps: Int,
+        makeEnvironment: () throws -> any Environment
+    ) throws {
         self.configuration = configuration
         self.totalSteps = totalSteps
         let probe = try makeEnvironment()
@@ -78,13 +80,17 @@ public final class GoalACER: TrainableAgent {
         actionCount = discrete.n
         var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
         let acer = configuration.acer
-        guard let activation = Activation(rawValue: acer.activation) else { throw AgentError.invalidConfiguration("unknown activation \(acer.activation)") }
+        guard let activation = Activation(rawValue: acer.activation) else {
+            throw AgentError.invalidConfiguration("unknown activation \(acer.activation)")
+        }
         // Spaces: the policy sees "observation" of goal environments, goals are desired goals or goal images.
         if case .dict(let dict) = probe.observationSpace {
             guard let goalEnvironment = probe.unwrapped as? any GoalEnvironment,
-                  let observation = dict.spaces.first(where: { $0.key == "observation" })?.space,
-                  let desired = dict.spaces.first(where: { $0.key == "desired_goal" })?.space else {
-                throw AgentError.unsupported("Dict observations need a goal environment with observation / achieved_goal / desired_goal entries")
+                let observation = dict.spaces.first(where: { $0.key == "observation" })?.space,
+                let desired = dict.spaces.first(where: { $0.key == "desired_goal" })?.space
+            else {
+                throw AgentError.unsupported(
+                    "Dict observations need a goal environment with observation / achieved_goal / desired_goal entries")
             }
             observationSpace = observation
             let image = dict.spaces.first(where: { $0.key == "goal_image" })?.space
@@ -110,11 +116,14 @@ public final class GoalACER: TrainableAgent {
         // baseline is one --set dynamics=dummy away.
         if !configuration.reachCoordinates.isEmpty {
             if case .goalEnvironment = mode {
-                throw AgentError.invalidConfiguration("reach_coordinates applies to environments without a desired goal (goal environments compare achieved and desired goals): drop it")
+                throw AgentError.invalidConfiguration(
+                    "reach_coordinates applies to environments without a desired goal (goal environments compare achieved and desired goals): drop it"
+                )
             }
             let length = goalShape.reduce(1, *)
             if let bad = configuration.reachCoordinates.first(where: { $0 >= length }) {
-                throw AgentError.invalidConfiguration("reach_coordinates index \(bad) is outside the observation's \(length) values; use indices 0...\(length - 1)")
+                throw AgentError.invalidConfiguration(
+                    "reach_coordinates index \(bad) is outside the observation's \(length) values; use indices 0...\(length - 1)")
             }
         }
         observationScale = Self.observationScale(of: observationSpace)
@@ -125,49 +134,61 @@ public final class GoalACER: TrainableAgent {
         case .goalEnvironment(_, let imageKey) where imageKey == nil:
             goalFeatureCount = goalShape.reduce(1, *)
             if configuration.dynamics == "learned" {
-                dynamicsModel = try LearnedDynamics(observationShape: observationShape, actionCount: actionCount, featureCount: configuration.featureSize,
-                                                    auxiliary: LearnedDynamics.Auxiliary(rawValue: configuration.auxiliary) ?? .random,
-                                                    learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
+                dynamicsModel = try LearnedDynamics(
+                    observationShape: observationShape, actionCount: actionCount, featureCount: configuration.featureSize,
+                    auxiliary: LearnedDynamics.Auxiliary(rawValue: configuration.auxiliary) ?? .random,
+                    learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
             }
         case .goalEnvironment where configuration.goalInput == "stacked":
             break  // the goal image is an input of the policy itself: no phi, and the environment says when it is reached
         default:
-            dynamicsModel = try LearnedDynamics(observationShape: goalShape, actionCount: actionCount, featureCount: configuration.featureSize,
-                                                auxiliary: LearnedDynamics.Auxiliary(rawValue: configuration.auxiliary) ?? .random,
-                                                learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
+            dynamicsModel = try LearnedDynamics(
+                observationShape: goalShape, actionCount: actionCount, featureCount: configuration.featureSize,
+                auxiliary: LearnedDynamics.Auxiliary(rawValue: configuration.auxiliary) ?? .random,
+                learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
             goalFeatureCount = dynamicsModel.featureCount
         }
         dynamics = dynamicsModel
         var explorationShape = observationShape
         if configuration.goalInput == "stacked" {
             guard case .goalEnvironment(_, let imageKey) = mode, imageKey != nil,
-                  goalShape.count == 3, observationShape.count == 3, Array(goalShape.dropFirst()) == Array(observationShape.dropFirst()) else {
-                throw AgentError.invalidConfiguration("goal_input = stacked needs a goal environment with pixel observations and goal images of the same size (e.g. FourRooms-Goal-v0 with env option observation:pixels); use goal_input = feature")
+                goalShape.count == 3, observationShape.count == 3, Array(goalShape.dropFirst()) == Array(observationShape.dropFirst())
+            else {
+                throw AgentError.invalidConfiguration(
+                    "goal_input = stacked needs a goal environment with pixel observations and goal images of the same size (e.g. FourRooms-Goal-v0 with env option observation:pixels); use goal_input = feature"
+                )
             }
             explorationShape[0] += goalShape[0] + (configuration.coordinateChannels ? 2 : 0)
             goalFeatureCount = 0
         }
         stacksGoalImages = configuration.goalInput == "stacked"
-        coordinatePlanes = stacksGoalImages && configuration.coordinateChannels
+        coordinatePlanes =
+            stacksGoalImages && configuration.coordinateChannels
             ? CoordinatePlanes.make(height: observationShape[1], width: observationShape[2]) : nil
-        exploration = try ACERNetwork(observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-                                      activation: activation, pixelTrunk: acer.pixelTrunk, goalFeatureCount: goalFeatureCount,
-                                      goalHiddenSize: configuration.goalHiddenSize, generator: &random)
-        explorationAverage = try ACERNetwork(observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-                                             activation: activation, pixelTrunk: acer.pixelTrunk, goalFeatureCount: goalFeatureCount,
-                                             goalHiddenSize: configuration.goalHiddenSize, generator: &random)
-        evaluation = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-                                     activation: activation, pixelTrunk: acer.pixelTrunk, generator: &random)
-        evaluationAverage = try ACERNetwork(observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-                                            activation: activation, pixelTrunk: acer.pixelTrunk, generator: &random)
+        exploration = try ACERNetwork(
+            observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
+            activation: activation, pixelTrunk: acer.pixelTrunk, goalFeatureCount: goalFeatureCount,
+            goalHiddenSize: configuration.goalHiddenSize, generator: &random)
+        explorationAverage = try ACERNetwork(
+            observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
+            activation: activation, pixelTrunk: acer.pixelTrunk, goalFeatureCount: goalFeatureCount,
+            goalHiddenSize: configuration.goalHiddenSize, generator: &random)
+        evaluation = try ACERNetwork(
+            observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
+            activation: activation, pixelTrunk: acer.pixelTrunk, generator: &random)
+        evaluationAverage = try ACERNetwork(
+            observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
+            activation: activation, pixelTrunk: acer.pixelTrunk, generator: &random)
         try explorationAverage.copyParameters(from: exploration)
         try evaluationAverage.copyParameters(from: evaluation)
         explorationAverage.setTrainable(false)
         evaluationAverage.setTrainable(false)
         explorationOptimization = ACEROptimization(configuration: acer, network: exploration, totalSteps: totalSteps)
         evaluationOptimization = ACEROptimization(configuration: acer, network: evaluation, totalSteps: totalSteps)
-        pool = GoalPool(capacity: configuration.goalQueueSize, fraction: Float(configuration.noveltyFraction), curriculum: configuration.curriculum)
-        let environments = try VectorEnvironment(environments: [probe] + (1..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
+        pool = GoalPool(
+            capacity: configuration.goalQueueSize, fraction: Float(configuration.noveltyFraction), curriculum: configuration.curriculum)
+        let environments = try VectorEnvironment(
+            environments: [probe] + (1..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
         runner = try EpisodeRunner(environments: environments, seed: seed)
         replayCapacity = max(1, acer.replaySize / max(acer.steps * environmentCount, 1))
         generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed) &+ 0x60A1)
@@ -180,8 +201,12 @@ public final class GoalACER: TrainableAgent {
     public var environmentSteps: Int { runner.stepCount }
 
     public var scalarTags: [String] {
-        ["charts/goal_success_rate", "charts/intrinsic_return", "charts/goal_queue", "losses/exploration_q_loss", "losses/exploration_policy_loss",
-         "losses/evaluation_q_loss", "losses/evaluation_policy_loss", "losses/entropy", "losses/evaluation_entropy", "losses/forward_loss", "charts/updates"]
+        [
+            "charts/goal_success_rate", "charts/intrinsic_return", "charts/goal_queue", "losses/exploration_q_loss",
+            "losses/exploration_policy_loss",
+            "losses/evaluation_q_loss", "losses/evaluation_policy_loss", "losses/entropy", "losses/evaluation_entropy",
+            "losses/forward_loss", "charts/updates",
+        ]
     }
 
     /// The policy observations of every environment (the "observation" entry of Dict observations).
@@ -214,7 +239,8 @@ public final class GoalACER: TrainableAgent {
     /// 1 / the largest bound of each coordinate of a finite Float32 Box (nil for other spaces), so that
     /// the networks see values in [-1, 1].
     static func observationScale(of space: Space) -> [Float]? {
-        guard case .box(let box) = space, box.dtype == .float32, box.low.allSatisfy({ $0.isFinite }), box.high.allSatisfy({ $0.isFinite }) else {
+        guard case .box(let box) = space, box.dtype == .float32, box.low.allSatisfy({ $0.isFinite }), box.high.allSatisfy({ $0.isFinite })
+        else {
             return nil
         }
         return zip(box.low, box.high).map { 1 / max(Swift.abs($0), Swift.abs($1), 1e-6) }
@@ -356,9 +382,10 @@ public final class GoalACER: TrainableAgent {
         let (rewards, dones) = try intrinsicRewards(segment)
         let rows = (segment.steps + 1) * segment.environmentCount
         let observations = try explorationInput(policyObservations, goals: Array(segment.goals[0..<rows]))
-        return ACERBatch(steps: segment.steps, batch: segment.environmentCount, observations: observations,
-                         actions: segment.actions, rewards: rewards, dones: dones, behaviourProbabilities: segment.behaviourProbabilities,
-                         mask: Array(repeating: 1, count: segment.steps * segment.environmentCount), goalFeatures: try goalFeatureTensor(segment.goals))
+        return ACERBatch(
+            steps: segment.steps, batch: segment.environmentCount, observations: observations,
+            actions: segment.actions, rewards: rewards, dones: dones, behaviourProbabilities: segment.behaviourProbabilities,
+            mask: Array(repeating: 1, count: segment.steps * segment.environmentCount), goalFeatures: try goalFeatureTensor(segment.goals))
     }
 
     /// Every observation of a segment (steps + 1 rows per environment), scaled for the networks.
@@ -368,9 +395,10 @@ public final class GoalACER: TrainableAgent {
 
     /// The evaluation policy's batch: extrinsic rewards, no goal.
     func evaluationBatch(_ segment: GoalSegment, observations: Tensor) -> ACERBatch {
-        ACERBatch(steps: segment.steps, batch: segment.environmentCount, observations: observations, actions: segment.actions,
-                  rewards: segment.rewards, dones: segment.dones, behaviourProbabilities: segment.behaviourProbabilities,
-                  mask: Array(repeating: 1, count: segment.steps * segment.environmentCount))
+        ACERBatch(
+            steps: segment.steps, batch: segment.environmentCount, observations: observations, actions: segment.actions,
+            rewards: segment.rewards, dones: segment.dones, behaviourProbabilities: segment.behaviourProbabilities,
+            mask: Array(repeating: 1, count: segment.steps * segment.environmentCount))
     }
 
     // MARK: Training
@@ -397,12 +425,17 @@ public final class GoalACER: TrainableAgent {
                 statistics.append(try update(replay[generator.integer(below: replay.count)].copy(), relabel: true))
             }
         }
-        for key in ["losses/exploration_q_loss", "losses/exploration_policy_loss", "losses/evaluation_q_loss", "losses/evaluation_policy_loss", "losses/entropy",
-                    "losses/evaluation_entropy"] {
+        for key in [
+            "losses/exploration_q_loss", "losses/exploration_policy_loss", "losses/evaluation_q_loss", "losses/evaluation_policy_loss",
+            "losses/entropy",
+            "losses/evaluation_entropy",
+        ] {
             scalars[key] = statistics.map { $0[key] ?? 0 }.reduce(0, +) / Double(statistics.count)
         }
-        scalars["charts/goal_success_rate"] = recentSuccesses.isEmpty ? 0 : Double(recentSuccesses.filter { $0 }.count) / Double(recentSuccesses.count)
-        scalars["charts/intrinsic_return"] = recentIntrinsicReturns.isEmpty ? 0 : recentIntrinsicReturns.reduce(0, +) / Double(recentIntrinsicReturns.count)
+        scalars["charts/goal_success_rate"] =
+            recentSuccesses.isEmpty ? 0 : Double(recentSuccesses.filter { $0 }.count) / Double(recentSuccesses.count)
+        scalars["charts/intrinsic_return"] =
+            recentIntrinsicReturns.isEmpty ? 0 : recentIntrinsicReturns.reduce(0, +) / Double(recentIntrinsicReturns.count)
         scalars["charts/goal_queue"] = Double(pool.entries.count)
         scalars["charts/updates"] = Double(updateCount)
         return IterationReport(environmentSteps: environmentSteps, episodes: episodes, scalars: scalars)
@@ -475,22 +508,29 @@ public final class GoalACER: TrainableAgent {
 
     /// Updates both policies on a segment (relabelled first for replayed segments).
     func update(_ segment: GoalSegment, relabel: Bool) throws -> [String: Double] {
-        if relabel, case .dummy = mode {} else if relabel {
+        if relabel, case .dummy = mode {
+        } else if relabel {
             segment.relabel(probability: configuration.relabelProbability, using: &generator)
         }
         let acer = configuration.acer
-        let settings = ACERObjective.Settings(truncation: Float(acer.truncation), entropyCoefficient: Float(acer.entropyCoefficient),
-                                              trustRegion: acer.trustRegion, trustRegionDelta: Float(acer.trustRegionDelta))
+        let settings = ACERObjective.Settings(
+            truncation: Float(acer.truncation), entropyCoefficient: Float(acer.entropyCoefficient),
+            trustRegion: acer.trustRegion, trustRegionDelta: Float(acer.trustRegionDelta))
         var scalars: [String: Double] = [:]
         let observations = segmentObservations(segment)
         for (name, network, average, optimization, batch) in [
-            ("exploration", exploration, explorationAverage, explorationOptimization, try explorationBatch(segment, observations: observations)),
+            (
+                "exploration", exploration, explorationAverage, explorationOptimization,
+                try explorationBatch(segment, observations: observations)
+            ),
             ("evaluation", evaluation, evaluationAverage, evaluationOptimization, evaluationBatch(segment, observations: observations)),
         ] {
-            var (gradients, statistics) = try ACERLearner.gradients(network: network, average: average, batch: batch, discount: Float(acer.discount),
-                                                                    qCoefficient: Float(acer.qCoefficient), settings: settings)
+            var (gradients, statistics) = try ACERLearner.gradients(
+                network: network, average: average, batch: batch, discount: Float(acer.discount),
+                qCoefficient: Float(acer.qCoefficient), settings: settings)
             guard statistics.qLoss.isFinite && statistics.policyLoss.isFinite else {
-                throw AgentError.nonFinite("\(name) q_loss is \(statistics.qLoss) (policy_loss \(statistics.policyLoss)) at environment step \(environmentSteps)")
+                throw AgentError.nonFinite(
+                    "\(name) q_loss is \(statistics.qLoss) (policy_loss \(statistics.policyLoss)) at environment step \(environmentSteps)")
             }
             statistics.gradientNorm = optimization.clip(gradients, of: network.parameters)
             try optimization.step(gradients, atEnvironmentStep: environmentSteps, network: network, average: average)
@@ -522,7 +562,8 @@ public final class GoalACER: TrainableAgent {
             var probabilities = Array(repeating: 1 / Float(actionCount), count: environments * actionCount)
             if !random {
                 let input = scaled(ObservationRows.tensor(from: observations, rowShape: observationShape))
-                let features = exploration.goalFeatureCount > 0
+                let features =
+                    exploration.goalFeatureCount > 0
                     ? try Tensor(goalFeatures.flatMap { $0 }, shape: [environments, exploration.goalFeatureCount]) : nil
                 let policy = try withoutGradients {
                     try exploration(explorationInput(input, goals: goals), goalFeatures: features).logits.softmax(axis: 1)
@@ -619,8 +660,9 @@ public final class GoalACER: TrainableAgent {
     public func evaluationPolicy() throws -> any EvaluationPolicy {
         let usesDictObservation: Bool
         if case .goalEnvironment = mode { usesDictObservation = true } else { usesDictObservation = false }
-        return ACERPolicy(network: evaluation, observationShape: observationShape, observationScale: observationScale,
-                          observationKey: usesDictObservation ? "observation" : nil)
+        return ACERPolicy(
+            network: evaluation, observationShape: observationShape, observationScale: observationScale,
+            observationKey: usesDictObservation ? "observation" : nil)
     }
 
     public func checkpoint() throws -> Checkpoint {

@@ -67,30 +67,53 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
 
     public static var hyperparameters: [Hyperparameter<GoalACERConfiguration>] {
         let shared: [Hyperparameter<GoalACERConfiguration>] = ACERConfiguration.hyperparameters.map { parameter in
-            Hyperparameter(key: parameter.key, summary: parameter.summary, read: { parameter.read($0.acer) },
-                           write: { configuration, text in try parameter.write(&configuration.acer, text) })
+            Hyperparameter(
+                key: parameter.key, summary: parameter.summary, read: { parameter.read($0.acer) },
+                write: { configuration, text in try parameter.write(&configuration.acer, text) })
         }
         return shared + [
             .choice("dynamics", \.dynamics, "learned (encoder + forward model) or dummy (plain ACER)", choices: ["learned", "dummy"]),
-            .choice("auxiliary", \.auxiliary, "how phi is learned: random (frozen), inverse or rnd", choices: ["random", "inverse", "rnd"]),
+            .choice(
+                "auxiliary", \.auxiliary, "how phi is learned: random (frozen), inverse or rnd", choices: ["random", "inverse", "rnd"]),
             .int("feature_size", \.featureSize, "size of phi (reference 512 for pixels)", range: 1...4096),
             .real("dynamics_lr", \.dynamicsLearningRate, "dynamics learning rate", range: 0...10),
             .int("initial_steps", \.initialSteps, "random steps before training (reference 1e3-3e3)", range: 0...10_000_000),
             .int("initial_dynamics_updates", \.initialDynamicsUpdates, "dynamics updates in initialize()", range: 0...1_000_000),
             .real("relabel_probability", \.relabelProbability, "HER future relabelling probability (0.8)", range: 0...1),
-            .choice("intrinsic_reward", \.intrinsicReward, "negative_distance (the notes), exp or sparse (1 when reached)", choices: ["negative_distance", "exp", "sparse"]),
-            .indices("reach_coordinates", \.reachCoordinates, "observation indices compared for reaching a goal, e.g. 0,1 (empty: feature distance)"),
-            .real("coordinate_threshold", \.coordinateThreshold, "reach distance per compared coordinate (0.5: same grid cell)", range: 0...1e6),
-            .choice("goal_reward", \.goalReward, "goal environments: environment (computeReward) or negative_distance", choices: ["environment", "negative_distance"]),
+            .choice(
+                "intrinsic_reward", \.intrinsicReward, "negative_distance (the notes), exp or sparse (1 when reached)",
+                choices: ["negative_distance", "exp", "sparse"]),
+            .indices(
+                "reach_coordinates", \.reachCoordinates,
+                "observation indices compared for reaching a goal, e.g. 0,1 (empty: feature distance)"),
+            .real(
+                "coordinate_threshold", \.coordinateThreshold, "reach distance per compared coordinate (0.5: same grid cell)",
+                range: 0...1e6),
+            .choice(
+                "goal_reward", \.goalReward, "goal environments: environment (computeReward) or negative_distance",
+                choices: ["environment", "negative_distance"]),
             .real("reach_threshold", \.reachThreshold, "feature-space reach threshold (0.05)", range: 0...1e6),
             .int("goal_queue_size", \.goalQueueSize, "novelty queue size (1000)", range: 1...10_000_000),
             .real("novelty_fraction", \.noveltyFraction, "entry threshold as a fraction of the least novel queued state", range: 0...1e6),
-            .int("goal_hidden", \.goalHiddenSize, "hidden units over [latent, goal] before the exploration heads (0: the reference's linear heads)", range: 0...65_536),
-            .bool("rescore_goals", \.rescoreGoals, "re-score the goal queue's novelty with the current model each iteration (false: the reference)"),
-            .choice("goal_input", \.goalInput, "goal images: feature (phi concatenated with the latent, the reference) or stacked (extra input channels)", choices: ["feature", "stacked"]),
-            .bool("coordinate_channels", \.coordinateChannels, "stacked goal images: add x and y coordinate planes to the policy's input (CoordConv)"),
-            .real("behaviour_epsilon", \.behaviourEpsilon, "uniform probability mixed into the exploration policy's actions (0: the reference)", range: 0...1),
-            .int("evaluation_actors", \.evaluationActors, "environments acted in by the evaluation policy (0: the reference)", range: 0...65_536),
+            .int(
+                "goal_hidden", \.goalHiddenSize,
+                "hidden units over [latent, goal] before the exploration heads (0: the reference's linear heads)", range: 0...65_536),
+            .bool(
+                "rescore_goals", \.rescoreGoals,
+                "re-score the goal queue's novelty with the current model each iteration (false: the reference)"),
+            .choice(
+                "goal_input", \.goalInput,
+                "goal images: feature (phi concatenated with the latent, the reference) or stacked (extra input channels)",
+                choices: ["feature", "stacked"]),
+            .bool(
+                "coordinate_channels", \.coordinateChannels,
+                "stacked goal images: add x and y coordinate planes to the policy's input (CoordConv)"),
+            .real(
+                "behaviour_epsilon", \.behaviourEpsilon,
+                "uniform probability mixed into the exploration policy's actions (0: the reference)", range: 0...1),
+            .int(
+                "evaluation_actors", \.evaluationActors, "environments acted in by the evaluation policy (0: the reference)",
+                range: 0...65_536),
             .bool("curriculum", \.curriculum, "move a goal target along the sorted queue at 70% success"),
         ]
     }

@@ -54,7 +54,8 @@ public final class GoalPool {
             return true
         }
         guard let weakest = entries.indices.min(by: { entries[$0].novelty < entries[$1].novelty }),
-              novelty > fraction * entries[weakest].novelty else { return false }
+            novelty > fraction * entries[weakest].novelty
+        else { return false }
         entries[weakest] = Entry(novelty: novelty, observation: observation, transition: transition)
         return true
     }

@@ -37,8 +37,9 @@ public final class GoalSegment {
 
     /// A copy (replay keeps copies; relabelling works on copies).
     public func copy() throws -> GoalSegment {
-        let result = try GoalSegment(space: observations.space, steps: steps, environmentCount: environmentCount,
-                                     actionCount: behaviourProbabilities.count / max(steps * environmentCount, 1))
+        let result = try GoalSegment(
+            space: observations.space, steps: steps, environmentCount: environmentCount,
+            actionCount: behaviourProbabilities.count / max(steps * environmentCount, 1))
         for row in 0..<((steps + 1) * environmentCount) { result.observations.copyRow(from: observations, sourceRow: row, to: row) }
         result.goals = goals
         result.achievedGoals = achievedGoals

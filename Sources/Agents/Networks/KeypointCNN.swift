@@ -38,11 +38,16 @@ public final class KeypointCNN: Layer {
 
     /// A trunk for images of `channels` x `height` x `width` whose cells are `cellSize` pixels wide,
     /// with `hiddenSizes` fully connected layers (`activation` after each) over the keypoints.
-    public init(channels: Int, height: Int, width: Int, cellSize: Int = 2, mapCount: Int = 32, hiddenSizes: [Int] = [256],
-                activation: Activation = .relu, initialTemperature: Float = 10, generator: inout RandomGenerator) throws {
-        guard !hiddenSizes.isEmpty else { throw AgentError.invalidConfiguration("the keypoint trunk needs at least one hidden size (hidden_sizes)") }
+    public init(
+        channels: Int, height: Int, width: Int, cellSize: Int = 2, mapCount: Int = 32, hiddenSizes: [Int] = [256],
+        activation: Activation = .relu, initialTemperature: Float = 10, generator: inout RandomGenerator
+    ) throws {
+        guard !hiddenSizes.isEmpty else {
+            throw AgentError.invalidConfiguration("the keypoint trunk needs at least one hidden size (hidden_sizes)")
+        }
         guard cellSize >= 1, height >= cellSize, width >= cellSize else {
-            throw AgentError.unsupported("the keypoint trunk needs images of at least one cell (\(cellSize) pixels), got \(height)x\(width)")
+            throw AgentError.unsupported(
+                "the keypoint trunk needs images of at least one cell (\(cellSize) pixels), got \(height)x\(width)")
         }
         guard initialTemperature > 0, initialTemperature.isFinite else {
             throw AgentError.invalidConfiguration("the keypoint softmax temperature must be positive, got \(initialTemperature)")
@@ -77,7 +82,9 @@ public final class KeypointCNN: Layer {
         let count = maps.shape[0]
         let cells = gridHeight * gridWidth
         let sharpened = try maps.reshaped([count, mapCount, cells]) * logTemperature.exp()
-        let keypoints = try sharpened.reshaped([count * mapCount, cells]).softmax(axis: 1).matmul(coordinates, transposeB: true).reshaped([count, 2 * mapCount])
+        let keypoints = try sharpened.reshaped([count * mapCount, cells]).softmax(axis: 1).matmul(coordinates, transposeB: true).reshaped([
+            count, 2 * mapCount,
+        ])
         let maxima = try maps.reshaped([count * mapCount, cells]).max(axis: 1).reshaped([count, mapCount])
         return try Tensor.concatenate([keypoints, maxima], axis: 1)
     }

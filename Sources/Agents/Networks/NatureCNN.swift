@@ -18,7 +18,9 @@ public final class NatureCNN: Layer {
         let outputHeight = convolvedSize(convolvedSize(convolvedSize(height, 8, 4), 4, 2), 3, 1)
         let outputWidth = convolvedSize(convolvedSize(convolvedSize(width, 8, 4), 4, 2), 3, 1)
         guard outputHeight >= 1, outputWidth >= 1 else {
-            throw AgentError.unsupported("the Nature CNN needs images of at least 36x36, got \(height)x\(width): render larger observations (render_width/render_height)")
+            throw AgentError.unsupported(
+                "the Nature CNN needs images of at least 36x36, got \(height)x\(width): render larger observations (render_width/render_height)"
+            )
         }
         convs = [
             Conv2d(channels, 32, kernelSize: 8, stride: 4, generator: &generator),

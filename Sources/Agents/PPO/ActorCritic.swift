@@ -15,17 +15,23 @@ public final class ActorCritic: Module {
     public let isContinuous: Bool
 
     /// A network for `observationCount` inputs and `actionCount` actions (or action values).
-    public init(observationCount: Int, actionCount: Int, continuous: Bool, actorHiddenSizes: [Int], criticHiddenSizes: [Int],
-                activation: Activation, initialNoiseStd: Float, generator: inout RandomGenerator) {
-        actor = Sequential.multilayerPerceptron([observationCount] + actorHiddenSizes + [actionCount], activation: activation, generator: &generator)
-        critic = Sequential.multilayerPerceptron([observationCount] + criticHiddenSizes + [1], activation: activation, generator: &generator)
+    public init(
+        observationCount: Int, actionCount: Int, continuous: Bool, actorHiddenSizes: [Int], criticHiddenSizes: [Int],
+        activation: Activation, initialNoiseStd: Float, generator: inout RandomGenerator
+    ) {
+        actor = Sequential.multilayerPerceptron(
+            [observationCount] + actorHiddenSizes + [actionCount], activation: activation, generator: &generator)
+        critic = Sequential.multilayerPerceptron(
+            [observationCount] + criticHiddenSizes + [1], activation: activation, generator: &generator)
         isContinuous = continuous
         logStandardDeviation = continuous ? Tensor.full([actionCount], value: Foundation_log(initialNoiseStd)).requiringGradient() : nil
     }
 
     /// The policy's log-probabilities of `actions` [B], entropies [B], and the distribution parameters
     /// (means and stds, or probabilities) for the KL of the adaptive schedule.
-    public func evaluate(_ observations: Tensor, actions: Tensor) throws -> (logProbability: Tensor, entropy: Tensor, parameters: (Tensor, Tensor?)) {
+    public func evaluate(
+        _ observations: Tensor, actions: Tensor
+    ) throws -> (logProbability: Tensor, entropy: Tensor, parameters: (Tensor, Tensor?)) {
         let output = try actor(observations)
         if let logStandardDeviation {
             let logStd = logStandardDeviation.clamped(min: -20, max: 2)

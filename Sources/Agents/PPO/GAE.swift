@@ -9,10 +9,13 @@
 /// terminal: the caller adds gamma V(final observation) to their reward and marks them done.
 public enum GAE {
     /// (advantages, returns), each [steps * environments].
-    public static func compute(rewards: [Float], dones: [Float], values: [Float], lastValues: [Float], steps: Int, environments: Int,
-                               discount: Float, lambda: Float) -> (advantages: [Float], returns: [Float]) {
-        precondition(rewards.count == steps * environments && dones.count == rewards.count && values.count == rewards.count
-                     && lastValues.count == environments, "GAE.compute: array sizes do not match steps x environments")
+    public static func compute(
+        rewards: [Float], dones: [Float], values: [Float], lastValues: [Float], steps: Int, environments: Int,
+        discount: Float, lambda: Float
+    ) -> (advantages: [Float], returns: [Float]) {
+        precondition(
+            rewards.count == steps * environments && dones.count == rewards.count && values.count == rewards.count
+                && lastValues.count == environments, "GAE.compute: array sizes do not match steps x environments")
         var advantages = Array(repeating: Float(0), count: rewards.count)
         var running = Array(repeating: Float(0), count: environments)
         for t in stride(from: steps - 1, through: 0, by: -1) {

@@ -58,18 +58,22 @@ public final class PPO: TrainableAgent {
             throw AgentError.invalidConfiguration("unknown activation \(configuration.activation)")
         }
         var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
-        memory = configuration.recurrent == "lstm"
+        memory =
+            configuration.recurrent == "lstm"
             ? RecurrentMemory(inputSize: rows.rowLength, hiddenSize: configuration.recurrentHiddenSize, generator: &random) : nil
         let hidden = memory?.hiddenSize ?? 1
         actorState = .zeros(batch: environmentCount, hiddenSize: hidden)
         criticState = .zeros(batch: environmentCount, hiddenSize: hidden)
-        network = ActorCritic(observationCount: memory?.hiddenSize ?? rows.rowLength, actionCount: actionDimension, continuous: continuous,
-                              actorHiddenSizes: configuration.actorHiddenSizes, criticHiddenSizes: configuration.criticHiddenSizes,
-                              activation: activation, initialNoiseStd: Float(configuration.initialNoiseStd), generator: &random)
+        network = ActorCritic(
+            observationCount: memory?.hiddenSize ?? rows.rowLength, actionCount: actionDimension, continuous: continuous,
+            actorHiddenSizes: configuration.actorHiddenSizes, criticHiddenSizes: configuration.criticHiddenSizes,
+            activation: activation, initialNoiseStd: Float(configuration.initialNoiseStd), generator: &random)
         normalizer = configuration.normalizeObservations ? RunningNormalizer(size: observationCount) : nil
-        optimizer = Adam(parameters: network.namedParameters() + (memory?.namedParameters().map { ("memory.\($0.name)", $0.tensor) } ?? []),
-                         learningRate: Float(configuration.learningRate))
-        let environments = try VectorEnvironment(environments: [probe] + (1..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
+        optimizer = Adam(
+            parameters: network.namedParameters() + (memory?.namedParameters().map { ("memory.\($0.name)", $0.tensor) } ?? []),
+            learningRate: Float(configuration.learningRate))
+        let environments = try VectorEnvironment(
+            environments: [probe] + (1..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
         runner = try EpisodeRunner(environments: environments, seed: seed)
         generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed) &+ 0x990)
     }
@@ -89,7 +93,9 @@ public final class PPO: TrainableAgent {
 
     /// Observation rows flattened to [rows, features] and normalised (updating the statistics when `update`).
     static func input(_ buffer: ObservationBuffer, observationShape: [Int], normalizer: RunningNormalizer?, update: Bool) throws -> Tensor {
-        let raw = try ObservationRows.tensor(from: buffer, rowShape: observationShape).reshaped([buffer.rows, observationShape.reduce(1, *)])
+        let raw = try ObservationRows.tensor(from: buffer, rowShape: observationShape).reshaped([
+            buffer.rows, observationShape.reduce(1, *),
+        ])
         guard let normalizer else { return raw }
         if update { normalizer.update(raw) }
         return normalizer.normalize(raw)
@@ -97,13 +103,16 @@ public final class PPO: TrainableAgent {
 
     /// One PPO iteration, as rsl_rl's runner does it: collect a rollout, compute its advantages, learn from it.
     public func iterate() throws -> IterationReport {
-        let storage = RolloutStorage(steps: configuration.stepsPerEnvironment, environments: runner.count, observationWidth: observationCount)
+        let storage = RolloutStorage(
+            steps: configuration.stepsPerEnvironment, environments: runner.count, observationWidth: observationCount)
         let finished = try collect(into: storage)
         try computeAdvantages(of: storage)
         var scalars = try learn(from: storage)
         iterationCount += 1
         scalars["charts/learning_rate"] = Double(optimizer.learningRate)
-        if let logStd = network.logStandardDeviation { scalars["charts/action_std"] = Double(logStd.clamped(min: -20, max: 2).exp().mean().item) }
+        if let logStd = network.logStandardDeviation {
+            scalars["charts/action_std"] = Double(logStd.clamped(min: -20, max: 2).exp().mean().item)
+        }
         return IterationReport(environmentSteps: environmentSteps, episodes: finished, scalars: scalars)
     }
 
@@ -115,9 +124,13 @@ public final class PPO: TrainableAgent {
         let discount = Float(configuration.discount)
         for t in 0..<storage.steps {
             let x = try input(runner.observations, update: true)
-            storage.addInputs(x.buffer, memoryStates: memory == nil ? nil
-                              : [actorState.hidden.buffer, actorState.cell.buffer, criticState.hidden.buffer, criticState.cell.buffer])
-            let (sampled, logProbability, value, parameters, stds) = try withoutGradients { () throws -> ([Float], [Float], [Float], [Float], [Float]) in
+            storage.addInputs(
+                x.buffer,
+                memoryStates: memory == nil
+                    ? nil
+                    : [actorState.hidden.buffer, actorState.cell.buffer, criticState.hidden.buffer, criticState.cell.buffer])
+            let (sampled, logProbability, value, parameters, stds) = try withoutGradients {
+                () throws -> ([Float], [Float], [Float], [Float], [Float]) in
                 let (actorInput, criticInput) = try advanceMemories(x)
                 let output = try network.actor(actorInput)
                 let value = try network.value(criticInput).scalars
@@ -126,15 +139,21 @@ public final class PPO: TrainableAgent {
                     let distribution = DiagonalGaussian(mean: output, logStandardDeviation: clampedLogStd)
                     let sample = try distribution.sample(using: &generator)
                     let std = clampedLogStd.exp().scalars
-                    return (sample.scalars, try distribution.logProbability(of: sample).scalars, value, output.scalars,
-                            (0..<environments).flatMap { _ in std })
+                    return (
+                        sample.scalars, try distribution.logProbability(of: sample).scalars, value, output.scalars,
+                        (0..<environments).flatMap { _ in std }
+                    )
                 }
                 let distribution = try Categorical(logits: output)
                 let chosen = distribution.sample(using: &generator)
-                return (chosen.map(Float.init), try distribution.logProbability(of: chosen).scalars, value, distribution.probabilities.scalars, [])
+                return (
+                    chosen.map(Float.init), try distribution.logProbability(of: chosen).scalars, value, distribution.probabilities.scalars,
+                    []
+                )
             }
-            storage.addPolicy(step: t, actions: sampled, values: value, logProbabilities: logProbability, distributionParameters: parameters,
-                              standardDeviations: stds)
+            storage.addPolicy(
+                step: t, actions: sampled, values: value, logProbabilities: logProbability, distributionParameters: parameters,
+                standardDeviations: stds)
             let environmentActions: [Action] = (0..<environments).map { environment in
                 if network.isContinuous {
                     let slice = sampled[(environment * actionDimension)..<((environment + 1) * actionDimension)]
@@ -164,11 +183,13 @@ public final class PPO: TrainableAgent {
         var totals: [String: Double] = [:]
         var count = 0.0
         for _ in 0..<configuration.epochs {
-            let minibatches = memory == nil
+            let minibatches =
+                memory == nil
                 ? storage.flatMinibatches(count: configuration.minibatches, generator: &generator)
                 : storage.recurrentMinibatches(count: configuration.minibatches, generator: &generator)
             for minibatch in minibatches {
-                let losses = memory == nil ? try update(batch: minibatch, storage: storage) : try updateRecurrent(group: minibatch, storage: storage)
+                let losses =
+                    memory == nil ? try update(batch: minibatch, storage: storage) : try updateRecurrent(group: minibatch, storage: storage)
                 for (key, value) in losses { totals[key, default: 0] += value }
                 count += 1
             }
@@ -204,15 +225,22 @@ public final class PPO: TrainableAgent {
     func updateRecurrent(group: [Int], storage: RolloutStorage) throws -> [String: Double] {
         guard let memory else { return [:] }
         let environments = runner.count, hidden = memory.hiddenSize
-        let segments = Trajectories.segments(dones: storage.dones, steps: storage.steps, environments: group, environmentCount: environments)
-        let (padded, mask, length) = Trajectories.splitAndPad(storage.observations, width: observationCount, segments: segments,
-                                                              environmentCount: environments)
+        let segments = Trajectories.segments(
+            dones: storage.dones, steps: storage.steps, environments: group, environmentCount: environments)
+        let (padded, mask, length) = Trajectories.splitAndPad(
+            storage.observations, width: observationCount, segments: segments,
+            environmentCount: environments)
         let count = segments.count
         func initialState(_ hiddenIndex: Int, _ cellIndex: Int) throws -> LSTM.State {
-            LSTM.State(hidden: try Tensor(PPO.initialStates(segments: segments, stored: storage.memoryStates[hiddenIndex], environments: environments,
-                                                            width: hidden), shape: [count, hidden]),
-                       cell: try Tensor(PPO.initialStates(segments: segments, stored: storage.memoryStates[cellIndex], environments: environments,
-                                                          width: hidden), shape: [count, hidden]))
+            LSTM.State(
+                hidden: try Tensor(
+                    PPO.initialStates(
+                        segments: segments, stored: storage.memoryStates[hiddenIndex], environments: environments,
+                        width: hidden), shape: [count, hidden]),
+                cell: try Tensor(
+                    PPO.initialStates(
+                        segments: segments, stored: storage.memoryStates[cellIndex], environments: environments,
+                        width: hidden), shape: [count, hidden]))
         }
         let actorStart = try initialState(0, 1), criticStart = try initialState(2, 3)
         // Real (unpadded) positions in padded order, and the rollout rows they came from.
@@ -245,14 +273,17 @@ public final class PPO: TrainableAgent {
 
     /// One minibatch update; returns its losses.
     func update(batch: [Int], storage: RolloutStorage) throws -> [String: Double] {
-        let x = try Tensor(storage.gather(storage.observations, rows: batch, width: observationCount), shape: [batch.count, observationCount])
+        let x = try Tensor(
+            storage.gather(storage.observations, rows: batch, width: observationCount), shape: [batch.count, observationCount])
         return try minibatchUpdate(rows: batch, storage: storage) { (x, x) }
     }
 
     /// The PPO losses and one optimiser step on the rollout rows `batch`, whose actor and critic inputs
     /// `features` computes (inside the gradient tape, so recurrent memories are trained too).
-    func minibatchUpdate(rows batch: [Int], storage: RolloutStorage,
-                         features: () throws -> (actor: Tensor, critic: Tensor)) throws -> [String: Double] {
+    func minibatchUpdate(
+        rows batch: [Int], storage: RolloutStorage,
+        features: () throws -> (actor: Tensor, critic: Tensor)
+    ) throws -> [String: Double] {
         let size = batch.count, actionWidth = network.isContinuous ? actionDimension : 1
         func gather(_ source: [Float], width: Int) throws -> Tensor {
             try Tensor(storage.gather(source, rows: batch, width: width), shape: width == 1 ? [size] : [size, width])
@@ -266,8 +297,9 @@ public final class PPO: TrainableAgent {
         let (loss, surrogateLoss, valueLoss, entropy) = try tape.record { () throws -> (Tensor, Tensor, Tensor, Tensor) in
             let (actorInput, criticInput) = try features()
             let (logProbability, entropy, parameters) = try network.evaluate(actorInput, actions: actionBatch)
-            kl = try klDivergence(batch: batch, oldParameters: storage.distributionParameters, oldStds: storage.standardDeviations,
-                                  parameters: parameters)
+            kl = try klDivergence(
+                batch: batch, oldParameters: storage.distributionParameters, oldStds: storage.standardDeviations,
+                parameters: parameters)
             let ratio = try (logProbability - oldLogProbability).exp()
             let surrogate = try (advantage * ratio).negated()
             let clippedSurrogate = try (advantage * ratio.clamped(min: 1 - clip, max: 1 + clip)).negated()
@@ -281,22 +313,31 @@ public final class PPO: TrainableAgent {
                 valueLoss = try (targetReturns - value).square().mean()
             }
             let entropyMean = entropy.mean()
-            let loss = try surrogateLoss + valueLoss * Float(configuration.valueCoefficient) - entropyMean * Float(configuration.entropyCoefficient)
+            let loss =
+                try surrogateLoss + valueLoss * Float(configuration.valueCoefficient) - entropyMean
+                * Float(configuration.entropyCoefficient)
             return (loss, surrogateLoss, valueLoss, entropyMean)
         }
         guard loss.item.isFinite else {
-            throw AgentError.nonFinite("PPO loss is \(loss.item) (value_loss \(valueLoss.item), surrogate \(surrogateLoss.item)) at environment step \(environmentSteps)")
+            throw AgentError.nonFinite(
+                "PPO loss is \(loss.item) (value_loss \(valueLoss.item), surrogate \(surrogateLoss.item)) at environment step \(environmentSteps)"
+            )
         }
         if configuration.schedule == "adaptive" && configuration.desiredKL > 0 {
             let desired = Float(configuration.desiredKL)
-            if kl > 2 * desired { optimizer.learningRate = max(1e-5, optimizer.learningRate / 1.5) }
-            else if kl < desired / 2 && kl > 0 { optimizer.learningRate = min(1e-2, optimizer.learningRate * 1.5) }
+            if kl > 2 * desired {
+                optimizer.learningRate = max(1e-5, optimizer.learningRate / 1.5)
+            } else if kl < desired / 2 && kl > 0 {
+                optimizer.learningRate = min(1e-2, optimizer.learningRate * 1.5)
+            }
         }
         let gradients = try tape.backward(from: loss)
         gradients.clipGlobalNorm(of: network.parameters, maxNorm: Float(configuration.maxGradientNorm))
         try optimizer.step(gradients)
-        return ["losses/value_loss": Double(valueLoss.item), "losses/surrogate_loss": Double(surrogateLoss.item),
-                "losses/entropy": Double(entropy.item), "losses/approx_kl": Double(kl)]
+        return [
+            "losses/value_loss": Double(valueLoss.item), "losses/surrogate_loss": Double(surrogateLoss.item),
+            "losses/entropy": Double(entropy.item), "losses/approx_kl": Double(kl),
+        ]
     }
 
     /// Mean KL(old || new) over the minibatch: Gaussians in closed form, categoricals by their probabilities.
@@ -310,7 +351,9 @@ public final class PPO: TrainableAgent {
                 for a in 0..<width {
                     let oldMean = oldParameters[row * width + a], oldStd = oldStds[row * width + a]
                     let newMean = current[position * width + a], newStd = std[a]
-                    total += Foundation.log(newStd / oldStd + 1e-5) + (oldStd * oldStd + (oldMean - newMean) * (oldMean - newMean)) / (2 * newStd * newStd) - 0.5
+                    total +=
+                        Foundation.log(newStd / oldStd + 1e-5) + (oldStd * oldStd + (oldMean - newMean) * (oldMean - newMean))
+                        / (2 * newStd * newStd) - 0.5
                 }
             }
         } else {
@@ -325,8 +368,9 @@ public final class PPO: TrainableAgent {
     }
 
     public func evaluationPolicy() throws -> any EvaluationPolicy {
-        PPOPolicy(network: network, memory: memory, normalizer: normalizer, observationShape: observationShape,
-                  actionLow: actionLow, actionHigh: actionHigh)
+        PPOPolicy(
+            network: network, memory: memory, normalizer: normalizer, observationShape: observationShape,
+            actionLow: actionLow, actionHigh: actionHigh)
     }
 
     public func checkpoint() throws -> Checkpoint {
@@ -334,8 +378,10 @@ public final class PPO: TrainableAgent {
         checkpoint.add(network, prefix: "model.")
         if let memory {
             checkpoint.add(memory, prefix: "memory.")
-            for (name, tensor) in [("actor_hidden", actorState.hidden), ("actor_cell", actorState.cell), ("critic_hidden", criticState.hidden),
-                                   ("critic_cell", criticState.cell)] { checkpoint.tensors["memory_state.\(name)"] = tensor }
+            for (name, tensor) in [
+                ("actor_hidden", actorState.hidden), ("actor_cell", actorState.cell), ("critic_hidden", criticState.hidden),
+                ("critic_cell", criticState.cell),
+            ] { checkpoint.tensors["memory_state.\(name)"] = tensor }
         }
         checkpoint.add(optimizer, prefix: "optimizer.")
         if let normalizer { for (name, tensor) in normalizer.stateTensors() { checkpoint.tensors["normalizer.\(name)"] = tensor } }
@@ -355,8 +401,10 @@ public final class PPO: TrainableAgent {
     }
 
     /// Loads what acting needs (network, memories, normaliser statistics) from a PPO checkpoint.
-    static func loadPolicy(from checkpoint: Checkpoint, network: ActorCritic, memory: RecurrentMemory?,
-                           normalizer: RunningNormalizer?) throws {
+    static func loadPolicy(
+        from checkpoint: Checkpoint, network: ActorCritic, memory: RecurrentMemory?,
+        normalizer: RunningNormalizer?
+    ) throws {
         try checkpoint.requireAlgorithm("ppo")
         try checkpoint.load(into: network, prefix: "model.")
         if let memory { try checkpoint.load(into: memory, prefix: "memory.") }
@@ -374,9 +422,12 @@ public final class PPO: TrainableAgent {
         if let bits = UInt32(checkpoint.metadata["learning_rate"] ?? "") { optimizer.learningRate = Float(bitPattern: bits) }
         generator = try RunState.restore(runner: runner, from: checkpoint)
         if memory != nil {
-            guard let actorHidden = checkpoint.tensors["memory_state.actor_hidden"], let actorCell = checkpoint.tensors["memory_state.actor_cell"],
-                  let criticHidden = checkpoint.tensors["memory_state.critic_hidden"], let criticCell = checkpoint.tensors["memory_state.critic_cell"],
-                  actorHidden.shape == actorState.hidden.shape else {
+            guard let actorHidden = checkpoint.tensors["memory_state.actor_hidden"],
+                let actorCell = checkpoint.tensors["memory_state.actor_cell"],
+                let criticHidden = checkpoint.tensors["memory_state.critic_hidden"],
+                let criticCell = checkpoint.tensors["memory_state.critic_cell"],
+                actorHidden.shape == actorState.hidden.shape
+            else {
                 throw AgentError.invalidState("the checkpoint has no memory states for \(runner.count) environments")
             }
             actorState = LSTM.State(hidden: actorHidden.copy(), cell: actorCell.copy())

@@ -63,7 +63,9 @@ public struct PPOConfiguration: Configurable, Sendable, Equatable {
             .sizes("critic_hidden_dims", \.criticHiddenSizes, "critic MLP sizes (512,256,128)"),
             .choice("activation", \.activation, "activation (elu)", choices: ["elu", "relu", "tanh"]),
             .bool("normalize_observations", \.normalizeObservations, "running observation normalisation, saved in checkpoints"),
-            .choice("recurrent", \.recurrent, "none (MLP) or lstm (separate actor and critic memories, rsl_rl's recurrent actor-critic)", choices: ["none", "lstm"]),
+            .choice(
+                "recurrent", \.recurrent, "none (MLP) or lstm (separate actor and critic memories, rsl_rl's recurrent actor-critic)",
+                choices: ["none", "lstm"]),
             .int("rnn_hidden_size", \.recurrentHiddenSize, "memory hidden size (rsl_rl 256)", range: 1...100_000),
         ]
     }

@@ -13,8 +13,10 @@ public final class PPOPolicy: EvaluationPolicy {
     let actionLow: [Float], actionHigh: [Float]
     var state: LSTM.State?
 
-    init(network: ActorCritic, memory: RecurrentMemory?, normalizer: RunningNormalizer?, observationShape: [Int],
-         actionLow: [Float], actionHigh: [Float]) {
+    init(
+        network: ActorCritic, memory: RecurrentMemory?, normalizer: RunningNormalizer?, observationShape: [Int],
+        actionLow: [Float], actionHigh: [Float]
+    ) {
         self.network = network
         self.memory = memory
         self.normalizer = normalizer
@@ -40,14 +42,17 @@ public final class PPOPolicy: EvaluationPolicy {
             throw AgentError.invalidConfiguration("unknown activation \(configuration.activation)")
         }
         var generator = RandomGenerator(seed: 0)
-        let memory = configuration.recurrent == "lstm"
+        let memory =
+            configuration.recurrent == "lstm"
             ? RecurrentMemory(inputSize: rows.rowLength, hiddenSize: configuration.recurrentHiddenSize, generator: &generator) : nil
-        let network = ActorCritic(observationCount: memory?.hiddenSize ?? rows.rowLength, actionCount: actionCount, continuous: continuous,
-                                  actorHiddenSizes: configuration.actorHiddenSizes, criticHiddenSizes: configuration.criticHiddenSizes,
-                                  activation: activation, initialNoiseStd: Float(configuration.initialNoiseStd), generator: &generator)
+        let network = ActorCritic(
+            observationCount: memory?.hiddenSize ?? rows.rowLength, actionCount: actionCount, continuous: continuous,
+            actorHiddenSizes: configuration.actorHiddenSizes, criticHiddenSizes: configuration.criticHiddenSizes,
+            activation: activation, initialNoiseStd: Float(configuration.initialNoiseStd), generator: &generator)
         let normalizer = configuration.normalizeObservations ? RunningNormalizer(size: rows.rowLength) : nil
         try PPO.loadPolicy(from: checkpoint, network: network, memory: memory, normalizer: normalizer)
-        self.init(network: network, memory: memory, normalizer: normalizer, observationShape: rows.rowShape, actionLow: low, actionHigh: high)
+        self.init(
+            network: network, memory: memory, normalizer: normalizer, observationShape: rows.rowShape, actionLow: low, actionHigh: high)
     }
 
     public func resetEpisode() {

@@ -50,8 +50,10 @@ final class RolloutStorage {
     }
 
     /// Records step `t`'s sampled actions, values, log-probabilities and policy distribution.
-    func addPolicy(step t: Int, actions sampled: [Float], values stepValues: [Float], logProbabilities stepLogProbabilities: [Float],
-                   distributionParameters parameters: [Float], standardDeviations deviations: [Float]) {
+    func addPolicy(
+        step t: Int, actions sampled: [Float], values stepValues: [Float], logProbabilities stepLogProbabilities: [Float],
+        distributionParameters parameters: [Float], standardDeviations deviations: [Float]
+    ) {
         actions.append(contentsOf: sampled)
         distributionParameters.append(contentsOf: parameters)
         standardDeviations.append(contentsOf: deviations)
@@ -64,8 +66,9 @@ final class RolloutStorage {
     /// GAE returns and advantages from the values after the last step, the advantages normalised over
     /// the rollout (mean 0, standard deviation 1).
     func computeReturns(lastValues: [Float], discount: Float, lambda: Float) {
-        var (advantages, returns) = GAE.compute(rewards: rewards, dones: dones, values: values, lastValues: lastValues, steps: steps,
-                                                environments: environments, discount: discount, lambda: lambda)
+        var (advantages, returns) = GAE.compute(
+            rewards: rewards, dones: dones, values: values, lastValues: lastValues, steps: steps,
+            environments: environments, discount: discount, lambda: lambda)
         let mean = advantages.reduce(0, +) / Float(rows)
         let std = (advantages.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(max(rows - 1, 1))).squareRoot()
         advantages = advantages.map { ($0 - mean) / (std + 1e-8) }

@@ -61,10 +61,11 @@ public final class RunningNormalizer {
     }
 
     static func encode(_ values: [Double]) -> Tensor {
-        Tensor(values.flatMap { value -> [Float] in
-            let bits = value.bitPattern
-            return [Float(bitPattern: UInt32(truncatingIfNeeded: bits)), Float(bitPattern: UInt32(truncatingIfNeeded: bits >> 32))]
-        })
+        Tensor(
+            values.flatMap { value -> [Float] in
+                let bits = value.bitPattern
+                return [Float(bitPattern: UInt32(truncatingIfNeeded: bits)), Float(bitPattern: UInt32(truncatingIfNeeded: bits >> 32))]
+            })
     }
 
     static func decode(_ tensor: Tensor) -> [Double] {
@@ -77,7 +78,8 @@ public final class RunningNormalizer {
     /// Restores `stateTensors`.
     public func load(_ tensors: [String: Tensor]) throws {
         guard let savedMean = tensors["mean"], let savedVariance = tensors["variance"], let savedCount = tensors["count"],
-              savedMean.count == 2 * mean.count, savedVariance.count == 2 * variance.count, savedCount.count == 2 else {
+            savedMean.count == 2 * mean.count, savedVariance.count == 2 * variance.count, savedCount.count == 2
+        else {
             throw AgentError.invalidState("the checkpoint's observation normaliser does not match this environment's observations")
         }
         mean = Self.decode(savedMean)

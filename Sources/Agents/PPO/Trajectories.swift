@@ -27,7 +27,9 @@ public enum Trajectories {
     }
 
     /// Values [T, E, width] (flat) rearranged as padded trajectories [L, N, width] (flat), with the mask [L, N].
-    public static func splitAndPad(_ values: [Float], width: Int, segments: [Segment], environmentCount: Int) -> (padded: [Float], mask: [Float], length: Int) {
+    public static func splitAndPad(
+        _ values: [Float], width: Int, segments: [Segment], environmentCount: Int
+    ) -> (padded: [Float], mask: [Float], length: Int) {
         let length = segments.map(\.length).max() ?? 0, count = segments.count
         var padded = Array(repeating: Float(0), count: length * count * width)
         var mask = Array(repeating: Float(0), count: length * count)

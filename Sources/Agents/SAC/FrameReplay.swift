@@ -49,8 +49,9 @@ public final class FrameReplay {
         let isImage = box.dtype == .uint8
         let depth = isImage && ObservationRows.isPixelImage(shape: box.shape) && box.shape[0] % 3 == 0 ? box.shape[0] / 3 : 1
         let frameBytes = Double(box.count / depth) * (isImage ? 1 : 4)
-        try MemoryBudget.require(bytes: Double(capacity) * (frameBytes + Double(actionDimension) * 4 + 16),
-                                 for: "replay_size = \(capacity) transitions of \(box.shape) observations", fix: "lower replay_size")
+        try MemoryBudget.require(
+            bytes: Double(capacity) * (frameBytes + Double(actionDimension) * 4 + 16),
+            for: "replay_size = \(capacity) transitions of \(box.shape) observations", fix: "lower replay_size")
     }
 
     /// A replay for observations of `space` and actions of `actionDimension` values.
@@ -58,7 +59,9 @@ public final class FrameReplay {
         guard case .box(let box) = space else {
             throw AgentError.unsupported("SAC needs Box observations (vectors or pixel images), got \(space)")
         }
-        guard capacity >= 1 else { throw AgentError.invalidConfiguration("the replay needs room for at least 1 transition, got \(capacity)") }
+        guard capacity >= 1 else {
+            throw AgentError.invalidConfiguration("the replay needs room for at least 1 transition, got \(capacity)")
+        }
         self.capacity = capacity
         observationShape = box.shape
         isImage = box.dtype == .uint8
@@ -82,7 +85,8 @@ public final class FrameReplay {
 
     /// Bytes a replay of `capacity` transitions of `observationShape` will hold (frame ring and transition arrays).
     public static func storageBytes(observationShape: [Int], isImage: Bool, capacity: Int, actionDimension: Int) -> Int {
-        let stackDepth = isImage && ObservationRows.isPixelImage(shape: observationShape) && observationShape[0] % 3 == 0 ? observationShape[0] / 3 : 1
+        let stackDepth =
+            isImage && ObservationRows.isPixelImage(shape: observationShape) && observationShape[0] % 3 == 0 ? observationShape[0] / 3 : 1
         let frameLength = observationShape.reduce(1, *) / stackDepth
         let entries = capacity + capacity / 32 + 8 * stackDepth
         return entries * frameLength * (isImage ? 1 : 4) + capacity * stackDepth * 8 + capacity * (actionDimension + 2) * 4
@@ -90,7 +94,8 @@ public final class FrameReplay {
 
     /// Bytes held by the frame ring and the transition arrays.
     public var storageBytes: Int {
-        bytes.count + floats.count * 4 + (observationEntries.count + nextObservationEntries.count) * 4 + (actions.count + rewards.count + notDones.count) * 4
+        bytes.count + floats.count * 4 + (observationEntries.count + nextObservationEntries.count) * 4
+            + (actions.count + rewards.count + notDones.count) * 4
     }
 
     /// Records the first observation of an episode of environment `environment` (row `row` of `buffer`).
@@ -110,11 +115,14 @@ public final class FrameReplay {
     /// Stores a transition of `environment` from its current observation: `action` (the policy's
     /// [-1, 1] values), `reward`, `notDone` (1 unless the episode terminated; time limits are 1) and the
     /// next observation (row `row` of `buffer`), which becomes the current one.
-    public func add(environment: Int, action: ArraySlice<Float>, reward: Float, notDone: Float, nextObservation buffer: ObservationBuffer, row: Int) {
+    public func add(
+        environment: Int, action: ArraySlice<Float>, reward: Float, notDone: Float, nextObservation buffer: ObservationBuffer, row: Int
+    ) {
         let current = currentEntries[environment]
         var next: [Int] = []
         // The usual stack shift: the next observation's first k - 1 frames are the current one's last k - 1.
-        if stackDepth > 1 && (0..<(stackDepth - 1)).allSatisfy({ frameEquals(entry: current[$0 + 1], buffer: buffer, row: row, frame: $0) }) {
+        if stackDepth > 1 && (0..<(stackDepth - 1)).allSatisfy({ frameEquals(entry: current[$0 + 1], buffer: buffer, row: row, frame: $0) })
+        {
             next = Array(current.dropFirst())
             next.append(appendFrame(buffer: buffer, row: row, frame: stackDepth - 1))
         } else {
@@ -140,8 +148,11 @@ public final class FrameReplay {
     }
 
     /// A uniformly sampled batch: observations, actions, rewards [B, 1], not-dones [B, 1], next observations.
-    public func sample(batchSize: Int, using generator: inout RandomGenerator)
-        -> (observations: Tensor, actions: Tensor, rewards: Tensor, notDones: Tensor, nextObservations: Tensor) {
+    public func sample(
+        batchSize: Int, using generator: inout RandomGenerator
+    )
+        -> (observations: Tensor, actions: Tensor, rewards: Tensor, notDones: Tensor, nextObservations: Tensor)
+    {
         var slots: [Int] = []
         slots.reserveCapacity(batchSize)
         while slots.count < batchSize {
@@ -157,7 +168,9 @@ public final class FrameReplay {
                 copyFrame(entry: Int(observationEntries[slot * stackDepth + frame]), to: observations.pointer + offset)
                 copyFrame(entry: Int(nextObservationEntries[slot * stackDepth + frame]), to: nextObservations.pointer + offset)
             }
-            for value in 0..<actionDimension { actionBatch.pointer[index * actionDimension + value] = actions[slot * actionDimension + value] }
+            for value in 0..<actionDimension {
+                actionBatch.pointer[index * actionDimension + value] = actions[slot * actionDimension + value]
+            }
             rewardBatch.pointer[index] = rewards[slot]
             notDoneBatch.pointer[index] = notDones[slot]
         }
@@ -175,9 +188,13 @@ public final class FrameReplay {
         let entry = entryCount
         let target = (entry % entryCapacity) * frameLength, source = row * frameLength * stackDepth + frame * frameLength
         if isImage {
-            bytes.withUnsafeMutableBufferPointer { ($0.baseAddress! + target).update(from: buffer.bytes.baseAddress! + source, count: frameLength) }
+            bytes.withUnsafeMutableBufferPointer {
+                ($0.baseAddress! + target).update(from: buffer.bytes.baseAddress! + source, count: frameLength)
+            }
         } else {
-            floats.withUnsafeMutableBufferPointer { ($0.baseAddress! + target).update(from: buffer.floats.baseAddress! + source, count: frameLength) }
+            floats.withUnsafeMutableBufferPointer {
+                ($0.baseAddress! + target).update(from: buffer.floats.baseAddress! + source, count: frameLength)
+            }
         }
         entryCount += 1
         return entry
@@ -189,7 +206,9 @@ public final class FrameReplay {
         if isImage {
             return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + stored, buffer.bytes.baseAddress! + source, frameLength) == 0 }
         }
-        return floats.withUnsafeBufferPointer { memcmp($0.baseAddress! + stored, buffer.floats.baseAddress! + source, frameLength * 4) == 0 }
+        return floats.withUnsafeBufferPointer {
+            memcmp($0.baseAddress! + stored, buffer.floats.baseAddress! + source, frameLength * 4) == 0
+        }
     }
 
     private func copyFrame(entry: Int, to target: UnsafeMutablePointer<Float>) {
@@ -218,11 +237,13 @@ public final class FrameReplay {
 
     /// Restores `stateTensors()`; `environments` is the number of environments feeding the replay.
     public func load(_ tensors: [String: Tensor], environments: Int) throws {
-        guard let frames = tensors["frames"], let observation = tensors["observation_entries"], let next = tensors["next_observation_entries"],
-              let savedActions = tensors["actions"], let savedRewards = tensors["rewards"], let savedNotDones = tensors["not_dones"],
-              let position = tensors["position"], let current = tensors["current_entries"],
-              frames.count == entryCapacity * frameLength, savedActions.count == actions.count, position.count == 4,
-              current.count == environments * stackDepth else {
+        guard let frames = tensors["frames"], let observation = tensors["observation_entries"],
+            let next = tensors["next_observation_entries"],
+            let savedActions = tensors["actions"], let savedRewards = tensors["rewards"], let savedNotDones = tensors["not_dones"],
+            let position = tensors["position"], let current = tensors["current_entries"],
+            frames.count == entryCapacity * frameLength, savedActions.count == actions.count, position.count == 4,
+            current.count == environments * stackDepth
+        else {
             throw AgentError.invalidState("the replay file does not match this run's replay (size, observation or action shape changed)")
         }
         if isImage { bytes = frames.scalars.map { UInt8(clamping: Int($0)) } } else { floats = frames.scalars }

@@ -12,8 +12,10 @@ public final class PixelDecoder: Module {
     private let side: Int
 
     /// A decoder mirroring `PixelEncoder`'s shapes.
-    public init(channels: Int = 9, featureDimension: Int = 50, layers: Int = 4, filters: Int = 32, side: Int = 35,
-                generator: inout RandomGenerator) {
+    public init(
+        channels: Int = 9, featureDimension: Int = 50, layers: Int = 4, filters: Int = 32, side: Int = 35,
+        generator: inout RandomGenerator
+    ) {
         self.filters = filters
         self.side = side
         fc = Linear(featureDimension, filters * side * side, generator: &generator)

@@ -16,8 +16,10 @@ public final class PixelEncoder: Module {
     public let filters: Int
 
     /// An encoder for [C, side, side] observations.
-    public init(channels: Int = 9, side: Int = 84, featureDimension: Int = 50, layers: Int = 4, filters: Int = 32,
-                generator: inout RandomGenerator) {
+    public init(
+        channels: Int = 9, side: Int = 84, featureDimension: Int = 50, layers: Int = 4, filters: Int = 32,
+        generator: inout RandomGenerator
+    ) {
         var convs = [Conv2d(channels, filters, kernelSize: 3, stride: 2, generator: &generator)]
         for _ in 1..<layers { convs.append(Conv2d(filters, filters, kernelSize: 3, stride: 1, generator: &generator)) }
         self.convs = convs

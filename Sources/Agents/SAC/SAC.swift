@@ -48,13 +48,17 @@ public final class SAC: TrainableAgent {
     var reusesSharedFeatures = true
 
     /// An agent stepping `environmentCount` environments made by `makeEnvironment` (Box actions).
-    public init(configuration: SACConfiguration, algorithmName: String = "sac-ae", environmentCount: Int = 1, seed: Int,
-                makeEnvironment: () throws -> any Environment) throws {
+    public init(
+        configuration: SACConfiguration, algorithmName: String = "sac-ae", environmentCount: Int = 1, seed: Int,
+        makeEnvironment: () throws -> any Environment
+    ) throws {
         self.configuration = configuration
         self.algorithmName = algorithmName
         let probe = try makeEnvironment()
         guard case .box(let actionBox) = probe.actionSpace, actionBox.dtype == .float32 else {
-            throw AgentError.unsupported("SAC needs a continuous (Float32 Box) action space, got \(probe.actionSpace): choose a continuous environment (for example LunarLanderContinuous-v3) or train ACER")
+            throw AgentError.unsupported(
+                "SAC needs a continuous (Float32 Box) action space, got \(probe.actionSpace): choose a continuous environment (for example LunarLanderContinuous-v3) or train ACER"
+            )
         }
         let space = probe.observationSpace
         probe.close()
@@ -72,7 +76,9 @@ public final class SAC: TrainableAgent {
         try FrameReplay.requireMemory(observation: observationBox, capacity: configuration.replaySize, actionDimension: actionBox.count)
         let usePixelEncoder = try Self.usesPixelEncoder(configuration, observationShape: shape)
         if configuration.decoder && !usePixelEncoder {
-            throw AgentError.invalidConfiguration("decoder = true needs the pixel encoder (pixel observations); use algorithm sac (or --set decoder=false) for state observations")
+            throw AgentError.invalidConfiguration(
+                "decoder = true needs the pixel encoder (pixel observations); use algorithm sac (or --set decoder=false) for state observations"
+            )
         }
         var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
         let hidden = configuration.hiddenSize
@@ -84,16 +90,19 @@ public final class SAC: TrainableAgent {
         targetCritic = SACCritic(encoder: makeEncoder(&random), actions: actionDimension, hidden: hidden, generator: &random)
         let actorEncoder: any ObservationEncoder
         if let pixel = criticEncoder as? PixelEncoder {
-            actorEncoder = PixelEncoder(tyingConvolutionsOf: pixel, featureDimension: configuration.encoderFeatureDimension, generator: &random)
+            actorEncoder = PixelEncoder(
+                tyingConvolutionsOf: pixel, featureDimension: configuration.encoderFeatureDimension, generator: &random)
         } else {
             actorEncoder = IdentityEncoder(featureCount: criticEncoder.featureCount)
         }
-        actor = SACActor(encoder: actorEncoder, actions: actionDimension, hidden: hidden, minLogStd: Float(configuration.actorLogStdMin),
-                         maxLogStd: Float(configuration.actorLogStdMax), generator: &random)
+        actor = SACActor(
+            encoder: actorEncoder, actions: actionDimension, hidden: hidden, minLogStd: Float(configuration.actorLogStdMin),
+            maxLogStd: Float(configuration.actorLogStdMax), generator: &random)
         if configuration.decoder, let pixel = criticEncoder as? PixelEncoder {
-            decoder = PixelDecoder(channels: shape[0], featureDimension: configuration.encoderFeatureDimension,
-                                   layers: configuration.encoderLayers, filters: configuration.encoderFilters, side: pixel.outputSide,
-                                   generator: &random)
+            decoder = PixelDecoder(
+                channels: shape[0], featureDimension: configuration.encoderFeatureDimension,
+                layers: configuration.encoderLayers, filters: configuration.encoderFilters, side: pixel.outputSide,
+                generator: &random)
         } else {
             decoder = nil
         }
@@ -103,19 +112,27 @@ public final class SAC: TrainableAgent {
         try softUpdate(target: targetCritic, from: critic, tau: 1)
         targetCritic.setTrainable(false)
         logAlpha = Tensor(scalar: Float(Foundation.log(configuration.initialTemperature))).requiringGradient()
-        actorOptimizer = Adam(parameters: actor.namedParameters(), learningRate: Float(configuration.actorLearningRate), beta1: Float(configuration.actorBeta))
-        criticOptimizer = Adam(parameters: critic.namedParameters(), learningRate: Float(configuration.criticLearningRate), beta1: Float(configuration.criticBeta))
-        alphaOptimizer = Adam(parameters: [("log_alpha", logAlpha)], learningRate: Float(configuration.alphaLearningRate), beta1: Float(configuration.alphaBeta))
+        actorOptimizer = Adam(
+            parameters: actor.namedParameters(), learningRate: Float(configuration.actorLearningRate), beta1: Float(configuration.actorBeta)
+        )
+        criticOptimizer = Adam(
+            parameters: critic.namedParameters(), learningRate: Float(configuration.criticLearningRate),
+            beta1: Float(configuration.criticBeta))
+        alphaOptimizer = Adam(
+            parameters: [("log_alpha", logAlpha)], learningRate: Float(configuration.alphaLearningRate),
+            beta1: Float(configuration.alphaBeta))
         if let decoder {
             encoderOptimizer = Adam(parameters: criticEncoder.namedParameters(), learningRate: Float(configuration.encoderLearningRate))
-            decoderOptimizer = Adam(parameters: decoder.namedParameters(), learningRate: Float(configuration.decoderLearningRate),
-                                    weightDecay: Float(configuration.decoderWeightLambda))
+            decoderOptimizer = Adam(
+                parameters: decoder.namedParameters(), learningRate: Float(configuration.decoderLearningRate),
+                weightDecay: Float(configuration.decoderWeightLambda))
         } else {
             encoderOptimizer = nil
             decoderOptimizer = nil
         }
         replay = try FrameReplay(space: space, capacity: configuration.replaySize, actionDimension: actionDimension)
-        let environments = try VectorEnvironment(environments: (0..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
+        let environments = try VectorEnvironment(
+            environments: (0..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
         runner = try EpisodeRunner(environments: environments, seed: seed)
         generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed) &+ 0x5AC)
     }
@@ -123,12 +140,17 @@ public final class SAC: TrainableAgent {
     public var environmentSteps: Int { runner.stepCount }
 
     public var scalarTags: [String] {
-        ["losses/critic_loss", "losses/actor_loss", "losses/alpha_loss", "losses/reconstruction_loss", "losses/entropy", "charts/alpha", "charts/updates"]
+        [
+            "losses/critic_loss", "losses/actor_loss", "losses/alpha_loss", "losses/reconstruction_loss", "losses/entropy", "charts/alpha",
+            "charts/updates",
+        ]
     }
 
     public func start() throws {
         try runner.start()
-        for environment in 0..<runner.count { replay.beginEpisode(environment: environment, observation: runner.observations, row: environment) }
+        for environment in 0..<runner.count {
+            replay.beginEpisode(environment: environment, observation: runner.observations, row: environment)
+        }
     }
 
     /// The environment action for policy values in [-1, 1].
@@ -157,11 +179,14 @@ public final class SAC: TrainableAgent {
     }
 
     /// A new encoder for observations of `observationShape`.
-    static func makeEncoder(_ configuration: SACConfiguration, observationShape shape: [Int], pixel: Bool,
-                            generator: inout RandomGenerator) -> any ObservationEncoder {
+    static func makeEncoder(
+        _ configuration: SACConfiguration, observationShape shape: [Int], pixel: Bool,
+        generator: inout RandomGenerator
+    ) -> any ObservationEncoder {
         pixel
-            ? PixelEncoder(channels: shape[0], side: shape[1], featureDimension: configuration.encoderFeatureDimension,
-                           layers: configuration.encoderLayers, filters: configuration.encoderFilters, generator: &generator)
+            ? PixelEncoder(
+                channels: shape[0], side: shape[1], featureDimension: configuration.encoderFeatureDimension,
+                layers: configuration.encoderLayers, filters: configuration.encoderFilters, generator: &generator)
             : IdentityEncoder(featureCount: shape.reduce(1, *))
     }
 
@@ -179,9 +204,10 @@ public final class SAC: TrainableAgent {
         try runner.step(actions)
         let vector = runner.environments
         for environment in 0..<environments {
-            replay.add(environment: environment, action: policyActions[(environment * actionDimension)..<((environment + 1) * actionDimension)],
-                       reward: Float(vector.rewards[environment]), notDone: vector.terminations[environment] ? 0 : 1,
-                       nextObservation: vector.observations, row: environment)
+            replay.add(
+                environment: environment, action: policyActions[(environment * actionDimension)..<((environment + 1) * actionDimension)],
+                reward: Float(vector.rewards[environment]), notDone: vector.terminations[environment] ? 0 : 1,
+                nextObservation: vector.observations, row: environment)
         }
         let finished = try runner.resetFinished()
         if !finished.isEmpty {
@@ -193,7 +219,9 @@ public final class SAC: TrainableAgent {
 
         var scalars: [String: Double] = [:]
         if iterationCount >= configuration.initialSteps && replay.count >= 1 {
-            let updates = iterationCount == configuration.initialSteps && configuration.initialSteps > 0 ? configuration.initialSteps : configuration.updatesPerStep
+            let updates =
+                iterationCount == configuration.initialSteps && configuration.initialSteps > 0
+                ? configuration.initialSteps : configuration.updatesPerStep
             var totals: [String: Double] = [:], counts: [String: Double] = [:]
             for _ in 0..<updates {
                 for (tag, value) in try update() {
@@ -260,7 +288,8 @@ public final class SAC: TrainableAgent {
                 return (try (policy.logProbability * alpha - q1.minimum(q2)).mean(), policy.logProbability)
             }
             guard actorLoss.item.isFinite else {
-                throw AgentError.nonFinite("actor_loss is \(actorLoss.item) at environment step \(environmentSteps) (update \(updateCount))")
+                throw AgentError.nonFinite(
+                    "actor_loss is \(actorLoss.item) at environment step \(environmentSteps) (update \(updateCount))")
             }
             let actorGradients = try actorTape.backward(from: actorLoss)
             try actorOptimizer.step(actorGradients)
@@ -286,7 +315,8 @@ public final class SAC: TrainableAgent {
         if let decoder, let encoderOptimizer, let decoderOptimizer, decoderStep {
             let target = reconstructionTarget(batch.observations)
             let loss = try decoderTape.record {
-                let latent = try sharedFeatures.map { try critic.encoder.latent(fromSharedFeatures: $0) }
+                let latent =
+                    try sharedFeatures.map { try critic.encoder.latent(fromSharedFeatures: $0) }
                     ?? critic.encoder(batch.observations, detach: false)
                 let penalty = try (latent.square().sum(axis: 1) * 0.5).mean()
                 return try Loss.meanSquaredError(decoder(latent), target) + penalty * Float(configuration.decoderLatentLambda)
@@ -364,7 +394,9 @@ public final class SAC: TrainableAgent {
         if let saved {
             try replay.load(saved.tensors, environments: runner.count)
         } else {
-            for environment in 0..<runner.count { replay.beginEpisode(environment: environment, observation: runner.observations, row: environment) }
+            for environment in 0..<runner.count {
+                replay.beginEpisode(environment: environment, observation: runner.observations, row: environment)
+            }
         }
     }
 

@@ -13,25 +13,34 @@ public final class SACActor: Module {
     public let minLogStd: Float, maxLogStd: Float
 
     /// An actor over `encoder` for `actions` dimensions.
-    public init(encoder: any ObservationEncoder, actions: Int, hidden: Int = 1024, minLogStd: Float = -10, maxLogStd: Float = 2,
-                generator: inout RandomGenerator) {
+    public init(
+        encoder: any ObservationEncoder, actions: Int, hidden: Int = 1024, minLogStd: Float = -10, maxLogStd: Float = 2,
+        generator: inout RandomGenerator
+    ) {
         self.encoder = encoder
         self.minLogStd = minLogStd
         self.maxLogStd = maxLogStd
-        trunk = Sequential.multilayerPerceptron([encoder.featureCount, hidden, hidden, 2 * actions], activation: .relu,
-                                                generator: &generator)
+        trunk = Sequential.multilayerPerceptron(
+            [encoder.featureCount, hidden, hidden, 2 * actions], activation: .relu,
+            generator: &generator)
     }
 
     /// The policy's (deterministic action tanh(mu), sampled action, its log-probability [B, 1]).
-    public func callAsFunction(_ observation: Tensor, detachEncoder: Bool = false, generator: inout RandomGenerator) throws
-        -> (mode: Tensor, action: Tensor, logProbability: Tensor) {
+    public func callAsFunction(
+        _ observation: Tensor, detachEncoder: Bool = false, generator: inout RandomGenerator
+    ) throws
+        -> (mode: Tensor, action: Tensor, logProbability: Tensor)
+    {
         try policy(latent: encoder(observation, detach: detachEncoder), generator: &generator)
     }
 
     /// The policy from the encoder's shared features computed elsewhere (the tied convolutions'
     /// output, detached by the caller when the encoder must not learn from the actor).
-    public func callAsFunction(sharedFeatures: Tensor, generator: inout RandomGenerator) throws
-        -> (mode: Tensor, action: Tensor, logProbability: Tensor) {
+    public func callAsFunction(
+        sharedFeatures: Tensor, generator: inout RandomGenerator
+    ) throws
+        -> (mode: Tensor, action: Tensor, logProbability: Tensor)
+    {
         try policy(latent: encoder.latent(fromSharedFeatures: sharedFeatures), generator: &generator)
     }
 

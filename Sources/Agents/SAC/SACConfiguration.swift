@@ -55,10 +55,13 @@ public struct SACConfiguration: Configurable, Sendable, Equatable {
 
     public static var hyperparameters: [Hyperparameter<SACConfiguration>] {
         [
-            .choice("encoder", \.encoder, "auto (pixel for images, identity for vectors), pixel or identity", choices: ["auto", "pixel", "identity"]),
+            .choice(
+                "encoder", \.encoder, "auto (pixel for images, identity for vectors), pixel or identity",
+                choices: ["auto", "pixel", "identity"]),
             .bool("decoder", \.decoder, "train the pixel decoder (SAC-AE); false: SAC from pixels or states"),
             .int("replay_size", \.replaySize, "transitions held (reference 1e6)", range: 1...100_000_000),
-            .int("init_steps", \.initialSteps, "random-action steps, then as many warm-up updates (reference 1000)", range: 0...100_000_000),
+            .int(
+                "init_steps", \.initialSteps, "random-action steps, then as many warm-up updates (reference 1000)", range: 0...100_000_000),
             .int("updates_per_step", \.updatesPerStep, "updates per environment step (reference 1)", range: 0...1000),
             .int("batch_size", \.batchSize, "minibatch size (reference 128)", range: 1...100_000),
             .int("hidden_dim", \.hiddenSize, "actor and critic MLP width (reference 1024)", range: 1...100_000),

@@ -14,8 +14,10 @@ public struct CheckResult: Sendable, Equatable {
 public enum EnvironmentChecker {
     /// Runs every check on environments built by `makeEnvironment` (called several times, with
     /// the render mode to build with) and returns one result per check.
-    public static func check(steps: Int = 100,
-                             makeEnvironment: (RenderMode?) throws -> any Environment) -> [CheckResult] {
+    public static func check(
+        steps: Int = 100,
+        makeEnvironment: (RenderMode?) throws -> any Environment
+    ) -> [CheckResult] {
         var results: [CheckResult] = []
         func run(_ name: String, _ body: () throws -> String) {
             do {
@@ -31,8 +33,9 @@ public enum EnvironmentChecker {
             let environment = try makeEnvironment(nil)
             try environment.observationSpace.validate()
             try environment.actionSpace.validate()
-            try require(environment.actionSpace.supportsActions,
-                        "the action space \(environment.actionSpace) is neither Discrete nor a Float32 Box")
+            try require(
+                environment.actionSpace.supportsActions,
+                "the action space \(environment.actionSpace) is neither Discrete nor a Float32 Box")
             return "observation \(environment.observationSpace), action \(environment.actionSpace)"
         }
 
@@ -134,8 +137,10 @@ public enum EnvironmentChecker {
             switch environment.actionSpace {
             case .discrete(let space): invalid = [.discrete(space.start + space.n), .discrete(space.start - 1), .continuous([0])]
             case .box(let box):
-                invalid = [.continuous(Array(repeating: .nan, count: box.count)),
-                           .continuous(Array(repeating: 0, count: box.count + 1)), .discrete(0)]
+                invalid = [
+                    .continuous(Array(repeating: .nan, count: box.count)),
+                    .continuous(Array(repeating: 0, count: box.count + 1)), .discrete(0),
+                ]
             default: invalid = []
             }
             for action in invalid {
@@ -143,7 +148,9 @@ public enum EnvironmentChecker {
                     _ = try environment.step(action, into: buffer)
                     throw CheckFailure("step(\(action)) was accepted by \(environment.actionSpace); it must throw")
                 } catch let error as GymError {
-                    guard case .invalidAction = error else { throw CheckFailure("step(\(action)) threw \(error), not an invalid-action error") }
+                    guard case .invalidAction = error else {
+                        throw CheckFailure("step(\(action)) threw \(error), not an invalid-action error")
+                    }
                 }
             }
             return "rejects " + invalid.map(\.description).joined(separator: ", ")
@@ -205,7 +212,9 @@ public enum EnvironmentChecker {
 
         func requireUntouchedGuard(_ call: String) throws {
             if !Self.isUntouched(storage.row(1)) {
-                throw CheckFailure("\(call) wrote past the observation space \(buffer.space) (\(buffer.space.flatCount) values): the observation has the wrong shape; make observationSpace match what is written")
+                throw CheckFailure(
+                    "\(call) wrote past the observation space \(buffer.space) (\(buffer.space.flatCount) values): the observation has the wrong shape; make observationSpace match what is written"
+                )
             }
         }
     }

@@ -14,7 +14,7 @@ public struct Discrete: Sendable, Equatable, CustomStringConvertible {
     public var description: String { start == 0 ? "Discrete(\(n))" : "Discrete(\(n), start=\(start))" }
 
     /// The elements as a range.
-    public var range: Range<Int> { start ..< start + n }
+    public var range: Range<Int> { start..<start + n }
 
     /// Whether `x` is an element.
     @inlinable

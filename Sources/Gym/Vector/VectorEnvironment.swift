@@ -54,14 +54,18 @@ public final class VectorEnvironment {
     /// A vector environment over `environments`, which must share their spaces. With `observations`
     /// (one row per environment, e.g. over caller-owned memory), the environments write their
     /// observations straight into it.
-    public init(environments: [any Environment], autoresetMode: AutoresetMode = .nextStep,
-                execution: VectorExecution = .synchronous, observations external: ObservationBuffer? = nil) throws {
+    public init(
+        environments: [any Environment], autoresetMode: AutoresetMode = .nextStep,
+        execution: VectorExecution = .synchronous, observations external: ObservationBuffer? = nil
+    ) throws {
         guard let first = environments.first else {
             throw GymError.invalidArgument("a vector environment needs at least one sub-environment")
         }
         for (index, environment) in environments.enumerated()
         where environment.observationSpace != first.observationSpace || environment.actionSpace != first.actionSpace {
-            throw GymError.invalidArgument("sub-environment \(index) has spaces \(environment.observationSpace) / \(environment.actionSpace), unlike sub-environment 0's \(first.observationSpace) / \(first.actionSpace): all must match")
+            throw GymError.invalidArgument(
+                "sub-environment \(index) has spaces \(environment.observationSpace) / \(environment.actionSpace), unlike sub-environment 0's \(first.observationSpace) / \(first.actionSpace): all must match"
+            )
         }
         if case .threaded(let threads) = execution, threads < 1 {
             throw GymError.invalidArgument("threaded execution needs at least 1 thread, got \(threads)")
@@ -76,7 +80,9 @@ public final class VectorEnvironment {
         singleActionSpace = first.actionSpace
         let count = environments.count
         if let external, external.space != first.observationSpace || external.rows != count {
-            throw GymError.invalidArgument("the observation buffer holds \(external.rows) rows of \(external.space); \(count) rows of \(first.observationSpace) are needed")
+            throw GymError.invalidArgument(
+                "the observation buffer holds \(external.rows) rows of \(external.space); \(count) rows of \(first.observationSpace) are needed"
+            )
         }
         let observations = external ?? ObservationBuffer(space: first.observationSpace, rows: count)
         let finalObservations = ObservationBuffer(space: first.observationSpace, rows: count)
@@ -96,9 +102,11 @@ public final class VectorEnvironment {
 
     /// `count` copies of the registered environment `id`, each made with `make` (TimeLimit and
     /// OrderEnforcing) and then `wrap` (Gymnasium's `make_vec`).
-    public convenience init(id: String, count: Int, options: Options = [:], registry: Registry = .shared,
-                            autoresetMode: AutoresetMode = .nextStep, execution: VectorExecution = .synchronous,
-                            wrap: (any Environment) throws -> any Environment = { $0 }) throws {
+    public convenience init(
+        id: String, count: Int, options: Options = [:], registry: Registry = .shared,
+        autoresetMode: AutoresetMode = .nextStep, execution: VectorExecution = .synchronous,
+        wrap: (any Environment) throws -> any Environment = { $0 }
+    ) throws {
         guard count >= 1 else { throw GymError.invalidArgument("a vector environment needs count >= 1, got \(count)") }
         let environments = try (0..<count).map { _ in try wrap(registry.make(id, options: options)) }
         try self.init(environments: environments, autoresetMode: autoresetMode, execution: execution)
@@ -153,7 +161,8 @@ public final class VectorEnvironment {
         try requireOpen()
         let dimension = singleActionSpace.flatCount
         guard actions.count == count * dimension else {
-            throw GymError.invalidAction("got \(actions.count) action values for \(count) sub-environments of \(dimension) values each: give \(count * dimension)")
+            throw GymError.invalidAction(
+                "got \(actions.count) action values for \(count) sub-environments of \(dimension) values each: give \(count * dimension)")
         }
         for index in 0..<count {
             for offset in 0..<dimension { continuousScratch[index][offset] = actions[index * dimension + offset] }

@@ -18,7 +18,8 @@ public final class FrameStack: Wrapper {
     /// Wraps an environment with a Box observation space of any dtype.
     public init(_ environment: any Environment, count: Int = 3) throws {
         guard case .box(let box) = environment.observationSpace, !box.shape.isEmpty else {
-            throw GymError.invalidArgument("FrameStack needs a Box observation space with at least one axis, got \(environment.observationSpace)")
+            throw GymError.invalidArgument(
+                "FrameStack needs a Box observation space with at least one axis, got \(environment.observationSpace)")
         }
         guard count >= 1 else { throw GymError.invalidArgument("FrameStack needs count >= 1, got \(count)") }
         self.environment = environment

@@ -29,7 +29,8 @@ public final class OrderEnforcing: Wrapper {
         if isClosed { throw GymError.usedAfterClose("\(name).step was called after close: make a new environment") }
         if !hasReset { throw GymError.stepBeforeReset("\(name).step was called before reset: call reset(seed:options:) first") }
         if episodeEnded {
-            throw GymError.stepAfterEpisodeEnd("\(name).step was called after the episode ended (terminated or truncated): call reset(seed:options:) to start a new one")
+            throw GymError.stepAfterEpisodeEnd(
+                "\(name).step was called after the episode ended (terminated or truncated): call reset(seed:options:) to start a new one")
         }
         let result = try environment.step(action, into: observation)
         if result.terminated || result.truncated { episodeEnded = true }

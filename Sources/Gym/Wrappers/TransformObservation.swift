@@ -7,8 +7,10 @@ public final class TransformObservation: Wrapper {
 
     /// Wraps `environment`; `transform` rewrites each observation in place and `observationSpace`
     /// (default: unchanged) describes the result.
-    public init(_ environment: any Environment, observationSpace: Space? = nil,
-                transform: @escaping (ObservationBuffer) -> Void) {
+    public init(
+        _ environment: any Environment, observationSpace: Space? = nil,
+        transform: @escaping (ObservationBuffer) -> Void
+    ) {
         self.environment = environment
         self.observationSpace = observationSpace ?? environment.observationSpace
         self.transform = transform

@@ -12,8 +12,10 @@ public final class Conv2d: Layer {
     public let padding: Int
 
     /// A convolution initialised as PyTorch does (bound 1/sqrt(inputs kernel^2)).
-    public init(_ inputs: Int, _ outputs: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true,
-                generator: inout RandomGenerator) {
+    public init(
+        _ inputs: Int, _ outputs: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true,
+        generator: inout RandomGenerator
+    ) {
         weight = Tensor.zeros([outputs, inputs, kernelSize, kernelSize]).requiringGradient()
         self.bias = bias ? Tensor.zeros([outputs]).requiringGradient() : nil
         self.stride = stride

@@ -14,8 +14,10 @@ public final class ConvTranspose2d: Layer {
     public let outputPadding: Int
 
     /// A transposed convolution initialised as PyTorch does (its fan-in is outputs kernel^2).
-    public init(_ inputs: Int, _ outputs: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, outputPadding: Int = 0,
-                bias: Bool = true, generator: inout RandomGenerator) {
+    public init(
+        _ inputs: Int, _ outputs: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, outputPadding: Int = 0,
+        bias: Bool = true, generator: inout RandomGenerator
+    ) {
         weight = Tensor.zeros([inputs, outputs, kernelSize, kernelSize]).requiringGradient()
         self.bias = bias ? Tensor.zeros([outputs]).requiringGradient() : nil
         self.stride = stride

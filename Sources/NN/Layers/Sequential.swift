@@ -17,8 +17,10 @@ public final class Sequential: Layer {
     }
 
     /// A multi-layer perceptron: Linear layers through `sizes` (e.g. [8, 64, 64, 4]).
-    public static func multilayerPerceptron(_ sizes: [Int], activation: Activation, outputActivation: Activation = .identity,
-                                            generator: inout RandomGenerator) -> Sequential {
+    public static func multilayerPerceptron(
+        _ sizes: [Int], activation: Activation, outputActivation: Activation = .identity,
+        generator: inout RandomGenerator
+    ) -> Sequential {
         precondition(sizes.count >= 2, "an MLP needs at least input and output sizes, got \(sizes)")
         let layers: [any Layer] = (0..<(sizes.count - 1)).map { Linear(sizes[$0], sizes[$0 + 1], generator: &generator) }
         return Sequential(layers, activation: activation, outputActivation: outputActivation)

@@ -18,8 +18,10 @@ public final class Adam: Optimizer {
     private let slots: OptimizerSlots
 
     /// Adam over named parameters with PyTorch's defaults.
-    public init(parameters: [(name: String, tensor: Tensor)], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8, weightDecay: Float = 0) {
+    public init(
+        parameters: [(name: String, tensor: Tensor)], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-8, weightDecay: Float = 0
+    ) {
         requireUniqueNames(parameters)
         self.parameters = parameters
         self.learningRate = learningRate
@@ -42,10 +44,12 @@ public final class Adam: Optimizer {
         var rules: [AdamRule] = []
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = gradients[parameter.tensor] else { continue }
-            rules.append(AdamRule(p: parameter.tensor.pointer, g: gradient.pointer, m: slots.slots[0][index].pointer,
-                                  v: slots.slots[1][index].pointer, count: parameter.tensor.count, beta1: beta1, beta2: beta2,
-                                  epsilon: epsilon, weightDecay: weightDecay, stepSize: stepSize,
-                                  biasCorrection2Root: biasCorrection2Root, vectorLevel: vectorLevel))
+            rules.append(
+                AdamRule(
+                    p: parameter.tensor.pointer, g: gradient.pointer, m: slots.slots[0][index].pointer,
+                    v: slots.slots[1][index].pointer, count: parameter.tensor.count, beta1: beta1, beta2: beta2,
+                    epsilon: epsilon, weightDecay: weightDecay, stepSize: stepSize,
+                    biasCorrection2Root: biasCorrection2Root, vectorLevel: vectorLevel))
         }
         // All parameters in one parallel region, split by element counts (a hand-off per tensor cost
         // more than updating the small ones).
@@ -110,8 +114,10 @@ struct AdamRule {
 
     @inline(__always)
     func apply(_ range: Range<Int>) {
-        if swiftrl_adam(vectorLevel, p + range.lowerBound, g + range.lowerBound, m + range.lowerBound, v + range.lowerBound, range.count,
-                        beta1, beta2, epsilon, weightDecay, stepSize, biasCorrection2Root) != 0 {
+        if swiftrl_adam(
+            vectorLevel, p + range.lowerBound, g + range.lowerBound, m + range.lowerBound, v + range.lowerBound, range.count,
+            beta1, beta2, epsilon, weightDecay, stepSize, biasCorrection2Root) != 0
+        {
             return
         }
         var element = range.lowerBound

@@ -24,8 +24,10 @@ public final class RMSProp: Optimizer {
     private let slots: OptimizerSlots
 
     /// RMSProp over named parameters.
-    public init(parameters: [(name: String, tensor: Tensor)], learningRate: Float, decay: Float = 0.99, epsilon: Float? = nil,
-                form: Form = .pytorch) {
+    public init(
+        parameters: [(name: String, tensor: Tensor)], learningRate: Float, decay: Float = 0.99, epsilon: Float? = nil,
+        form: Form = .pytorch
+    ) {
         requireUniqueNames(parameters)
         self.parameters = parameters
         self.learningRate = learningRate

@@ -7,8 +7,10 @@ public enum ImageOperations {
 
     /// Writes `frame` (H x W x 3) into `target` as channel-first [3 or 1, height, width] bytes,
     /// resizing with area interpolation when the sizes differ.
-    public static func writeChannelFirst(_ frame: Frame, width: Int, height: Int, grayscale: Bool,
-                                         into target: UnsafeMutableBufferPointer<UInt8>) {
+    public static func writeChannelFirst(
+        _ frame: Frame, width: Int, height: Int, grayscale: Bool,
+        into target: UnsafeMutableBufferPointer<UInt8>
+    ) {
         let plane = width * height
         precondition(target.count >= plane * (grayscale ? 1 : 3), "the observation buffer is too small for a \(width)x\(height) image")
         frame.pixels.withUnsafeBufferPointer { source in
@@ -29,14 +31,16 @@ public enum ImageOperations {
             var sourceChannel = [UInt8](repeating: 0, count: sourcePlane)
             for channel in 0..<planes {
                 for index in 0..<sourcePlane {
-                    sourceChannel[index] = grayscale
+                    sourceChannel[index] =
+                        grayscale
                         ? luma(Double(source[index * 3]), Double(source[index * 3 + 1]), Double(source[index * 3 + 2]))
                         : source[index * 3 + channel]
                 }
                 sourceChannel.withUnsafeBufferPointer { channelBuffer in
-                    resizePlane(channelBuffer, width: frame.width, height: frame.height,
-                                into: UnsafeMutableBufferPointer(rebasing: target[(channel * plane)..<((channel + 1) * plane)]),
-                                targetWidth: width, targetHeight: height)
+                    resizePlane(
+                        channelBuffer, width: frame.width, height: frame.height,
+                        into: UnsafeMutableBufferPointer(rebasing: target[(channel * plane)..<((channel + 1) * plane)]),
+                        targetWidth: width, targetHeight: height)
                 }
             }
         }
@@ -48,8 +52,10 @@ public enum ImageOperations {
     }
 
     /// Area-interpolated resize of one channel plane.
-    public static func resizePlane(_ source: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
-                                   into target: UnsafeMutableBufferPointer<UInt8>, targetWidth: Int, targetHeight: Int) {
+    public static func resizePlane(
+        _ source: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+        into target: UnsafeMutableBufferPointer<UInt8>, targetWidth: Int, targetHeight: Int
+    ) {
         let scaleX = Double(width) / Double(targetWidth), scaleY = Double(height) / Double(targetHeight)
         for y in 0..<targetHeight {
             let top = Double(y) * scaleY, bottom = top + scaleY

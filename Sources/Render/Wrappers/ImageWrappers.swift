@@ -11,9 +11,12 @@ public final class ResizeObservation: ObservationConversion {
     /// Wraps an environment with a uint8 [C, H, W] Box observation space.
     public init(_ environment: any Environment, width: Int, height: Int) throws {
         guard case .box(let box) = environment.observationSpace, box.dtype == .uint8, box.shape.count == 3 else {
-            throw GymError.invalidArgument("ResizeObservation needs uint8 [C, H, W] image observations, got \(environment.observationSpace)")
+            throw GymError.invalidArgument(
+                "ResizeObservation needs uint8 [C, H, W] image observations, got \(environment.observationSpace)")
         }
-        guard width > 0, height > 0 else { throw GymError.invalidArgument("ResizeObservation needs a positive size, got \(width)x\(height)") }
+        guard width > 0, height > 0 else {
+            throw GymError.invalidArgument("ResizeObservation needs a positive size, got \(width)x\(height)")
+        }
         self.environment = environment
         channels = box.shape[0]; sourceHeight = box.shape[1]; sourceWidth = box.shape[2]
         self.width = width
@@ -25,10 +28,11 @@ public final class ResizeObservation: ObservationConversion {
     public func convert(into observation: ObservationBuffer) {
         let sourcePlane = sourceWidth * sourceHeight, targetPlane = width * height
         for channel in 0..<channels {
-            ImageOperations.resizePlane(UnsafeBufferPointer(rebasing: sourceObservation.bytes[(channel * sourcePlane)..<((channel + 1) * sourcePlane)]),
-                                        width: sourceWidth, height: sourceHeight,
-                                        into: UnsafeMutableBufferPointer(rebasing: observation.bytes[(channel * targetPlane)..<((channel + 1) * targetPlane)]),
-                                        targetWidth: width, targetHeight: height)
+            ImageOperations.resizePlane(
+                UnsafeBufferPointer(rebasing: sourceObservation.bytes[(channel * sourcePlane)..<((channel + 1) * sourcePlane)]),
+                width: sourceWidth, height: sourceHeight,
+                into: UnsafeMutableBufferPointer(rebasing: observation.bytes[(channel * targetPlane)..<((channel + 1) * targetPlane)]),
+                targetWidth: width, targetHeight: height)
         }
     }
 }
@@ -44,7 +48,8 @@ public final class GrayscaleObservation: ObservationConversion {
     /// Wraps an environment with uint8 [3 k, H, W] observations.
     public init(_ environment: any Environment) throws {
         guard case .box(let box) = environment.observationSpace, box.dtype == .uint8, box.shape.count == 3, box.shape[0] % 3 == 0 else {
-            throw GymError.invalidArgument("GrayscaleObservation needs uint8 [3k, H, W] RGB observations, got \(environment.observationSpace)")
+            throw GymError.invalidArgument(
+                "GrayscaleObservation needs uint8 [3k, H, W] RGB observations, got \(environment.observationSpace)")
         }
         self.environment = environment
         frames = box.shape[0] / 3
@@ -57,8 +62,9 @@ public final class GrayscaleObservation: ObservationConversion {
         for frame in 0..<frames {
             let base = frame * 3 * plane
             for index in 0..<plane {
-                observation.bytes[frame * plane + index] = ImageOperations.luma(Double(sourceObservation.bytes[base + index]), Double(sourceObservation.bytes[base + plane + index]),
-                                                                                Double(sourceObservation.bytes[base + 2 * plane + index]))
+                observation.bytes[frame * plane + index] = ImageOperations.luma(
+                    Double(sourceObservation.bytes[base + index]), Double(sourceObservation.bytes[base + plane + index]),
+                    Double(sourceObservation.bytes[base + 2 * plane + index]))
             }
         }
     }
@@ -75,7 +81,8 @@ public final class ChannelFirstObservation: ObservationConversion {
     /// Wraps an environment with uint8 [H, W, C] Box observations.
     public init(_ environment: any Environment) throws {
         guard case .box(let box) = environment.observationSpace, box.dtype == .uint8, box.shape.count == 3 else {
-            throw GymError.invalidArgument("ChannelFirstObservation needs uint8 [H, W, C] image observations, got \(environment.observationSpace)")
+            throw GymError.invalidArgument(
+                "ChannelFirstObservation needs uint8 [H, W, C] image observations, got \(environment.observationSpace)")
         }
         self.environment = environment
         height = box.shape[0]; width = box.shape[1]; channels = box.shape[2]

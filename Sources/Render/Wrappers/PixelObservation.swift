@@ -18,12 +18,17 @@ public final class PixelObservation: ObservationConversion {
     /// Wraps `environment`, which must have been made with render mode rgb_array.
     public init(_ environment: any Environment, width: Int = 84, height: Int = 84, grayscale: Bool = false) throws {
         guard environment.metadata.renderModes.contains(.rgbArray) else {
-            throw GymError.invalidArgument("PixelObservation needs an environment that renders rgb_array frames; \(type(of: environment.unwrapped)) declares none")
+            throw GymError.invalidArgument(
+                "PixelObservation needs an environment that renders rgb_array frames; \(type(of: environment.unwrapped)) declares none")
         }
         guard environment.renderMode == .rgbArray else {
-            throw GymError.invalidArgument("PixelObservation needs the environment made with renderMode: .rgbArray (got \(environment.renderMode?.rawValue ?? "none"))")
+            throw GymError.invalidArgument(
+                "PixelObservation needs the environment made with renderMode: .rgbArray (got \(environment.renderMode?.rawValue ?? "none"))"
+            )
         }
-        guard width > 0, height > 0 else { throw GymError.invalidArgument("PixelObservation needs a positive size, got \(width)x\(height)") }
+        guard width > 0, height > 0 else {
+            throw GymError.invalidArgument("PixelObservation needs a positive size, got \(width)x\(height)")
+        }
         self.environment = environment
         self.width = width
         self.height = height
@@ -34,8 +39,10 @@ public final class PixelObservation: ObservationConversion {
     /// The registered environment `id` rendered directly at `width` x `height`, as pixel
     /// observations with `actionRepeat` (rewards summed) and a channel-concatenated stack of
     /// `frameStack` frames: 9 x 84 x 84 by default, as SAC-AE uses.
-    public static func make(_ id: String, options: Options = [:], width: Int = 84, height: Int = 84, frameStack: Int = 3,
-                            actionRepeat: Int = 1, grayscale: Bool = false, registry: Registry = .shared) throws -> any Environment {
+    public static func make(
+        _ id: String, options: Options = [:], width: Int = 84, height: Int = 84, frameStack: Int = 3,
+        actionRepeat: Int = 1, grayscale: Bool = false, registry: Registry = .shared
+    ) throws -> any Environment {
         var renderOptions = options
         renderOptions["render_width"] = .int(width)
         renderOptions["render_height"] = .int(height)
@@ -51,7 +58,8 @@ public final class PixelObservation: ObservationConversion {
     /// Writes the current frame as the observation.
     public func convert(into observation: ObservationBuffer) throws {
         if !grayscale, let direct = environment.unwrapped as? any RendersIntoBuffer,
-           direct.renderSize.width == width, direct.renderSize.height == height {
+            direct.renderSize.width == width, direct.renderSize.height == height
+        {
             direct.render(into: observation.bytes, channelFirst: true)
             return
         }

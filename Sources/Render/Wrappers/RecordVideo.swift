@@ -31,16 +31,21 @@ public final class RecordVideo: Wrapper {
 
     /// Wraps `environment`; creates `folder` if needed and fails now (not at the first episode) when
     /// it cannot be written or the format cannot be produced.
-    public init(_ environment: any Environment, folder: URL, namePrefix: String = "rl-video", format: String = "mp4",
-                episodeTrigger: @escaping (Int) -> Bool = RecordVideo.cubicSchedule) throws {
+    public init(
+        _ environment: any Environment, folder: URL, namePrefix: String = "rl-video", format: String = "mp4",
+        episodeTrigger: @escaping (Int) -> Bool = RecordVideo.cubicSchedule
+    ) throws {
         guard environment.renderMode == .rgbArray else {
-            throw GymError.invalidArgument("RecordVideo needs the environment made with renderMode: .rgbArray (got \(environment.renderMode?.rawValue ?? "none"))")
+            throw GymError.invalidArgument(
+                "RecordVideo needs the environment made with renderMode: .rgbArray (got \(environment.renderMode?.rawValue ?? "none"))")
         }
         guard format == "mp4" || format == "gif" else {
             throw GymError.invalidArgument("RecordVideo format must be mp4 or gif, got '\(format)'")
         }
         if format == "mp4" && VideoWriter.findProgram("ffmpeg") == nil {
-            throw VideoError.ffmpegMissing("RecordVideo cannot write MP4: the ffmpeg program is not installed; install it (apt-get install ffmpeg, or run tools/setup) or use format: \"gif\"")
+            throw VideoError.ffmpegMissing(
+                "RecordVideo cannot write MP4: the ffmpeg program is not installed; install it (apt-get install ffmpeg, or run tools/setup) or use format: \"gif\""
+            )
         }
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw VideoError.unwritablePath("cannot create the video folder \(folder.path): \(error.localizedDescription)")
@@ -61,7 +66,8 @@ public final class RecordVideo: Wrapper {
         episode += 1
         if episodeTrigger(episode), let frame = try environment.render() {
             let url = folder.appendingPathComponent("\(namePrefix)-episode-\(episode).\(format)")
-            let writer = try VideoWriter(url: url, width: frame.width, height: frame.height, framesPerSecond: environment.metadata.renderFPS)
+            let writer = try VideoWriter(
+                url: url, width: frame.width, height: frame.height, framesPerSecond: environment.metadata.renderFPS)
             try writer.append(frame)
             self.writer = writer
         }

@@ -105,12 +105,14 @@ public final class GradientTape {
             let start: Tensor
             if let seed {
                 guard seed.shape == output.shape || (seed.count == output.count && seed.count == 1) else {
-                    throw TensorError.gradient("backward: seed shape \(describe(seed.shape)) does not match output shape \(describe(output.shape))")
+                    throw TensorError.gradient(
+                        "backward: seed shape \(describe(seed.shape)) does not match output shape \(describe(output.shape))")
                 }
                 start = seed
             } else {
                 guard output.count == 1 else {
-                    throw TensorError.gradient("backward: output of shape \(describe(output.shape)) is not a scalar: pass a seed gradient of that shape")
+                    throw TensorError.gradient(
+                        "backward: output of shape \(describe(output.shape)) is not a scalar: pass a seed gradient of that shape")
                 }
                 start = Tensor.ones(output.shape)
             }
@@ -118,7 +120,9 @@ public final class GradientTape {
             if let index = entries.lastIndex(where: { $0.output === output }) {
                 last = Swift.max(last, index)
             } else if !output.requiresGradient {
-                throw TensorError.gradient("backward: the output was not computed on this tape from tensors that require gradients (record the computation inside tape.record and mark parameters with requiringGradient())")
+                throw TensorError.gradient(
+                    "backward: the output was not computed on this tape from tensors that require gradients (record the computation inside tape.record and mark parameters with requiringGradient())"
+                )
             }
         }
         guard last >= 0 else { return gradients }
@@ -132,7 +136,9 @@ public final class GradientTape {
                     for (position, gradient) in inputGradients.enumerated() {
                         guard let gradient, !AnomalyDetection.isFinite(gradient) else { continue }
                         let finiteInputs = entry.inputs.map { AnomalyDetection.isFinite($0) }
-                        throw TensorError.gradient("anomaly: the backward of the operation at \(entry.file):\(entry.line) turned a finite gradient into a non-finite one (input \(position) of \(entry.inputs.count); inputs finite now: \(finiteInputs))")
+                        throw TensorError.gradient(
+                            "anomaly: the backward of the operation at \(entry.file):\(entry.line) turned a finite gradient into a non-finite one (input \(position) of \(entry.inputs.count); inputs finite now: \(finiteInputs))"
+                        )
                     }
                 }
                 for (input, gradient) in zip(entry.inputs, inputGradients) {
@@ -164,13 +170,16 @@ public func withoutGradients<Result>(_ body: () throws -> Result) rethrows -> Re
 
 /// Records an operation on the current tape when one is recording and an input requires gradients.
 @inline(__always)
-func record(_ output: Tensor, _ inputs: [Tensor], file: StaticString = #fileID, line: UInt = #line,
-            _ backward: @escaping (Tensor) throws -> [Tensor?]) {
+func record(
+    _ output: Tensor, _ inputs: [Tensor], file: StaticString = #fileID, line: UInt = #line,
+    _ backward: @escaping (Tensor) throws -> [Tensor?]
+) {
     let state = AutodiffThreadState.current
     guard state.disabledDepth == 0, let tape = state.tapes.last, inputs.contains(where: { $0.requiresGradient }) else { return }
     output.requiresGradient = true
     if (AnomalyDetection.isEnabledByEnvironment || state.detectsAnomalies) && !AnomalyDetection.isFinite(output) {
-        print("anomaly: the operation at \(file):\(line) made a non-finite output (inputs finite: \(inputs.map(AnomalyDetection.isFinite)))")
+        print(
+            "anomaly: the operation at \(file):\(line) made a non-finite output (inputs finite: \(inputs.map(AnomalyDetection.isFinite)))")
     }
     tape.entries.append(TapeEntry(output: output, inputs: inputs, file: file, line: line, backward: backward))
 }

@@ -28,7 +28,9 @@ public struct Gradients {
         } else if gradient.shape == tensor.shape {
             storage[key] = (tensor, gradient)
         } else {
-            storage[key] = (tensor, Tensor(shape: tensor.shape, storage: gradient.storage, offset: gradient.pointer - gradient.storage.pointer))
+            storage[key] = (
+                tensor, Tensor(shape: tensor.shape, storage: gradient.storage, offset: gradient.pointer - gradient.storage.pointer)
+            )
         }
     }
 }

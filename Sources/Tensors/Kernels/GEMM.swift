@@ -13,9 +13,11 @@ import Synchronization
 /// on SwiftRL's own worker threads. OpenBLAS's own threads spin after every
 /// multi-threaded call and then fight the element-wise kernels and environment threads for the cores.
 @inline(__always)
-func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-          a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-          beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil) {
+func gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil
+) {
     if m == 0 || n == 0 { return }
     if k == 0 {
         for row in 0..<m {
@@ -38,11 +40,13 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Flo
         runParallel(workers: workers) { worker in
             let start = worker * total / workers, end = (worker + 1) * total / workers
             if splitRows {
-                sgemm(family, transposeA, transposeB, end - start, n, k, alpha, a + (transposeA ? start : start * lda), lda, b, ldb, beta,
-                      c + start * ldc, ldc, bias)
+                sgemm(
+                    family, transposeA, transposeB, end - start, n, k, alpha, a + (transposeA ? start : start * lda), lda, b, ldb, beta,
+                    c + start * ldc, ldc, bias)
             } else {
-                sgemm(family, transposeA, transposeB, m, end - start, k, alpha, a, lda, b + (transposeB ? start * ldb : start), ldb, beta,
-                      c + start, ldc, bias.map { $0 + start })
+                sgemm(
+                    family, transposeA, transposeB, m, end - start, k, alpha, a, lda, b + (transposeB ? start * ldb : start), ldb, beta,
+                    c + start, ldc, bias.map { $0 + start })
             }
         }
         return
@@ -53,11 +57,15 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Flo
 /// One thread's GEMM: SwiftRL's AVX-512 sgemm when `family` is AVX-512 and it takes the shape (at
 /// least 48 columns, or few rows, or a few columns of dot products), OpenBLAS otherwise.
 @inline(__always)
-private func sgemm(_ family: VectorKernels.Family, _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
-                   _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
-                   _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?) {
+private func sgemm(
+    _ family: VectorKernels.Family, _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+    _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+    _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?
+) {
     if family == .avx512
-        && swiftrl_sgemm(2, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, lda, b, ldb, beta, c, ldc, bias) != 0 {
+        && swiftrl_sgemm(2, transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, lda, b, ldb, beta, c, ldc, bias)
+            != 0
+    {
         return
     }
     // OpenBLAS has no bias: C starts as beta C + bias, then accumulates.
@@ -65,12 +73,17 @@ private func sgemm(_ family: VectorKernels.Family, _ transposeA: Bool, _ transpo
     if let bias {
         for row in 0..<m {
             let target = c + row * ldc
-            if beta == 0 { target.update(from: bias, count: n) } else { for column in 0..<n { target[column] = beta * target[column] + bias[column] } }
+            if beta == 0 {
+                target.update(from: bias, count: n)
+            } else {
+                for column in 0..<n { target[column] = beta * target[column] + bias[column] }
+            }
         }
         beta = 1
     }
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    cblas_sgemm(
+        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
 /// How many threads the learning core uses for GEMMs and large element-wise kernels (share the
@@ -80,7 +93,8 @@ public enum BLASThreads {
     nonisolated(unsafe) private static var limit = 2
     nonisolated(unsafe) private static var blasConfigured = false
     /// Products with fewer multiply-adds than this run on one thread.
-    nonisolated(unsafe) public static var parallelThreshold = Int(ProcessInfo.processInfo.environment["SWIFTRL_GEMM_SPLIT"] ?? "") ?? (1 << 20)
+    nonisolated(unsafe) public static var parallelThreshold =
+        Int(ProcessInfo.processInfo.environment["SWIFTRL_GEMM_SPLIT"] ?? "") ?? (1 << 20)
 
     /// Sets the most threads kernels may use (call before training, not concurrently with kernels).
     public static func set(_ count: Int) {

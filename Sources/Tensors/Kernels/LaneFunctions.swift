@@ -104,7 +104,9 @@ struct ReLULanes: LaneFunction {
 
 /// The gradient of ReLU from its output y: g where y > 0, else 0.
 struct ReLUGradientLanes: LanePairFunction {
-    @inline(__always) func callAsFunction(_ g: VectorMath.Vector, _ y: VectorMath.Vector) -> VectorMath.Vector { g.replacing(with: 0, where: y .<= 0) }
+    @inline(__always) func callAsFunction(_ g: VectorMath.Vector, _ y: VectorMath.Vector) -> VectorMath.Vector {
+        g.replacing(with: 0, where: y .<= 0)
+    }
 }
 
 /// ELU: x for x > 0, alpha (e^x - 1) otherwise.

@@ -13,10 +13,9 @@ func parallelFor(count: Int, workers requested: Int = BLASThreads.count, _ body:
     BLASThreads.parallelRegionDepth.add(1, ordering: .relaxed)
     defer { BLASThreads.parallelRegionDepth.subtract(1, ordering: .relaxed) }
     runParallel(workers: workers) { worker in
-        body(worker, (worker * count / workers) ..< ((worker + 1) * count / workers))
+        body(worker, (worker * count / workers)..<((worker + 1) * count / workers))
     }
 }
-
 
 /// Element counts from which element-wise kernels split their work across the BLAS threads
 /// (below it the hand-off costs more than it saves).

@@ -30,11 +30,14 @@ struct ShiftedConvolution {
     /// A correlation of a tapRows x tapColumns rectangle of taps (weights at `kernelTaps` of a
     /// kernel of `kernelSize` taps) over a plane with at least outputHeight + tapRows - 1 rows and
     /// outputWidth + tapColumns - 1 columns.
-    init(channels: Int, height: Int, width: Int, outputs: Int, outputHeight: Int, outputWidth: Int,
-         tapRows: Int, tapColumns: Int, kernelTaps: [Int], kernelSize: Int,
-         kernels: VectorKernels.Family = VectorKernels.selected) {
-        precondition(kernelTaps.count == tapRows * tapColumns && outputHeight + tapRows - 1 <= height
-                     && outputWidth + tapColumns - 1 <= width, "shifted correlation: taps do not fit the plane")
+    init(
+        channels: Int, height: Int, width: Int, outputs: Int, outputHeight: Int, outputWidth: Int,
+        tapRows: Int, tapColumns: Int, kernelTaps: [Int], kernelSize: Int,
+        kernels: VectorKernels.Family = VectorKernels.selected
+    ) {
+        precondition(
+            kernelTaps.count == tapRows * tapColumns && outputHeight + tapRows - 1 <= height
+                && outputWidth + tapColumns - 1 <= width, "shifted correlation: taps do not fit the plane")
         self.channels = channels; self.height = height; self.width = width
         self.outputs = outputs; self.outputHeight = outputHeight; self.outputWidth = outputWidth
         self.tapRows = tapRows; self.tapColumns = tapColumns; self.kernelTaps = kernelTaps; self.kernelSize = kernelSize
@@ -101,20 +104,24 @@ struct ShiftedConvolution {
     /// full[O, fullColumns] (rows `fullStride` apart) = sum over taps of W_tap [O, C] x the input
     /// [C, H W] shifted by the tap, added to what `full` holds when `accumulate`; the scratch columns
     /// come out as garbage.
-    func correlate(input: UnsafePointer<Float>, weights: PackedWeights, full: UnsafeMutablePointer<Float>, fullStride: Int,
-                   accumulate: Bool = false) {
+    func correlate(
+        input: UnsafePointer<Float>, weights: PackedWeights, full: UnsafeMutablePointer<Float>, fullStride: Int,
+        accumulate: Bool = false
+    ) {
         if kernels != .blas {
             shifts.withUnsafeBufferPointer { offsets in
-                swiftrl_shifted_correlation(Int32(kernels.rawValue), Int32(outputs), Int32(fullColumns), Int32(channels), Int32(taps),
-                                            weights.forward.pointer, weights.forwardStride, input, plane, offsets.baseAddress,
-                                            full, fullStride, accumulate ? 1 : 0)
+                swiftrl_shifted_correlation(
+                    Int32(kernels.rawValue), Int32(outputs), Int32(fullColumns), Int32(channels), Int32(taps),
+                    weights.forward.pointer, weights.forwardStride, input, plane, offsets.baseAddress,
+                    full, fullStride, accumulate ? 1 : 0)
             }
             return
         }
         for tap in 0..<taps {
-            gemm(transposeA: true, transposeB: false, m: outputs, n: fullColumns, k: channels,
-                 a: weights.forward.pointer + tap * channels * weights.forwardStride, lda: weights.forwardStride,
-                 b: input + shifts[tap], ldb: plane, beta: tap == 0 && !accumulate ? 0 : 1, c: full, ldc: fullStride)
+            gemm(
+                transposeA: true, transposeB: false, m: outputs, n: fullColumns, k: channels,
+                a: weights.forward.pointer + tap * channels * weights.forwardStride, lda: weights.forwardStride,
+                b: input + shifts[tap], ldb: plane, beta: tap == 0 && !accumulate ? 0 : 1, c: full, ldc: fullStride)
         }
     }
 
@@ -123,17 +130,19 @@ struct ShiftedConvolution {
     func correlateAdjoint(padded: UnsafePointer<Float>, weights: PackedWeights, input: UnsafeMutablePointer<Float>) {
         if kernels != .blas {
             adjointShifts.withUnsafeBufferPointer { offsets in
-                swiftrl_shifted_correlation(Int32(kernels.rawValue), Int32(channels), Int32(plane), Int32(outputs), Int32(taps),
-                                            weights.adjoint.pointer, weights.adjointStride, padded, paddedRow, offsets.baseAddress,
-                                            input, plane, 0)
+                swiftrl_shifted_correlation(
+                    Int32(kernels.rawValue), Int32(channels), Int32(plane), Int32(outputs), Int32(taps),
+                    weights.adjoint.pointer, weights.adjointStride, padded, paddedRow, offsets.baseAddress,
+                    input, plane, 0)
             }
             return
         }
         input.update(repeating: 0, count: channels * plane)
         for tap in 0..<taps {
-            gemm(transposeA: true, transposeB: false, m: channels, n: fullColumns, k: outputs,
-                 a: weights.adjoint.pointer + tap * outputs * weights.adjointStride, lda: weights.adjointStride,
-                 b: padded + margin, ldb: paddedRow, beta: 1, c: input + shifts[tap], ldc: plane)
+            gemm(
+                transposeA: true, transposeB: false, m: channels, n: fullColumns, k: outputs,
+                a: weights.adjoint.pointer + tap * outputs * weights.adjointStride, lda: weights.adjointStride,
+                b: padded + margin, ldb: paddedRow, beta: 1, c: input + shifts[tap], ldc: plane)
         }
     }
 
@@ -149,26 +158,31 @@ struct ShiftedConvolution {
     /// packedGradient[tap][O, C] += full [O, fullColumns] (rows `fullStride` apart, scratch columns
     /// zero) x (the input [C, H W] shifted by the tap)ᵀ; `scratch` holds `weightGradientScratchSize`
     /// values.
-    func accumulateWeightGradient(full: UnsafePointer<Float>, fullStride: Int, input: UnsafePointer<Float>,
-                                  scratch: UnsafeMutablePointer<Float>, packedGradient: UnsafeMutablePointer<Float>) {
+    func accumulateWeightGradient(
+        full: UnsafePointer<Float>, fullStride: Int, input: UnsafePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>, packedGradient: UnsafeMutablePointer<Float>
+    ) {
         let level = Int32(kernels.rawValue), stride = weightGradientTransposedStride
         if kernels == .blas {
             for tap in 0..<taps {
-                gemm(transposeA: false, transposeB: true, m: outputs, n: channels, k: fullColumns,
-                     a: full, lda: fullStride, b: input + shifts[tap], ldb: plane,
-                     beta: 1, c: packedGradient + tap * outputs * channels, ldc: channels)
+                gemm(
+                    transposeA: false, transposeB: true, m: outputs, n: channels, k: fullColumns,
+                    a: full, lda: fullStride, b: input + shifts[tap], ldb: plane,
+                    beta: 1, c: packedGradient + tap * outputs * channels, ldc: channels)
             }
         } else if weightGradientTransposesInput {
             swiftrl_transpose(Int32(channels), Int32(plane), input, plane, scratch, stride)
             shifts.withUnsafeBufferPointer { offsets in
-                swiftrl_shifted_weight_gradient(level, Int32(outputs), Int32(channels), Int32(fullColumns), Int32(taps),
-                                                full, fullStride, scratch, stride, offsets.baseAddress, packedGradient)
+                swiftrl_shifted_weight_gradient(
+                    level, Int32(outputs), Int32(channels), Int32(fullColumns), Int32(taps),
+                    full, fullStride, scratch, stride, offsets.baseAddress, packedGradient)
             }
         } else {
             swiftrl_transpose(Int32(outputs), Int32(fullColumns), full, fullStride, scratch, stride)
             shifts.withUnsafeBufferPointer { offsets in
-                swiftrl_shifted_weight_gradient_transposed(level, Int32(outputs), Int32(channels), Int32(fullColumns), Int32(taps),
-                                                           scratch, stride, input, plane, offsets.baseAddress, packedGradient)
+                swiftrl_shifted_weight_gradient_transposed(
+                    level, Int32(outputs), Int32(channels), Int32(fullColumns), Int32(taps),
+                    scratch, stride, input, plane, offsets.baseAddress, packedGradient)
             }
         }
     }

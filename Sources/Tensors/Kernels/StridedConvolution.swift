@@ -17,8 +17,10 @@ struct StridedConvolution {
     /// The phases that hold taps: their first input row and column, and their correlation.
     let phases: [(row: Int, column: Int, correlation: ShiftedConvolution)]
 
-    init(channels: Int, height: Int, width: Int, outputs: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
-         kernels: VectorKernels.Family = VectorKernels.selected) {
+    init(
+        channels: Int, height: Int, width: Int, outputs: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
+        kernels: VectorKernels.Family = VectorKernels.selected
+    ) {
         self.channels = channels; self.height = height; self.width = width
         self.outputs = outputs; self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth; self.stride = stride
         let outputHeight = (height - kernelHeight) / stride + 1, outputWidth = (width - kernelWidth) / stride + 1
@@ -30,11 +32,14 @@ struct StridedConvolution {
             for column in 0..<min(stride, kernelWidth) {
                 let tapRows = (kernelHeight - row + stride - 1) / stride, tapColumns = (kernelWidth - column + stride - 1) / stride
                 var kernelTaps: [Int] = []
-                for i in 0..<tapRows { for j in 0..<tapColumns { kernelTaps.append((stride * i + row) * kernelWidth + stride * j + column) } }
-                let correlation = ShiftedConvolution(channels: channels, height: phaseHeight, width: phaseWidth, outputs: outputs,
-                                                     outputHeight: outputHeight, outputWidth: outputWidth,
-                                                     tapRows: tapRows, tapColumns: tapColumns, kernelTaps: kernelTaps,
-                                                     kernelSize: kernelHeight * kernelWidth, kernels: kernels)
+                for i in 0..<tapRows {
+                    for j in 0..<tapColumns { kernelTaps.append((stride * i + row) * kernelWidth + stride * j + column) }
+                }
+                let correlation = ShiftedConvolution(
+                    channels: channels, height: phaseHeight, width: phaseWidth, outputs: outputs,
+                    outputHeight: outputHeight, outputWidth: outputWidth,
+                    tapRows: tapRows, tapColumns: tapColumns, kernelTaps: kernelTaps,
+                    kernelSize: kernelHeight * kernelWidth, kernels: kernels)
                 phases.append((row, column, correlation))
             }
         }
@@ -103,15 +108,18 @@ struct StridedConvolution {
     /// phases of `planes` (made by `split`); the scratch columns come out as garbage.
     func correlate(planes: UnsafePointer<Float>, weights: [ShiftedConvolution.PackedWeights], full: UnsafeMutablePointer<Float>) {
         for (index, phase) in phases.enumerated() {
-            phase.correlation.correlate(input: planes + index * channels * phasePlane, weights: weights[index], full: full,
-                                        fullStride: outputHeight * phaseWidth, accumulate: index > 0)
+            phase.correlation.correlate(
+                input: planes + index * channels * phasePlane, weights: weights[index], full: full,
+                fullStride: outputHeight * phaseWidth, accumulate: index > 0)
         }
     }
 
     /// image [C, H, W] = the adjoint of `correlate`, reading a padded full-width buffer made by
     /// `geometry.expandPadded`; strided, the phase planes go through `scratch` (`splitSize` values).
-    func correlateAdjoint(padded: UnsafePointer<Float>, weights: [ShiftedConvolution.PackedWeights],
-                          into image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+    func correlateAdjoint(
+        padded: UnsafePointer<Float>, weights: [ShiftedConvolution.PackedWeights],
+        into image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+    ) {
         let planes = stride == 1 ? image : scratch
         for (index, phase) in phases.enumerated() {
             phase.correlation.correlateAdjoint(padded: padded, weights: weights[index], input: planes + index * channels * phasePlane)
@@ -122,14 +130,17 @@ struct StridedConvolution {
     /// packedGradient (each phase's [taps][O, C] in turn: kh kw O C values) += the weight gradient of
     /// `correlate`, from a padded full-width upstream gradient and the input's phase planes;
     /// `scratch` holds `geometry.weightGradientScratchSize` values.
-    func accumulateWeightGradient(padded: UnsafePointer<Float>, planes: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                                  packedGradient: UnsafeMutablePointer<Float>) {
+    func accumulateWeightGradient(
+        padded: UnsafePointer<Float>, planes: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        packedGradient: UnsafeMutablePointer<Float>
+    ) {
         var offset = 0
         for (index, phase) in phases.enumerated() {
             let correlation = phase.correlation
-            correlation.accumulateWeightGradient(full: padded + correlation.margin, fullStride: correlation.paddedRow,
-                                                 input: planes + index * channels * phasePlane, scratch: scratch,
-                                                 packedGradient: packedGradient + offset)
+            correlation.accumulateWeightGradient(
+                full: padded + correlation.margin, fullStride: correlation.paddedRow,
+                input: planes + index * channels * phasePlane, scratch: scratch,
+                packedGradient: packedGradient + offset)
             offset += correlation.taps * outputs * channels
         }
     }

@@ -40,7 +40,8 @@ public enum VectorKernels {
             return available
         }
         if requested.rawValue > available.rawValue {
-            FileHandle.standardError.write(Data("warning: SWIFTRL_KERNELS=\(name): this CPU runs at most \(available); using \(available)\n".utf8))
+            FileHandle.standardError.write(
+                Data("warning: SWIFTRL_KERNELS=\(name): this CPU runs at most \(available); using \(available)\n".utf8))
             return available
         }
         return requested

@@ -93,8 +93,10 @@ enum VectorMath {
 
     /// Applies `function` to `count` values eight lanes at a time (split across threads when large).
     @inline(__always)
-    static func map<Function: LaneFunction>(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int,
-                                            _ function: Function) {
+    static func map<Function: LaneFunction>(
+        _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int,
+        _ function: Function
+    ) {
         parallelElements(count) { range in
             var index = range.lowerBound
             while index + 8 <= range.upperBound {
@@ -113,12 +115,15 @@ enum VectorMath {
 
     /// target[i] = function(a[i], b[i]) eight lanes at a time, split across the kernel threads when large.
     @inline(__always)
-    static func zip<Function: LanePairFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,
-                                                _ count: Int, _ function: Function) {
+    static func zip<Function: LanePairFunction>(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,
+        _ count: Int, _ function: Function
+    ) {
         parallelElements(count) { range in
             var index = range.lowerBound
             while index + 8 <= range.upperBound {
-                let x = UnsafeRawPointer(a + index).loadUnaligned(as: Vector.self), y = UnsafeRawPointer(b + index).loadUnaligned(as: Vector.self)
+                let x = UnsafeRawPointer(a + index).loadUnaligned(as: Vector.self),
+                    y = UnsafeRawPointer(b + index).loadUnaligned(as: Vector.self)
                 UnsafeMutableRawPointer(target + index).storeBytes(of: function(x, y), as: Vector.self)
                 index += 8
             }

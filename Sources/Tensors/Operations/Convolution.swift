@@ -6,16 +6,19 @@ extension Tensor {
     /// across the BLAS threads.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
         guard rank == 4, weight.rank == 4, shape[1] == weight.shape[1] else {
-            throw TensorError.shapeMismatch("conv2d: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected input [N, \(weight.rank == 4 ? weight.shape[1] : 0), H, W])")
+            throw TensorError.shapeMismatch(
+                "conv2d: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected input [N, \(weight.rank == 4 ? weight.shape[1] : 0), H, W])"
+            )
         }
         guard stride >= 1, padding >= 0 else {
             throw TensorError.invalidArgument("conv2d: stride must be >= 1 and padding >= 0, got \(stride) and \(padding)")
         }
         let batch = shape[0], outputs = weight.shape[0]
-        let g = ConvolutionGeometry(channels: shape[1], height: shape[2], width: shape[3],
-                                    kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding,
-                                    outputHeight: (shape[2] + 2 * padding - weight.shape[2]) / stride + 1,
-                                    outputWidth: (shape[3] + 2 * padding - weight.shape[3]) / stride + 1)
+        let g = ConvolutionGeometry(
+            channels: shape[1], height: shape[2], width: shape[3],
+            kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding,
+            outputHeight: (shape[2] + 2 * padding - weight.shape[2]) / stride + 1,
+            outputWidth: (shape[3] + 2 * padding - weight.shape[3]) / stride + 1)
         guard g.outputHeight > 0, g.outputWidth > 0 else {
             throw TensorError.shapeMismatch("conv2d: kernel \(describe(weight.shape)) is larger than the padded input \(describe(shape))")
         }
@@ -39,9 +42,10 @@ extension Tensor {
                             for index in 0..<g.columnColumns { plane[index] = value }
                         }
                     }
-                    gemm(transposeA: false, transposeB: false, m: outputs, n: g.columnColumns, k: g.columnRows,
-                         a: weight.pointer, lda: g.columnRows, b: columns, ldb: g.columnColumns,
-                         beta: bias == nil ? 0 : 1, c: target, ldc: g.columnColumns)
+                    gemm(
+                        transposeA: false, transposeB: false, m: outputs, n: g.columnColumns, k: g.columnRows,
+                        a: weight.pointer, lda: g.columnRows, b: columns, ldb: g.columnColumns,
+                        beta: bias == nil ? 0 : 1, c: target, ldc: g.columnColumns)
                 }
             }
         }
@@ -57,14 +61,16 @@ extension Tensor {
                         let upstream = gradient.pointer + image * outputSize
                         if weight.requiresGradient {
                             im2col(input.pointer + image * imageSize, g, columns)
-                            gemm(transposeA: false, transposeB: true, m: outputs, n: g.columnRows, k: g.columnColumns,
-                                 a: upstream, lda: g.columnColumns, b: columns, ldb: g.columnColumns,
-                                 beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+                            gemm(
+                                transposeA: false, transposeB: true, m: outputs, n: g.columnRows, k: g.columnColumns,
+                                a: upstream, lda: g.columnColumns, b: columns, ldb: g.columnColumns,
+                                beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
                         }
                         if let gradientInput {
-                            gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: outputs,
-                                 a: weight.pointer, lda: g.columnRows, b: upstream, ldb: g.columnColumns,
-                                 c: columns, ldc: g.columnColumns)
+                            gemm(
+                                transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: outputs,
+                                a: weight.pointer, lda: g.columnRows, b: upstream, ldb: g.columnColumns,
+                                c: columns, ldc: g.columnColumns)
                             let target = gradientInput.pointer + image * imageSize
                             target.update(repeating: 0, count: imageSize)
                             col2im(columns, g, target)
@@ -84,19 +90,26 @@ extension Tensor {
     /// Ho = (H - 1) stride - 2 padding + kh + outputPadding. Without padding, computed per image as
     /// the adjoint of a shifted correlation (by phase when strided); with padding as GEMM + col2im.
     /// Images are split across the BLAS threads.
-    public func convTranspose2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
-                                outputPadding: Int = 0) throws -> Tensor {
+    public func convTranspose2d(
+        weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+        outputPadding: Int = 0
+    ) throws -> Tensor {
         guard rank == 4, weight.rank == 4, shape[1] == weight.shape[0] else {
-            throw TensorError.shapeMismatch("conv_transpose2d: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected input [N, \(weight.rank == 4 ? weight.shape[0] : 0), H, W])")
+            throw TensorError.shapeMismatch(
+                "conv_transpose2d: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected input [N, \(weight.rank == 4 ? weight.shape[0] : 0), H, W])"
+            )
         }
         guard stride >= 1, padding >= 0, outputPadding >= 0, outputPadding < stride || outputPadding == 0 else {
-            throw TensorError.invalidArgument("conv_transpose2d: needs stride >= 1, padding >= 0 and 0 <= output padding < stride, got \(stride), \(padding), \(outputPadding)")
+            throw TensorError.invalidArgument(
+                "conv_transpose2d: needs stride >= 1, padding >= 0 and 0 <= output padding < stride, got \(stride), \(padding), \(outputPadding)"
+            )
         }
         let batch = shape[0], inputs = shape[1], outputs = weight.shape[1]
         let height = (shape[2] - 1) * stride - 2 * padding + weight.shape[2] + outputPadding
         let width = (shape[3] - 1) * stride - 2 * padding + weight.shape[3] + outputPadding
         guard height > 0, width > 0 else {
-            throw TensorError.shapeMismatch("conv_transpose2d: input \(describe(shape)) with weight \(describe(weight.shape)) gives an empty output")
+            throw TensorError.shapeMismatch(
+                "conv_transpose2d: input \(describe(shape)) with weight \(describe(weight.shape)) gives an empty output")
         }
         if let bias, bias.shape != [outputs] {
             throw TensorError.shapeMismatch("conv_transpose2d: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
@@ -105,18 +118,20 @@ extension Tensor {
             return unpaddedConvTranspose2d(weight: weight, bias: bias, stride: stride, height: height, width: width)
         }
         // The output plays the part of a convolution's input: its columns are Wᵀ x.
-        let g = ConvolutionGeometry(channels: outputs, height: height, width: width,
-                                    kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding,
-                                    outputHeight: shape[2], outputWidth: shape[3])
+        let g = ConvolutionGeometry(
+            channels: outputs, height: height, width: width,
+            kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding,
+            outputHeight: shape[2], outputWidth: shape[3])
         let result = Tensor(uninitializedShape: [batch, outputs, height, width])
         let imageSize = inputs * g.columnColumns, outputSize = outputs * height * width
         let input = self
         parallelFor(count: batch) { _, images in
             TensorStorage.withScratch(count: g.columnRows * g.columnColumns) { columns in
                 for image in images {
-                    gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: inputs,
-                         a: weight.pointer, lda: g.columnRows, b: input.pointer + image * imageSize, ldb: g.columnColumns,
-                         c: columns, ldc: g.columnColumns)
+                    gemm(
+                        transposeA: true, transposeB: false, m: g.columnRows, n: g.columnColumns, k: inputs,
+                        a: weight.pointer, lda: g.columnRows, b: input.pointer + image * imageSize, ldb: g.columnColumns,
+                        c: columns, ldc: g.columnColumns)
                     let target = result.pointer + image * outputSize
                     if let bias {
                         for channel in 0..<outputs {
@@ -140,14 +155,16 @@ extension Tensor {
                     for image in images {
                         im2col(gradient.pointer + image * outputSize, g, columns)
                         if let gradientInput {
-                            gemm(transposeA: false, transposeB: false, m: inputs, n: g.columnColumns, k: g.columnRows,
-                                 a: weight.pointer, lda: g.columnRows, b: columns, ldb: g.columnColumns,
-                                 c: gradientInput.pointer + image * imageSize, ldc: g.columnColumns)
+                            gemm(
+                                transposeA: false, transposeB: false, m: inputs, n: g.columnColumns, k: g.columnRows,
+                                a: weight.pointer, lda: g.columnRows, b: columns, ldb: g.columnColumns,
+                                c: gradientInput.pointer + image * imageSize, ldc: g.columnColumns)
                         }
                         if weight.requiresGradient {
-                            gemm(transposeA: false, transposeB: true, m: inputs, n: g.columnRows, k: g.columnColumns,
-                                 a: input.pointer + image * imageSize, lda: g.columnColumns, b: columns, ldb: g.columnColumns,
-                                 beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
+                            gemm(
+                                transposeA: false, transposeB: true, m: inputs, n: g.columnRows, k: g.columnColumns,
+                                a: input.pointer + image * imageSize, lda: g.columnColumns, b: columns, ldb: g.columnColumns,
+                                beta: 1, c: gradientWeight.pointer, ldc: g.columnRows)
                         }
                     }
                 }
@@ -164,8 +181,9 @@ extension Tensor {
     /// conv2d without padding through shifted correlations, one per phase when strided.
     func unpaddedConv2d(weight: Tensor, bias: Tensor?, stride: Int) -> Tensor {
         let batch = shape[0]
-        let s = StridedConvolution(channels: shape[1], height: shape[2], width: shape[3], outputs: weight.shape[0],
-                                   kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride)
+        let s = StridedConvolution(
+            channels: shape[1], height: shape[2], width: shape[3], outputs: weight.shape[0],
+            kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride)
         let g = s.geometry
         let packed = s.pack(weight.pointer)
         let result = Tensor(uninitializedShape: [batch, s.outputs, s.outputHeight, s.outputWidth])
@@ -191,17 +209,20 @@ extension Tensor {
                     for image in images {
                         g.expandPadded(gradient.pointer + image * outputSize, into: padded)
                         if weight.requiresGradient {
-                            s.accumulateWeightGradient(padded: padded, planes: s.planes(of: input.pointer + image * imageSize, scratch: scratch),
-                                                       scratch: transposition, packedGradient: partials[worker].pointer)
+                            s.accumulateWeightGradient(
+                                padded: padded, planes: s.planes(of: input.pointer + image * imageSize, scratch: scratch),
+                                scratch: transposition, packedGradient: partials[worker].pointer)
                         }
                         if let gradientInput {
-                            s.correlateAdjoint(padded: padded, weights: packed, into: gradientInput.pointer + image * imageSize, scratch: scratch)
+                            s.correlateAdjoint(
+                                padded: padded, weights: packed, into: gradientInput.pointer + image * imageSize, scratch: scratch)
                         }
                     }
                 }
             }
-            return convolutionGradients(input: gradientInput, weight: weight, partials: partials, unpack: s.unpackWeightGradient,
-                                        upstream: bias == nil ? nil : gradient)
+            return convolutionGradients(
+                input: gradientInput, weight: weight, partials: partials, unpack: s.unpackWeightGradient,
+                upstream: bias == nil ? nil : gradient)
         }
         return result
     }
@@ -211,8 +232,9 @@ extension Tensor {
     func unpaddedConvTranspose2d(weight: Tensor, bias: Tensor?, stride: Int, height: Int, width: Int) -> Tensor {
         let batch = shape[0], inputs = shape[1], outputs = weight.shape[1]
         // In the correlation frame the result is the plane slid over and the input is the correlation's output.
-        let s = StridedConvolution(channels: outputs, height: height, width: width, outputs: inputs,
-                                   kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride)
+        let s = StridedConvolution(
+            channels: outputs, height: height, width: width, outputs: inputs,
+            kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride)
         precondition(s.outputHeight == shape[2] && s.outputWidth == shape[3], "conv_transpose2d: phase geometry mismatch")
         let g = s.geometry
         let packed = s.pack(weight.pointer)
@@ -245,14 +267,16 @@ extension Tensor {
                         }
                         if weight.requiresGradient {
                             g.expandPadded(input.pointer + image * imageSize, into: buffer)
-                            s.accumulateWeightGradient(padded: buffer, planes: planes, scratch: transposition,
-                                                       packedGradient: partials[worker].pointer)
+                            s.accumulateWeightGradient(
+                                padded: buffer, planes: planes, scratch: transposition,
+                                packedGradient: partials[worker].pointer)
                         }
                     }
                 }
             }
-            return convolutionGradients(input: gradientInput, weight: weight, partials: partials, unpack: s.unpackWeightGradient,
-                                        upstream: bias == nil ? nil : gradient)
+            return convolutionGradients(
+                input: gradientInput, weight: weight, partials: partials, unpack: s.unpackWeightGradient,
+                upstream: bias == nil ? nil : gradient)
         }
         return result
     }
@@ -267,8 +291,10 @@ func packedGradientPartials(_ weight: Tensor, batch: Int) -> [Tensor] {
 /// A convolution's gradients [input, weight, bias when `upstream` is given]: the workers' packed
 /// weight gradients summed and unpacked by `unpack` into the weight's layout, and the bias
 /// gradient as the upstream gradient's per-channel sums.
-func convolutionGradients(input: Tensor?, weight: Tensor, partials: [Tensor],
-                          unpack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void, upstream: Tensor?) -> [Tensor?] {
+func convolutionGradients(
+    input: Tensor?, weight: Tensor, partials: [Tensor],
+    unpack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void, upstream: Tensor?
+) -> [Tensor?] {
     let gradientWeight = Tensor.zeros(weight.shape)
     // The sum must outlive the read of its pointer (see `TensorStorage` on lifetimes): released there,
     // its 4 KB block went back to malloc and the weight gradient began with NaNs.

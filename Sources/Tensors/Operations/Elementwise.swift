@@ -7,8 +7,10 @@ extension Tensor {
     /// equal-shape and per-channel cases in vector instructions (a closure called per element is
     /// not always inlined).
     @inline(__always)
-    static func broadcastBinary<Vector: LanePairFunction>(_ a: Tensor, _ b: Tensor, _ name: String, vector: Vector?,
-                                                           _ forward: (Float, Float) -> Float) throws -> Tensor {
+    static func broadcastBinary<Vector: LanePairFunction>(
+        _ a: Tensor, _ b: Tensor, _ name: String, vector: Vector?,
+        _ forward: (Float, Float) -> Float
+    ) throws -> Tensor {
         let ap = a.pointer, bp = b.pointer
         if a.shape == b.shape {
             if let vector { return a.zipVectors(b, vector) }
@@ -71,10 +73,12 @@ extension Tensor {
     /// full tensor laid out [outer, middle, inner] and one value per middle index, in vector
     /// instructions when `vector` is given.
     @inline(__always)
-    static func applyPerChannel<Vector: LanePairFunction>(full: UnsafeMutablePointer<Float>, channels: UnsafeMutablePointer<Float>,
-                                result: UnsafeMutablePointer<Float>, layout: (outer: Int, middle: Int, inner: Int),
-                                channelFirst: Bool, vector: Vector?,
-                                _ forward: (Float, Float) -> Float) {
+    static func applyPerChannel<Vector: LanePairFunction>(
+        full: UnsafeMutablePointer<Float>, channels: UnsafeMutablePointer<Float>,
+        result: UnsafeMutablePointer<Float>, layout: (outer: Int, middle: Int, inner: Int),
+        channelFirst: Bool, vector: Vector?,
+        _ forward: (Float, Float) -> Float
+    ) {
         let (outer, middle, inner) = layout
         parallelElements(outer * middle * inner) { range in
             let firstRun = range.lowerBound / inner, lastRun = (range.upperBound + inner - 1) / inner
@@ -324,7 +328,8 @@ extension Tensor {
             // For x <= 0 the derivative is alpha e^x = y + alpha.
             let gradient = Tensor(uninitializedShape: g.shape)
             let upstream = g.pointer, output = result.pointer, target = gradient.pointer
-            if !Tensor.runAVX512Kernel(count: g.count, { _ = swiftrl_elu_gradient(2, upstream + $0, output + $0, target + $0, $1, alpha) }) {
+            if !Tensor.runAVX512Kernel(count: g.count, { _ = swiftrl_elu_gradient(2, upstream + $0, output + $0, target + $0, $1, alpha) })
+            {
                 VectorMath.zip(upstream, output, target, g.count, ELUGradientLanes(alpha: alpha))
             }
             return [gradient]
@@ -345,9 +350,11 @@ extension Tensor {
             beta * x > threshold ? x : Foundation.log1p(Foundation.exp(beta * x)) / beta
         }
         record(result, [self]) { g in
-            [g.zipElements(self) { gradient, x in
-                beta * x > threshold ? gradient : gradient / (1 + Foundation.exp(-beta * x))
-            }]
+            [
+                g.zipElements(self) { gradient, x in
+                    beta * x > threshold ? gradient : gradient / (1 + Foundation.exp(-beta * x))
+                }
+            ]
         }
         return result
     }

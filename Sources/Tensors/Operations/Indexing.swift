@@ -1,16 +1,22 @@
 extension Tensor {
     /// Checks an index list for gather / scatter along `axis` and returns the layout.
-    private func indexLayout(_ name: String, axis: Int, indexShape: [Int], indices: [Int], sourceShape: [Int]) throws
-        -> (axis: Int, outer: Int, inner: Int) {
+    private func indexLayout(
+        _ name: String, axis: Int, indexShape: [Int], indices: [Int], sourceShape: [Int]
+    ) throws
+        -> (axis: Int, outer: Int, inner: Int)
+    {
         let axis = try resolveAxis(axis, name)
         guard indexShape.count == rank, indices.count == indexShape.reduce(1, *) else {
-            throw TensorError.shapeMismatch("\(name): index shape \(describe(indexShape)) does not fit \(indices.count) indices and input rank \(rank)")
+            throw TensorError.shapeMismatch(
+                "\(name): index shape \(describe(indexShape)) does not fit \(indices.count) indices and input rank \(rank)")
         }
         for dimension in 0..<rank where dimension != axis && indexShape[dimension] != sourceShape[dimension] {
-            throw TensorError.shapeMismatch("\(name): index shape \(describe(indexShape)) differs from \(describe(sourceShape)) outside axis \(axis)")
+            throw TensorError.shapeMismatch(
+                "\(name): index shape \(describe(indexShape)) differs from \(describe(sourceShape)) outside axis \(axis)")
         }
         if let bad = indices.first(where: { $0 < 0 || $0 >= shape[axis] }) {
-            throw TensorError.invalidArgument("\(name): index \(bad) is out of range for axis \(axis) of size \(shape[axis]) in \(describe(shape))")
+            throw TensorError.invalidArgument(
+                "\(name): index \(bad) is out of range for axis \(axis) of size \(shape[axis]) in \(describe(shape))")
         }
         return (axis, indexShape[..<axis].reduce(1, *), indexShape[(axis + 1)...].reduce(1, *))
     }

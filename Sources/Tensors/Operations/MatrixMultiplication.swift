@@ -12,7 +12,8 @@ extension Tensor {
         let m = transposeA ? aColumns : aRows, k = transposeA ? aRows : aColumns
         let kB = transposeB ? bColumns : bRows, n = transposeB ? bRows : bColumns
         guard k == kB else {
-            throw TensorError.shapeMismatch("matmul: inner sizes differ: \(describe(a.shape))\(transposeA ? "ᵀ" : "") x \(describe(b.shape))\(transposeB ? "ᵀ" : "")")
+            throw TensorError.shapeMismatch(
+                "matmul: inner sizes differ: \(describe(a.shape))\(transposeA ? "ᵀ" : "") x \(describe(b.shape))\(transposeB ? "ᵀ" : "")")
         }
         let batchA = a.rank == 3 ? a.shape[0] : 1, batchB = b.rank == 3 ? b.shape[0] : 1
         guard batchA == batchB || batchA == 1 || batchB == 1 else {
@@ -22,17 +23,22 @@ extension Tensor {
         let batched = a.rank == 3 || b.rank == 3
         let result = Tensor(uninitializedShape: batched ? [batch, m, n] : [m, n])
         for index in 0..<batch {
-            gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                 a: a.pointer + (batchA == 1 ? 0 : index * aRows * aColumns), lda: aColumns,
-                 b: b.pointer + (batchB == 1 ? 0 : index * bRows * bColumns), ldb: bColumns,
-                 c: result.pointer + index * m * n, ldc: n)
+            gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                a: a.pointer + (batchA == 1 ? 0 : index * aRows * aColumns), lda: aColumns,
+                b: b.pointer + (batchB == 1 ? 0 : index * bRows * bColumns), ldb: bColumns,
+                c: result.pointer + index * m * n, ldc: n)
         }
         record(result, [a, b]) { g in
             // dA = g op(B)ᵀ (transposed back if A was used transposed); dB likewise.
-            var gradientA = transposeA ? try b.matmul(g, transposeA: transposeB, transposeB: true)
-                                       : try g.matmul(b, transposeA: false, transposeB: !transposeB)
-            var gradientB = transposeB ? try g.matmul(a, transposeA: true, transposeB: transposeA)
-                                       : try a.matmul(g, transposeA: !transposeA, transposeB: false)
+            var gradientA =
+                transposeA
+                ? try b.matmul(g, transposeA: transposeB, transposeB: true)
+                : try g.matmul(b, transposeA: false, transposeB: !transposeB)
+            var gradientB =
+                transposeB
+                ? try g.matmul(a, transposeA: true, transposeB: transposeA)
+                : try a.matmul(g, transposeA: !transposeA, transposeB: false)
             if a.rank == 2 && gradientA.rank == 3 { gradientA = try gradientA.sum(axis: 0) }
             if b.rank == 2 && gradientB.rank == 3 { gradientB = try gradientB.sum(axis: 0) }
             return [gradientA, gradientB]
@@ -43,15 +49,18 @@ extension Tensor {
     /// x Wᵀ + b for x [n, in], W [out, in], b [out] (PyTorch's linear layer) in one GEMM.
     public func linear(weight: Tensor, bias: Tensor?) throws -> Tensor {
         guard rank == 2, weight.rank == 2, shape[1] == weight.shape[1] else {
-            throw TensorError.shapeMismatch("linear: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected [batch, \(weight.rank == 2 ? weight.shape[1] : 0)])")
+            throw TensorError.shapeMismatch(
+                "linear: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected [batch, \(weight.rank == 2 ? weight.shape[1] : 0)])"
+            )
         }
         let rows = shape[0], inputs = shape[1], outputs = weight.shape[0]
         if let bias, bias.shape != [outputs] {
             throw TensorError.shapeMismatch("linear: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
         }
         let result = Tensor(uninitializedShape: [rows, outputs])
-        gemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, a: pointer, lda: inputs,
-             b: weight.pointer, ldb: inputs, c: result.pointer, ldc: outputs, bias: bias?.pointer)
+        gemm(
+            transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, a: pointer, lda: inputs,
+            b: weight.pointer, ldb: inputs, c: result.pointer, ldc: outputs, bias: bias?.pointer)
         let input = self
         record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { g in
             let gradientInput = input.requiresGradient ? try g.matmul(weight) : nil

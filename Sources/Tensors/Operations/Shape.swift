@@ -85,7 +85,8 @@ extension Tensor {
     public func slice(axis: Int, start: Int, length: Int) throws -> Tensor {
         let axis = try resolveAxis(axis, "slice")
         guard start >= 0, length >= 0, start + length <= shape[axis] else {
-            throw TensorError.invalidArgument("slice: range \(start)..<\(start + length) is outside axis \(axis) of size \(shape[axis]) in \(describe(shape))")
+            throw TensorError.invalidArgument(
+                "slice: range \(start)..<\(start + length) is outside axis \(axis) of size \(shape[axis]) in \(describe(shape))")
         }
         var newShape = shape
         newShape[axis] = length
@@ -96,14 +97,16 @@ extension Tensor {
         } else {
             result = Tensor(uninitializedShape: newShape)
             for block in 0..<outer {
-                (result.pointer + block * length * inner).update(from: pointer + (block * shape[axis] + start) * inner, count: length * inner)
+                (result.pointer + block * length * inner).update(
+                    from: pointer + (block * shape[axis] + start) * inner, count: length * inner)
             }
         }
         let inputShape = shape
         record(result, [self]) { g in
             let gradient = Tensor.zeros(inputShape)
             for block in 0..<outer {
-                (gradient.pointer + (block * inputShape[axis] + start) * inner).update(from: g.pointer + block * length * inner, count: length * inner)
+                (gradient.pointer + (block * inputShape[axis] + start) * inner).update(
+                    from: g.pointer + block * length * inner, count: length * inner)
             }
             return [gradient]
         }
@@ -121,7 +124,8 @@ extension Tensor {
             }
             a[axis] = 0; b[axis] = 0
             guard a == b else {
-                throw TensorError.shapeMismatch("concatenate: shapes \(describe(first.shape)) and \(describe(tensor.shape)) differ outside axis \(axis)")
+                throw TensorError.shapeMismatch(
+                    "concatenate: shapes \(describe(first.shape)) and \(describe(tensor.shape)) differ outside axis \(axis)")
             }
         }
         var newShape = first.shape

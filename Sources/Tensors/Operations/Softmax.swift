@@ -119,7 +119,8 @@ func softmaxRowGradient(_ y: UnsafePointer<Float>, _ upstream: UnsafePointer<Flo
     var dots = Vector(repeating: 0)
     var index = 0
     while index < whole {
-        dots += UnsafeRawPointer(y + index).loadUnaligned(as: Vector.self) * UnsafeRawPointer(upstream + index).loadUnaligned(as: Vector.self)
+        dots +=
+            UnsafeRawPointer(y + index).loadUnaligned(as: Vector.self) * UnsafeRawPointer(upstream + index).loadUnaligned(as: Vector.self)
         index += 8
     }
     var dot = dots.sum()

@@ -34,8 +34,9 @@ public final class PointReach: CanvasScene {
     /// A task from `make` options: `render_width`, `render_height`.
     public convenience init(options: Options, renderMode: RenderMode?) throws {
         try options.requireKnownKeys(RenderSize.optionNames, for: "PointReach")
-        self.init(renderMode: renderMode,
-                  renderSize: try RenderSize(options: options, reference: RenderSize(width: 200, height: 200), for: "PointReach"))
+        self.init(
+            renderMode: renderMode,
+            renderSize: try RenderSize(options: options, reference: RenderSize(width: 200, height: 200), for: "PointReach"))
     }
 
     public func reset(seed: Int?, options: Options, into observation: ObservationBuffer) throws -> Info {
@@ -64,8 +65,9 @@ public final class PointReach: CanvasScene {
     public func draw(on canvas: Canvas) {
         canvas.clear(Color(245, 245, 240))
         let scale = Double(min(canvas.width, canvas.height)) / 2.2
-        canvas.transform = Transform(scale: scale, worldOrigin: Point(0, 0),
-                                     pixelOrigin: Point(Double(canvas.width) / 2, Double(canvas.height) / 2))
+        canvas.transform = Transform(
+            scale: scale, worldOrigin: Point(0, 0),
+            pixelOrigin: Point(Double(canvas.width) / 2, Double(canvas.height) / 2))
         canvas.strokePolygon([Point(-1, -1), Point(1, -1), Point(1, 1), Point(-1, 1)], lineWidth: 0.02, Color(120, 120, 120))
         canvas.strokeCircle(center: Point(Double(target.x), Double(target.y)), radius: 0.08, lineWidth: 0.03, Color(60, 160, 60))
         canvas.fillCircle(center: Point(Double(point.x), Double(point.y)), radius: 0.06, Color(50, 90, 200))

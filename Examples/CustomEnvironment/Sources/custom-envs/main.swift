@@ -8,12 +8,14 @@ CustomEnvironments.register()
 // Starting settings for `train ALGORITHM --env ID` on these environments (`train --list-presets` shows them).
 try TrainingPresets.register(name: "ppo-corridor", text: "algorithm = ppo\nenv = Corridor-v0\nsteps = 20000\neval_every = 10000\n")
 try TrainingPresets.register(name: "acer-corridor", text: "algorithm = acer\nenv = Corridor-v0\nsteps = 10000\neval_every = 5000\n")
-try TrainingPresets.register(name: "sac-pointreach", text: """
-    algorithm = sac
-    env = PointReach-v0
-    steps = 6000
-    eval_every = 2000
-    hidden_dim = 256   # a small task: 256 units learn it as well as the reference 1024, 16 times faster
-    init_steps = 500
-    """)
+try TrainingPresets.register(
+    name: "sac-pointreach",
+    text: """
+        algorithm = sac
+        env = PointReach-v0
+        steps = 6000
+        eval_every = 2000
+        hidden_dim = 256   # a small task: 256 units learn it as well as the reference 1024, 16 times faster
+        init_steps = 500
+        """)
 SwiftRLCommand.main()

@@ -47,8 +47,10 @@ import Training
         let folder = temporaryFolder("sac-pointreach")
         defer { try? FileManager.default.removeItem(at: folder) }
         // The package's preset: 6000 steps, 256 hidden units, 500 random steps, an evaluation every 2000.
-        let train = try customEnvs(["train", "sac", "--env", "PointReach-v0", "--run-dir", folder.path, "--plain", "--set", "eval_every=1000",
-                                    "--set", "eval_video=false"])
+        let train = try customEnvs([
+            "train", "sac", "--env", "PointReach-v0", "--run-dir", folder.path, "--plain", "--set", "eval_every=1000",
+            "--set", "eval_video=false",
+        ])
         #expect(train.status == 0, "\(train.errorOutput)")
         let evaluations = train.output.split(separator: "\n").filter { $0.hasPrefix("eval at step") }.compactMap { line -> Double? in
             guard let range = line.range(of: "return ") else { return nil }
@@ -61,14 +63,19 @@ import Training
 
     @Test func thePresetsAreListedBesideTheBundledOnes() throws {
         let presets = try customEnvs(["train", "--list-presets"])
-        #expect(presets.status == 0 && presets.output.contains("ppo-corridor\tppo\tCorridor-v0") && presets.output.contains("acer-cartpole"))
+        #expect(
+            presets.status == 0 && presets.output.contains("ppo-corridor\tppo\tCorridor-v0") && presets.output.contains("acer-cartpole"))
     }
 
     @Test func aBrokenLengthOptionAndAnUnknownIdAreNamed() throws {
         let unknown = try customEnvs(["train", "ppo", "--env", "Coridor-v0", "--steps", "10"])
-        #expect(unknown.status != 0 && unknown.errorOutput.contains("did you mean 'Corridor-v0'") && unknown.errorOutput.contains("PointReach-v0"))
-        let options = try customEnvs(["train", "ppo", "--env", "Corridor-v0", "--set", "env_options=length:1", "--steps", "10",
-                                      "--run-dir", temporaryFolder("bad-length").path])
+        #expect(
+            unknown.status != 0 && unknown.errorOutput.contains("did you mean 'Corridor-v0'")
+                && unknown.errorOutput.contains("PointReach-v0"))
+        let options = try customEnvs([
+            "train", "ppo", "--env", "Corridor-v0", "--set", "env_options=length:1", "--steps", "10",
+            "--run-dir", temporaryFolder("bad-length").path,
+        ])
         #expect(options.status != 0 && options.errorOutput.contains("integer in 2...100"), "\(options.errorOutput)")
     }
 }
