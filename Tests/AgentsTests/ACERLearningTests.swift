@@ -41,7 +41,7 @@ func cartPoleACER(workers: Int = 1, steps: Int, configure: (inout ACERConfigurat
         let steps = 20_000
         var configuration = ACERConfiguration()
         configuration.hiddenSizes = [32]
-        configuration.learningRateSchedule = "constant"
+        configuration.learningRateSchedule = .constant
         configuration.replayStart = 500
         configuration.discount = 0.95
         let agent = try ACER(
@@ -78,7 +78,7 @@ func cartPoleACER(workers: Int = 1, steps: Int, configure: (inout ACERConfigurat
 
     @Test func episodicReplayTrainsOnWholeEpisodes() throws {
         let agent = try cartPoleACER(steps: 4000) {
-            $0.replayKind = "episodes"; $0.replayStart = 500; $0.episodesPerBatch = 8
+            $0.replayKind = .episodes; $0.replayStart = 500; $0.episodesPerBatch = 8
         }
         try agent.start()
         var updates = 0.0

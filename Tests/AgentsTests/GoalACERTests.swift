@@ -78,7 +78,7 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         }
         // The dense option: 0 at the goal, minus the scaled distance elsewhere.
         let dense = try fourRoomsGoalACER(environments: 2) {
-            $0.acer.steps = 10; $0.initialSteps = 20; $0.goalReward = "negative_distance"
+            $0.acer.steps = 10; $0.initialSteps = 20; $0.goalReward = .negativeDistance
         }
         let denseRewards = try dense.intrinsicRewards(segment).rewards
         for environment in 0..<width {
@@ -99,7 +99,7 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
             }
         }
         let agent = try mazeAgent {
-            $0.reachCoordinates = [0, 1]; $0.intrinsicReward = "sparse"
+            $0.reachCoordinates = [0, 1]; $0.intrinsicReward = .sparse
         }
         try agent.start()
         try agent.initialize()
@@ -121,7 +121,7 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         #expect(throws: AgentError.self) { _ = try mazeAgent { $0.reachCoordinates = [3] } }
         #expect(throws: Never.self) {
             _ = try mazeAgent {
-                $0.reachCoordinates = [0]; $0.dynamics = "dummy"
+                $0.reachCoordinates = [0]; $0.dynamics = .dummy
             }
         }
         #expect(throws: AgentError.self) { _ = try fourRoomsGoalACER { $0.reachCoordinates = [0] } }
@@ -147,7 +147,7 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         var configuration = GoalACERConfiguration()
         configuration.acer.steps = 3
         configuration.initialSteps = 6
-        configuration.goalInput = "stacked"
+        configuration.goalInput = .stacked
         let options: Options = ["observation": .string("pixels"), "render_width": .int(38), "render_height": .int(38)]
         let agent = try GoalACER(
             configuration: configuration, environmentCount: 2, seed: 0, totalSteps: 1000,
@@ -181,7 +181,7 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
         #expect(planes[0] == -1 && planes[37] == 1 && planes[38 * 38] == -1 && planes[38 * 38 + 37 * 38] == 1)
         _ = try located.update(segment, relabel: false)
         // Stacking needs pixel goal images.
-        configuration.goalInput = "stacked"
+        configuration.goalInput = .stacked
         #expect(throws: AgentError.self) {
             _ = try GoalACER(
                 configuration: configuration, environmentCount: 1, seed: 0, totalSteps: 10,
@@ -235,7 +235,7 @@ func fourRoomsGoalACER(environments: Int = 2, configure: (inout GoalACERConfigur
     @Test func withDummyDynamicsTheExplorationLossesArePlainACERs() throws {
         BundledEnvironments.register()
         var configuration = GoalACERConfiguration()
-        configuration.dynamics = "dummy"
+        configuration.dynamics = .dummy
         configuration.acer.steps = 6
         configuration.acer.hiddenSizes = [16]
         configuration.initialSteps = 0

@@ -108,7 +108,7 @@ import Testing
         var configuration = ACERConfiguration()
         configuration.steps = 5
         configuration.replayStart = 10
-        configuration.pixelTrunk = "keypoints"
+        configuration.pixelTrunk = .keypoints
         let options: Options = ["observation": .string("pixels"), "render_width": .int(40), "render_height": .int(40)]
         let agent = try ACER(
             configuration: configuration, environmentsPerWorker: 2, seed: 0, totalSteps: 100,

@@ -43,7 +43,7 @@ import Tensors
         configuration.stepsPerEnvironment = 32
         configuration.actorHiddenSizes = [32]
         configuration.criticHiddenSizes = [32]
-        configuration.activation = "tanh"
+        configuration.activation = .tanh
         let agent = try PPO(configuration: configuration, environmentCount: 8, seed: 1, makeEnvironment: { try make("CartPole-v1") })
         try agent.start()
         var episodes: [EpisodeRecord] = []
@@ -112,7 +112,7 @@ import Tensors
     @Test func recurrentPPOKeepsMemoriesPerEnvironmentAndResetsThemOnDone() throws {
         BundledEnvironments.register()
         var configuration = PPOConfiguration()
-        configuration.recurrent = "lstm"
+        configuration.recurrent = .lstm
         configuration.recurrentHiddenSize = 8
         configuration.stepsPerEnvironment = 16
         configuration.actorHiddenSizes = [8]

@@ -67,9 +67,7 @@ public final class ACER: TrainableAgent {
         let space = probe.observationSpace
         probe.close()
         observationShape = try ObservationRows(space: space, capacity: 1).rowShape
-        guard let activation = Activation(rawValue: configuration.activation) else {
-            throw AgentError.invalidConfiguration("unknown activation \(configuration.activation)")
-        }
+        let activation = configuration.activation
         var generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
         network = try ACERNetwork(
             observationShape: observationShape, actionCount: actionCount, hiddenSizes: configuration.hiddenSizes,

@@ -25,16 +25,16 @@ public final class ACERNetwork: Module {
     public let goalActivation: Activation
 
     /// A network for observations of `observationShape` (pixel images [C, H, W] get the Nature CNN, or
-    /// the `KeypointCNN` when `pixelTrunk` is "keypoints") and `actionCount` actions; `hiddenSizes` and `activation` shape the MLP trunk.
+    /// the `KeypointCNN` when `pixelTrunk` is `.keypoints`) and `actionCount` actions; `hiddenSizes` and `activation` shape the MLP trunk.
     /// With `goalFeatureCount` > 0 the heads also see a goal feature (goal-conditioned ACER's
     /// exploration policy: the goal feature concatenated with the policy latent), through a hidden
     /// layer of `goalHiddenSize` units when that is positive.
     public init(
-        observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation, pixelTrunk: String = "nature",
+        observationShape: [Int], actionCount: Int, hiddenSizes: [Int], activation: Activation, pixelTrunk: PixelTrunk = .nature,
         goalFeatureCount: Int = 0, goalHiddenSize: Int = 0, generator: inout RandomGenerator
     ) throws {
         let features: Int
-        if ObservationRows.isPixelImage(shape: observationShape) && pixelTrunk == "keypoints" {
+        if ObservationRows.isPixelImage(shape: observationShape) && pixelTrunk == .keypoints {
             let cnn = try KeypointCNN(
                 channels: observationShape[0], height: observationShape[1], width: observationShape[2],
                 hiddenSizes: hiddenSizes, activation: activation, generator: &generator)

@@ -16,16 +16,18 @@ final class ACEROptimization {
 
     /// The optimisation of `network` under `configuration`, scheduled over `totalSteps` environment steps.
     init(configuration: ACERConfiguration, network: ACERNetwork, totalSteps: Int) {
-        if configuration.optimizer == "adam" {
+        switch configuration.optimizer {
+        case .adam:
             optimizer = Adam(parameters: network.namedParameters(), learningRate: Float(configuration.learningRate))
-        } else {
+        case .rmsprop:
             optimizer = RMSProp(
                 parameters: network.namedParameters(), learningRate: Float(configuration.learningRate),
                 decay: Float(configuration.rmspropDecay), epsilon: Float(configuration.rmspropEpsilon), form: .tensorflow)
         }
-        schedule =
-            configuration.learningRateSchedule == "linear"
-            ? .linear(initial: configuration.learningRate, final: 0, totalSteps: totalSteps) : .constant(configuration.learningRate)
+        switch configuration.learningRateSchedule {
+        case .linear: schedule = .linear(initial: configuration.learningRate, final: 0, totalSteps: totalSteps)
+        case .constant: schedule = .constant(configuration.learningRate)
+        }
         maxGradientNorm = Float(configuration.maxGradientNorm)
         averageRate = Float(1 - configuration.averageDecay)
     }

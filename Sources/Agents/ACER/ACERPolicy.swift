@@ -23,13 +23,12 @@ public final class ACERPolicy: EvaluationPolicy {
 
     /// A network for observations of `space` and `actionSpace`'s actions, loaded from `checkpoint` under `prefix`.
     static func network(
-        hiddenSizes: [Int], activation name: String, pixelTrunk: String, observationSpace space: Space, actionSpace: Space,
+        hiddenSizes: [Int], activation: Activation, pixelTrunk: PixelTrunk, observationSpace space: Space, actionSpace: Space,
         checkpoint: Checkpoint, algorithm: String, prefix: String
     ) throws -> (ACERNetwork, [Int]) {
         guard case .discrete(let discrete) = actionSpace else {
             throw AgentError.unsupported("\(algorithm) needs a Discrete action space, got \(actionSpace)")
         }
-        guard let activation = Activation(rawValue: name) else { throw AgentError.invalidConfiguration("unknown activation \(name)") }
         let shape = try ObservationRows(space: space, capacity: 1).rowShape
         var generator = RandomGenerator(seed: 0)
         let network = try ACERNetwork(

@@ -34,7 +34,7 @@ final class ACERWorker: @unchecked Sendable {
         self.generator = generator
         rollout = try ACERRollout(
             space: observationSpace, steps: configuration.steps, environmentCount: runner.count, actionCount: actionCount)
-        if configuration.replayKind == "episodes" {
+        if configuration.replayKind == .episodes {
             replay = try EpisodicReplay(
                 space: observationSpace, transitions: configuration.replaySize, actionCount: actionCount,
                 batchSize: configuration.episodesPerBatch)

@@ -94,15 +94,19 @@ public struct Hyperparameter<Configuration>: @unchecked Sendable {
             })
     }
 
-    /// One of `choices`.
-    public static func choice(_ key: String, _ path: WritableKeyPath<Configuration, String>, _ summary: String, choices: [String]) -> Self {
-        Self(
-            key: key, summary: summary, read: { .string($0[keyPath: path]) },
+    /// One case of `Choice`, by its raw value (only the cases in `allowed`, when given): a typo in a
+    /// config is an error listing the valid values, and code switches over the cases exhaustively.
+    public static func choice<Choice: RawRepresentable & CaseIterable>(
+        _ key: String, _ path: WritableKeyPath<Configuration, Choice>, _ summary: String, among allowed: [Choice]? = nil
+    ) -> Self where Choice.RawValue == String {
+        let valid = (allowed ?? Array(Choice.allCases)).map(\.rawValue)
+        return Self(
+            key: key, summary: summary, read: { .string($0[keyPath: path].rawValue) },
             write: { configuration, text in
-                guard choices.contains(text) else {
-                    throw ConfigurationError.badValue("\(key) must be one of \(choices.joined(separator: ", ")), got '\(text)'")
+                guard valid.contains(text), let value = Choice(rawValue: text) else {
+                    throw ConfigurationError.badValue("\(key) must be one of \(valid.joined(separator: ", ")), got '\(text)'")
                 }
-                configuration[keyPath: path] = text
+                configuration[keyPath: path] = value
             })
     }
 

@@ -80,9 +80,7 @@ public final class GoalACER: TrainableAgent {
         actionCount = discrete.n
         var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
         let acer = configuration.acer
-        guard let activation = Activation(rawValue: acer.activation) else {
-            throw AgentError.invalidConfiguration("unknown activation \(acer.activation)")
-        }
+        let activation = acer.activation
         // Spaces: the policy sees "observation" of goal environments, goals are desired goals or goal images.
         if case .dict(let dict) = probe.observationSpace {
             guard let goalEnvironment = probe.unwrapped as? any GoalEnvironment,
@@ -109,7 +107,7 @@ public final class GoalACER: TrainableAgent {
             let shape = try ObservationRows(space: probe.observationSpace, capacity: 1).rowShape
             goalShape = shape
             goalScale = try ObservationRows(space: probe.observationSpace, capacity: 1).inputScale
-            mode = configuration.dynamics == "dummy" ? .dummy : .featureSpace
+            mode = configuration.dynamics == .dummy ? .dummy : .featureSpace
         }
         observationShape = try ObservationRows(space: observationSpace, capacity: 1).rowShape
         // reach_coordinates is ignored with dummy dynamics (no goals), so that a preset's plain-ACER
@@ -133,24 +131,24 @@ public final class GoalACER: TrainableAgent {
         case .dummy: break
         case .goalEnvironment(_, let imageKey) where imageKey == nil:
             goalFeatureCount = goalShape.reduce(1, *)
-            if configuration.dynamics == "learned" {
+            if configuration.dynamics == .learned {
                 dynamicsModel = try LearnedDynamics(
                     observationShape: observationShape, actionCount: actionCount, featureCount: configuration.featureSize,
-                    auxiliary: LearnedDynamics.Auxiliary(rawValue: configuration.auxiliary) ?? .random,
+                    auxiliary: configuration.auxiliary,
                     learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
             }
-        case .goalEnvironment where configuration.goalInput == "stacked":
+        case .goalEnvironment where configuration.goalInput == .stacked:
             break  // the goal image is an input of the policy itself: no phi, and the environment says when it is reached
         default:
             dynamicsModel = try LearnedDynamics(
                 observationShape: goalShape, actionCount: actionCount, featureCount: configuration.featureSize,
-                auxiliary: LearnedDynamics.Auxiliary(rawValue: configuration.auxiliary) ?? .random,
+                auxiliary: configuration.auxiliary,
                 learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
             goalFeatureCount = dynamicsModel.featureCount
         }
         dynamics = dynamicsModel
         var explorationShape = observationShape
-        if configuration.goalInput == "stacked" {
+        if configuration.goalInput == .stacked {
             guard case .goalEnvironment(_, let imageKey) = mode, imageKey != nil,
                 goalShape.count == 3, observationShape.count == 3, Array(goalShape.dropFirst()) == Array(observationShape.dropFirst())
             else {
@@ -161,7 +159,7 @@ public final class GoalACER: TrainableAgent {
             explorationShape[0] += goalShape[0] + (configuration.coordinateChannels ? 2 : 0)
             goalFeatureCount = 0
         }
-        stacksGoalImages = configuration.goalInput == "stacked"
+        stacksGoalImages = configuration.goalInput == .stacked
         coordinatePlanes =
             stacksGoalImages && configuration.coordinateChannels
             ? CoordinatePlanes.make(height: observationShape[1], width: observationShape[2]) : nil
@@ -311,7 +309,7 @@ public final class GoalACER: TrainableAgent {
         case .goalEnvironment(let environment, _):
             let achieved = segment.achievedVectors.flatMap { $0 }, desired = segment.desiredVectors.flatMap { $0 }
             var rewards = try environment.computeReward(achieved: achieved, desired: desired, info: [:]).map { Float($0) }
-            if configuration.goalReward == "negative_distance" {
+            if configuration.goalReward == .negativeDistance {
                 for index in rewards.indices {
                     var squared: Float = 0
                     for (a, d) in zip(segment.achievedVectors[index], segment.desiredVectors[index]) { squared += (a - d) * (a - d) }
@@ -351,9 +349,9 @@ public final class GoalACER: TrainableAgent {
     /// The intrinsic reward of one step (`intrinsic_reward`).
     func intrinsicReward(featureDistance: Float, reached: Bool) -> Float {
         switch configuration.intrinsicReward {
-        case "sparse": return reached ? 1 : 0
-        case "exp": return Foundation.exp(-featureDistance)
-        default: return -featureDistance
+        case .sparse: return reached ? 1 : 0
+        case .exp: return Foundation.exp(-featureDistance)
+        case .negativeDistance: return -featureDistance
         }
     }
 

@@ -4,9 +4,9 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     /// The ACER hyperparameters shared by the exploration and evaluation policies.
     public var acer = ACERConfiguration()
     /// "learned" (encoder + forward model) or "dummy" (plain ACER: no goal input, no intrinsic reward).
-    public var dynamics = "learned"
+    public var dynamics = DynamicsChoice.learned
     /// How phi is learned: random (frozen, default), inverse or rnd.
-    public var auxiliary = "random"
+    public var auxiliary = LearnedDynamics.Auxiliary.random
     /// Size of phi (the reference's 512 for pixels; 64 here for vectors).
     public var featureSize = 64
     /// Dynamics learning rate.
@@ -19,7 +19,7 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     public var relabelProbability = 0.8
     /// Intrinsic reward: negative_distance (the notes), exp (exp(-d)) or sparse (1 on the step that
     /// reaches the goal, else 0: bounded, as hindsight relabelling expects).
-    public var intrinsicReward = "negative_distance"
+    public var intrinsicReward = IntrinsicReward.negativeDistance
     /// Observation indices compared to decide that a goal is reached ("coordinate threshold when the
     /// env exposes positions", e.g. "0,1" for [x, y, direction] grid observations); empty: feature space.
     public var reachCoordinates: [Int] = []
@@ -27,7 +27,7 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     public var coordinateThreshold = 0.5
     /// Goal environments: the environment's computeReward (sparse, default) or negative_distance
     /// (-||achieved - desired|| scaled to the goal space, 0 at the goal).
-    public var goalReward = "environment"
+    public var goalReward = GoalReward.environment
     /// Feature-space reach threshold on ||phi(o) - phi(g)||^2 / (||phi(g)||^2 + 1e-6) (0.05).
     public var reachThreshold = 0.05
     /// Novelty queue size (1000).
@@ -45,7 +45,7 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     /// How goal images reach the exploration policy: feature (the reference: phi(goal image)
     /// concatenated with the policy latent) or stacked (the goal image stacked on the observation's
     /// channels, so that the policy's own convolutions compare the two pictures pixel by pixel).
-    public var goalInput = "feature"
+    public var goalInput = GoalInput.feature
     /// With stacked goal images, also two coordinate planes (x and y in [-1, 1], CoordConv) so that
     /// the convolutions can tell where in the picture the agent and the goal are.
     public var coordinateChannels = false
@@ -72,9 +72,9 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
                 write: { configuration, text in try parameter.write(&configuration.acer, text) })
         }
         return shared + [
-            .choice("dynamics", \.dynamics, "learned (encoder + forward model) or dummy (plain ACER)", choices: ["learned", "dummy"]),
+            .choice("dynamics", \.dynamics, "learned (encoder + forward model) or dummy (plain ACER)"),
             .choice(
-                "auxiliary", \.auxiliary, "how phi is learned: random (frozen), inverse or rnd", choices: ["random", "inverse", "rnd"]),
+                "auxiliary", \.auxiliary, "how phi is learned: random (frozen), inverse or rnd"),
             .int("feature_size", \.featureSize, "size of phi (reference 512 for pixels)", range: 1...4096),
             .real("dynamics_lr", \.dynamicsLearningRate, "dynamics learning rate", range: 0...10),
             .int("initial_steps", \.initialSteps, "random steps before training (reference 1e3-3e3)", range: 0...10_000_000),
@@ -82,7 +82,7 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
             .real("relabel_probability", \.relabelProbability, "HER future relabelling probability (0.8)", range: 0...1),
             .choice(
                 "intrinsic_reward", \.intrinsicReward, "negative_distance (the notes), exp or sparse (1 when reached)",
-                choices: ["negative_distance", "exp", "sparse"]),
+            ),
             .indices(
                 "reach_coordinates", \.reachCoordinates,
                 "observation indices compared for reaching a goal, e.g. 0,1 (empty: feature distance)"),
@@ -91,7 +91,7 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
                 range: 0...1e6),
             .choice(
                 "goal_reward", \.goalReward, "goal environments: environment (computeReward) or negative_distance",
-                choices: ["environment", "negative_distance"]),
+            ),
             .real("reach_threshold", \.reachThreshold, "feature-space reach threshold (0.05)", range: 0...1e6),
             .int("goal_queue_size", \.goalQueueSize, "novelty queue size (1000)", range: 1...10_000_000),
             .real("novelty_fraction", \.noveltyFraction, "entry threshold as a fraction of the least novel queued state", range: 0...1e6),
@@ -104,7 +104,7 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
             .choice(
                 "goal_input", \.goalInput,
                 "goal images: feature (phi concatenated with the latent, the reference) or stacked (extra input channels)",
-                choices: ["feature", "stacked"]),
+            ),
             .bool(
                 "coordinate_channels", \.coordinateChannels,
                 "stacked goal images: add x and y coordinate planes to the policy's input (CoordConv)"),

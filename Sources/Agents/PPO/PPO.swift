@@ -54,12 +54,10 @@ public final class PPO: TrainableAgent {
         default:
             throw AgentError.unsupported("PPO needs a Discrete or Float32 Box action space, got \(probe.actionSpace)")
         }
-        guard let activation = Activation(rawValue: configuration.activation) else {
-            throw AgentError.invalidConfiguration("unknown activation \(configuration.activation)")
-        }
+        let activation = configuration.activation
         var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
         memory =
-            configuration.recurrent == "lstm"
+            configuration.recurrent == .lstm
             ? RecurrentMemory(inputSize: rows.rowLength, hiddenSize: configuration.recurrentHiddenSize, generator: &random) : nil
         let hidden = memory?.hiddenSize ?? 1
         actorState = .zeros(batch: environmentCount, hiddenSize: hidden)
@@ -323,7 +321,7 @@ public final class PPO: TrainableAgent {
                 "PPO loss is \(loss.item) (value_loss \(valueLoss.item), surrogate \(surrogateLoss.item)) at environment step \(environmentSteps)"
             )
         }
-        if configuration.schedule == "adaptive" && configuration.desiredKL > 0 {
+        if configuration.schedule == .adaptive && configuration.desiredKL > 0 {
             let desired = Float(configuration.desiredKL)
             if kl > 2 * desired {
                 optimizer.learningRate = max(1e-5, optimizer.learningRate / 1.5)

@@ -1,3 +1,5 @@
+import NN
+
 /// PPO's hyperparameters. Defaults are rsl_rl v1's (its typical PPO runner configuration) unless noted;
 /// presets override them per environment.
 public struct PPOConfiguration: Configurable, Sendable, Equatable {
@@ -18,7 +20,7 @@ public struct PPOConfiguration: Configurable, Sendable, Equatable {
     /// Adam learning rate (1e-3).
     public var learningRate = 1e-3
     /// "adaptive" (KL-driven) or "fixed" learning rate (rsl_rl adaptive).
-    public var schedule = "adaptive"
+    public var schedule = PPOSchedule.adaptive
     /// Target KL of the adaptive schedule (0.01).
     public var desiredKL = 0.01
     /// Discount (0.99) and GAE lambda (0.95).
@@ -32,11 +34,11 @@ public struct PPOConfiguration: Configurable, Sendable, Equatable {
     public var actorHiddenSizes = [512, 256, 128]
     public var criticHiddenSizes = [512, 256, 128]
     /// Activation (elu).
-    public var activation = "elu"
+    public var activation = Activation.elu
     /// Normalise observations with running statistics (saved in checkpoints).
     public var normalizeObservations = false
     /// "none" (MLP actor-critic) or "lstm" (separate actor and critic LSTM memories).
-    public var recurrent = "none"
+    public var recurrent = RecurrentKind.none
     /// Hidden size of the memories (rsl_rl 256).
     public var recurrentHiddenSize = 256
 
@@ -53,7 +55,7 @@ public struct PPOConfiguration: Configurable, Sendable, Equatable {
             .real("value_loss_coef", \.valueCoefficient, "value loss weight (1.0)", range: 0...1000),
             .real("entropy_coef", \.entropyCoefficient, "entropy bonus (0.01)", range: 0...1000),
             .real("learning_rate", \.learningRate, "Adam learning rate (1e-3)", range: 0...10),
-            .choice("schedule", \.schedule, "adaptive (KL-driven, rsl_rl) or fixed", choices: ["adaptive", "fixed"]),
+            .choice("schedule", \.schedule, "adaptive (KL-driven, rsl_rl) or fixed"),
             .real("desired_kl", \.desiredKL, "target KL of the adaptive schedule (0.01)", range: 0...10),
             .real("gamma", \.discount, "discount (0.99)", range: 0...1),
             .real("lam", \.lambda, "GAE lambda (0.95)", range: 0...1),
@@ -61,11 +63,11 @@ public struct PPOConfiguration: Configurable, Sendable, Equatable {
             .real("init_noise_std", \.initialNoiseStd, "initial std of continuous actions (1.0)", range: 1e-6...100),
             .sizes("actor_hidden_dims", \.actorHiddenSizes, "actor MLP sizes (512,256,128)"),
             .sizes("critic_hidden_dims", \.criticHiddenSizes, "critic MLP sizes (512,256,128)"),
-            .choice("activation", \.activation, "activation (elu)", choices: ["elu", "relu", "tanh"]),
+            .choice("activation", \.activation, "activation (elu)", among: [.elu, .relu, .tanh]),
             .bool("normalize_observations", \.normalizeObservations, "running observation normalisation, saved in checkpoints"),
             .choice(
                 "recurrent", \.recurrent, "none (MLP) or lstm (separate actor and critic memories, rsl_rl's recurrent actor-critic)",
-                choices: ["none", "lstm"]),
+            ),
             .int("rnn_hidden_size", \.recurrentHiddenSize, "memory hidden size (rsl_rl 256)", range: 1...100_000),
         ]
     }

@@ -38,12 +38,10 @@ public final class PPOPolicy: EvaluationPolicy {
         default:
             throw AgentError.unsupported("PPO needs a Discrete or Float32 Box action space, got \(actionSpace)")
         }
-        guard let activation = Activation(rawValue: configuration.activation) else {
-            throw AgentError.invalidConfiguration("unknown activation \(configuration.activation)")
-        }
+        let activation = configuration.activation
         var generator = RandomGenerator(seed: 0)
         let memory =
-            configuration.recurrent == "lstm"
+            configuration.recurrent == .lstm
             ? RecurrentMemory(inputSize: rows.rowLength, hiddenSize: configuration.recurrentHiddenSize, generator: &generator) : nil
         let network = ActorCritic(
             observationCount: memory?.hiddenSize ?? rows.rowLength, actionCount: actionCount, continuous: continuous,

@@ -168,13 +168,13 @@ public final class SAC: TrainableAgent {
     static func usesPixelEncoder(_ configuration: SACConfiguration, observationShape shape: [Int]) throws -> Bool {
         let isSquareImage = ObservationRows.isPixelImage(shape: shape) && shape[1] == shape[2]
         switch configuration.encoder {
-        case "pixel":
+        case .pixel:
             guard isSquareImage else {
                 throw AgentError.unsupported("the pixel encoder needs square [C, H, W] images of at least 36x36, got \(shape)")
             }
             return true
-        case "identity": return false
-        default: return isSquareImage
+        case .identity: return false
+        case .auto: return isSquareImage
         }
     }
 

@@ -2,7 +2,7 @@
 /// presets in assets/configs/ override them per environment.
 public struct SACConfiguration: Configurable, Sendable, Equatable {
     /// "auto" (the pixel encoder for 9x84x84-style images, identity for vectors), "pixel" or "identity".
-    public var encoder = "auto"
+    public var encoder = EncoderChoice.auto
     /// Train the pixel decoder on the critic encoder's latent (SAC-AE); false: SAC from pixels or states.
     public var decoder = true
     /// Transitions the replay holds (reference 1e6; 100k transitions of 9x84x84 take 2.1 GB here).
@@ -57,7 +57,7 @@ public struct SACConfiguration: Configurable, Sendable, Equatable {
         [
             .choice(
                 "encoder", \.encoder, "auto (pixel for images, identity for vectors), pixel or identity",
-                choices: ["auto", "pixel", "identity"]),
+            ),
             .bool("decoder", \.decoder, "train the pixel decoder (SAC-AE); false: SAC from pixels or states"),
             .int("replay_size", \.replaySize, "transitions held (reference 1e6)", range: 1...100_000_000),
             .int(
