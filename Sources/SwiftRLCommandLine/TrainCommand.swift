@@ -152,10 +152,12 @@ struct TrainCommand: ParsableCommand {
         let defaults = Dictionary(reference.settings.values + reference.hyperparameters.values, uniquingKeysWith: { first, _ in first })
         let summaries = Dictionary(
             configuration.settings.summaries + configuration.hyperparameters.summaries, uniquingKeysWith: { first, _ in first })
+        let aliases = Dictionary(configuration.hyperparameters.aliases, uniquingKeysWith: { first, _ in first })
         for (key, value) in current {
             let defaultText = defaults[key].map { "\($0)" } ?? "?"
             let used = "\(value)" == defaultText ? "" : " (here: \(value))"
-            print("\(key) = \(defaultText)\(used)\t# \(summaries[key] ?? "")")
+            let also = (aliases[key] ?? []).isEmpty ? "" : " (also accepted as \(aliases[key]!.joined(separator: ", ")))"
+            print("\(key) = \(defaultText)\(used)\t# \(summaries[key] ?? "")\(also)")
         }
     }
 

@@ -101,3 +101,24 @@ struct RegisteredPresetTests {
         }
     }
 }
+
+@Suite("One key vocabulary")
+struct KeyVocabularyTests {
+    @Test func theReferenceNamesStayAcceptedAndConfigJSONUsesTheSharedNames() throws {
+        var sac = try RunConfiguration(algorithm: "sac")
+        try sac.apply(overrides: ["discount=0.9", "init_steps=7"])
+        let json = try #require(try JSONSerialization.jsonObject(with: sac.jsonData()) as? [String: Any])
+        let values = try #require(json["sac"] as? [String: Any])
+        #expect(values["gamma"] as? Double == 0.9 && values["initial_steps"] as? Int == 7 && values["discount"] == nil)
+        // A config.json written before the rename (reference names) still loads.
+        let old = #"{"algorithm": "ppo", "env": "CartPole-v1", "ppo": {"entropy_coef": 0.02}}"#
+        let ppo = try RunConfiguration(json: Data(old.utf8), source: "old config.json")
+        #expect(ppo.hyperparameters.values.first { $0.key == "ent_coef" }?.value == .double(0.02))
+        // Every algorithm uses the same names for the same things.
+        for algorithm in ["acer", "goal-acer", "ppo", "sac", "sac-ae"] {
+            let keys = try RunConfiguration(algorithm: algorithm).hyperparameters.keys
+            #expect(keys.contains("gamma"), "\(algorithm)")
+            #expect(!keys.contains("discount") && !keys.contains("entropy_coef") && !keys.contains("init_steps"), "\(algorithm)")
+        }
+    }
+}

@@ -41,6 +41,30 @@ public struct Hyperparameter<Configuration>: @unchecked Sendable {
     public let read: (Configuration) -> HyperparameterValue
     /// Parses `text` into the configuration; throws naming the key and the expected form.
     public let write: (inout Configuration, String) throws -> Void
+    /// Other names accepted for the key: the reference implementation's, where SwiftRL's one
+    /// vocabulary across algorithms (gamma, ent_coef, initial_steps) differs from it.
+    public var aliases: [String] = []
+
+    /// A hyperparameter read and written by the given functions.
+    public init(key: String, summary: String, read: @escaping (Configuration) -> HyperparameterValue,
+                write: @escaping (inout Configuration, String) throws -> Void, aliases: [String] = []) {
+        self.key = key
+        self.summary = summary
+        self.read = read
+        self.write = write
+        self.aliases = aliases
+    }
+
+    /// The same hyperparameter, also accepted under `names` (configs and presets written with the
+    /// reference's names keep working).
+    public func aliased(_ names: String...) -> Self {
+        var copy = self
+        copy.aliases += names
+        return copy
+    }
+
+    /// Whether `name` is this hyperparameter's key or one of its aliases.
+    public func isNamed(_ name: String) -> Bool { key == name || aliases.contains(name) }
 
     /// An integer in `range`.
     public static func int(
@@ -175,7 +199,7 @@ public protocol Configurable {
 extension Configurable {
     /// Sets `key` from text; throws for unknown keys (listing the valid ones) and bad values.
     public mutating func set(_ key: String, to text: String) throws {
-        guard let parameter = Self.hyperparameters.first(where: { $0.key == key }) else {
+        guard let parameter = Self.hyperparameters.first(where: { $0.isNamed(key) }) else {
             throw ConfigurationError.unknownKey(
                 "unknown key '\(key)'; valid keys: \(Self.hyperparameters.map(\.key).joined(separator: ", "))")
         }
@@ -183,7 +207,13 @@ extension Configurable {
     }
 
     /// Whether `key` is one of this configuration's keys.
-    public static func hasKey(_ key: String) -> Bool { hyperparameters.contains { $0.key == key } }
+    public static func hasKey(_ key: String) -> Bool { hyperparameters.contains { $0.isNamed(key) } }
+
+    /// Whether this configuration has `key` (or an alias of it).
+    public func accepts(key: String) -> Bool { Self.hasKey(key) }
+
+    /// Every key with its aliases, for listings.
+    public var aliases: [(key: String, aliases: [String])] { Self.hyperparameters.map { ($0.key, $0.aliases) } }
 
     /// Every key, in declaration order.
     public var keys: [String] { Self.hyperparameters.map(\.key) }

@@ -69,7 +69,7 @@ public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
         let shared: [Hyperparameter<GoalACERConfiguration>] = ACERConfiguration.hyperparameters.map { parameter in
             Hyperparameter(
                 key: parameter.key, summary: parameter.summary, read: { parameter.read($0.acer) },
-                write: { configuration, text in try parameter.write(&configuration.acer, text) })
+                write: { configuration, text in try parameter.write(&configuration.acer, text) }, aliases: parameter.aliases)
         }
         return shared + [
             .choice("dynamics", \.dynamics, "learned (encoder + forward model) or dummy (plain ACER)"),

@@ -53,7 +53,7 @@ public struct PPOConfiguration: Configurable, Sendable, Equatable {
             .real("clip_param", \.clip, "surrogate clip (0.2)", range: 0...10),
             .bool("use_clipped_value_loss", \.clipValueLoss, "clip the value loss around the old values (true)"),
             .real("value_loss_coef", \.valueCoefficient, "value loss weight (1.0)", range: 0...1000),
-            .real("entropy_coef", \.entropyCoefficient, "entropy bonus (0.01)", range: 0...1000),
+            .real("ent_coef", \.entropyCoefficient, "entropy bonus (rsl_rl entropy_coef 0.01)", range: 0...1000).aliased("entropy_coef"),
             .real("learning_rate", \.learningRate, "Adam learning rate (1e-3)", range: 0...10),
             .choice("schedule", \.schedule, "adaptive (KL-driven, rsl_rl) or fixed"),
             .real("desired_kl", \.desiredKL, "target KL of the adaptive schedule (0.01)", range: 0...10),

@@ -61,11 +61,13 @@ public struct SACConfiguration: Configurable, Sendable, Equatable {
             .bool("decoder", \.decoder, "train the pixel decoder (SAC-AE); false: SAC from pixels or states"),
             .int("replay_size", \.replaySize, "transitions held (reference 1e6)", range: 1...100_000_000),
             .int(
-                "init_steps", \.initialSteps, "random-action steps, then as many warm-up updates (reference 1000)", range: 0...100_000_000),
+                "initial_steps", \.initialSteps, "random-action steps, then as many warm-up updates (reference init_steps 1000)",
+                range: 0...100_000_000
+            ).aliased("init_steps"),
             .int("updates_per_step", \.updatesPerStep, "updates per environment step (reference 1)", range: 0...1000),
             .int("batch_size", \.batchSize, "minibatch size (reference 128)", range: 1...100_000),
             .int("hidden_dim", \.hiddenSize, "actor and critic MLP width (reference 1024)", range: 1...100_000),
-            .real("discount", \.discount, "discount (0.99)", range: 0...1),
+            .real("gamma", \.discount, "discount (reference discount 0.99)", range: 0...1).aliased("discount"),
             .real("init_temperature", \.initialTemperature, "initial alpha (reference 0.1)", range: 1e-8...1e6),
             .real("alpha_lr", \.alphaLearningRate, "temperature learning rate (1e-4)", range: 0...10),
             .real("alpha_beta", \.alphaBeta, "temperature Adam beta1 (0.5)", range: 0...1),
