@@ -4,7 +4,7 @@ import NN
 import Random
 import Tensors
 
-/// Goal-conditioned ACER with a dynamics model (the seed system's main algorithm): an exploration
+/// Goal-conditioned ACER with a dynamics model (docs/goal-acer.md writes the algorithm out with its sources): an exploration
 /// policy that learns to reach goals from an intrinsic reward, and an evaluation policy that learns
 /// the task's extrinsic reward off-policy from the same data.
 ///

@@ -1,5 +1,5 @@
 /// Goal-conditioned ACER's hyperparameters: ACER's (baselines defaults) plus the dynamics, goal and
-/// relabelling settings of the seed system.
+/// relabelling settings described in docs/goal-acer.md.
 public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     /// The ACER hyperparameters shared by the exploration and evaluation policies.
     public var acer = ACERConfiguration()
