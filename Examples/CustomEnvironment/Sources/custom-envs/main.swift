@@ -16,6 +16,6 @@ try TrainingPresets.register(
         steps = 6000
         eval_every = 2000
         hidden_dim = 256   # a small task: 256 units learn it as well as the reference 1024, 16 times faster
-        init_steps = 500
+        initial_steps = 500
         """)
 SwiftRLCommand.main()
