@@ -41,7 +41,8 @@ public final class GoalACER: TrainableAgent {
     /// The novelty-ranked goal queue.
     public let pool: GoalPool
     let runner: EpisodeRunner
-    let mode: GoalMode
+    /// Where goals come from and what reaching one means.
+    let goalSource: any GoalSource
     let actionCount: Int
     let observationSpace: Space
     let observationShape: [Int]
@@ -82,6 +83,7 @@ public final class GoalACER: TrainableAgent {
         let acer = configuration.acer
         let activation = acer.activation
         // Spaces: the policy sees "observation" of goal environments, goals are desired goals or goal images.
+        let mode: GoalMode
         if case .dict(let dict) = probe.observationSpace {
             guard let goalEnvironment = probe.unwrapped as? any GoalEnvironment,
                 let observation = dict.spaces.first(where: { $0.key == "observation" })?.space,
@@ -125,6 +127,11 @@ public final class GoalACER: TrainableAgent {
             }
         }
         observationScale = Self.observationScale(of: observationSpace)
+        switch mode {
+        case .dummy: goalSource = NoGoals()
+        case .featureSpace: goalSource = FeatureSpaceGoals()
+        case .goalEnvironment(let environment, let imageKey): goalSource = EnvironmentGoals(environment: environment, imageKey: imageKey)
+        }
         var dynamicsModel: any Dynamics = DummyDynamics()
         var goalFeatureCount = 0
         switch mode {
@@ -209,7 +216,7 @@ public final class GoalACER: TrainableAgent {
 
     /// The policy observations of every environment (the "observation" entry of Dict observations).
     var policyObservations: ObservationBuffer {
-        if case .goalEnvironment = mode { return runner.observations["observation"] }
+        if let key = goalSource.policyObservationKey { return runner.observations[key] }
         return runner.observations
     }
 
@@ -222,16 +229,7 @@ public final class GoalACER: TrainableAgent {
 
     /// The goal observation for a new episode of `environment`.
     func sampleGoal(_ environment: Int) -> [Float] {
-        switch mode {
-        case .dummy: return []
-        case .goalEnvironment(_, let imageKey):
-            let buffer = runner.observations[imageKey ?? "desired_goal"].row(environment)
-            return buffer.bytes.count > 0 ? buffer.bytes.map(Float.init) : Array(buffer.floats)
-        case .featureSpace:
-            if let goal = pool.nextGoal() { return goal }
-            let buffer = policyObservations.row(environment)
-            return buffer.bytes.count > 0 ? buffer.bytes.map(Float.init) : Array(buffer.floats)
-        }
+        goalSource.sampleGoal(for: environment, agent: self)
     }
 
     /// 1 / the largest bound of each coordinate of a finite Float32 Box (nil for other spaces), so that
@@ -264,7 +262,7 @@ public final class GoalACER: TrainableAgent {
             for element in 0..<length { result.pointer[index * length + element] = row[element] * goalScale }
         }
         // Goals that are observations get the observations' scale, so phi sees them as it was trained.
-        if case .featureSpace = mode { return scaled(result) }
+        if goalSource.goalsAreObservations { return scaled(result) }
         return result
     }
 
@@ -284,14 +282,7 @@ public final class GoalACER: TrainableAgent {
 
     /// Goal features [N, G] of goal rows (nil when the network takes no goal vector).
     func goalFeatureTensor(_ rows: [[Float]]) throws -> Tensor? {
-        if stacksGoalImages { return nil }
-        switch mode {
-        case .dummy: return nil
-        case .goalEnvironment(_, let imageKey) where imageKey == nil:
-            return try goalTensor(rows).reshaped([rows.count, goalShape.reduce(1, *)])
-        default:
-            return try dynamics.features(goalTensor(rows))
-        }
+        try goalSource.goalFeatures(of: rows, agent: self)
     }
 
     func beginEpisode(_ environment: Int) throws {
@@ -303,36 +294,7 @@ public final class GoalACER: TrainableAgent {
 
     /// Intrinsic rewards and dones of a segment under its (possibly relabelled) goals, with the current encoder.
     func intrinsicRewards(_ segment: GoalSegment) throws -> (rewards: [Float], dones: [Float]) {
-        switch mode {
-        case .dummy:
-            return (segment.rewards, segment.dones)
-        case .goalEnvironment(let environment, _):
-            let achieved = segment.achievedVectors.flatMap { $0 }, desired = segment.desiredVectors.flatMap { $0 }
-            var rewards = try environment.computeReward(achieved: achieved, desired: desired, info: [:]).map { Float($0) }
-            if configuration.goalReward == .negativeDistance {
-                for index in rewards.indices {
-                    var squared: Float = 0
-                    for (a, d) in zip(segment.achievedVectors[index], segment.desiredVectors[index]) { squared += (a - d) * (a - d) }
-                    rewards[index] = -squared.squareRoot() * goalScale
-                }
-            }
-            let dones = (0..<segment.dones.count).map { index -> Float in
-                segment.dones[index] > 0 || segment.achievedVectors[index] == segment.desiredVectors[index] ? 1 : 0
-            }
-            return (rewards, dones)
-        case .featureSpace:
-            let rows = segment.steps * segment.environmentCount
-            let achieved = try dynamics.features(goalTensor(segment.achievedGoals))
-            let goal = try dynamics.features(goalTensor(Array(segment.goals[0..<rows])))
-            let distances = GoalACER.normalisedDistances(achieved.scalars, goal.scalars, featureCount: dynamics.featureCount)
-            var rewards: [Float] = [], dones: [Float] = []
-            for row in 0..<rows {
-                let reached = isReached(achieved: segment.achievedGoals[row], goal: segment.goals[row], featureDistance: distances[row])
-                rewards.append(intrinsicReward(featureDistance: distances[row], reached: reached))
-                dones.append(segment.dones[row] > 0 || reached ? 1 : 0)
-            }
-            return (rewards, dones)
-        }
+        try goalSource.intrinsicRewards(segment, agent: self)
     }
 
     /// Whether an achieved observation reaches a goal observation: every `reach_coordinates` value
@@ -457,7 +419,7 @@ public final class GoalACER: TrainableAgent {
                 let inputs = try dynamicsInputs(segment)
                 _ = try dynamics.train(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next)
             }
-            if case .featureSpace = mode {
+            if goalSource.usesGoalQueue {
                 for segment in segments { try offerToPool(segment, inputs: try dynamicsInputs(segment)) }
             }
         }
@@ -474,29 +436,12 @@ public final class GoalACER: TrainableAgent {
 
     /// Offers the segment's next states to the goal queue by novelty (`inputs`: its dynamics inputs).
     func offerToPool(_ segment: GoalSegment, inputs: (current: Tensor, next: Tensor)) throws {
-        guard case .featureSpace = mode else { return }
-        let novelty = try dynamics.novelty(observations: inputs.current, actions: segment.actions, nextObservations: inputs.next)
-        let rowLength = inputs.current.count / max(inputs.current.shape[0], 1)
-        let current = configuration.rescoreGoals ? inputs.current.scalars : [], next = configuration.rescoreGoals ? inputs.next.scalars : []
-        for (index, value) in novelty.enumerated() where segment.dones[index] == 0 {
-            var transition: GoalPool.Transition?
-            if configuration.rescoreGoals {
-                let range = (index * rowLength)..<((index + 1) * rowLength)
-                transition = GoalPool.Transition(current: Array(current[range]), action: segment.actions[index], next: Array(next[range]))
-            }
-            pool.offer(novelty: value, observation: segment.achievedGoals[index], transition: transition)
-        }
+        try goalSource.offer(segment, inputs: inputs, agent: self)
     }
 
     /// Re-scores the goal queue with the current forward model (`rescore_goals`).
     func rescorePool() throws {
-        guard case .featureSpace = mode, configuration.rescoreGoals else { return }
-        try pool.rescore { transitions in
-            let rowShape = observationShape
-            let current = try Tensor(transitions.flatMap(\.current), shape: [transitions.count] + rowShape)
-            let next = try Tensor(transitions.flatMap(\.next), shape: [transitions.count] + rowShape)
-            return try dynamics.novelty(observations: current, actions: transitions.map(\.action), nextObservations: next)
-        }
+        try goalSource.rescore(agent: self)
     }
 
     func store(_ segment: GoalSegment) {
@@ -506,8 +451,7 @@ public final class GoalACER: TrainableAgent {
 
     /// Updates both policies on a segment (relabelled first for replayed segments).
     func update(_ segment: GoalSegment, relabel: Bool) throws -> [String: Double] {
-        if relabel, case .dummy = mode {
-        } else if relabel {
+        if relabel && goalSource.relabels {
             segment.relabel(probability: configuration.relabelProbability, using: &generator)
         }
         let acer = configuration.acer
@@ -618,36 +562,7 @@ public final class GoalACER: TrainableAgent {
     /// Stores what the step achieved and checks whether the goal was reached (only this environment's
     /// reached status changes).
     func recordAchievement(_ segment: GoalSegment, row: Int, environment: Int) throws {
-        let vector = runner.environments
-        switch mode {
-        case .dummy:
-            segment.achievedGoals[row] = []
-        case .goalEnvironment(_, let imageKey):
-            let achieved = Array(vector.observations["achieved_goal"].row(environment).floats)
-            let desired = Array(vector.observations["desired_goal"].row(environment).floats)
-            segment.achievedVectors[row] = achieved
-            segment.desiredVectors[row] = desired
-            if imageKey != nil {
-                segment.achievedGoals[row] = vector.observations["observation"].row(environment).bytes.map(Float.init)
-            } else {
-                segment.achievedGoals[row] = achieved
-            }
-            if achieved == desired && !reached[environment] {
-                reached[environment] = true
-                intrinsicReturns[environment] += 1
-            }
-        case .featureSpace:
-            let next = policyObservations.row(environment)
-            let values = next.bytes.count > 0 ? next.bytes.map(Float.init) : Array(next.floats)
-            segment.achievedGoals[row] = values
-            if !reached[environment] {
-                let feature = try dynamics.features(goalTensor([values])).scalars
-                let distance = GoalACER.normalisedDistances(feature, goalFeatures[environment], featureCount: dynamics.featureCount)[0]
-                let reachedNow = isReached(achieved: values, goal: goals[environment], featureDistance: distance)
-                intrinsicReturns[environment] += Double(intrinsicReward(featureDistance: distance, reached: reachedNow))
-                if reachedNow { reached[environment] = true }
-            }
-        }
+        try goalSource.recordAchievement(segment, row: row, environment: environment, agent: self)
     }
 
     /// Marks environment `index` as having reached its goal (for tests and tools).
@@ -656,11 +571,9 @@ public final class GoalACER: TrainableAgent {
     // MARK: Evaluation and checkpoints
 
     public func evaluationPolicy() throws -> any EvaluationPolicy {
-        let usesDictObservation: Bool
-        if case .goalEnvironment = mode { usesDictObservation = true } else { usesDictObservation = false }
         return ACERPolicy(
             network: evaluation, observationShape: observationShape, observationScale: observationScale,
-            observationKey: usesDictObservation ? "observation" : nil)
+            observationKey: goalSource.policyObservationKey)
     }
 
     public func checkpoint() throws -> Checkpoint {
