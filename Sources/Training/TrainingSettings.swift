@@ -2,36 +2,39 @@ import Agents
 
 /// The settings of a training run that every algorithm shares (the loop, logging, evaluation and
 /// checkpoints), as config keys.
+///
+/// Each key is documented once, in `hyperparameters` (what it does and its reference default), which
+/// `swiftrl train ALGORITHM --list-keys` prints; the properties name their key.
 public struct TrainingSettings: Configurable, Sendable, Equatable {
-    /// The registered environment id.
+    /// Key `env`.
     public var environment = "CartPole-v1"
-    /// Environment options for `make` as "key:value,key:value" (for example "render_width:84").
+    /// Key `env_options`.
     public var environmentOptions = ""
-    /// Total environment steps.
+    /// Key `steps`.
     public var steps = 200_000
-    /// The run's seed (networks, sampling, episode seeds).
+    /// Key `seed`.
     public var seed = 1
-    /// Environments per worker.
+    /// Key `num_envs`.
     public var environmentCount = 4
-    /// Worker threads (ACER's multi-worker mode; 1 = plain).
+    /// Key `workers`.
     public var workers = 1
-    /// Evaluate every this many environment steps (0: only at the end).
+    /// Key `eval_every`.
     public var evaluationInterval = 20_000
-    /// Episodes per evaluation.
+    /// Key `eval_episodes`.
     public var evaluationEpisodes = 10
-    /// Evaluate with the policy's mode (true) or by sampling.
+    /// Key `eval_deterministic`.
     public var evaluationDeterministic = true
-    /// Record a video of the first episode of every evaluation into videos/.
+    /// Key `eval_video`.
     public var evaluationVideo = true
-    /// Save a checkpoint every this many environment steps (0: only at the end).
+    /// Key `checkpoint_every`.
     public var checkpointInterval = 50_000
-    /// Checkpoints kept besides best (oldest deleted).
+    /// Key `keep_checkpoints`.
     public var keepCheckpoints = 3
-    /// Save the replay buffer beside the latest checkpoint, for an exact resume (large for pixels).
+    /// Key `save_replay`.
     public var saveReplay = true
-    /// Seconds between progress lines.
+    /// Key `log_every`.
     public var logInterval = 2.0
-    /// Threads the numeric kernels may use (2 on this machine; workers > 1 use 1 each).
+    /// Key `threads`.
     public var kernelThreads = 2
 
     /// The seed of the first evaluation episode (episode i uses it + i): far from the training

@@ -2,54 +2,55 @@ import NN
 
 /// ACER's hyperparameters. Defaults are OpenAI baselines' (acer.py) unless noted; presets in
 /// assets/configs/ override them per environment.
+///
+/// Each key is documented once, in `hyperparameters` (what it does and its reference default), which
+/// `swiftrl train ALGORITHM --list-keys` prints; the properties name their key.
 public struct ACERConfiguration: Configurable, Sendable, Equatable {
-    /// Steps per environment per iteration (baselines nsteps 20).
+    /// Key `n_steps`.
     public var steps = 20
-    /// Mean number of off-policy updates per on-policy update, Poisson-sampled (baselines 4; 0: on-policy only).
+    /// Key `replay_ratio`.
     public var replayRatio = 4.0
-    /// Transitions the replay holds per worker (baselines 50000).
+    /// Key `replay_size`.
     public var replaySize = 50_000
-    /// Transitions stored before off-policy updates start (baselines 10000).
+    /// Key `replay_start`.
     public var replayStart = 10_000
-    /// "segments": fixed-length segments (baselines); "episodes": whole episodes (ACER-torch).
+    /// Key `replay_kind`.
     public var replayKind = ReplayKind.segments
-    /// Episodes per off-policy batch with replay_kind episodes (ACER-torch 32).
+    /// Key `episodes_per_batch`.
     public var episodesPerBatch = 32
-    /// Discount gamma (0.99).
+    /// Key `gamma`.
     public var discount = 0.99
-    /// Weight of the Q loss (baselines q_coef 0.5).
+    /// Key `q_coef`.
     public var qCoefficient = 0.5
-    /// Entropy bonus coefficient (baselines ent_coef 0.01).
+    /// Key `ent_coef`.
     public var entropyCoefficient = 0.01
-    /// Importance-weight truncation c (baselines 10).
+    /// Key `c`.
     public var truncation = 10.0
-    /// Use the efficient trust region (baselines true).
+    /// Key `trust_region`.
     public var trustRegion = true
-    /// Trust-region bound delta (baselines 1).
+    /// Key `delta`.
     public var trustRegionDelta = 1.0
-    /// Polyak decay alpha of the average network: avg = alpha avg + (1 - alpha) theta (baselines 0.99).
+    /// Key `alpha`.
     public var averageDecay = 0.99
-    /// "rmsprop" (TensorFlow form, baselines) or "adam" (ACER-torch).
+    /// Key `optimizer`.
     public var optimizer = OptimizerChoice.rmsprop
-    /// Learning rate (baselines 7e-4).
+    /// Key `learning_rate`.
     public var learningRate = 7e-4
-    /// "linear": decay to 0 over the run (baselines); "constant".
+    /// Key `lr_schedule`.
     public var learningRateSchedule = ScheduleChoice.linear
-    /// RMSProp decay (baselines 0.99).
+    /// Key `rmsprop_decay`.
     public var rmspropDecay = 0.99
-    /// RMSProp epsilon, inside the square root (baselines 1e-5).
+    /// Key `rmsprop_epsilon`.
     public var rmspropEpsilon = 1e-5
-    /// Global gradient-norm clip (baselines 10).
+    /// Key `max_grad_norm`.
     public var maxGradientNorm = 10.0
-    /// Hidden layer sizes of the MLP trunk for vector observations (baselines mlp: 64,64).
+    /// Key `hidden_sizes`.
     public var hiddenSizes = [64, 64]
-    /// Activation of the MLP trunk (baselines mlp: tanh).
+    /// Key `activation`.
     public var activation = Activation.tanh
-    /// The trunk for pixel observations: "nature" (the Nature CNN, as baselines) or "keypoints"
-    /// (`KeypointCNN`: cell-sized convolutions and a spatial softmax, for small grid pictures).
+    /// Key `pixel_trunk`.
     public var pixelTrunk = PixelTrunk.nature
-    /// Multi-worker: hold a lock around each worker's gradient transfer and optimiser step
-    /// (ACER-torch's default; false is Hogwild, its --no-lock).
+    /// Key `lock`.
     public var lock = true
 
     /// The reference defaults.

@@ -1,65 +1,52 @@
 /// Goal-conditioned ACER's hyperparameters: ACER's (baselines defaults) plus the dynamics, goal and
 /// relabelling settings described in docs/goal-acer.md.
+///
+/// Each key is documented once, in `hyperparameters` (what it does and its reference default), which
+/// `swiftrl train ALGORITHM --list-keys` prints; the properties name their key.
 public struct GoalACERConfiguration: Configurable, Sendable, Equatable {
     /// The ACER hyperparameters shared by the exploration and evaluation policies.
     public var acer = ACERConfiguration()
-    /// "learned" (encoder + forward model) or "dummy" (plain ACER: no goal input, no intrinsic reward).
+    /// Key `dynamics`.
     public var dynamics = DynamicsChoice.learned
-    /// How phi is learned: random (frozen, default), inverse or rnd.
+    /// Key `auxiliary`.
     public var auxiliary = LearnedDynamics.Auxiliary.random
-    /// Size of phi (the reference's 512 for pixels; 64 here for vectors).
+    /// Key `feature_size`.
     public var featureSize = 64
-    /// Dynamics learning rate.
+    /// Key `dynamics_lr`.
     public var dynamicsLearningRate = 3e-4
-    /// Random steps before training (the reference's 1e3-3e3), then dynamics updates and goal seeding.
+    /// Key `initial_steps`.
     public var initialSteps = 2000
-    /// Dynamics updates in `initialize()`.
+    /// Key `initial_dynamics_updates`.
     public var initialDynamicsUpdates = 100
-    /// Probability of relabelling a trajectory's goal with a future achieved state (HER future, 0.8).
+    /// Key `relabel_probability`.
     public var relabelProbability = 0.8
-    /// Intrinsic reward: negative_distance (the notes), exp (exp(-d)) or sparse (1 on the step that
-    /// reaches the goal, else 0: bounded, as hindsight relabelling expects).
+    /// Key `intrinsic_reward`.
     public var intrinsicReward = IntrinsicReward.negativeDistance
-    /// Observation indices compared to decide that a goal is reached ("coordinate threshold when the
-    /// env exposes positions", e.g. "0,1" for [x, y, direction] grid observations); empty: feature space.
+    /// Key `reach_coordinates`.
     public var reachCoordinates: [Int] = []
-    /// A goal is reached when every compared coordinate is within this distance (0.5: the same grid cell).
+    /// Key `coordinate_threshold`.
     public var coordinateThreshold = 0.5
-    /// Goal environments: the environment's computeReward (sparse, default) or negative_distance
-    /// (-||achieved - desired|| scaled to the goal space, 0 at the goal).
+    /// Key `goal_reward`.
     public var goalReward = GoalReward.environment
-    /// Feature-space reach threshold on ||phi(o) - phi(g)||^2 / (||phi(g)||^2 + 1e-6) (0.05).
+    /// Key `reach_threshold`.
     public var reachThreshold = 0.05
-    /// Novelty queue size (1000).
+    /// Key `goal_queue_size`.
     public var goalQueueSize = 1000
-    /// A state enters the queue when its novelty exceeds this fraction of the queue's least novel one.
+    /// Key `novelty_fraction`.
     public var noveltyFraction = 0.9
-    /// Units of the hidden layer over [latent, goal feature] before the exploration policy's heads
-    /// (0: the reference's linear heads on the concatenation, whose logits are a sum of a state term
-    /// and a goal term and so cannot say "turn left here for that goal").
+    /// Key `goal_hidden`.
     public var goalHiddenSize = 256
-    /// Re-score the queued states' novelty with the current forward model every iteration (the
-    /// reference keeps each state's novelty from when it entered, so early states seen by an
-    /// untrained model outrank the frontier).
+    /// Key `rescore_goals`.
     public var rescoreGoals = true
-    /// How goal images reach the exploration policy: feature (the reference: phi(goal image)
-    /// concatenated with the policy latent) or stacked (the goal image stacked on the observation's
-    /// channels, so that the policy's own convolutions compare the two pictures pixel by pixel).
+    /// Key `goal_input`.
     public var goalInput = GoalInput.feature
-    /// With stacked goal images, also two coordinate planes (x and y in [-1, 1], CoordConv) so that
-    /// the convolutions can tell where in the picture the agent and the goal are.
+    /// Key `coordinate_channels`.
     public var coordinateChannels = false
-    /// Uniform probability mixed into the exploration policy's actions: mu = (1 - e) pi + e / nA. Every
-    /// action then keeps mu >= e / nA, so rho = pi / mu <= nA / e; with e >= nA / c ACER's bias
-    /// correction, which trusts Q of actions the data never shows, stays off for the evaluation
-    /// policy learning from these data (0: the reference).
+    /// Key `behaviour_epsilon`.
     public var behaviourEpsilon = 0.0
-    /// Environments (the first ones) whose episodes the evaluation policy acts in, as a scheduler
-    /// of intentions does (SAC-X): the evaluation policy then also learns from its own actions.
-    /// 0: the reference, where the exploration policy (or a uniform policy once the goal is reached)
-    /// collects everything and the evaluation policy learns only off-policy.
+    /// Key `evaluation_actors`.
     public var evaluationActors = 0
-    /// Move a goal target along the sorted queue once the success rate of the last 10 episodes is >= 0.7.
+    /// Key `curriculum`.
     public var curriculum = false
 
     /// The defaults.

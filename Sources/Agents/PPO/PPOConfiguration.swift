@@ -2,44 +2,49 @@ import NN
 
 /// PPO's hyperparameters. Defaults are rsl_rl v1's (its typical PPO runner configuration) unless noted;
 /// presets override them per environment.
+///
+/// Each key is documented once, in `hyperparameters` (what it does and its reference default), which
+/// `swiftrl train ALGORITHM --list-keys` prints; the properties name their key.
 public struct PPOConfiguration: Configurable, Sendable, Equatable {
-    /// Steps per environment per iteration (rsl_rl 24).
+    /// Key `num_steps_per_env`.
     public var stepsPerEnvironment = 24
-    /// Passes over each rollout (5).
+    /// Key `num_learning_epochs`.
     public var epochs = 5
-    /// Minibatches per pass (4).
+    /// Key `num_mini_batches`.
     public var minibatches = 4
-    /// Surrogate clip (0.2).
+    /// Key `clip_param`.
     public var clip = 0.2
-    /// Clip the value loss around the old values too (true).
+    /// Key `use_clipped_value_loss`.
     public var clipValueLoss = true
-    /// Value loss weight (1.0).
+    /// Key `value_loss_coef`.
     public var valueCoefficient = 1.0
-    /// Entropy bonus (0.01).
+    /// Key `ent_coef`.
     public var entropyCoefficient = 0.01
-    /// Adam learning rate (1e-3).
+    /// Key `learning_rate`.
     public var learningRate = 1e-3
-    /// "adaptive" (KL-driven) or "fixed" learning rate (rsl_rl adaptive).
+    /// Key `schedule`.
     public var schedule = PPOSchedule.adaptive
-    /// Target KL of the adaptive schedule (0.01).
+    /// Key `desired_kl`.
     public var desiredKL = 0.01
-    /// Discount (0.99) and GAE lambda (0.95).
+    /// Key `gamma`.
     public var discount = 0.99
+    /// Key `lam`.
     public var lambda = 0.95
-    /// Global gradient-norm clip (1.0).
+    /// Key `max_grad_norm`.
     public var maxGradientNorm = 1.0
-    /// Initial standard deviation of continuous actions (1.0).
+    /// Key `init_noise_std`.
     public var initialNoiseStd = 1.0
-    /// Hidden sizes of the actor and the critic (rsl_rl 512,256,128).
+    /// Key `actor_hidden_dims`.
     public var actorHiddenSizes = [512, 256, 128]
+    /// Key `critic_hidden_dims`.
     public var criticHiddenSizes = [512, 256, 128]
-    /// Activation (elu).
+    /// Key `activation`.
     public var activation = Activation.elu
-    /// Normalise observations with running statistics (saved in checkpoints).
+    /// Key `normalize_observations`.
     public var normalizeObservations = false
-    /// "none" (MLP actor-critic) or "lstm" (separate actor and critic LSTM memories).
+    /// Key `recurrent`.
     public var recurrent = RecurrentKind.none
-    /// Hidden size of the memories (rsl_rl 256).
+    /// Key `rnn_hidden_size`.
     public var recurrentHiddenSize = 256
 
     /// The reference defaults.

@@ -1,53 +1,66 @@
 /// SAC and SAC-AE hyperparameters. Defaults are pytorch_sac_ae's (Yarats et al. 2019) unless noted;
 /// presets in assets/configs/ override them per environment.
+///
+/// Each key is documented once, in `hyperparameters` (what it does and its reference default), which
+/// `swiftrl train ALGORITHM --list-keys` prints; the properties name their key.
 public struct SACConfiguration: Configurable, Sendable, Equatable {
-    /// "auto" (the pixel encoder for 9x84x84-style images, identity for vectors), "pixel" or "identity".
+    /// Key `encoder`.
     public var encoder = EncoderChoice.auto
-    /// Train the pixel decoder on the critic encoder's latent (SAC-AE); false: SAC from pixels or states.
+    /// Key `decoder`.
     public var decoder = true
-    /// Transitions the replay holds (reference 1e6; 100k transitions of 9x84x84 take 2.1 GB here).
+    /// Key `replay_size`.
     public var replaySize = 100_000
-    /// Random-action steps before learning; at that step as many warm-up updates run (reference 1000).
+    /// Key `initial_steps`.
     public var initialSteps = 1000
-    /// Updates per environment step after the warm-up (reference 1).
+    /// Key `updates_per_step`.
     public var updatesPerStep = 1
-    /// Minibatch size (reference 128).
+    /// Key `batch_size`.
     public var batchSize = 128
-    /// Hidden units of the actor and critic MLPs (reference 1024).
+    /// Key `hidden_dim`.
     public var hiddenSize = 1024
-    /// Discount (0.99).
+    /// Key `gamma`.
     public var discount = 0.99
-    /// Initial temperature alpha (reference 0.1).
+    /// Key `init_temperature`.
     public var initialTemperature = 0.1
-    /// Temperature learning rate (reference 1e-4) and Adam beta1 (0.5).
+    /// Key `alpha_lr`.
     public var alphaLearningRate = 1e-4
+    /// Key `alpha_beta`.
     public var alphaBeta = 0.5
-    /// Actor learning rate (1e-3) and beta1 (0.9).
+    /// Key `actor_lr`.
     public var actorLearningRate = 1e-3
+    /// Key `actor_beta`.
     public var actorBeta = 0.9
-    /// Bounds of the actor's log standard deviation (-10, 2).
+    /// Key `actor_log_std_min`.
     public var actorLogStdMin = -10.0
+    /// Key `actor_log_std_max`.
     public var actorLogStdMax = 2.0
-    /// Actor and temperature update every this many updates (2).
+    /// Key `actor_update_freq`.
     public var actorUpdateFrequency = 2
-    /// Critic learning rate (1e-3) and beta1 (0.9).
+    /// Key `critic_lr`.
     public var criticLearningRate = 1e-3
+    /// Key `critic_beta`.
     public var criticBeta = 0.9
-    /// Soft-update rate of the target Q heads (0.01) and of the target encoder (0.05).
+    /// Key `critic_tau`.
     public var criticTau = 0.01
+    /// Key `encoder_tau`.
     public var encoderTau = 0.05
-    /// Target networks update every this many updates (2).
+    /// Key `critic_target_update_freq`.
     public var targetUpdateFrequency = 2
-    /// Latent size of the pixel encoder (50), its conv layers (4) and filters (32).
+    /// Key `encoder_feature_dim`.
     public var encoderFeatureDimension = 50
+    /// Key `num_layers`.
     public var encoderLayers = 4
+    /// Key `num_filters`.
     public var encoderFilters = 32
-    /// Encoder learning rate for the reconstruction loss (1e-3).
+    /// Key `encoder_lr`.
     public var encoderLearningRate = 1e-3
-    /// Decoder learning rate (1e-3), update frequency (1), latent L2 penalty (1e-6), weight decay (1e-7).
+    /// Key `decoder_lr`.
     public var decoderLearningRate = 1e-3
+    /// Key `decoder_update_freq`.
     public var decoderUpdateFrequency = 1
+    /// Key `decoder_latent_lambda`.
     public var decoderLatentLambda = 1e-6
+    /// Key `decoder_weight_lambda`.
     public var decoderWeightLambda = 1e-7
 
     /// The reference defaults.
