@@ -6,12 +6,10 @@ Usage: python tools/train_sb3.py CartPole-v1 | LunarLander-v3 [--steps N] [--see
 Hyperparameters: RL Baselines3 Zoo's tuned PPO settings for these tasks.
 """
 import argparse
-import os
 import platform
 import time
 
 import gymnasium as gym
-import numpy as np
 import torch
 from stable_baselines3 import PPO
 from stable_baselines3.common.evaluation import evaluate_policy

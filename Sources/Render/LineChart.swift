@@ -59,6 +59,8 @@ public struct LineChart: Sendable {
 
     /// Where a panel's plot area lies and how data maps into it.
     struct PanelLayout {
+        /// The panel's top edge, where its title and legend rows start (above the plot area).
+        var panelTop: Double
         var left: Double, top: Double, right: Double, bottom: Double
         var xRange: ClosedRange<Double>, yRange: ClosedRange<Double>
         var xTicks: [Double], yTicks: [Double]
@@ -81,7 +83,7 @@ public struct LineChart: Sendable {
             // Title, then one legend row per series, above the plot area.
             let header = 36 + 16 * Double(panel.series.count) + 8
             return PanelLayout(
-                left: 90, top: top + header, right: Double(width) - 30, bottom: top + panelHeight - 60,
+                panelTop: top, left: 90, top: top + header, right: Double(width) - 30, bottom: top + panelHeight - 60,
                 xRange: xRange.range, yRange: yRange.range, xTicks: xRange.ticks, yTicks: yRange.ticks)
         }
     }
@@ -159,7 +161,7 @@ public struct LineChart: Sendable {
             }
             canvas.fillRectangle(x: layout.left, y: layout.bottom, width: layout.right - layout.left, height: 1.5, axis)
             canvas.fillRectangle(x: layout.left - 1.5, y: layout.top, width: 1.5, height: layout.bottom - layout.top, axis)
-            let panelTop = layout.top - (36 + 16 * Double(panel.series.count) + 8)
+            let panelTop = layout.panelTop
             canvas.drawText(panel.title, x: layout.left, y: panelTop + 10, pixelSize: 2, axis)
             canvas.drawText(
                 panel.xLabel, x: (layout.left + layout.right) / 2 - Double(panel.xLabel.count * 6) * 0.75,
@@ -234,7 +236,7 @@ public struct LineChart: Sendable {
                 String(
                     format: "<path d=\"M%.1f %.1f V%.1f H%.1f\" fill=\"none\" stroke=\"#3c3c3c\" stroke-width=\"1.5\"/>",
                     layout.left, layout.top, layout.bottom, layout.right))
-            let panelTop = layout.top - (36 + 16 * Double(panel.series.count) + 8)
+            let panelTop = layout.panelTop
             lines.append(
                 String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"16\">%@</text>", layout.left, panelTop + 24, escaped(panel.title)))
             lines.append(

@@ -30,6 +30,9 @@ public enum VideoError: Error, Equatable, CustomStringConvertible {
 public final class VideoWriter {
     /// The ffmpeg program to use instead of the one on PATH (tests inject failing encoders).
     @TaskLocal public static var ffmpegOverride: URL?
+
+    /// The ffmpeg program MP4s are encoded with (the override, else the one on PATH), or nil without one.
+    public static var ffmpeg: URL? { ffmpegOverride ?? findProgram("ffmpeg") }
     /// The output file.
     public let url: URL
     /// Frame size.
@@ -66,7 +69,7 @@ public final class VideoWriter {
         case "gif":
             gif = GIFEncoder(width: width, height: height, framesPerSecond: framesPerSecond)
         case "mp4":
-            guard let ffmpeg = VideoWriter.ffmpegOverride ?? VideoWriter.findProgram("ffmpeg") else {
+            guard let ffmpeg = VideoWriter.ffmpeg else {
                 throw VideoError.ffmpegMissing(
                     "cannot write \(url.lastPathComponent): the ffmpeg program is not installed; install it (apt-get install ffmpeg, or run tools/setup) or write a .gif instead"
                 )

@@ -73,7 +73,6 @@ struct PlotCommand: ParsableCommand {
         do { try data.write(to: url, options: .atomic) } catch {
             throw ValidationError("cannot write \(output): \(error.localizedDescription); choose a writable path")
         }
-        let seeds = curvesData.groups.map { "\($0.label)" }.joined(separator: "; ")
-        print("wrote \(output) (\(chart.width)x\(chart.height)): \(seeds)")
+        print("wrote \(output) (\(chart.width)x\(chart.height)): \(curvesData.groups.map(\.label).joined(separator: "; "))")
     }
 }

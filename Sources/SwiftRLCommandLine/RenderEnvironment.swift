@@ -60,7 +60,7 @@ struct RenderEnvironment: ParsableCommand {
         let environment = try make(id, options: options, renderMode: .rgbArray)
         defer { environment.close() }
         let url = URL(fileURLWithPath: output)
-        var generator = RandomGenerator(seed: UInt64(max(0, seed)))
+        var generator = RandomGenerator(seed: UInt64(seed))  // validate() refuses negative seeds
         let buffer = ObservationBuffer(space: environment.observationSpace)
         _ = try environment.reset(seed: seed, options: [:], into: buffer)
         if url.pathExtension.lowercased() == "png" {
@@ -77,13 +77,18 @@ struct RenderEnvironment: ParsableCommand {
         }
         guard let first = try environment.render() else { throw ValidationError("\(id) rendered no frame") }
         let writer = try VideoWriter(url: url, width: first.width, height: first.height, framesPerSecond: environment.metadata.renderFPS)
-        try writer.append(first)
-        for _ in 0..<(steps > 0 ? steps : Int.max) {
-            let result = try environment.step(environment.actionSpace.sampleAction(using: &generator), into: buffer)
-            try writer.append(try environment.render()!)
-            if result.terminated || result.truncated { break }
+        do {
+            try writer.append(first)
+            for _ in 0..<(steps > 0 ? steps : Int.max) {
+                let result = try environment.step(environment.actionSpace.sampleAction(using: &generator), into: buffer)
+                try writer.append(try environment.render()!)
+                if result.terminated || result.truncated { break }
+            }
+            try writer.finish()
+        } catch {
+            writer.cancel()  // no partial video left behind, whatever stopped the episode
+            throw error
         }
-        try writer.finish()
         print("wrote \(output) (\(writer.frameCount) frames, \(first.width)x\(first.height), \(environment.metadata.renderFPS) fps)")
     }
 

@@ -50,7 +50,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Continue the run in this folder from its newest valid checkpoint (--steps may raise the total).")
     var resume: String?
 
-    @Flag(name: .customLong("list-presets"), help: "List the bundled presets and exit.")
+    @Flag(name: .customLong("list-presets"), help: "List the presets (bundled, and any the program registered) and exit.")
     var listPresets = false
 
     @Flag(name: .customLong("list-keys"), help: "List every config key of the algorithm with its summary and exit.")

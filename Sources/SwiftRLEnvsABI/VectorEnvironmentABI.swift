@@ -36,13 +36,14 @@ final class VectorHandle: @unchecked Sendable {
         if case .discrete = vector.singleActionSpace { isDiscrete = true } else { isDiscrete = false }
         discreteScratch = Array(repeating: 0, count: vector.count)
         continuousScratch = Array(repeating: 0, count: vector.count * vector.singleActionSpace.flatCount)
-        pendingActions = .allocate(byteCount: max(discreteScratch.count * 8, continuousScratch.count * 4, 1), alignment: 8)
+        actionByteCount = isDiscrete ? discreteScratch.count * MemoryLayout<Int64>.size : continuousScratch.count * MemoryLayout<Float>.size
+        pendingActions = .allocate(byteCount: max(actionByteCount, 1), alignment: 8)
     }
 
     deinit { pendingActions.deallocate() }
 
-    /// The bytes of one batch of actions.
-    var actionByteCount: Int { isDiscrete ? discreteScratch.count * 8 : continuousScratch.count * 4 }
+    /// The bytes of one batch of actions (Int64 indices or Float32 values).
+    let actionByteCount: Int
 
     /// Steps with the actions at `actions` (Int64 indices or Float32 values, row after row).
     func step(_ actions: UnsafeRawPointer) throws {
@@ -150,20 +151,6 @@ public func swiftrl_vec_make(
         remember(error)
         return nil
     }
-}
-
-/// The spaces of one sub-environment, as `swiftrl_env_spaces_json` gives them.
-@_cdecl("swiftrl_vec_spaces_json")
-public func swiftrl_vec_spaces_json(_ handle: UnsafeMutableRawPointer) -> UnsafeMutablePointer<CChar> {
-    let vector = vectorHandle(handle).vector
-    let first = vector.environments[0]
-    return cString(
-        jsonText(
-            [
-                "observation_space": spaceObject(first.observationSpace), "action_space": spaceObject(first.actionSpace),
-                "render_modes": first.metadata.renderModes.map(\.rawValue), "render_fps": first.metadata.renderFPS,
-                "observation_bytes": observationByteCount(first.observationSpace),
-            ] as [String: Any]))
 }
 
 /// Resets every sub-environment (sub-environment i gets seed + i when `hasSeed` is not 0).

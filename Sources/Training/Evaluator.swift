@@ -73,20 +73,23 @@ public enum Evaluator {
                 result.videoWarning = "\(error)"
             }
         }
+        /// Completes the video being written, if any.
+        func finishVideo() throws {
+            guard let finished = writer else { return }
+            try recording {
+                try finished.finish()
+                result.video = finished.url
+            }
+            writer = nil
+        }
         for episode in 0..<episodes {
             policy.resetEpisode()
             _ = try environment.reset(seed: seed + episode, options: [:], into: observation)
-            if episode > 0 && !filmsEveryEpisode, let finished = writer {
-                try recording {
-                    try finished.finish()
-                    result.video = finished.url
-                }
-                writer = nil
-            }
+            if episode > 0 && !filmsEveryEpisode { try finishVideo() }
             if let current = writer, let frame = try environment.render() { try recording { try current.append(frame) } }
             if episode == 0, let video, environment.renderMode == .rgbArray, let frame = try environment.render() {
                 var target = video
-                if video.pathExtension == "mp4" && VideoWriter.ffmpegOverride == nil && VideoWriter.findProgram("ffmpeg") == nil {
+                if video.pathExtension == "mp4" && VideoWriter.ffmpeg == nil {
                     target = video.deletingPathExtension().appendingPathExtension("gif")
                 }
                 try recording {
@@ -111,12 +114,7 @@ public enum Evaluator {
             result.returns.append(total)
             result.lengths.append(length)
         }
-        if let finished = writer {
-            try recording {
-                try finished.finish()
-                result.video = finished.url
-            }
-        }
+        try finishVideo()
         return result
     }
 }

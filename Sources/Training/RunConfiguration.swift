@@ -23,7 +23,7 @@ public struct RunConfiguration {
     public mutating func set(_ key: String, to value: String) throws {
         if TrainingSettings.hasKey(key) {
             try settings.set(key, to: value)
-        } else if hyperparameters.accepts(key: key) {
+        } else if type(of: hyperparameters).hasKey(key) {
             try hyperparameters.set(key, to: value)
         } else {
             let settingKeys = TrainingSettings.hyperparameters.map(\.key).joined(separator: ", ")

@@ -41,6 +41,11 @@ public final class Trainer {
     private var secondsBefore = 0.0, episodesBefore = 0
     private var invocationStart = Date()
     private var episodesThisInvocation = 0
+
+    /// Wall-clock seconds of the whole run: earlier invocations' and this one's.
+    private var elapsedSeconds: Double { secondsBefore + Date().timeIntervalSince(invocationStart) }
+    /// Finished episodes of the whole run.
+    private var episodeCount: Int { episodesBefore + episodesThisInvocation }
     private let lock: RunFolderLock
     private let stopSignals: StopSignals?
 
@@ -159,12 +164,8 @@ public final class Trainer {
         defer { events.close() }
         if startStep == 0 { try agent.start() }
 
-        let started = Date()
-        invocationStart = started
+        invocationStart = Date()
         var recentEpisodes: [EpisodeRecord] = []
-        var episodeCount: Int {
-            get { episodesBefore + episodesThisInvocation }
-        }
         var lastLog = Date()
         var lastLogStep = agent.environmentSteps
         var nextEvaluation =
@@ -198,7 +199,8 @@ public final class Trainer {
             if now.timeIntervalSince(lastLog) >= settings.logInterval || step >= settings.steps {
                 let speed = Double(step - lastLogStep) / max(now.timeIntervalSince(lastLog), 1e-9)
                 var row: [String: Double] = [
-                    "step": Double(step), "seconds": secondsBefore + now.timeIntervalSince(started), "episodes": Double(episodeCount),
+                    "step": Double(step), "seconds": secondsBefore + now.timeIntervalSince(invocationStart),
+                    "episodes": Double(episodeCount),
                     "steps_per_second": speed,
                 ]
                 var tensorBoard: [(String, Double)] = [("charts/steps_per_second", speed)]
@@ -225,7 +227,7 @@ public final class Trainer {
             }
             if step >= nextEvaluation && step < settings.steps {
                 lastEvaluation = try evaluate(
-                    step: step, seconds: secondsBefore + Date().timeIntervalSince(started), csv: csv, events: events)
+                    step: step, seconds: elapsedSeconds, csv: csv, events: events)
                 nextEvaluation = (step / settings.evaluationInterval + 1) * settings.evaluationInterval
             }
             if step >= nextCheckpoint && step < settings.steps {
@@ -235,11 +237,11 @@ public final class Trainer {
         }
         progressLine.finish()
         let step = agent.environmentSteps
-        lastEvaluation = try evaluate(step: step, seconds: secondsBefore + Date().timeIntervalSince(started), csv: csv, events: events)
+        lastEvaluation = try evaluate(step: step, seconds: elapsedSeconds, csv: csv, events: events)
         try saveCheckpoint(step: step)
         try exportPolicy(step: step)
         return TrainingSummary(
-            environmentSteps: step, seconds: Date().timeIntervalSince(started), finalEvaluation: lastEvaluation,
+            environmentSteps: step, seconds: Date().timeIntervalSince(invocationStart), finalEvaluation: lastEvaluation,
             bestEvaluationReturn: bestReturn, runDirectory: runDirectory)
     }
 
@@ -356,8 +358,8 @@ public final class Trainer {
     private func annotate(_ checkpoint: inout Checkpoint, step: Int) {
         checkpoint.metadata["config"] = (try? configuration.jsonData()).map { String(decoding: $0, as: UTF8.self) }
         checkpoint.metadata["step"] = "\(step)"
-        checkpoint.metadata["elapsed_seconds"] = String(format: "%.3f", secondsBefore + Date().timeIntervalSince(invocationStart))
-        checkpoint.metadata["episodes"] = "\(episodesBefore + episodesThisInvocation)"
+        checkpoint.metadata["elapsed_seconds"] = String(format: "%.3f", elapsedSeconds)
+        checkpoint.metadata["episodes"] = "\(episodeCount)"
     }
 }
 

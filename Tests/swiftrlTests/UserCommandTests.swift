@@ -162,8 +162,8 @@ import Testing
             (["envs", "render", "CartPole-v1", "--steps=-1", "--output", "x.png"], "--steps must be 0 or more"),
         ]
         for (arguments, fix) in cases {
-            let run = try ProgramRun.swiftrl(
-                arguments + ["--run-dir", temporaryFolder("bad").path].filter { _ in arguments[0] == "train" })
+            let runDirectory = arguments[0] == "train" ? ["--run-dir", temporaryFolder("bad").path] : []
+            let run = try ProgramRun.swiftrl(arguments + runDirectory)
             #expect(run.status == 1 || run.status == 64, "\(arguments): status \(run.status) (a crash is 132-134)")
             #expect(run.errorOutput.contains(fix) && !run.errorOutput.contains("Fatal error"), "\(arguments): \(run.errorOutput)")
         }

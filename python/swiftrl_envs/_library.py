@@ -83,8 +83,6 @@ lib.swiftrl_env_free.argtypes = [ctypes.c_void_p]
 lib.swiftrl_vec_make.restype = ctypes.c_void_p
 lib.swiftrl_vec_make.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p,
                                  ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
-lib.swiftrl_vec_spaces_json.restype = _string
-lib.swiftrl_vec_spaces_json.argtypes = [ctypes.c_void_p]
 for name in ["swiftrl_vec_reset"]:
     getattr(lib, name).restype = ctypes.c_int32
     getattr(lib, name).argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int32]

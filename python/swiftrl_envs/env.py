@@ -28,6 +28,7 @@ class SwiftRLEnv(gym.Env):
             from ._library import last_error
             raise SwiftRLError(last_error())
         description = take_json(lib.swiftrl_env_spaces_json(self._handle))
+        self.description = description  # the library's own account of the spaces (make_vec sizes its arrays by it)
         self.observation_space = to_gymnasium(description["observation_space"])
         self.action_space = to_gymnasium(description["action_space"])
         self.render_mode = render_mode
@@ -45,6 +46,9 @@ class SwiftRLEnv(gym.Env):
         self._terminated = ctypes.c_uint8()
         self._truncated = ctypes.c_uint8()
         self._info = ctypes.c_void_p()
+        # The step's output slots, referenced once here rather than on every step.
+        self._step_outputs = (ctypes.byref(self._reward), ctypes.byref(self._terminated), ctypes.byref(self._truncated),
+                              ctypes.byref(self._info))
 
     def reset(self, *, seed=None, options=None):
         if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
@@ -60,24 +64,20 @@ class SwiftRLEnv(gym.Env):
         self._require_open()
         if self._discrete_action:
             try:
-                index = int(np.asarray(action).item())
+                index, pointer, count = int(np.asarray(action).item()), None, 0
             except (TypeError, ValueError):
                 raise SwiftRLError(f"{self.env_id} takes one integer action in {self.action_space}, got {action!r}") from None
-            status = lib.swiftrl_env_step(self._handle, index, None, 0, self._memory_pointer, ctypes.byref(self._reward),
-                                          ctypes.byref(self._terminated), ctypes.byref(self._truncated), ctypes.byref(self._info))
         else:
+            index = 0
             values = np.asarray(action, dtype=np.float32).reshape(-1)
-            if values.size != self._action_size:
-                # Let the Swift side name the problem with the exact space.
-                values = np.ascontiguousarray(values)
-                status = lib.swiftrl_env_step(self._handle, 0, values.ctypes.data_as(ctypes.c_void_p), values.size,
-                                              self._memory_pointer, ctypes.byref(self._reward), ctypes.byref(self._terminated),
-                                              ctypes.byref(self._truncated), ctypes.byref(self._info))
-            else:
+            if values.size == self._action_size:
                 self._action[:] = values
-                status = lib.swiftrl_env_step(self._handle, 0, self._action_pointer, self._action_size, self._memory_pointer,
-                                              ctypes.byref(self._reward), ctypes.byref(self._terminated), ctypes.byref(self._truncated),
-                                              ctypes.byref(self._info))
+                pointer, count = self._action_pointer, self._action_size
+            else:
+                # A wrong length goes to the Swift side as it is, which names the problem with the exact space.
+                values = np.ascontiguousarray(values)
+                pointer, count = values.ctypes.data_as(ctypes.c_void_p), values.size
+        status = lib.swiftrl_env_step(self._handle, index, pointer, count, self._memory_pointer, *self._step_outputs)
         check(status)
         return (self._layout.read(self._memory), self._reward.value, bool(self._terminated.value), bool(self._truncated.value),
                 parse_info(take_json(self._info.value)))

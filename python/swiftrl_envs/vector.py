@@ -7,7 +7,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from ._library import SwiftRLError, check, last_error, lib, take_json
-from ._spaces import ObservationLayout, parse_info, to_gymnasium
+from ._spaces import parse_info
 
 _MODES = {AutoresetMode.NEXT_STEP: 0, AutoresetMode.SAME_STEP: 1, AutoresetMode.DISABLED: 2}
 
@@ -43,17 +43,16 @@ class SwiftRLVectorEnv(VectorEnv):
         probe = SwiftRLEnv(env_id, **options)
         self.single_observation_space = probe.observation_space
         self.single_action_space = probe.action_space
-        description = take_json(lib.swiftrl_env_spaces_json(probe._handle))
+        description = probe.description
         probe.close()
         if description["observation_space"]["type"] in ("dict", "tuple"):
             raise SwiftRLError(f"{env_id} has {self.single_observation_space} observations: the vector environment takes spaces "
                                "without entries; use gymnasium.make_vec(..., vectorization_mode='sync') for it")
-        self._layout = ObservationLayout(description["observation_space"])
         space = self.single_observation_space
         dtype = np.uint8 if description["observation_space"].get("dtype") == "uint8" else np.float32
-        self._storage_shape = (self.num_envs,) + (space.shape if space.shape else ())
-        self._observations = np.zeros(self._storage_shape, dtype=dtype)
-        self._final_observations = np.zeros(self._storage_shape, dtype=dtype)
+        storage_shape = (self.num_envs,) + (space.shape if space.shape else ())
+        self._observations = np.zeros(storage_shape, dtype=dtype)
+        self._final_observations = np.zeros(storage_shape, dtype=dtype)
         self._rewards = np.zeros(self.num_envs, dtype=np.float64)
         self._terminated = np.zeros(self.num_envs, dtype=np.uint8)
         self._truncated = np.zeros(self.num_envs, dtype=np.uint8)

@@ -3,7 +3,6 @@ libcustom_envs_python.so) reach Gymnasium beside the bundled ones, and SB3 drive
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -53,7 +53,7 @@ public final class ACERPolicy: EvaluationPolicy {
 
     public func action(for observation: ObservationBuffer, deterministic: Bool, generator: inout RandomGenerator) throws -> Action {
         let rows = ObservationRows.tensor(from: observationKey.map { observation[$0] } ?? observation, rowShape: observationShape)
-        let input = GoalACER.scale(rows, by: observationScale)
+        let input = ObservationRows.scaled(rows, by: observationScale)
         let logits = try withoutGradients { try network(input).logits }
         let distribution = try Categorical(logits: logits)
         return .discrete(deterministic ? try distribution.mode()[0] : distribution.sample(using: &generator)[0])

@@ -46,8 +46,10 @@ public struct Hyperparameter<Configuration>: @unchecked Sendable {
     public var aliases: [String] = []
 
     /// A hyperparameter read and written by the given functions.
-    public init(key: String, summary: String, read: @escaping (Configuration) -> HyperparameterValue,
-                write: @escaping (inout Configuration, String) throws -> Void, aliases: [String] = []) {
+    public init(
+        key: String, summary: String, read: @escaping (Configuration) -> HyperparameterValue,
+        write: @escaping (inout Configuration, String) throws -> Void, aliases: [String] = []
+    ) {
         self.key = key
         self.summary = summary
         self.read = read
@@ -208,9 +210,6 @@ extension Configurable {
 
     /// Whether `key` is one of this configuration's keys.
     public static func hasKey(_ key: String) -> Bool { hyperparameters.contains { $0.isNamed(key) } }
-
-    /// Whether this configuration has `key` (or an alias of it).
-    public func accepts(key: String) -> Bool { Self.hasKey(key) }
 
     /// Every key with its aliases, for listings.
     public var aliases: [(key: String, aliases: [String])] { Self.hyperparameters.map { ($0.key, $0.aliases) } }

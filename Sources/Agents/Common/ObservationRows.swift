@@ -130,4 +130,22 @@ public final class ObservationRows {
         }
         if isImage { bytes = values.map { UInt8(clamping: Int($0)) } } else { floats = values }
     }
+
+    /// 1 / the largest bound of each coordinate of a finite Float32 Box (nil for other spaces), so that
+    /// networks see values in [-1, 1] (goal-conditioned ACER's positions and goal positions alike).
+    public static func coordinateScale(of space: Space) -> [Float]? {
+        guard case .box(let box) = space, box.dtype == .float32, box.low.allSatisfy({ $0.isFinite }), box.high.allSatisfy({ $0.isFinite })
+        else {
+            return nil
+        }
+        return zip(box.low, box.high).map { 1 / max(Swift.abs($0), Swift.abs($1), 1e-6) }
+    }
+
+    /// `observations` with each coordinate multiplied by `scale` (repeating over rows); unchanged without one.
+    public static func scaled(_ observations: Tensor, by scale: [Float]?) -> Tensor {
+        guard let scale, observations.count % max(scale.count, 1) == 0 else { return observations }
+        let result = observations.copy()
+        for index in 0..<result.count { result.pointer[index] *= scale[index % scale.count] }
+        return result
+    }
 }

@@ -126,7 +126,7 @@ public final class GoalACER: TrainableAgent {
                     "reach_coordinates index \(bad) is outside the observation's \(length) values; use indices 0...\(length - 1)")
             }
         }
-        observationScale = Self.observationScale(of: observationSpace)
+        observationScale = ObservationRows.coordinateScale(of: observationSpace)
         switch mode {
         case .dummy: goalSource = NoGoals()
         case .featureSpace: goalSource = FeatureSpaceGoals()
@@ -232,26 +232,9 @@ public final class GoalACER: TrainableAgent {
         goalSource.sampleGoal(for: environment, agent: self)
     }
 
-    /// 1 / the largest bound of each coordinate of a finite Float32 Box (nil for other spaces), so that
-    /// the networks see values in [-1, 1].
-    static func observationScale(of space: Space) -> [Float]? {
-        guard case .box(let box) = space, box.dtype == .float32, box.low.allSatisfy({ $0.isFinite }), box.high.allSatisfy({ $0.isFinite })
-        else {
-            return nil
-        }
-        return zip(box.low, box.high).map { 1 / max(Swift.abs($0), Swift.abs($1), 1e-6) }
-    }
-
     /// Float observations scaled by `observationScale` (unchanged without one).
     func scaled(_ observations: Tensor) -> Tensor {
-        GoalACER.scale(observations, by: observationScale)
-    }
-
-    static func scale(_ observations: Tensor, by scale: [Float]?) -> Tensor {
-        guard let scale, observations.count % max(scale.count, 1) == 0 else { return observations }
-        let result = observations.copy()
-        for index in 0..<result.count { result.pointer[index] *= scale[index % scale.count] }
-        return result
+        ObservationRows.scaled(observations, by: observationScale)
     }
 
     /// Goal rows as a network input [N] + goal shape.

@@ -26,6 +26,7 @@ extension ACERPolicy {
             observationSpace: policySpace, actionSpace: actionSpace, checkpoint: checkpoint,
             algorithm: "goal-acer", prefix: "evaluation.")
         self.init(
-            network: network, observationShape: shape, observationScale: GoalACER.observationScale(of: policySpace), observationKey: key)
+            network: network, observationShape: shape, observationScale: ObservationRows.coordinateScale(of: policySpace),
+            observationKey: key)
     }
 }

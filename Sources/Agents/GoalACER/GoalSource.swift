@@ -30,6 +30,11 @@ protocol GoalSource: AnyObject {
 }
 
 extension GoalSource {
+    /// One observation row as Float32 values (bytes of images widened), the form goals are kept in.
+    func goalValues(_ row: ObservationBuffer) -> [Float] {
+        row.bytes.count > 0 ? row.bytes.map(Float.init) : Array(row.floats)
+    }
+
     func offer(_ segment: GoalSegment, inputs: (current: Tensor, next: Tensor), agent: GoalACER) throws {}
     func rescore(agent: GoalACER) throws {}
 }
@@ -65,9 +70,7 @@ final class FeatureSpaceGoals: GoalSource {
     var usesGoalQueue: Bool { true }
 
     func sampleGoal(for environment: Int, agent: GoalACER) -> [Float] {
-        if let goal = agent.pool.nextGoal() { return goal }
-        let buffer = agent.policyObservations.row(environment)
-        return buffer.bytes.count > 0 ? buffer.bytes.map(Float.init) : Array(buffer.floats)
+        agent.pool.nextGoal() ?? goalValues(agent.policyObservations.row(environment))
     }
 
     func goalFeatures(of rows: [[Float]], agent: GoalACER) throws -> Tensor? {
@@ -76,8 +79,7 @@ final class FeatureSpaceGoals: GoalSource {
     }
 
     func recordAchievement(_ segment: GoalSegment, row: Int, environment: Int, agent: GoalACER) throws {
-        let next = agent.policyObservations.row(environment)
-        let values = next.bytes.count > 0 ? next.bytes.map(Float.init) : Array(next.floats)
+        let values = goalValues(agent.policyObservations.row(environment))
         segment.achievedGoals[row] = values
         guard !agent.reached[environment] else { return }
         let feature = try agent.dynamics.features(agent.goalTensor([values])).scalars
@@ -147,8 +149,7 @@ final class EnvironmentGoals: GoalSource {
     var usesGoalQueue: Bool { false }
 
     func sampleGoal(for environment: Int, agent: GoalACER) -> [Float] {
-        let buffer = agent.runner.observations[imageKey ?? "desired_goal"].row(environment)
-        return buffer.bytes.count > 0 ? buffer.bytes.map(Float.init) : Array(buffer.floats)
+        goalValues(agent.runner.observations[imageKey ?? "desired_goal"].row(environment))
     }
 
     func goalFeatures(of rows: [[Float]], agent: GoalACER) throws -> Tensor? {

@@ -45,7 +45,7 @@ public final class FrameReplay {
 
     /// Throws unless a replay of `capacity` transitions fits in memory (each frame of a stacked image
     /// observation stored once), naming replay_size.
-    public static func requireMemory(observation box: Box, capacity: Int, actionDimension: Int) throws {
+    private static func requireMemory(observation box: Box, capacity: Int, actionDimension: Int) throws {
         let isImage = box.dtype == .uint8
         let depth = isImage && ObservationRows.isPixelImage(shape: box.shape) && box.shape[0] % 3 == 0 ? box.shape[0] / 3 : 1
         let frameBytes = Double(box.count / depth) * (isImage ? 1 : 4)

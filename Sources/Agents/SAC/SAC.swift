@@ -73,13 +73,14 @@ public final class SAC: TrainableAgent {
         }
         let shape = observationBox.shape
         observationShape = shape
-        try FrameReplay.requireMemory(observation: observationBox, capacity: configuration.replaySize, actionDimension: actionBox.count)
         let usePixelEncoder = try Self.usesPixelEncoder(configuration, observationShape: shape)
         if configuration.decoder && !usePixelEncoder {
             throw AgentError.invalidConfiguration(
                 "decoder = true needs the pixel encoder (pixel observations); use algorithm sac (or --set decoder=false) for state observations"
             )
         }
+        // The replay before the networks: a replay_size beyond the machine's memory is refused first.
+        replay = try FrameReplay(space: space, capacity: configuration.replaySize, actionDimension: actionDimension)
         var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
         let hidden = configuration.hiddenSize
         func makeEncoder(_ random: inout RandomGenerator) -> any ObservationEncoder {
@@ -130,7 +131,6 @@ public final class SAC: TrainableAgent {
             encoderOptimizer = nil
             decoderOptimizer = nil
         }
-        replay = try FrameReplay(space: space, capacity: configuration.replaySize, actionDimension: actionDimension)
         let environments = try VectorEnvironment(
             environments: (0..<environmentCount).map { _ in try makeEnvironment() }, autoresetMode: .disabled)
         runner = try EpisodeRunner(environments: environments, seed: seed)

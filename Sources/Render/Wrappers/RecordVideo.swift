@@ -42,7 +42,7 @@ public final class RecordVideo: Wrapper {
         guard format == "mp4" || format == "gif" else {
             throw GymError.invalidArgument("RecordVideo format must be mp4 or gif, got '\(format)'")
         }
-        if format == "mp4" && VideoWriter.findProgram("ffmpeg") == nil {
+        if format == "mp4" && VideoWriter.ffmpeg == nil {
             throw VideoError.ffmpegMissing(
                 "RecordVideo cannot write MP4: the ffmpeg program is not installed; install it (apt-get install ffmpeg, or run tools/setup) or use format: \"gif\""
             )
