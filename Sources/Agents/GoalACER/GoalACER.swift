@@ -18,13 +18,6 @@ import Tensors
 /// with the current encoder. With `DummyDynamics` on an ordinary environment both policies are plain
 /// ACER on the extrinsic reward.
 public final class GoalACER: TrainableAgent {
-    /// How goals are represented for the environment at hand.
-    enum GoalMode {
-        case dummy
-        case featureSpace
-        case goalEnvironment(any GoalEnvironment, imageKey: String?)
-    }
-
     public var algorithmName: String { "goal-acer" }
     /// The hyperparameters.
     public let configuration: GoalACERConfiguration
@@ -64,7 +57,7 @@ public final class GoalACER: TrainableAgent {
     var recentSuccesses: [Bool] = []
     var recentIntrinsicReturns: [Double] = []
     var initialized = false
-    private(set) var updateCount = 0
+    var updateCount = 0
 
     /// An agent over `environmentCount` environments from `makeEnvironment` (Discrete actions;
     /// goal environments with Dict observations, or Box observations).
@@ -81,109 +74,34 @@ public final class GoalACER: TrainableAgent {
         actionCount = discrete.n
         var random = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))
         let acer = configuration.acer
-        let activation = acer.activation
-        // Spaces: the policy sees "observation" of goal environments, goals are desired goals or goal images.
-        let mode: GoalMode
-        if case .dict(let dict) = probe.observationSpace {
-            guard let goalEnvironment = probe.unwrapped as? any GoalEnvironment,
-                let observation = dict.spaces.first(where: { $0.key == "observation" })?.space,
-                let desired = dict.spaces.first(where: { $0.key == "desired_goal" })?.space
-            else {
-                throw AgentError.unsupported(
-                    "Dict observations need a goal environment with observation / achieved_goal / desired_goal entries")
-            }
-            observationSpace = observation
-            let image = dict.spaces.first(where: { $0.key == "goal_image" })?.space
-            if let image, case .box(let box) = image {
-                goalShape = box.shape
-                goalScale = 1 / 255
-            } else if case .box(let box) = desired {
-                goalShape = box.shape
-                goalScale = 1 / max(box.high.map(Swift.abs).max() ?? 1, 1)
-            } else {
-                throw AgentError.unsupported("desired_goal must be a Box, got \(desired)")
-            }
-            mode = .goalEnvironment(goalEnvironment, imageKey: image == nil ? nil : "goal_image")
-        } else {
-            observationSpace = probe.observationSpace
-            let shape = try ObservationRows(space: probe.observationSpace, capacity: 1).rowShape
-            goalShape = shape
-            goalScale = try ObservationRows(space: probe.observationSpace, capacity: 1).inputScale
-            mode = configuration.dynamics == .dummy ? .dummy : .featureSpace
-        }
-        observationShape = try ObservationRows(space: observationSpace, capacity: 1).rowShape
-        // reach_coordinates is ignored with dummy dynamics (no goals), so that a preset's plain-ACER
-        // baseline is one --set dynamics=dummy away.
-        if !configuration.reachCoordinates.isEmpty {
-            if case .goalEnvironment = mode {
-                throw AgentError.invalidConfiguration(
-                    "reach_coordinates applies to environments without a desired goal (goal environments compare achieved and desired goals): drop it"
-                )
-            }
-            let length = goalShape.reduce(1, *)
-            if let bad = configuration.reachCoordinates.first(where: { $0 >= length }) {
-                throw AgentError.invalidConfiguration(
-                    "reach_coordinates index \(bad) is outside the observation's \(length) values; use indices 0...\(length - 1)")
-            }
-        }
+        let spaces = try GoalSpaces(probe: probe, configuration: configuration)
+        (observationSpace, observationShape, goalShape, goalScale) = (
+            spaces.observationSpace, spaces.observationShape, spaces.goalShape, spaces.goalScale
+        )
         observationScale = ObservationRows.coordinateScale(of: observationSpace)
-        switch mode {
-        case .dummy: goalSource = NoGoals()
-        case .featureSpace: goalSource = FeatureSpaceGoals()
-        case .goalEnvironment(let environment, let imageKey): goalSource = EnvironmentGoals(environment: environment, imageKey: imageKey)
-        }
-        var dynamicsModel: any Dynamics = DummyDynamics()
-        var goalFeatureCount = 0
-        switch mode {
-        case .dummy: break
-        case .goalEnvironment(_, let imageKey) where imageKey == nil:
-            goalFeatureCount = goalShape.reduce(1, *)
-            if configuration.dynamics == .learned {
-                dynamicsModel = try LearnedDynamics(
-                    observationShape: observationShape, actionCount: actionCount, featureCount: configuration.featureSize,
-                    auxiliary: configuration.auxiliary,
-                    learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
-            }
-        case .goalEnvironment where configuration.goalInput == .stacked:
-            break  // the goal image is an input of the policy itself: no phi, and the environment says when it is reached
-        default:
-            dynamicsModel = try LearnedDynamics(
-                observationShape: goalShape, actionCount: actionCount, featureCount: configuration.featureSize,
-                auxiliary: configuration.auxiliary,
-                learningRate: Float(configuration.dynamicsLearningRate), generator: &random)
-            goalFeatureCount = dynamicsModel.featureCount
-        }
-        dynamics = dynamicsModel
+        goalSource = spaces.makeSource()
+        var goalFeatureCount: Int
+        (dynamics, goalFeatureCount) = try spaces.makeDynamics(configuration: configuration, actionCount: actionCount, generator: &random)
+        // Stacked goal images are extra input channels (and coordinate planes), not a goal vector.
+        stacksGoalImages = configuration.goalInput == .stacked
         var explorationShape = observationShape
-        if configuration.goalInput == .stacked {
-            guard case .goalEnvironment(_, let imageKey) = mode, imageKey != nil,
-                goalShape.count == 3, observationShape.count == 3, Array(goalShape.dropFirst()) == Array(observationShape.dropFirst())
-            else {
-                throw AgentError.invalidConfiguration(
-                    "goal_input = stacked needs a goal environment with pixel observations and goal images of the same size (e.g. FourRooms-Goal-v0 with env option observation:pixels); use goal_input = feature"
-                )
-            }
+        if stacksGoalImages {
             explorationShape[0] += goalShape[0] + (configuration.coordinateChannels ? 2 : 0)
             goalFeatureCount = 0
         }
-        stacksGoalImages = configuration.goalInput == .stacked
         coordinatePlanes =
             stacksGoalImages && configuration.coordinateChannels
             ? CoordinatePlanes.make(height: observationShape[1], width: observationShape[2]) : nil
-        exploration = try ACERNetwork(
-            observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-            activation: activation, pixelTrunk: acer.pixelTrunk, goalFeatureCount: goalFeatureCount,
-            goalHiddenSize: configuration.goalHiddenSize, generator: &random)
-        explorationAverage = try ACERNetwork(
-            observationShape: explorationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-            activation: activation, pixelTrunk: acer.pixelTrunk, goalFeatureCount: goalFeatureCount,
-            goalHiddenSize: configuration.goalHiddenSize, generator: &random)
-        evaluation = try ACERNetwork(
-            observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-            activation: activation, pixelTrunk: acer.pixelTrunk, generator: &random)
-        evaluationAverage = try ACERNetwork(
-            observationShape: observationShape, actionCount: actionCount, hiddenSizes: acer.hiddenSizes,
-            activation: activation, pixelTrunk: acer.pixelTrunk, generator: &random)
+        func network(_ shape: [Int], goalFeatureCount: Int) throws -> ACERNetwork {
+            try ACERNetwork(
+                observationShape: shape, actionCount: discrete.n, hiddenSizes: acer.hiddenSizes, activation: acer.activation,
+                pixelTrunk: acer.pixelTrunk, goalFeatureCount: goalFeatureCount, goalHiddenSize: configuration.goalHiddenSize,
+                generator: &random)
+        }
+        exploration = try network(explorationShape, goalFeatureCount: goalFeatureCount)
+        explorationAverage = try network(explorationShape, goalFeatureCount: goalFeatureCount)
+        evaluation = try network(observationShape, goalFeatureCount: 0)
+        evaluationAverage = try network(observationShape, goalFeatureCount: 0)
         try explorationAverage.copyParameters(from: exploration)
         try evaluationAverage.copyParameters(from: evaluation)
         explorationAverage.setTrainable(false)
@@ -278,39 +196,6 @@ public final class GoalACER: TrainableAgent {
     /// Intrinsic rewards and dones of a segment under its (possibly relabelled) goals, with the current encoder.
     func intrinsicRewards(_ segment: GoalSegment) throws -> (rewards: [Float], dones: [Float]) {
         try goalSource.intrinsicRewards(segment, agent: self)
-    }
-
-    /// Whether an achieved observation reaches a goal observation: every `reach_coordinates` value
-    /// within `coordinate_threshold` when coordinates are configured, else the normalised feature
-    /// distance under `reach_threshold`.
-    func isReached(achieved: [Float], goal: [Float], featureDistance: Float) -> Bool {
-        let coordinates = configuration.reachCoordinates
-        guard !coordinates.isEmpty else { return featureDistance < Float(configuration.reachThreshold) }
-        guard achieved.count == goal.count else { return false }
-        let threshold = Float(configuration.coordinateThreshold)
-        return coordinates.allSatisfy { Swift.abs(achieved[$0] - goal[$0]) <= threshold }
-    }
-
-    /// The intrinsic reward of one step (`intrinsic_reward`).
-    func intrinsicReward(featureDistance: Float, reached: Bool) -> Float {
-        switch configuration.intrinsicReward {
-        case .sparse: return reached ? 1 : 0
-        case .exp: return Foundation.exp(-featureDistance)
-        case .negativeDistance: return -featureDistance
-        }
-    }
-
-    /// ||a - g||^2 / (||g||^2 + 1e-6) row by row.
-    public static func normalisedDistances(_ achieved: [Float], _ goals: [Float], featureCount: Int) -> [Float] {
-        guard featureCount > 0 else { return [] }
-        return (0..<(achieved.count / featureCount)).map { row in
-            var distance: Float = 0, norm: Float = 0
-            for index in (row * featureCount)..<((row + 1) * featureCount) {
-                distance += (achieved[index] - goals[index]) * (achieved[index] - goals[index])
-                norm += goals[index] * goals[index]
-            }
-            return distance / (norm + 1e-6)
-        }
     }
 
     // MARK: Batches
@@ -467,134 +352,11 @@ public final class GoalACER: TrainableAgent {
         return scalars
     }
 
-    /// Environments acted in by the evaluation policy (`evaluation_actors`, at most all of them).
-    var evaluationActors: Int { Swift.min(configuration.evaluationActors, runner.count) }
-
-    /// Steps every environment `n_steps` times: the exploration policy towards each goal until it is
-    /// reached, uniform random actions afterwards (and throughout when `random`); the first
-    /// `evaluation_actors` environments act with the evaluation policy instead.
-    func collect(random: Bool) throws -> (GoalSegment, [EpisodeRecord]) {
-        let environments = runner.count, steps = configuration.acer.steps
-        let segment = try GoalSegment(space: observationSpace, steps: steps, environmentCount: environments, actionCount: actionCount)
-        var finished: [EpisodeRecord] = []
-        var actions = Array(repeating: Action.discrete(0), count: environments)
-        for t in 0..<steps {
-            let observations = policyObservations
-            for environment in 0..<environments {
-                segment.observations.store(observations, sourceRow: environment, at: t * environments + environment)
-                segment.goals[t * environments + environment] = goals[environment]
-            }
-            var probabilities = Array(repeating: 1 / Float(actionCount), count: environments * actionCount)
-            if !random {
-                let input = scaled(ObservationRows.tensor(from: observations, rowShape: observationShape))
-                let features =
-                    exploration.goalFeatureCount > 0
-                    ? try Tensor(goalFeatures.flatMap { $0 }, shape: [environments, exploration.goalFeatureCount]) : nil
-                let policy = try withoutGradients {
-                    try exploration(explorationInput(input, goals: goals), goalFeatures: features).logits.softmax(axis: 1)
-                }.scalars
-                let epsilon = Float(configuration.behaviourEpsilon), uniform = epsilon / Float(actionCount)
-                for environment in evaluationActors..<environments where !reached[environment] {
-                    for a in 0..<actionCount {
-                        probabilities[environment * actionCount + a] = (1 - epsilon) * policy[environment * actionCount + a] + uniform
-                    }
-                }
-                if evaluationActors > 0 {
-                    let own = try withoutGradients { try evaluation(input).logits.softmax(axis: 1) }.scalars
-                    for index in 0..<(evaluationActors * actionCount) { probabilities[index] = own[index] }
-                }
-            }
-            for environment in 0..<environments {
-                let base = environment * actionCount
-                let chosen = generator.categorical(probabilities, offset: base, count: actionCount)
-                actions[environment] = .discrete(chosen)
-                let row = t * environments + environment
-                segment.actions[row] = chosen
-                for a in 0..<actionCount { segment.behaviourProbabilities[row * actionCount + a] = probabilities[base + a] }
-            }
-            try runner.step(actions)
-            let vector = runner.environments
-            for environment in 0..<environments {
-                let row = t * environments + environment
-                segment.rewards[row] = Float(vector.rewards[environment])
-                segment.dones[row] = vector.terminations[environment] || vector.truncations[environment] ? 1 : 0
-                try recordAchievement(segment, row: row, environment: environment)
-            }
-            let ended = (0..<environments).filter { segment.dones[t * environments + $0] > 0 }
-            finished += try runner.resetFinished()
-            for environment in ended {
-                // Goal statistics are the exploration policy's: the evaluation actors ignore their goals.
-                if environment >= evaluationActors {
-                    pool.record(success: reached[environment])
-                    recentSuccesses.append(reached[environment])
-                    recentIntrinsicReturns.append(intrinsicReturns[environment])
-                    if recentSuccesses.count > 100 { recentSuccesses.removeFirst() }
-                    if recentIntrinsicReturns.count > 100 { recentIntrinsicReturns.removeFirst() }
-                }
-                try beginEpisode(environment)
-            }
-        }
-        let observations = policyObservations
-        for environment in 0..<environments {
-            segment.observations.store(observations, sourceRow: environment, at: steps * environments + environment)
-            segment.goals[steps * environments + environment] = goals[environment]
-        }
-        return (segment, finished)
-    }
-
-    /// Stores what the step achieved and checks whether the goal was reached (only this environment's
-    /// reached status changes).
-    func recordAchievement(_ segment: GoalSegment, row: Int, environment: Int) throws {
-        try goalSource.recordAchievement(segment, row: row, environment: environment, agent: self)
-    }
-
-    /// Marks environment `index` as having reached its goal (for tests and tools).
-    func markReached(_ index: Int) { reached[index] = true }
-
-    // MARK: Evaluation and checkpoints
+    // MARK: Evaluation
 
     public func evaluationPolicy() throws -> any EvaluationPolicy {
         return ACERPolicy(
             network: evaluation, observationShape: observationShape, observationScale: observationScale,
             observationKey: goalSource.policyObservationKey)
-    }
-
-    public func checkpoint() throws -> Checkpoint {
-        var checkpoint = Checkpoint()
-        checkpoint.add(exploration, prefix: "exploration.")
-        checkpoint.add(explorationAverage, prefix: "exploration_average.")
-        checkpoint.add(evaluation, prefix: "evaluation.")
-        checkpoint.add(evaluationAverage, prefix: "evaluation_average.")
-        checkpoint.add(explorationOptimizer, prefix: "optimizer.exploration.")
-        checkpoint.add(evaluationOptimizer, prefix: "optimizer.evaluation.")
-        for (name, tensor) in dynamics.stateTensors() { checkpoint.tensors["dynamics.\(name)"] = tensor }
-        checkpoint.metadata["algorithm"] = algorithmName
-        checkpoint.metadata["updates"] = "\(updateCount)"
-        try RunState.save(generator: generator, runner: runner, environmentSteps: environmentSteps, into: &checkpoint)
-        return checkpoint
-    }
-
-    /// The goal replay is not saved: a resumed run refills it (and re-seeds the goal queue).
-    public func replayCheckpoint() throws -> Checkpoint? { nil }
-
-    public var policyTensorPrefixes: [String] { ["evaluation."] }
-
-    public func loadPolicy(from checkpoint: Checkpoint) throws {
-        try checkpoint.requireAlgorithm(algorithmName)
-        try checkpoint.load(into: evaluation, prefix: "evaluation.")
-    }
-
-    public func restore(from checkpoint: Checkpoint, replay: Checkpoint?) throws {
-        try loadPolicy(from: checkpoint)
-        try checkpoint.load(into: exploration, prefix: "exploration.")
-        try checkpoint.load(into: explorationAverage, prefix: "exploration_average.")
-        try checkpoint.load(into: evaluationAverage, prefix: "evaluation_average.")
-        try checkpoint.load(into: explorationOptimizer, prefix: "optimizer.exploration.")
-        try checkpoint.load(into: evaluationOptimizer, prefix: "optimizer.evaluation.")
-        try dynamics.load(checkpoint, prefix: "dynamics.")
-        updateCount = Int(checkpoint.metadata["updates"] ?? "") ?? 0
-        generator = try RunState.restore(runner: runner, from: checkpoint)
-        initialized = true
-        for environment in 0..<runner.count { try beginEpisode(environment) }
     }
 }

@@ -81,6 +81,16 @@ public final class GoalPool {
         return entries.remove(at: best).observation
     }
 
+    /// Where the curriculum stands and the successes it counts (saved with the queue in checkpoints).
+    var progress: (curriculumIndex: Int, recentSuccesses: [Bool]) { (curriculumIndex, recentSuccesses) }
+
+    /// Replaces the whole state with a saved one (`entries` and `progress`).
+    func restore(entries: [Entry], curriculumIndex: Int, recentSuccesses: [Bool]) {
+        self.entries = entries
+        self.curriculumIndex = curriculumIndex
+        self.recentSuccesses = recentSuccesses
+    }
+
     /// Records whether an episode reached its goal (moves the curriculum target).
     public func record(success: Bool) {
         recentSuccesses.append(success)

@@ -187,3 +187,39 @@ final class EnvironmentGoals: GoalSource {
         return (rewards, dones)
     }
 }
+
+/// Reaching feature-space goals and the intrinsic reward (`reach_threshold`, `reach_coordinates`, `intrinsic_reward`).
+extension GoalACER {
+    /// Whether an achieved observation reaches a goal observation: every `reach_coordinates` value
+    /// within `coordinate_threshold` when coordinates are configured, else the normalised feature
+    /// distance under `reach_threshold`.
+    func isReached(achieved: [Float], goal: [Float], featureDistance: Float) -> Bool {
+        let coordinates = configuration.reachCoordinates
+        guard !coordinates.isEmpty else { return featureDistance < Float(configuration.reachThreshold) }
+        guard achieved.count == goal.count else { return false }
+        let threshold = Float(configuration.coordinateThreshold)
+        return coordinates.allSatisfy { Swift.abs(achieved[$0] - goal[$0]) <= threshold }
+    }
+
+    /// The intrinsic reward of one step (`intrinsic_reward`).
+    func intrinsicReward(featureDistance: Float, reached: Bool) -> Float {
+        switch configuration.intrinsicReward {
+        case .sparse: return reached ? 1 : 0
+        case .exp: return Foundation.exp(-featureDistance)
+        case .negativeDistance: return -featureDistance
+        }
+    }
+
+    /// ||a - g||^2 / (||g||^2 + 1e-6) row by row.
+    public static func normalisedDistances(_ achieved: [Float], _ goals: [Float], featureCount: Int) -> [Float] {
+        guard featureCount > 0 else { return [] }
+        return (0..<(achieved.count / featureCount)).map { row in
+            var distance: Float = 0, norm: Float = 0
+            for index in (row * featureCount)..<((row + 1) * featureCount) {
+                distance += (achieved[index] - goals[index]) * (achieved[index] - goals[index])
+                norm += goals[index] * goals[index]
+            }
+            return distance / (norm + 1e-6)
+        }
+    }
+}
