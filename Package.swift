@@ -98,7 +98,9 @@ let package = Package(
                     resources: [.copy("Fixtures/minigrid_empty.json")]),
         .testTarget(name: "Box2DEnvsTests", dependencies: ["Box2DEnvs", "Gym", "BundledEnvs"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Render", "Gym"]),
-        .testTarget(name: "PixelControlTests", dependencies: ["PixelControl", "Gym", "Render", "BundledEnvs"]),
+        .testTarget(
+            name: "PixelControlTests", dependencies: ["PixelControl", "Gym", "Render", "BundledEnvs"], exclude: ["Fixtures/README.md"],
+            resources: [.copy("Fixtures/dm_control_trajectories.json")]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors"], exclude: ["Fixtures/README.md"],
                     resources: [.copy("Fixtures/golden.safetensors")]),

@@ -35,49 +35,24 @@ public enum BundledEnvironments {
             id: "MountainCarContinuous-v0", maxEpisodeSteps: 999, rewardThreshold: 90,
             summary: "MountainCar with a continuous engine force in [-1, 1] and an energy penalty.",
             entryPoint: { options, renderMode in try MountainCarContinuous(options: options, renderMode: renderMode) }),
-        EnvironmentSpec(
-            id: "CartpoleSwingup-v0", maxEpisodeSteps: 125, rewardThreshold: nil,
-            summary: "dm_control cartpole swing-up from the state [x, cos, sin, velocities]; action repeat 8, returns in [0, 1000].",
-            entryPoint: { options, renderMode in
-                try ActionRepeat(CartpoleSwingup(options: options, renderMode: renderMode), repeats: CartpoleSwingup.defaultActionRepeat)
-            }),
-        EnvironmentSpec(
-            id: "CartpoleSwingup-pixels-v0", maxEpisodeSteps: 125, rewardThreshold: nil,
-            summary: "dm_control cartpole swing-up from 9x84x84 pixels (3 stacked RGB frames); action repeat 8, returns in [0, 1000].",
-            entryPoint: { options, _ in
-                try pixelEnvironment(
-                    CartpoleSwingup(options: options.merging(size84) { $1 }, renderMode: .rgbArray),
-                    actionRepeat: CartpoleSwingup.defaultActionRepeat)
-            }),
-        EnvironmentSpec(
-            id: "PendulumSwingup-v0", maxEpisodeSteps: 250, rewardThreshold: nil,
-            summary:
-                "dm_control pendulum swing-up from the state [cos, sin, velocity]; sparse reward, action repeat 4, returns in [0, 1000].",
-            entryPoint: { options, renderMode in
-                try ActionRepeat(PendulumSwingup(options: options, renderMode: renderMode), repeats: PendulumSwingup.defaultActionRepeat)
-            }),
-        EnvironmentSpec(
-            id: "PendulumSwingup-pixels-v0", maxEpisodeSteps: 250, rewardThreshold: nil,
-            summary: "dm_control pendulum swing-up from 9x84x84 pixels; sparse reward, action repeat 4, returns in [0, 1000].",
-            entryPoint: { options, _ in
-                try pixelEnvironment(
-                    PendulumSwingup(options: options.merging(size84) { $1 }, renderMode: .rgbArray),
-                    actionRepeat: PendulumSwingup.defaultActionRepeat)
-            }),
-        EnvironmentSpec(
-            id: "ReacherEasy-v0", maxEpisodeSteps: 250, rewardThreshold: nil,
-            summary: "dm_control reacher (easy): put a 2-link arm's fingertip on a random target; state observations, action repeat 4.",
-            entryPoint: { options, renderMode in
-                try ActionRepeat(ReacherEasy(options: options, renderMode: renderMode), repeats: ReacherEasy.defaultActionRepeat)
-            }),
-        EnvironmentSpec(
-            id: "ReacherEasy-pixels-v0", maxEpisodeSteps: 250, rewardThreshold: nil,
-            summary: "dm_control reacher (easy) from 9x84x84 top-down pixels; action repeat 4, returns in [0, 1000].",
-            entryPoint: { options, _ in
-                try pixelEnvironment(
-                    ReacherEasy(options: options.merging(size84) { $1 }, renderMode: .rgbArray),
-                    actionRepeat: ReacherEasy.defaultActionRepeat)
-            }),
+        controlSpec(
+            CartpoleSwingup.self, "CartpoleSwingup-v0", pixels: false,
+            "dm_control cartpole swing-up from the state [x, cos, sin, velocities]; action repeat 8, returns in [0, 1000]."),
+        controlSpec(
+            CartpoleSwingup.self, "CartpoleSwingup-pixels-v0", pixels: true,
+            "dm_control cartpole swing-up from 9x84x84 pixels (3 stacked RGB frames); action repeat 8, returns in [0, 1000]."),
+        controlSpec(
+            PendulumSwingup.self, "PendulumSwingup-v0", pixels: false,
+            "dm_control pendulum swing-up from the state [cos, sin, velocity]; sparse reward, action repeat 4, returns in [0, 1000]."),
+        controlSpec(
+            PendulumSwingup.self, "PendulumSwingup-pixels-v0", pixels: true,
+            "dm_control pendulum swing-up from 9x84x84 pixels; sparse reward, action repeat 4, returns in [0, 1000]."),
+        controlSpec(
+            ReacherEasy.self, "ReacherEasy-v0", pixels: false,
+            "dm_control reacher (easy): put a 2-link arm's fingertip on a random target; state observations, action repeat 4."),
+        controlSpec(
+            ReacherEasy.self, "ReacherEasy-pixels-v0", pixels: true,
+            "dm_control reacher (easy) from 9x84x84 top-down pixels; action repeat 4, returns in [0, 1000]."),
         EnvironmentSpec(
             id: "LunarLander-v3", maxEpisodeSteps: 1000, rewardThreshold: 200,
             summary: "Land a Box2D lander between the flags with 4 discrete engine actions (Gymnasium v3).",
@@ -101,12 +76,19 @@ public enum BundledEnvironments {
             entryPoint: { options, renderMode in try CarRacing(options: options, renderMode: renderMode) }),
     ]
 
-    /// Render options for 84 x 84 frames.
-    static let size84: Options = ["render_width": 84, "render_height": 84]
-
-    /// SAC-AE's pixel pipeline around a raw environment drawing at 84 x 84: action repeat, pixels, a stack of 3.
-    static func pixelEnvironment(_ raw: any Environment, actionRepeat: Int) throws -> any Environment {
-        try FrameStack(PixelObservation(ActionRepeat(raw, repeats: actionRepeat)), count: 3)
+    /// A dm_control-style task: dm_control's own time limit (1000 control steps, `episode_length`) inside
+    /// the action repeat, so the agent-step limit follows `action_repeat`; dmc2gym's options
+    /// (`ControlSuiteOptions`: action_repeat / frame_skip, from_pixels, height, width, frame_stack, camera_id).
+    static func controlSpec<Scene: ControlScene>(
+        _ scene: Scene.Type, _ id: String, pixels: Bool, _ summary: String
+    ) -> EnvironmentSpec {
+        EnvironmentSpec(
+            id: id, maxEpisodeSteps: nil, rewardThreshold: nil,
+            summary: summary + " Options: action_repeat, episode_length, from_pixels, height, width, frame_stack, camera_id.",
+            entryPoint: { options, renderMode in
+                try Scene.makeEnvironment(
+                    options: options, renderMode: renderMode, defaultActionRepeat: Scene.defaultActionRepeat, fromPixels: pixels, id: id)
+            })
     }
 
     /// The grid-world ids (Minigrid's tasks with their max_steps), symbolic 7x7x3 egocentric observations.

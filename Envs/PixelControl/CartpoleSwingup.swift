@@ -5,9 +5,11 @@ import Render
 /// dm_control's cartpole swing-up: push a cart (force 10 u, u in [-1, 1]) so that the hinged pole,
 /// starting hanging down, swings up and balances.
 ///
-/// Physics after dm_control's cartpole.xml: cart mass 1 on a rail limited to ±1.8, pole a uniform
-/// rod of mass 0.1 and length 1, gravity 9.81, joint damping 5e-4 (slider) and 2e-6 (hinge),
-/// RK4 at 0.01 s. Reward per control step in [0, 1]: upright ((cos + 1) / 2) x centred x small
+/// Physics of MuJoCo's compiled cartpole.xml (dm_control): cart mass 1 on a rail limited to ±1.8 by
+/// MuJoCo's soft limit (solref 0.08 1: the cart bounces and the pole feels the reaction), the pole a
+/// capsule of mass 0.1 from 0 to 1 m (centre 0.5 m, inertia 0.0094246 about it), gravity 9.81, joint
+/// damping 5e-4 (slider) and 2e-6 (hinge), RK4 at 0.01 s: trajectories equal MuJoCo's to about 1e-9
+/// (tests against dm_control fixtures). Reward per control step in [0, 1]: upright ((cos + 1) / 2) x centred x small
 /// control x small angular velocity, from dm_control's tolerance functions. An episode is 1000
 /// control steps (10 s); with the task's action repeat of 8 (SAC-AE) an agent sees 125 steps
 /// whose rewards are sums, so returns lie in [0, 1000]. Observations are pixels
@@ -25,6 +27,12 @@ public final class CartpoleSwingup: ControlScene {
 
     public static let cartMass = 1.0, poleMass = 0.1, poleLength = 1.0, gravity = 9.81
     public static let sliderDamping = 5e-4, hingeDamping = 2e-6, gear = 10.0, timestep = 0.01, railLimit = 1.8
+    /// The pole's centre of mass from the hinge and its inertia about that centre (MuJoCo's capsule of
+    /// radius 0.045; body_ipos and body_inertia of the compiled model).
+    public static let poleCentre = 0.5, poleInertia = 0.009424592767295598
+    /// The rail: MuJoCo's soft limit of the slider (solreflimit 0.08 1; dof_invweight0 of the slider).
+    public static let rail = SoftJointLimit(
+        lower: -railLimit, upper: railLimit, inverseWeight: 0.9733520544614127, timestep: timestep, timeConstant: 0.08)
     /// dm_control's time limit in control steps (10 s).
     public static let controlStepsPerEpisode = 1000
     /// SAC-AE's action repeat for cartpole.
@@ -41,6 +49,8 @@ public final class CartpoleSwingup: ControlScene {
     public var state = State(x: 0, theta: Double.pi, xDot: 0, thetaDot: 0)
     private var generator = RandomGenerator()
     private var hasReset = false
+    /// Physics steps since the last reset (named in errors).
+    private var physicsSteps = 0
     /// The canvas frames are drawn on.
     public private(set) lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
@@ -57,6 +67,7 @@ public final class CartpoleSwingup: ControlScene {
             x: 0.01 * generator.normal(), theta: Double.pi + 0.01 * generator.normal(),
             xDot: 0.01 * generator.normal(), thetaDot: 0.01 * generator.normal())
         hasReset = true
+        physicsSteps = 0
         writeObservation(into: observation)
         return [:]
     }
@@ -70,7 +81,7 @@ public final class CartpoleSwingup: ControlScene {
             throw GymError.stepBeforeReset("CartpoleSwingup.step was called before reset: call reset(seed:options:) first")
         }
         let control = Double(values[0])
-        integrate(force: Self.gear * control)
+        try integrate(force: Self.gear * control)
         writeObservation(into: observation)
         return StepResult(reward: reward(control: control))
     }
@@ -84,26 +95,36 @@ public final class CartpoleSwingup: ControlScene {
         return upright * smallControl * smallVelocity * centered
     }
 
-    /// One RK4 step of the cart-pole equations of motion, then the rail limit.
-    private func integrate(force: Double) {
-        func derivative(_ s: SIMD4<Double>) -> SIMD4<Double> {
-            let m = Self.poleMass, total = Self.cartMass + Self.poleMass, lc = Self.poleLength / 2
-            let inertia = m * Self.poleLength * Self.poleLength / 3
-            let sinTheta = sin(s[1]), cosTheta = cos(s[1])
-            // [total, m lc cos; m lc cos, inertia] [ẍ; θ̈] = [F - b ẋ + m lc sin θ̇²; m g lc sin - b θ̇]
-            let a11 = total, a12 = m * lc * cosTheta, a22 = inertia
-            let b1 = force - Self.sliderDamping * s[2] + m * lc * sinTheta * s[3] * s[3]
-            let b2 = m * Self.gravity * lc * sinTheta - Self.hingeDamping * s[3]
-            let determinant = a11 * a22 - a12 * a12
-            return SIMD4(s[2], s[3], (b1 * a22 - a12 * b2) / determinant, (a11 * b2 - a12 * b1) / determinant)
+    /// The time derivative of (x, θ, ẋ, θ̇) under `force` on the cart, with the rail's limit force.
+    static func derivative(_ s: SIMD4<Double>, force: Double) -> SIMD4<Double> {
+        let m = poleMass, lc = poleCentre
+        let sinTheta = sin(s[1]), cosTheta = cos(s[1])
+        // M [ẍ; θ̈] = [F - b ẋ + m lc sin θ̇²; m g lc sin θ - b θ̇], M = [cart + m, m lc cos; m lc cos, I + m lc²].
+        let a11 = cartMass + m, a12 = m * lc * cosTheta, a22 = poleInertia + m * lc * lc
+        let b1 = force - sliderDamping * s[2] + m * lc * sinTheta * s[3] * s[3]
+        let b2 = m * gravity * lc * sinTheta - hingeDamping * s[3]
+        let determinant = a11 * a22 - a12 * a12
+        var xAcceleration = (b1 * a22 - a12 * b2) / determinant, thetaAcceleration = (a11 * b2 - a12 * b1) / determinant
+        let limitForce = rail.force(position: s[0], velocity: s[2], freeAcceleration: xAcceleration, inverseInertia: a22 / determinant)
+        if limitForce != 0 {
+            xAcceleration += a22 / determinant * limitForce
+            thetaAcceleration -= a12 / determinant * limitForce
         }
+        return SIMD4(s[2], s[3], xAcceleration, thetaAcceleration)
+    }
+
+    /// One RK4 step (MuJoCo's integrator for this model; the limit force is part of every stage).
+    private func integrate(force: Double) throws {
         let y = SIMD4(state.x, state.theta, state.xDot, state.thetaDot), h = Self.timestep
-        let k1 = derivative(y), k2 = derivative(y + h / 2 * k1), k3 = derivative(y + h / 2 * k2), k4 = derivative(y + h * k3)
-        var next = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-        if abs(next[0]) > Self.railLimit {
-            next[0] = next[0] > 0 ? Self.railLimit : -Self.railLimit
-            next[2] = 0
+        let k1 = Self.derivative(y, force: force), k2 = Self.derivative(y + h / 2 * k1, force: force)
+        let k3 = Self.derivative(y + h / 2 * k2, force: force), k4 = Self.derivative(y + h * k3, force: force)
+        let next = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        guard next[0].isFinite && next[1].isFinite && next[2].isFinite && next[3].isFinite else {
+            throw GymError.nonFiniteState(
+                "CartpoleSwingup: the state became non-finite (\(next)) at physics step \(physicsSteps + 1) from \(state); the simulation diverged"
+            )
         }
+        physicsSteps += 1
         state = State(x: next[0], theta: next[1], xDot: next[2], thetaDot: next[3])
     }
 

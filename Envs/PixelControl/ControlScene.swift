@@ -5,6 +5,8 @@ import Render
 public protocol ControlScene: CanvasScene {
     /// The frame size when none is asked for.
     static var referenceRenderSize: RenderSize { get }
+    /// The task's action repeat in SAC-AE's (dmc2gym's) settings: control steps per agent step.
+    static var defaultActionRepeat: Int { get }
     /// A scene drawing frames of `renderSize`.
     init(renderMode: RenderMode?, renderSize: RenderSize)
 }

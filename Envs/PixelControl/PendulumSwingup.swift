@@ -3,7 +3,8 @@ import Gym
 import Render
 
 /// dm_control's pendulum swing-up: a point mass of 1 kg on a massless 0.5 m pole, hinge damping
-/// 0.1, torque in [-1, 1] N m (too weak to lift it directly: it must swing), Euler steps of 0.02 s.
+/// 0.1, torque in [-1, 1] N m (too weak to lift it directly: it must swing), MuJoCo's Euler steps of
+/// 0.02 s (damping implicit).
 /// Reward per control step: 1 while the pole is within 8 degrees of upright, else 0 (dm_control's
 /// sparse tolerance). An episode is 1000 control steps (20 s); with action repeat 4 an agent sees
 /// 250 steps whose rewards are sums, so returns lie in [0, 1000]. Observations are pixels
@@ -17,6 +18,8 @@ public final class PendulumSwingup: ControlScene {
     }
 
     public static let mass = 1.0, length = 0.5, gravity = 9.81, damping = 0.1, timestep = 0.02
+    /// The inertia about the hinge: the compiled pendulum.xml's 0.001 about the mass's centre plus m l².
+    public static let inertia = 0.001 + mass * length * length
     /// The reward band: within 8 degrees of upright.
     public static let cosineBound = cos(8 * Double.pi / 180)
     /// The action repeat of the registered ids (1000 control steps become 250 agent steps).
@@ -59,11 +62,16 @@ public final class PendulumSwingup: ControlScene {
         guard hasReset else {
             throw GymError.stepBeforeReset("PendulumSwingup.step was called before reset: call reset(seed:options:) first")
         }
-        let inertia = Self.mass * Self.length * Self.length
+        // MuJoCo's Euler step with implicit damping: (I + h b) θ̈ = τ + m g l sin θ - b θ̇, velocity first.
         let acceleration =
-            (Self.mass * Self.gravity * Self.length * sin(state.theta) - Self.damping * state.thetaDot + Double(values[0])) / inertia
+            (Self.mass * Self.gravity * Self.length * sin(state.theta) - Self.damping * state.thetaDot + Double(values[0]))
+            / (Self.inertia + Self.timestep * Self.damping)
         let thetaDot = state.thetaDot + Self.timestep * acceleration
-        state = State(theta: state.theta + Self.timestep * thetaDot, thetaDot: thetaDot)
+        let theta = state.theta + Self.timestep * thetaDot
+        guard theta.isFinite && thetaDot.isFinite else {
+            throw GymError.nonFiniteState("PendulumSwingup: the state became non-finite from \(state); the simulation diverged")
+        }
+        state = State(theta: theta, thetaDot: thetaDot)
         writeObservation(into: observation)
         return StepResult(reward: cos(state.theta) >= Self.cosineBound ? 1 : 0)
     }

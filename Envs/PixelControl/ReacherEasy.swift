@@ -5,8 +5,8 @@ import Render
 /// dm_control's reacher (easy): a two-link planar arm (links 0.12 m, joint damping 0.01, motor gear
 /// 0.05, wrist limited to ±160°) must put its fingertip on a randomly placed target of radius 0.05.
 /// Reward per control step: 1 while the fingertip is within 0.06 m (target plus finger radius) of
-/// the target centre, else 0. Masses follow MuJoCo's densities for the capsules of reacher.xml;
-/// Euler steps of 0.02 s. An episode is 1000 control steps (20 s); with SAC-AE's action repeat of 4
+/// the target centre, else 0. Masses and inertias are the compiled reacher.xml's;
+/// MuJoCo's Euler steps of 0.02 s with implicit damping and the wrist's soft limit. An episode is 1000 control steps (20 s); with SAC-AE's action repeat of 4
 /// an agent sees 250 steps, returns in [0, 1000]. Observations: pixels (`ReacherEasy-pixels-v0`, a
 /// top-down view) or [shoulder, wrist, target - finger (x, y), velocities] (`ReacherEasy-v0`).
 public final class ReacherEasy: ControlScene {
@@ -27,9 +27,20 @@ public final class ReacherEasy: ControlScene {
     /// SAC-AE's action repeat for reacher.
     public static let defaultActionRepeat = 4
     public static let referenceRenderSize = RenderSize(width: 240, height: 240)
-    // Link masses and inertias from MuJoCo's default density (1000 kg/m^3) for reacher.xml's geoms.
-    static let mass1 = 0.0419, centre1 = 0.06, inertia1 = 6.84e-5
-    static let mass2 = 0.0398, centre2 = 0.0574, inertia2 = 6.1e-5
+    // The compiled reacher.xml (MuJoCo's density 1000 for its capsules and sphere): the arm body (mass,
+    // centre along the link, inertia about z through the centre), the hand body and the finger welded
+    // to it at 0.12 m, which turn together about the wrist.
+    static let armMass = 0.04188790204786391, armCentre = 0.06, armInertia = 6.33135639453463e-05
+    static let handMass = 0.03560471674068432, handCentre = 0.05, handInertia = 3.9175660390264734e-05
+    static let fingerMass = 0.004188790204786391, fingerCentre = 0.12, fingerInertia = 1.6755160819145565e-07
+    /// The wrist's body (hand and finger): mass, first moment about the wrist, inertia about the wrist.
+    static let wristBodyMass = handMass + fingerMass
+    static let wristBodyMoment = handMass * handCentre + fingerMass * fingerCentre
+    static let wristBodyInertia =
+        handInertia + handMass * handCentre * handCentre + fingerInertia + fingerMass * fingerCentre * fingerCentre
+    /// The wrist's range as MuJoCo's soft limit (default solref and solimp; dof_invweight0 of the wrist).
+    public static let wristRange = SoftJointLimit(
+        lower: -wristLimit, upper: wristLimit, inverseWeight: 20740.54873181604, timestep: timestep)
 
     public let observationSpace = Space.box(Box(low: -.infinity, high: .infinity, shape: [6]))
     public let actionSpace = Space.box(Box(low: -1, high: 1, shape: [2]))
@@ -43,6 +54,8 @@ public final class ReacherEasy: ControlScene {
     public var state = State(shoulder: 0, wrist: 0, shoulderVelocity: 0, wristVelocity: 0, targetX: 0.1, targetY: 0.1)
     private var generator = RandomGenerator()
     private var hasReset = false
+    /// Physics steps since the last reset (named in errors).
+    private var physicsSteps = 0
 
     /// A reacher drawing frames of `renderSize`.
     public init(renderMode: RenderMode? = nil, renderSize: RenderSize = ReacherEasy.referenceRenderSize) {
@@ -64,6 +77,7 @@ public final class ReacherEasy: ControlScene {
             shoulder: generator.uniform(-Double.pi, Double.pi), wrist: generator.uniform(-Self.wristLimit, Self.wristLimit),
             shoulderVelocity: 0, wristVelocity: 0, targetX: radius * sin(angle), targetY: radius * cos(angle))
         hasReset = true
+        physicsSteps = 0
         writeObservation(into: observation)
         return [:]
     }
@@ -76,34 +90,41 @@ public final class ReacherEasy: ControlScene {
             fatalError("unreachable: validate(action:) throws for every invalid action")
         }
         guard hasReset else { throw GymError.stepBeforeReset("ReacherEasy.step was called before reset: call reset(seed:options:) first") }
-        integrate(torques: (Self.gear * Double(values[0]), Self.gear * Double(values[1])))
+        try integrate(torques: (Self.gear * Double(values[0]), Self.gear * Double(values[1])))
         writeObservation(into: observation)
         let distance = ((finger.x - state.targetX) * (finger.x - state.targetX) + (finger.y - state.targetY) * (finger.y - state.targetY))
             .squareRoot()
         return StepResult(reward: distance <= Self.targetRadius + Self.fingerRadius ? 1 : 0)
     }
 
-    /// One semi-implicit Euler step of the planar two-link arm (no gravity in the plane).
-    private func integrate(torques: (Double, Double)) {
-        let l1 = Self.linkLength, m2 = Self.mass2, c1 = Self.centre1, c2 = Self.centre2
-        let cosWrist = cos(state.wrist), h = m2 * l1 * c2 * sin(state.wrist)
-        let m11 = Self.inertia1 + Self.inertia2 + Self.mass1 * c1 * c1 + m2 * (l1 * l1 + c2 * c2 + 2 * l1 * c2 * cosWrist)
-        let m12 = Self.inertia2 + m2 * (c2 * c2 + l1 * c2 * cosWrist)
-        let m22 = Self.inertia2 + m2 * c2 * c2
-        let v1 = state.shoulderVelocity, v2 = state.wristVelocity
-        let f1 = torques.0 - Self.damping * v1 + h * (2 * v1 * v2 + v2 * v2)
-        let f2 = torques.1 - Self.damping * v2 - h * v1 * v1
+    /// One step of MuJoCo's Euler integrator for the planar two-link arm (no gravity in the plane):
+    /// the wrist limit's force from the constraint problem with M, then the acceleration from
+    /// (M + h B) a = f with the damping B taken implicitly, velocity first, then position.
+    private func integrate(torques: (Double, Double)) throws {
+        let l1 = Self.linkLength, h = Self.timestep, b = Self.damping
+        let cosWrist = cos(state.wrist), coupling = l1 * Self.wristBodyMoment
+        let m22 = Self.wristBodyInertia
+        let m12 = m22 + coupling * cosWrist
+        let m11 =
+            Self.armInertia + Self.armMass * Self.armCentre * Self.armCentre + m22 + Self.wristBodyMass * l1 * l1 + 2 * coupling * cosWrist
+        let v1 = state.shoulderVelocity, v2 = state.wristVelocity, bias = coupling * sin(state.wrist)
+        let f1 = torques.0 - b * v1 + bias * (2 * v1 * v2 + v2 * v2)
+        var f2 = torques.1 - b * v2 - bias * v1 * v1
         let determinant = m11 * m22 - m12 * m12
-        let a1 = (m22 * f1 - m12 * f2) / determinant, a2 = (m11 * f2 - m12 * f1) / determinant
+        let freeWrist = (m11 * f2 - m12 * f1) / determinant
+        f2 += Self.wristRange.force(position: state.wrist, velocity: v2, freeAcceleration: freeWrist, inverseInertia: m11 / determinant)
+        let d11 = m11 + h * b, d22 = m22 + h * b, implicitDeterminant = d11 * d22 - m12 * m12
+        let a1 = (d22 * f1 - m12 * f2) / implicitDeterminant, a2 = (d11 * f2 - m12 * f1) / implicitDeterminant
         var next = state
-        next.shoulderVelocity = v1 + Self.timestep * a1
-        next.wristVelocity = v2 + Self.timestep * a2
-        next.shoulder = state.shoulder + Self.timestep * next.shoulderVelocity
-        next.wrist = state.wrist + Self.timestep * next.wristVelocity
-        if abs(next.wrist) > Self.wristLimit {
-            next.wrist = next.wrist > 0 ? Self.wristLimit : -Self.wristLimit
-            next.wristVelocity = 0
+        next.shoulderVelocity = v1 + h * a1
+        next.wristVelocity = v2 + h * a2
+        next.shoulder = state.shoulder + h * next.shoulderVelocity
+        next.wrist = state.wrist + h * next.wristVelocity
+        guard next.shoulder.isFinite && next.wrist.isFinite && next.shoulderVelocity.isFinite && next.wristVelocity.isFinite else {
+            throw GymError.nonFiniteState(
+                "ReacherEasy: the state became non-finite at physics step \(physicsSteps + 1) from \(state); the simulation diverged")
         }
+        physicsSteps += 1
         state = next
     }
 

@@ -24,6 +24,8 @@ public enum GymError: Error, Equatable, CustomStringConvertible {
     case duplicateEnvironment(String)
     /// Anything else an environment rejects.
     case invalidArgument(String)
+    /// A simulation whose state became NaN or infinite (the physics diverged); names the environment and step.
+    case nonFiniteState(String)
 
     /// The message, with the problem and the fix.
     public var description: String {
@@ -31,7 +33,7 @@ public enum GymError: Error, Equatable, CustomStringConvertible {
         case .invalidAction(let message), .invalidObservation(let message), .stepBeforeReset(let message),
             .stepAfterEpisodeEnd(let message), .usedAfterClose(let message), .invalidOption(let message),
             .invalidSeed(let message), .invalidSpace(let message), .unknownEnvironment(let message),
-            .duplicateEnvironment(let message), .invalidArgument(let message):
+            .duplicateEnvironment(let message), .invalidArgument(let message), .nonFiniteState(let message):
             return message
         }
     }

@@ -44,21 +44,28 @@ struct CartpoleSwingupTests {
         #expect(abs(Tolerance.value(2, margin: 2) - 0.1) < 1e-12)  // value at margin
     }
 
-    @Test("physics conserves energy without damping or force over a short swing, and the rail stops the cart")
+    @Test("physics conserves energy over a short swing, and the rail's soft limit bounces the cart back")
     func physics() throws {
         let environment = CartpoleSwingup()
         _ = try environment.reset(seed: 0)
         environment.state = .init(x: 0, theta: 0.5, xDot: 0, thetaDot: 0)
         func energy(_ s: CartpoleSwingup.State) -> Double {
-            let m = 0.1, big = 1.0, lc = 0.5, inertia = 0.1 / 3
+            let m = 0.1, big = 1.0, lc = 0.5, inertia = CartpoleSwingup.poleInertia + m * lc * lc
             return 0.5 * (big + m) * s.xDot * s.xDot + m * lc * cos(s.theta) * s.xDot * s.thetaDot + 0.5 * inertia * s.thetaDot * s.thetaDot
                 + m * 9.81 * lc * cos(s.theta)
         }
         let before = energy(environment.state)
         for _ in 0..<50 { _ = try environment.step(.continuous([0])) }
         #expect(abs(energy(environment.state) - before) < 1e-3)
-        for _ in 0..<400 { _ = try environment.step(.continuous([1])) }
-        #expect(abs(environment.state.x) <= CartpoleSwingup.railLimit)
+        var deepest = 0.0, bounced = false
+        for _ in 0..<400 {
+            _ = try environment.step(.continuous([1]))
+            deepest = max(deepest, environment.state.x - CartpoleSwingup.railLimit)
+            if environment.state.x > CartpoleSwingup.railLimit && environment.state.xDot < -0.1 { bounced = true }
+        }
+        // solref 0.08 is a soft spring: under full force MuJoCo's cart runs about 0.17 m past the limit (the fixtures agree).
+        #expect(deepest > 0 && deepest < 0.25, "\(deepest) m past the limit")
+        #expect(bounced, "MuJoCo's limit spring pushes the cart back out")
     }
 
     @Test("pixel observations are 9x84x84 and the pipeline is deterministic per seed")

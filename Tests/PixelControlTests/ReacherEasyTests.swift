@@ -30,7 +30,7 @@ struct ReacherEasyTests {
         #expect(try environment.step(.continuous([0, 0])).reward == 0)
     }
 
-    @Test("torque turns the arm; the wrist stops at its limit")
+    @Test("torque turns the arm; the wrist's soft limit holds it a few degrees past 160, as MuJoCo's does")
     func physics() throws {
         let environment = ReacherEasy()
         _ = try environment.reset(seed: 0)
@@ -38,6 +38,8 @@ struct ReacherEasyTests {
         for _ in 0..<10 { _ = try environment.step(.continuous([1, 0])) }
         #expect(environment.state.shoulder > 0.01)
         for _ in 0..<500 { _ = try environment.step(.continuous([0, 1])) }
-        #expect(environment.state.wrist <= ReacherEasy.wristLimit + 1e-12)
+        // Full torque against the limit settles where MuJoCo's solref/solimp spring balances it (~4.8 degrees past).
+        #expect(environment.state.wrist > ReacherEasy.wristLimit && environment.state.wrist < ReacherEasy.wristLimit + 0.1)
+        #expect(abs(environment.state.wristVelocity) < 1e-3)
     }
 }
