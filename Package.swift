@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Render", "Gym"]),
         .testTarget(
             name: "PixelControlTests", dependencies: ["PixelControl", "Gym", "Render", "BundledEnvs"], exclude: ["Fixtures/README.md"],
-            resources: [.copy("Fixtures/dm_control_trajectories.json")]),
+            resources: [.copy("Fixtures/dm_control_trajectories.json"), .copy("Fixtures/dm_control_frames.json")]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors"], exclude: ["Fixtures/README.md"],
                     resources: [.copy("Fixtures/golden.safetensors")]),

@@ -51,6 +51,8 @@ public final class CartpoleSwingup: ControlScene {
     private var hasReset = false
     /// Physics steps since the last reset (named in errors).
     private var physicsSteps = 0
+    /// The static part of the frame (sky, floor, rails), drawn once per canvas size.
+    let background = CachedBackground()
     /// The canvas frames are drawn on.
     public private(set) lazy var canvas = Canvas(width: renderSize.width, height: renderSize.height)
 
@@ -137,24 +139,39 @@ public final class CartpoleSwingup: ControlScene {
         values[4] = Float(state.thetaDot)
     }
 
-    // MARK: Rendering: a side view like dm_control's fixed camera (4 m away, 45° field of view).
+    // MARK: Rendering: dm_control's camera 0 ("fixed": 4 m in front of the rail, 45 degree field of view)
+
+    /// Camera 0 of cartpole.xml and its light, with dm_control's look.
+    static let look = MuJoCoLook(
+        camera: PerspectiveCamera(
+            position: SIMD3(0, -4, 1), right: SIMD3(1, 0, 0), up: SIMD3(0, 0, 1), backward: SIMD3(0, -1, 0), fieldOfView: 45),
+        light: SIMD3(0, 0, 6), floorHeight: -0.05, floorHalfSize: 4)
 
     public func draw(on canvas: Canvas) {
-        // The camera sees 2 * 4 * tan(22.5°) = 3.31 m around (0, 1).
-        let span = 3.314
-        canvas.transform = Transform(
-            scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,
-            worldOrigin: Point(-span / 2, 1 - span / 2))
-        canvas.clear(Color(64, 96, 140))  // skybox
-        canvas.fillPolygon([Point(-3, -1), Point(3, -1), Point(3, -0.05), Point(-3, -0.05)], Color(46, 69, 92))  // floor
-        for x in stride(from: -3.0, through: 3.0, by: 0.5) {  // floor grid
-            canvas.drawLine(from: Point(x, -1), to: Point(x, -0.05), lineWidth: 0.01, Color(70, 100, 130))
+        let look = Self.look
+        background.draw(on: canvas) { canvas in
+            // The rails: capsules of radius 0.02 along x at y = ±0.07, z = 1.
+            for y in [0.07, -0.07] {
+                look.drawCapsule(
+                    on: canvas, from: SIMD3(-2, y, 1), to: SIMD3(2, y, 1), radius: 0.02, colour: MuJoCoLook.decorationColour)
+            }
+        } backgroundOf: { width, height in
+            look.backgroundPixels(width: width, height: height)
         }
-        canvas.drawLine(from: Point(-2, 1), to: Point(2, 1), lineWidth: 0.04, Color(120, 120, 140))  // rail
-        let cart = Point(state.x, 1)
-        canvas.fillPolygon([Point(-0.2, -0.1), Point(0.2, -0.1), Point(0.2, 0.1), Point(-0.2, 0.1)].map { $0 + cart }, Color(179, 128, 77))
-        let tip = cart + Point(sin(state.theta), cos(state.theta)) * Self.poleLength
-        canvas.drawLine(from: cart, to: tip, lineWidth: 0.09, Color(179, 128, 77))
-        canvas.fillCircle(center: cart, radius: 0.03, Color(90, 60, 40))
+        let cart = SIMD3(state.x, 0, 1)
+        let tip = cart + SIMD3(sin(state.theta), 0, cos(state.theta)) * Self.poleLength
+        look.drawCapsule(on: canvas, from: cart, to: tip, radius: 0.045, colour: MuJoCoLook.selfColour)
+        // The cart: a box of half sizes 0.2, 0.15, 0.1 (its faces toward the camera).
+        let (hx, hy, hz) = (0.2, 0.15, 0.1)
+        func corner(_ sx: Double, _ sy: Double, _ sz: Double) -> SIMD3<Double> { cart + SIMD3(sx * hx, sy * hy, sz * hz) }
+        for (normal, corners) in [
+            (SIMD3<Double>(0, -1, 0), [corner(-1, -1, -1), corner(1, -1, -1), corner(1, -1, 1), corner(-1, -1, 1)]),
+            (SIMD3<Double>(1, 0, 0), [corner(1, -1, -1), corner(1, 1, -1), corner(1, 1, 1), corner(1, -1, 1)]),
+            (SIMD3<Double>(-1, 0, 0), [corner(-1, -1, -1), corner(-1, 1, -1), corner(-1, 1, 1), corner(-1, -1, 1)]),
+            (SIMD3<Double>(0, 0, 1), [corner(-1, -1, 1), corner(1, -1, 1), corner(1, 1, 1), corner(-1, 1, 1)]),
+            (SIMD3<Double>(0, 0, -1), [corner(-1, -1, -1), corner(1, -1, -1), corner(1, 1, -1), corner(-1, 1, -1)]),
+        ] {
+            look.drawFace(on: canvas, corners, normal: normal, colour: MuJoCoLook.selfColour)
+        }
     }
 }

@@ -38,6 +38,8 @@ public final class PendulumSwingup: ControlScene {
     public var state = State(theta: Double.pi, thetaDot: 0)
     private var generator = RandomGenerator()
     private var hasReset = false
+    /// The static part of the frame (sky, floor, base), drawn once per canvas size.
+    let background = CachedBackground()
 
     /// A swing-up task drawing frames of `renderSize`.
     public init(renderMode: RenderMode? = nil, renderSize: RenderSize = PendulumSwingup.referenceRenderSize) {
@@ -83,18 +85,30 @@ public final class PendulumSwingup: ControlScene {
         values[2] = Float(state.thetaDot)
     }
 
-    /// A side view centred on the hinge.
+    // MARK: Rendering: dm_control's camera 0 ("fixed": 1.5 m in front, 2 m up, looking down at 45 degrees)
+
+    /// Camera 0 of pendulum.xml and its light, with dm_control's look.
+    static let look = MuJoCoLook(
+        camera: PerspectiveCamera(
+            position: SIMD3(0, -1.5, 2), right: SIMD3(1, 0, 0), up: SIMD3(0, 0.5.squareRoot(), 0.5.squareRoot()),
+            backward: SIMD3(0, -(0.5.squareRoot()), 0.5.squareRoot()), fieldOfView: 45),
+        light: SIMD3(0, 0, 2), floorHeight: 0, floorHalfSize: 2, checkerOrigin: SIMD2(0, 0))
+
+    /// The hinge: 0.6 m above the floor.
+    static let pivot = SIMD3<Double>(0, 0, 0.6)
+
     public func draw(on canvas: Canvas) {
-        let span = 1.5
-        canvas.transform = Transform(
-            scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,
-            worldOrigin: Point(-span / 2, 0.6 - span / 2))
-        canvas.clear(Color(64, 96, 140))
-        canvas.fillPolygon([Point(-2, -1), Point(2, -1), Point(2, 0), Point(-2, 0)], Color(46, 69, 92))
-        let hinge = Point(0, 0.6)
-        let bob = hinge + Point(sin(state.theta), cos(state.theta)) * Self.length
-        canvas.drawLine(from: hinge, to: bob, lineWidth: 0.04, Color(179, 128, 77))
-        canvas.fillCircle(center: bob, radius: 0.05, Color(179, 77, 77))
-        canvas.fillCircle(center: hinge, radius: 0.021, Color(100, 100, 120))
+        let look = Self.look
+        background.draw(on: canvas) { canvas in
+            // The base: a cylinder of radius 0.021 along y at the hinge.
+            look.drawCapsule(
+                on: canvas, from: Self.pivot - SIMD3(0, 0.03, 0), to: Self.pivot + SIMD3(0, 0.03, 0), radius: 0.021,
+                colour: MuJoCoLook.decorationColour)
+        } backgroundOf: { width, height in
+            look.backgroundPixels(width: width, height: height)
+        }
+        let mass = Self.pivot + SIMD3(sin(state.theta), 0, cos(state.theta)) * Self.length
+        look.drawCapsule(on: canvas, from: Self.pivot, to: mass, radius: 0.02, colour: MuJoCoLook.selfColour)
+        look.drawSphere(on: canvas, centre: mass, radius: 0.05, colour: MuJoCoLook.effectorColour)
     }
 }

@@ -54,6 +54,8 @@ public final class ReacherEasy: ControlScene {
     public var state = State(shoulder: 0, wrist: 0, shoulderVelocity: 0, wristVelocity: 0, targetX: 0.1, targetY: 0.1)
     private var generator = RandomGenerator()
     private var hasReset = false
+    /// The static part of the frame (sky, floor, walls), drawn once per canvas size.
+    let background = CachedBackground()
     /// Physics steps since the last reset (named in errors).
     private var physicsSteps = 0
 
@@ -138,24 +140,38 @@ public final class ReacherEasy: ControlScene {
         values[5] = Float(state.wristVelocity)
     }
 
-    /// A top-down view of the arena (dm_control's fixed camera 0.75 m above it).
+    // MARK: Rendering: dm_control's camera 0 ("fixed": 0.75 m above the arena, looking down)
+
+    /// Camera 0 of reacher.xml and its light, with dm_control's look (the arena lies inside one dark
+    /// square of the checker).
+    static let look = MuJoCoLook(
+        camera: PerspectiveCamera(
+            position: SIMD3(0, 0, 0.75), right: SIMD3(1, 0, 0), up: SIMD3(0, 1, 0), backward: SIMD3(0, 0, 1), fieldOfView: 45),
+        light: SIMD3(0, 0, 1), floorHeight: 0, floorHalfSize: 0.3, checkerOrigin: SIMD2(0.5, -0.5))
+
     public func draw(on canvas: Canvas) {
-        let span = 0.65
-        canvas.transform = Transform(
-            scale: Double(canvas.width) / span, verticalScale: Double(canvas.height) / span,
-            worldOrigin: Point(-span / 2, -span / 2))
-        canvas.clear(Color(46, 69, 92))
-        for offset in stride(from: -0.3, through: 0.3, by: 0.1) {
-            canvas.drawLine(from: Point(offset, -0.3), to: Point(offset, 0.3), lineWidth: 0.002, Color(70, 100, 130))
-            canvas.drawLine(from: Point(-0.3, offset), to: Point(0.3, offset), lineWidth: 0.002, Color(70, 100, 130))
+        let look = Self.look
+        background.draw(on: canvas) { canvas in
+            // The walls: strips 0.04 high at x, y = ±0.3 facing the arena; the root cylinder.
+            for (sign, alongX) in [(-1.0, true), (1.0, true), (-1.0, false), (1.0, false)] {
+                let corners: [SIMD3<Double>] =
+                    alongX
+                    ? [SIMD3(sign * 0.3, -0.3, 0), SIMD3(sign * 0.3, 0.3, 0), SIMD3(sign * 0.3, 0.3, 0.04), SIMD3(sign * 0.3, -0.3, 0.04)]
+                    : [SIMD3(-0.3, sign * 0.3, 0), SIMD3(0.3, sign * 0.3, 0), SIMD3(0.3, sign * 0.3, 0.04), SIMD3(-0.3, sign * 0.3, 0.04)]
+                let normal = alongX ? SIMD3<Double>(-sign, 0, 0) : SIMD3<Double>(0, -sign, 0)
+                look.drawFace(on: canvas, corners, normal: normal, colour: MuJoCoLook.decorationColour)
+            }
+            look.drawSphere(on: canvas, centre: SIMD3(0, 0, 0.02), radius: 0.011, colour: MuJoCoLook.decorationColour)
+        } backgroundOf: { width, height in
+            look.backgroundPixels(width: width, height: height)
         }
-        canvas.strokePolygon(
-            [Point(-0.3, -0.3), Point(0.3, -0.3), Point(0.3, 0.3), Point(-0.3, 0.3)], lineWidth: 0.02, Color(120, 120, 140))
-        canvas.fillCircle(center: Point(state.targetX, state.targetY), radius: Self.targetRadius, Color(200, 60, 60))
-        let elbow = Point(cos(state.shoulder), sin(state.shoulder)) * Self.linkLength
-        canvas.drawLine(from: Point(0, 0), to: elbow, lineWidth: 0.02, Color(179, 128, 77))
-        canvas.drawLine(from: elbow, to: finger, lineWidth: 0.02, Color(179, 128, 77))
-        canvas.fillCircle(center: finger, radius: Self.fingerRadius, Color(230, 200, 60))
-        canvas.fillCircle(center: Point(0, 0), radius: 0.011, Color(100, 100, 120))
+        look.drawSphere(
+            on: canvas, centre: SIMD3(state.targetX, state.targetY, 0.01), radius: Self.targetRadius, colour: MuJoCoLook.targetColour)
+        let height = 0.01
+        let elbow = SIMD3(cos(state.shoulder), sin(state.shoulder), 0) * Self.linkLength + SIMD3(0, 0, height)
+        let hand = SIMD3(cos(state.shoulder + state.wrist), sin(state.shoulder + state.wrist), 0)
+        look.drawCapsule(on: canvas, from: SIMD3(0, 0, height), to: elbow, radius: 0.01, colour: MuJoCoLook.selfColour)
+        look.drawCapsule(on: canvas, from: elbow, to: elbow + hand * 0.1, radius: 0.01, colour: MuJoCoLook.selfColour)
+        look.drawSphere(on: canvas, centre: elbow + hand * Self.linkLength, radius: Self.fingerRadius, colour: MuJoCoLook.effectorColour)
     }
 }
