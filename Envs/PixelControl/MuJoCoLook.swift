@@ -5,8 +5,8 @@ import Render
 /// task's light), so that pixel agents see what dm_control's agents see:
 /// - the skybox: a gradient from (.4, .6, .8) above to black below, as the fraction of the top colour
 ///   MuJoCo 4.0.1's builtin gradient shows at each elevation (measured every 5 degrees, interpolated);
-/// - the floor: a checker of 1 m squares, (.1, .2, .3) and (.2, .3, .4), whose reflectance .2 takes a
-///   fifth of its colour away (the mirrored scene above it is mostly dark);
+/// - the floor: a checker of 1 m squares, (.1, .2, .3) and (.2, .3, .4) (its reflectance .2 mirrors the
+///   bodies above it, which is not drawn);
 /// - light: OpenGL's fixed-function model with the headlight (ambient .4, diffuse .8 along the view
 ///   axis) and the task's spotlight (diffuse .7, straight down, cutoff 45 degrees, exponent 10).
 struct MuJoCoLook {
@@ -19,7 +19,6 @@ struct MuJoCoLook {
         0.7888, 0.8164, 0.8434, 0.8684, 0.8918, 0.9127, 0.9329, 0.9517, 0.9673, 0.9829, 0.9914,
     ]
     static let checkerDark = SIMD3<Double>(0.1, 0.2, 0.3), checkerLight = SIMD3<Double>(0.2, 0.3, 0.4)
-    static let floorReflectance = 0.2
     static let headlightAmbient = 0.4, headlightDiffuse = 0.8
     static let headlightSpecular = 0.1, spotSpecular = 0.3, materialSpecular = 0.5, specularExponent = 64.0
     static let spotDiffuse = 0.7, spotCutoffCosine = cos(45 * Double.pi / 180), spotExponent = 10.0
@@ -43,33 +42,41 @@ struct MuJoCoLook {
         return skyColour * (skyFraction[index] * (1 - weight) + skyFraction[index + 1] * weight)
     }
 
-    /// `colour` lit at `point` with surface normal `normal` (unit): ambient and diffuse light times the
-    /// colour, plus white Blinn-Phong highlights (material specular .5, shininess .5 -> exponent 64).
-    func lit(_ colour: SIMD3<Double>, at point: SIMD3<Double>, normal: SIMD3<Double>) -> SIMD3<Double> {
+    /// `colour` lit at `point` with surface normal `normal` (unit), as MuJoCo's renderer lights it: each
+    /// light's ambient and diffuse part is the material colour times its intensity, clamped at 1 per
+    /// channel; its Blinn-Phong highlight (material specular .5, shininess .5 -> exponent 64) is added
+    /// white. A textured material (`texture`) lights white and the texture multiplies the sum.
+    func lit(_ colour: SIMD3<Double>, at point: SIMD3<Double>, normal: SIMD3<Double>, texture: SIMD3<Double>? = nil) -> SIMD3<Double> {
+        let base = texture == nil ? colour : SIMD3<Double>(repeating: 1)
+        func clamped(_ value: SIMD3<Double>) -> SIMD3<Double> { value.replacing(with: 1, where: value .> 1) }
         let towardCamera = camera.position - point
         let view = towardCamera / (towardCamera * towardCamera).sum().squareRoot()
-        let headlightCosine = max(0, (normal * camera.backward).sum())
-        var intensity = Self.headlightAmbient + Self.headlightDiffuse * headlightCosine
-        var highlight = 0.0
+        func highlight(_ direction: SIMD3<Double>) -> Double {
+            let halfway = direction + view
+            return pow(max(0, (normal * halfway).sum() / (halfway * halfway).sum().squareRoot()), Self.specularExponent)
+        }
+        // The headlight shines along the view axis.
+        let headlightIntensity = Self.headlightAmbient + Self.headlightDiffuse * max(0, (normal * camera.backward).sum())
+        var diffuse = clamped(base * headlightIntensity)
+        var specular = Self.materialSpecular * Self.headlightSpecular * highlight(camera.backward)
         let toLight = light - point
         let distance = (toLight * toLight).sum().squareRoot()
         // The spotlight points along -z: the cosine between its axis and the direction to the point.
         let spotCosine = toLight.z / distance
         if spotCosine >= Self.spotCutoffCosine {
             let spot = pow(spotCosine, Self.spotExponent), direction = toLight / distance
-            intensity += Self.spotDiffuse * max(0, (normal * direction).sum()) * spot
-            let halfway = direction + view
-            let halfwayCosine = max(0, (normal * halfway).sum() / (halfway * halfway).sum().squareRoot())
-            highlight += Self.materialSpecular * Self.spotSpecular * pow(halfwayCosine, Self.specularExponent) * spot
+            diffuse += clamped(base * (Self.spotDiffuse * max(0, (normal * direction).sum()) * spot))
+            specular += Self.materialSpecular * Self.spotSpecular * highlight(direction) * spot
         }
-        return colour * intensity + SIMD3(repeating: highlight)
+        if let texture { return texture * (diffuse + SIMD3(repeating: specular)) }
+        return diffuse + SIMD3(repeating: specular)
     }
 
     /// The floor's colour at a point on it.
     func floor(at point: SIMD3<Double>) -> SIMD3<Double> {
         let parity = (Int(Foundation.floor(point.x - checkerOrigin.x)) + Int(Foundation.floor(point.y - checkerOrigin.y))) & 1
         let texture = parity == 0 ? Self.checkerLight : Self.checkerDark
-        return lit(texture, at: point, normal: SIMD3(0, 0, 1)) * (1 - Self.floorReflectance)
+        return lit(texture, at: point, normal: SIMD3(0, 0, 1), texture: texture)
     }
 
     /// The colour along the ray through pixel coordinates (x, y): the floor or the sky.
