@@ -13,6 +13,8 @@ struct DMControlFrames: Decodable {
         let qpos: [Double]
         let target: [Double]?
         let rgb: String
+        /// Pixel coordinates (x, y) of the centroid of one body in MuJoCo's segmentation.
+        let centroid: [Double]
     }
     let size: Int
     let frames: [Entry]
@@ -75,5 +77,29 @@ struct DMControlFrameTests {
         let result = try compare(index)
         let entry = try #require(DMControlFrames.loaded?.frames[index])
         #expect(result.meanAbsoluteError <= 10, "\(entry.domain) \(entry.qpos): mean absolute error \(result.meanAbsoluteError)")
+    }
+
+    /// Camera geometry: one body's centre (the cart, the pendulum's mass, the reacher's target) projects
+    /// within 1 pixel of the centroid of its pixels in MuJoCo's frame.
+    @Test("bodies land where MuJoCo's camera puts them", arguments: cases)
+    func cameraGeometry(_ index: Int) throws {
+        let entry = try #require(DMControlFrames.loaded?.frames[index])
+        let q = entry.qpos, size = try #require(DMControlFrames.loaded?.size)
+        let (camera, centre): (PerspectiveCamera, SIMD3<Double>)
+        switch entry.domain {
+        case "cartpole": (camera, centre) = (CartpoleSwingup.look.camera, SIMD3(q[0], 0, 1))
+        case "reacher":
+            let target = entry.target ?? [0, 0]
+            (camera, centre) = (ReacherEasy.look.camera, SIMD3(target[0], target[1], 0.01))
+        default:
+            (camera, centre) = (
+                PendulumSwingup.look.camera, PendulumSwingup.pivot + SIMD3(sin(q[0]), 0, cos(q[0])) * PendulumSwingup.length
+            )
+        }
+        let pixel = camera.project(centre, width: size, height: size).pixel
+        let distance =
+            ((pixel.x - entry.centroid[0]) * (pixel.x - entry.centroid[0]) + (pixel.y - entry.centroid[1]) * (pixel.y - entry.centroid[1]))
+            .squareRoot()
+        #expect(distance <= 1, "\(entry.domain) \(entry.qpos): projected at \(pixel), MuJoCo's centroid \(entry.centroid)")
     }
 }
