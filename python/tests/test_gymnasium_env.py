@@ -80,6 +80,23 @@ def test_pixel_observations_are_uint8_images():
     env.close()
 
 
+def test_dm_control_tasks_take_dmc2gym_options_as_make_keywords():
+    env = gym.make("SwiftRL/CartpoleSwingup-v0", action_repeat=2)
+    env.reset(seed=0)
+    steps, truncated = 0, False
+    while not truncated:
+        _, _, terminated, truncated, _ = env.step(np.zeros(1, dtype=np.float32))
+        steps += 1
+        assert not terminated
+    assert steps == 500  # dm_control's 1000 control steps at action repeat 2
+    env.close()
+    pixels = gym.make("SwiftRL/ReacherEasy-v0", from_pixels=True, height=64, width=64)
+    assert pixels.observation_space.shape == (9, 64, 64)
+    pixels.close()
+    with pytest.raises(SwiftRLError, match="camera 0 only"):
+        gym.make("SwiftRL/PendulumSwingup-pixels-v0", camera_id=1)
+
+
 def test_goal_environments_have_dict_observations_and_success_infos():
     env = gym.make("SwiftRL/FourRooms-Goal-v0")
     observation, _ = env.reset(seed=0)
