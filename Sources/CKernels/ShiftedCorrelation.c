@@ -8,61 +8,79 @@
 #include <immintrin.h>
 #include <stddef.h>
 
+/// One AVX-512 tile: rows m0..m0+rows-1 (at most 8; rows of C past M are neither read nor written)
+/// by 48 columns from n0 (masked to the `mask`s). Inlined with a constant `rows`, so a short last
+/// row block (9 image channels = 8 + 1 rows) costs its own rows only.
+__attribute__((target("avx512f"), always_inline))
+static inline void correlationTile512(int rows, int M, int K, int taps, const float *A, long lda, const float *B, long ldb,
+                                      const long *offsets, float *C, long ldc, int accumulate, int m0, int n0,
+                                      __mmask16 mask0, __mmask16 mask1, __mmask16 mask2) {
+    __m512 sum[8][3];
+    SWIFTRL_UNROLL
+    for (int row = 0; row < rows; row++) {
+        sum[row][0] = _mm512_setzero_ps(); sum[row][1] = _mm512_setzero_ps(); sum[row][2] = _mm512_setzero_ps();
+    }
+    for (int t = 0; t < taps; t++) {
+        const float *b = B + offsets[t] + n0;
+        const float *a = A + (size_t)t * K * lda + m0;
+        for (int k = 0; k < K; k++, b += ldb, a += lda) {
+            __m512 b0 = _mm512_maskz_loadu_ps(mask0, b);
+            __m512 b1 = _mm512_maskz_loadu_ps(mask1, b + 16);
+            __m512 b2 = _mm512_maskz_loadu_ps(mask2, b + 32);
+            SWIFTRL_UNROLL
+            for (int row = 0; row < rows; row++) {
+                __m512 weight = _mm512_set1_ps(a[row]);
+                sum[row][0] = _mm512_fmadd_ps(weight, b0, sum[row][0]);
+                sum[row][1] = _mm512_fmadd_ps(weight, b1, sum[row][1]);
+                sum[row][2] = _mm512_fmadd_ps(weight, b2, sum[row][2]);
+            }
+        }
+    }
+    SWIFTRL_UNROLL
+    for (int row = 0; row < rows; row++) {
+        if (m0 + row >= M) break;
+        float *c = C + (size_t)(m0 + row) * ldc + n0;
+        if (accumulate) {
+            sum[row][0] = _mm512_add_ps(sum[row][0], _mm512_maskz_loadu_ps(mask0, c));
+            sum[row][1] = _mm512_add_ps(sum[row][1], _mm512_maskz_loadu_ps(mask1, c + 16));
+            sum[row][2] = _mm512_add_ps(sum[row][2], _mm512_maskz_loadu_ps(mask2, c + 32));
+        }
+        _mm512_mask_storeu_ps(c, mask0, sum[row][0]);
+        _mm512_mask_storeu_ps(c + 16, mask1, sum[row][1]);
+        _mm512_mask_storeu_ps(c + 32, mask2, sum[row][2]);
+    }
+}
+
 __attribute__((target("avx512f")))
 static void correlation512(int M, int N, int K, int taps, const float *A, long lda, const float *B, long ldb,
                            const long *offsets, float *C, long ldc, int accumulate) {
-    long maxOffset = 0;
-    for (int t = 0; t < taps; t++) if (offsets[t] > maxOffset) maxOffset = offsets[t];
     for (int n0 = 0; n0 < N; n0 += 48) {
         int rest = N - n0;
         __mmask16 mask0 = rest >= 16 ? 0xFFFF : (__mmask16)((1u << rest) - 1);
         __mmask16 mask1 = rest >= 32 ? 0xFFFF : rest <= 16 ? 0 : (__mmask16)((1u << (rest - 16)) - 1);
         __mmask16 mask2 = rest >= 48 ? 0xFFFF : rest <= 32 ? 0 : (__mmask16)((1u << (rest - 32)) - 1);
-        for (int m0 = 0; m0 < M; m0 += 8) {
-            __m512 sum[8][3];
-            SWIFTRL_UNROLL
-            for (int row = 0; row < 8; row++) {
-                sum[row][0] = _mm512_setzero_ps(); sum[row][1] = _mm512_setzero_ps(); sum[row][2] = _mm512_setzero_ps();
-            }
-            // The first row block fetches the next column block's leading edge into L2 ahead of use:
-            // an image's channels are K streams far apart, which the hardware prefetchers miss.
-            if (m0 == 0) {
-                const float *ahead = B + maxOffset + n0 + 48;
-                for (int k = 0; k < K; k++, ahead += ldb) {
-                    _mm_prefetch((const char *)ahead, _MM_HINT_T1);
-                    _mm_prefetch((const char *)(ahead + 16), _MM_HINT_T1);
-                    _mm_prefetch((const char *)(ahead + 32), _MM_HINT_T1);
-                }
-            }
-            for (int t = 0; t < taps; t++) {
-                const float *b = B + offsets[t] + n0;
-                const float *a = A + (size_t)t * K * lda + m0;
-                for (int k = 0; k < K; k++, b += ldb, a += lda) {
-                    __m512 b0 = _mm512_maskz_loadu_ps(mask0, b);
-                    __m512 b1 = _mm512_maskz_loadu_ps(mask1, b + 16);
-                    __m512 b2 = _mm512_maskz_loadu_ps(mask2, b + 32);
-                    SWIFTRL_UNROLL
-                    for (int row = 0; row < 8; row++) {
-                        __m512 weight = _mm512_set1_ps(a[row]);
-                        sum[row][0] = _mm512_fmadd_ps(weight, b0, sum[row][0]);
-                        sum[row][1] = _mm512_fmadd_ps(weight, b1, sum[row][1]);
-                        sum[row][2] = _mm512_fmadd_ps(weight, b2, sum[row][2]);
-                    }
-                }
-            }
-            SWIFTRL_UNROLL
-            for (int row = 0; row < 8 && m0 + row < M; row++) {
-                float *c = C + (size_t)(m0 + row) * ldc + n0;
-                if (accumulate) {
-                    sum[row][0] = _mm512_add_ps(sum[row][0], _mm512_maskz_loadu_ps(mask0, c));
-                    sum[row][1] = _mm512_add_ps(sum[row][1], _mm512_maskz_loadu_ps(mask1, c + 16));
-                    sum[row][2] = _mm512_add_ps(sum[row][2], _mm512_maskz_loadu_ps(mask2, c + 32));
-                }
-                _mm512_mask_storeu_ps(c, mask0, sum[row][0]);
-                _mm512_mask_storeu_ps(c + 16, mask1, sum[row][1]);
-                _mm512_mask_storeu_ps(c + 32, mask2, sum[row][2]);
+        // The next column block's leading edge of every tap's rows, into L2 ahead of use: an image's
+        // channels (and a strided convolution's phases) are streams far apart, which the hardware
+        // prefetchers miss.
+        for (int t = 0; t < taps; t++) {
+            long gap = t > 0 ? offsets[t] - offsets[t - 1] : 0;
+            if (t > 0 && gap > -48 && gap < 48) continue;
+            const float *ahead = B + offsets[t] + n0 + 48;
+            for (int k = 0; k < K; k++, ahead += ldb) {
+                _mm_prefetch((const char *)ahead, _MM_HINT_T1);
+                _mm_prefetch((const char *)(ahead + 16), _MM_HINT_T1);
+                _mm_prefetch((const char *)(ahead + 32), _MM_HINT_T1);
             }
         }
+        int m0 = 0;
+        for (; m0 + 8 <= M; m0 += 8)
+            correlationTile512(8, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
+        int left = M - m0;
+        if (left == 1) correlationTile512(1, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
+        else if (left == 2) correlationTile512(2, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
+        else if (left > 2 && left <= 4)
+            correlationTile512(4, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
+        else if (left > 4) correlationTile512(8, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
     }
 }
 

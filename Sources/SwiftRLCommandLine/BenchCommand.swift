@@ -47,6 +47,7 @@ struct BenchMLPUpdate: ParsableCommand {
             return value
         }
         BLASThreads.set(threads)
+        if !json { print(MachineDescription.summary) }
         let configurations = MLPUpdateBenchmark.Configuration.peerConfigurations.filter { network == nil || $0.name.contains(network!) }
         if configurations.isEmpty {
             throw ValidationError(
@@ -144,9 +145,10 @@ struct BenchSACAEUpdate: ParsableCommand {
         let resident = Double(residentMemoryBytes()) / 1_048_576
         if json {
             print(
-                "{\"ms_per_update\":\(String(format: "%.1f", milliseconds)),\"gflop_per_update\":\(String(format: "%.1f", gigaflop)),\"gflops\":\(String(format: "%.1f", gflops)),\"resident_mib\":\(String(format: "%.0f", resident))}"
+                "{\"ms_per_update\":\(String(format: "%.1f", milliseconds)),\"gflop_per_update\":\(String(format: "%.1f", gigaflop)),\"gflops\":\(String(format: "%.1f", gflops)),\"resident_mib\":\(String(format: "%.0f", resident)),\"cpu\":\(JSONValue.string(MachineDescription.cpuModel).text)}"
             )
         } else {
+            print(MachineDescription.summary)
             print(
                 "swiftrl sac-ae update: \(String(format: "%.0f", milliseconds)) ms/update (batch \(batch), 9x84x84, \(String(format: "%.0f", gflops)) GFLOP/s, resident \(String(format: "%.0f", resident)) MiB)"
             )
@@ -191,7 +193,7 @@ struct BenchConvolution: ParsableCommand {
         }
         BLASThreads.set(threads)
         print(
-            "convolution kernels on this CPU: \(VectorKernels.supported.map(\.description).joined(separator: ", ")); batch \(batch), \(threads) thread(s)"
+            "\(MachineDescription.summary); batch \(batch), \(threads) thread(s)"
         )
         for layer in ConvolutionBenchmark.sacAELayers {
             let gflop = layer.flopsPerImage * Double(batch) / 1e9
@@ -219,6 +221,7 @@ struct BenchGEMM: ParsableCommand {
     var sizes = "128,256,512,1024"
 
     func run() throws {
+        print(MachineDescription.summary)
         print(
             "core-to-core round trip: \(String(format: "%.0f", coreRoundTripNanoseconds())) ns (about 100 here when the two vCPUs share a chiplet, about 400 when not; two-thread figures are then much slower)"
         )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarks
 import Box2DEnvs
 import Foundation
 import Gym
@@ -52,6 +53,7 @@ struct BenchEnvironments: ParsableCommand {
     func run() throws {
         registerBundledEnvironments()
         let ids = all ? Registry.shared.ids : [id!]
+        if !json { print(MachineDescription.summary) }
         for id in ids {
             let physicsBefore = Box2DStepTiming.totals()
             let measurement = try numEnvs == 1 ? benchSingle(id) : benchVector(id)
@@ -69,6 +71,7 @@ struct BenchEnvironments: ParsableCommand {
                 var fields: [(String, JSONValue)] = [
                     ("id", .string(id)), ("num_envs", .integer(numEnvs)), ("steps", .integer(measurement.steps)),
                     ("seconds", .number(measurement.seconds)), ("steps_per_second", .number(rate)),
+                    ("threads", .integer(threads)), ("cpu", .string(MachineDescription.cpuModel)),
                 ]
                 if let physics {
                     fields += [("box2d_step_microseconds", .number(physics.microseconds)), ("box2d_share", .number(physics.share))]

@@ -51,6 +51,7 @@ struct BenchPixelReplay: ParsableCommand {
         var sampler = RandomGenerator(seed: 1)
         let batch = replay.sample(batchSize: 128, using: &sampler)
         let reference = Double(transitions) * Double(box.count) * 2
+        print(MachineDescription.summary)
         print(
             String(
                 format: "%d transitions of %@ (%@) stored in %.1f s", transitions, env, box.shape.map(String.init).joined(separator: "x"),

@@ -238,6 +238,25 @@ final class CopyTarget: Environment {
         }
     }
 
+    @Test func warmUpUpdatesComeInChunksWithNoEnvironmentStep() throws {
+        var configuration = SACConfiguration()
+        configuration.decoder = false
+        configuration.hiddenSize = 8
+        configuration.batchSize = 4
+        configuration.initialSteps = 25
+        let agent = try SAC(configuration: configuration, algorithmName: "sac", seed: 1, makeEnvironment: { CopyTarget() })
+        try agent.start()
+        var reports: [(steps: Int, updates: Double)] = []
+        while agent.environmentSteps < 27 {
+            let report = try agent.iterate()
+            reports.append((report.environmentSteps, report.scalars["charts/updates"] ?? -1))
+        }
+        // 24 steps without updates, the 25th with the first 10 warm-up updates, two iterations of 10
+        // and 5 more updates with no step, then one update per step.
+        #expect(reports.map(\.steps) == Array(1...25) + [25, 25, 26, 27])
+        #expect(reports.map(\.updates) == Array(repeating: 0, count: 24) + [10, 20, 25, 26, 27])
+    }
+
     @Test func sacLearnsToCopyItsObservation() throws {
         var configuration = SACConfiguration()
         configuration.decoder = false

@@ -17,6 +17,8 @@ struct ConvolutionKernelTests {
         (1, 6, 9, 20, 19, 8, 8, 4),  // the Nature CNN's first layer in small
         (2, 32, 32, 12, 11, 3, 3, 1),  // SAC-AE's stride-1 layers in small (weight gradient from the transposed input)
         (1, 35, 20, 10, 9, 3, 3, 2),  // more input channels than outputs, strided
+        (1, 9, 32, 35, 37, 3, 3, 2),  // rows of 16 pairs and more (the vector split), odd sizes
+        (1, 2, 3, 34, 40, 3, 3, 2),  // tiles of 2 and 3 rows, even sizes past a vector
     ]
 
     @Test("conv2d, each kernel family", arguments: VectorKernels.supported)
@@ -56,7 +58,7 @@ struct ConvolutionKernelTests {
         // (batch, input channels, output channels, input size, kernel, stride, output padding)
         let cases: [(Int, Int, Int, Int, Int, Int, Int)] = [
             (2, 5, 3, 7, 3, 1, 0), (1, 35, 20, 6, 3, 1, 0), (2, 32, 9, 8, 3, 2, 1), (1, 6, 4, 5, 4, 2, 0),
-            (1, 4, 5, 4, 3, 3, 2), (1, 3, 4, 5, 1, 2, 1),
+            (1, 4, 5, 4, 3, 3, 2), (1, 3, 4, 5, 1, 2, 1), (1, 32, 9, 20, 3, 2, 1), (1, 8, 5, 17, 3, 2, 0),
         ]
         for (index, (batch, inputs, outputs, size, kernel, stride, outputPadding)) in cases.enumerated() {
             let seed = UInt64(100 + 10 * index)

@@ -72,7 +72,7 @@ public final class KeypointCNN: Layer {
     /// Maps [N, C, H, W] to [N, outputSize].
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
         // The second convolution stays linear: its maps are the softmax's logits.
-        let maps = try convs[1](convs[0](input).relu())
+        let maps = try convs[1](convs[0](input, activation: .relu))
         return try head(keypointsAndMaxima(maps))
     }
 

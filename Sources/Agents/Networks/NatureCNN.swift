@@ -40,7 +40,7 @@ public final class NatureCNN: Layer {
     /// Maps [N, C, H, W] to [N, outputSize].
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
         var x = input
-        for conv in convs { x = try conv(x).relu() }
+        for conv in convs { x = try conv(x, activation: .relu) }
         return try fc(x.flattened()).relu()
     }
 }

@@ -28,7 +28,7 @@ public final class PixelDecoder: Module {
     /// The reconstruction [B, channels, 84, 84] of latents [B, featureDimension].
     public func callAsFunction(_ latent: Tensor) throws -> Tensor {
         var h = try fc(latent).relu().reshaped([latent.shape[0], filters, side, side])
-        for deconv in deconvs.dropLast() { h = try deconv(h).relu() }
+        for deconv in deconvs.dropLast() { h = try deconv(h, activation: .relu) }
         return try deconvs.last!(h)
     }
 }

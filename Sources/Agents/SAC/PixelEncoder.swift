@@ -41,7 +41,7 @@ public final class PixelEncoder: Module {
     /// The conv features [B, filters * side^2] of pixel observations already scaled to [0, 1].
     public func convolutionFeatures(_ observation: Tensor) throws -> Tensor {
         var h = observation
-        for conv in convs { h = try conv(h).relu() }
+        for conv in convs { h = try conv(h, activation: .relu) }
         return try h.flattened()
     }
 }

@@ -9,7 +9,8 @@ import Tensors
 ///
 /// Each iteration steps every environment once (uniform random actions for the first `init_steps`,
 /// then a sample of the policy), stores the transitions (time-limit ends as not-done) and makes
-/// `updates_per_step` updates (`init_steps` warm-up updates at the first learning step). An update:
+/// `updates_per_step` updates (`init_steps` warm-up updates at the first learning step, run
+/// `warmUpChunk` per iteration with no environment step between them). An update:
 /// critic on r + gamma not_done (min Q_target(s', a') - alpha log pi(a'|s')) with gradients into the
 /// encoder; every `actor_update_freq` updates the actor (encoder detached after the convolutions,
 /// which the actor shares with the critic) and the temperature towards entropy -|A|; every
@@ -190,7 +191,20 @@ public final class SAC: TrainableAgent {
             : IdentityEncoder(featureCount: shape.reduce(1, *))
     }
 
+    /// Warm-up updates per iteration: the first learning step's `init_steps` updates (10 minutes
+    /// from pixels) are spread over iterations, so that a stop signal, a progress line and a
+    /// checkpoint can come between them (the updates and their order are unchanged).
+    static let warmUpChunk = 10
+
+    /// Warm-up updates still due at the first learning step (none before or after it).
+    var warmUpUpdatesLeft: Int {
+        iterationCount == configuration.initialSteps && configuration.initialSteps > 0 ? configuration.initialSteps - updateCount : 0
+    }
+
     public func iterate() throws -> IterationReport {
+        if warmUpUpdatesLeft > 0 {
+            return try report(afterUpdates: min(warmUpUpdatesLeft, Self.warmUpChunk), finished: [])
+        }
         let environments = runner.count
         var policyActions = Array(repeating: Float(0), count: environments * actionDimension)
         if iterationCount < configuration.initialSteps {
@@ -216,21 +230,23 @@ public final class SAC: TrainableAgent {
             }
         }
         iterationCount += 1
+        let updates =
+            iterationCount < configuration.initialSteps || replay.count < 1
+            ? 0 : warmUpUpdatesLeft > 0 ? min(warmUpUpdatesLeft, Self.warmUpChunk) : configuration.updatesPerStep
+        return try report(afterUpdates: updates, finished: finished)
+    }
 
+    /// Makes `updates` updates and reports their mean losses with the episodes that just `finished`.
+    private func report(afterUpdates updates: Int, finished: [EpisodeRecord]) throws -> IterationReport {
         var scalars: [String: Double] = [:]
-        if iterationCount >= configuration.initialSteps && replay.count >= 1 {
-            let updates =
-                iterationCount == configuration.initialSteps && configuration.initialSteps > 0
-                ? configuration.initialSteps : configuration.updatesPerStep
-            var totals: [String: Double] = [:], counts: [String: Double] = [:]
-            for _ in 0..<updates {
-                for (tag, value) in try update() {
-                    totals[tag, default: 0] += value
-                    counts[tag, default: 0] += 1
-                }
+        var totals: [String: Double] = [:], counts: [String: Double] = [:]
+        for _ in 0..<updates {
+            for (tag, value) in try update() {
+                totals[tag, default: 0] += value
+                counts[tag, default: 0] += 1
             }
-            for (tag, total) in totals { scalars[tag] = total / counts[tag]! }
         }
+        for (tag, total) in totals { scalars[tag] = total / counts[tag]! }
         scalars["charts/alpha"] = Double(Foundation.exp(logAlpha.item))
         scalars["charts/updates"] = Double(updateCount)
         return IterationReport(environmentSteps: environmentSteps, episodes: finished, scalars: scalars)

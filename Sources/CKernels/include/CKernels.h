@@ -47,6 +47,12 @@ int swiftrl_sgemm(int level, int transA, int transB, int M, int N, int K, float 
 /// out[c ldo + r] = 0 for rows <= r < ldo (ldo >= rows pads each output row with zeros).
 void swiftrl_transpose(int rows, int columns, const float *in, long ld, float *out, long ldo);
 
+/// even[i] = row[2i], odd[i] = row[2i + 1] for i < pairs (AVX-512 at level 2, else scalar).
+void swiftrl_deinterleave(int level, int pairs, const float *row, float *even, float *odd);
+
+/// row[2i] = even[i], row[2i + 1] = odd[i] for i < pairs: the inverse of `swiftrl_deinterleave`.
+void swiftrl_interleave(int level, int pairs, const float *even, const float *odd, float *row);
+
 /// ELU (x for x > 0, alpha (e^x - 1) otherwise) of `count` values at `level` (only 2, AVX-512, is
 /// implemented). Returns 0 (and does nothing) when not run at this level.
 int swiftrl_elu(int level, const float *x, float *y, long count, float alpha);

@@ -26,7 +26,10 @@ public final class Conv2d: Layer {
     }
 
     /// Maps [N, inputs, H, W] to [N, outputs, Ho, Wo].
-    public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        try input.conv2d(weight: weight, bias: bias, stride: stride, padding: padding)
+    public func callAsFunction(_ input: Tensor) throws -> Tensor { try callAsFunction(input, activation: .identity) }
+
+    /// Maps [N, inputs, H, W] to [N, outputs, Ho, Wo], then `activation` (fused into the same pass).
+    public func callAsFunction(_ input: Tensor, activation: ConvolutionActivation) throws -> Tensor {
+        try input.conv2d(weight: weight, bias: bias, stride: stride, padding: padding, activation: activation)
     }
 }

@@ -29,7 +29,11 @@ public final class ConvTranspose2d: Layer {
     }
 
     /// Maps [N, inputs, H, W] to [N, outputs, Ho, Wo].
-    public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        try input.convTranspose2d(weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding)
+    public func callAsFunction(_ input: Tensor) throws -> Tensor { try callAsFunction(input, activation: .identity) }
+
+    /// Maps [N, inputs, H, W] to [N, outputs, Ho, Wo], then `activation` (fused into the same pass).
+    public func callAsFunction(_ input: Tensor, activation: ConvolutionActivation) throws -> Tensor {
+        try input.convTranspose2d(
+            weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding, activation: activation)
     }
 }

@@ -13,8 +13,6 @@ struct ShiftedConvolution {
     let channels: Int, height: Int, width: Int
     /// Output channels and the output's height and width.
     let outputs: Int, outputHeight: Int, outputWidth: Int
-    /// The rectangle of taps: tap (i, j) reads the plane i rows and j columns on.
-    let tapRows: Int, tapColumns: Int
     /// Where each tap's weight sits in a [kh kw] kernel (the identity for a whole stride-1 kernel; a
     /// strided convolution's phases take every stride-th tap).
     let kernelTaps: [Int]
@@ -22,9 +20,10 @@ struct ShiftedConvolution {
     let kernelSize: Int
     /// The kernel family the products use.
     let kernels: VectorKernels.Family
-    /// Where each tap reads the plane, i W + j for tap (i, j).
+    /// Where each tap reads the plane, i W + j for tap (i, j) (plus its plane's offset when combined).
     let shifts: [Int]
-    /// Where each tap reads a padded full-width buffer in the adjoint: margin - shift.
+    /// Where each tap reads a padded full-width buffer in the adjoint: margin - shift (empty when
+    /// combined: the phases' adjoints write separate planes).
     let adjointShifts: [Int]
 
     /// A correlation of a tapRows x tapColumns rectangle of taps (weights at `kernelTaps` of a
@@ -40,7 +39,7 @@ struct ShiftedConvolution {
                 && outputWidth + tapColumns - 1 <= width, "shifted correlation: taps do not fit the plane")
         self.channels = channels; self.height = height; self.width = width
         self.outputs = outputs; self.outputHeight = outputHeight; self.outputWidth = outputWidth
-        self.tapRows = tapRows; self.tapColumns = tapColumns; self.kernelTaps = kernelTaps; self.kernelSize = kernelSize
+        self.kernelTaps = kernelTaps; self.kernelSize = kernelSize
         self.kernels = kernels
         let shifts = (0..<(tapRows * tapColumns)).map { tap in (tap / tapColumns) * width + tap % tapColumns }
         let margin = (height - outputHeight) * width + width - outputWidth
@@ -48,7 +47,22 @@ struct ShiftedConvolution {
         adjointShifts = shifts.map { margin - $0 }
     }
 
-    var taps: Int { tapRows * tapColumns }
+    /// The phases of a strided convolution as one correlation over their planes laid out one after
+    /// another, `planeStride` values apart: every phase's taps, each shifted into its own plane. The
+    /// forward product and the weight gradient then run as one kernel call over all kh kw taps (one
+    /// pass over the outputs, one transposition) instead of one per phase, whose few taps of few
+    /// channels (9 image channels x 1-4 taps) leave the kernels loading and storing more than they multiply.
+    init(combining parts: [ShiftedConvolution], planeStride: Int) {
+        let first = parts[0]
+        channels = first.channels; height = first.height; width = first.width
+        outputs = first.outputs; outputHeight = first.outputHeight; outputWidth = first.outputWidth
+        kernelSize = first.kernelSize; kernels = first.kernels
+        kernelTaps = parts.flatMap(\.kernelTaps)
+        shifts = parts.enumerated().flatMap { index, part in part.shifts.map { $0 + index * planeStride } }
+        adjointShifts = parts.count == 1 ? first.adjointShifts : []
+    }
+
+    var taps: Int { kernelTaps.count }
     var plane: Int { height * width }
     /// Columns of the full-width output that are computed: all rows at width W, minus the scratch
     /// columns of the last row (which would read past the plane).
@@ -128,6 +142,7 @@ struct ShiftedConvolution {
     /// input[C, H W] = sum over taps of W_tapᵀ [C, O] x the full-width values shifted back by the tap
     /// (the adjoint of `correlate`), reading a padded buffer [O, paddedRow] made by `expandPadded`.
     func correlateAdjoint(padded: UnsafePointer<Float>, weights: PackedWeights, input: UnsafeMutablePointer<Float>) {
+        precondition(adjointShifts.count == taps, "shifted correlation: a combined correlation has no adjoint")
         if kernels != .blas {
             adjointShifts.withUnsafeBufferPointer { offsets in
                 swiftrl_shifted_correlation(

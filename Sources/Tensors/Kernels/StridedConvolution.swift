@@ -1,3 +1,5 @@
+import CKernels
+
 /// An unpadded 2-D correlation of one image as stride x stride shifted correlations, one per
 /// phase (stride 1: one phase, the image itself, read in place): phase (a, b) is the plane of the input's rows a, a + s, a + 2s, ... and columns b, b + s, ...,
 /// and output (y, x) sums, over the phases, the phase plane's taps (i', j') at (y + i', x + j'), whose
@@ -16,6 +18,9 @@ struct StridedConvolution {
     let phaseHeight: Int, phaseWidth: Int
     /// The phases that hold taps: their first input row and column, and their correlation.
     let phases: [(row: Int, column: Int, correlation: ShiftedConvolution)]
+    /// All phases as one correlation over the split planes (`ShiftedConvolution.init(combining:)`):
+    /// the forward product and the weight gradient run through it.
+    let combined: ShiftedConvolution
 
     init(
         channels: Int, height: Int, width: Int, outputs: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
@@ -44,6 +49,7 @@ struct StridedConvolution {
             }
         }
         self.phases = phases
+        combined = ShiftedConvolution(combining: phases.map(\.correlation), planeStride: channels * phaseHeight * phaseWidth)
     }
 
     /// The first phase's correlation: all phases share its full-width and padded geometry.
@@ -60,8 +66,13 @@ struct StridedConvolution {
         return UnsafePointer(scratch)
     }
 
+    /// Whether the phases are stride 2's four (a kernel of at least 2 x 2): `split` and `merge` then
+    /// run two phases per image row in the vector kernels.
+    var hasPairedPhases: Bool { stride == 2 && phases.count == 4 }
+
     /// Copies an image [C, H, W] into its phase planes (entries past the image are zero).
     func split(_ image: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
+        if hasPairedPhases { return splitPairs(image, into: planes) }
         for (index, phase) in phases.enumerated() {
             for channel in 0..<channels {
                 let source = image + channel * height * width
@@ -84,6 +95,7 @@ struct StridedConvolution {
         if phases.count < stride * stride || phaseHeight * stride < height || phaseWidth * stride < width {
             image.update(repeating: 0, count: channels * height * width)
         }
+        if hasPairedPhases { return mergePairs(planes, into: image) }
         for (index, phase) in phases.enumerated() {
             for channel in 0..<channels {
                 let target = image + channel * height * width
@@ -99,41 +111,53 @@ struct StridedConvolution {
         }
     }
 
-    /// Repacks weights [O, C, kh, kw] for each phase.
-    func pack(_ weight: UnsafePointer<Float>) -> [ShiftedConvolution.PackedWeights] {
-        phases.map { $0.correlation.pack(weight) }
+    /// Weights repacked for the combined correlation (forward) and for each phase (adjoint).
+    struct PackedWeights {
+        let combined: ShiftedConvolution.PackedWeights
+        let phases: [ShiftedConvolution.PackedWeights]
+    }
+
+    /// Repacks weights [O, C, kh, kw] for `correlate` and `correlateAdjoint`.
+    func pack(_ weight: UnsafePointer<Float>) -> PackedWeights {
+        let combinedWeights = combined.pack(weight)
+        return PackedWeights(
+            combined: combinedWeights, phases: stride == 1 ? [combinedWeights] : phases.map { $0.correlation.pack(weight) })
     }
 
     /// full[O, fullColumns] (rows Ho W' apart, W' the phase width) = the correlation summed over the
-    /// phases of `planes` (made by `split`); the scratch columns come out as garbage.
-    func correlate(planes: UnsafePointer<Float>, weights: [ShiftedConvolution.PackedWeights], full: UnsafeMutablePointer<Float>) {
-        for (index, phase) in phases.enumerated() {
-            phase.correlation.correlate(
-                input: planes + index * channels * phasePlane, weights: weights[index], full: full,
-                fullStride: outputHeight * phaseWidth, accumulate: index > 0)
-        }
+    /// phases of `planes` (made by `split`), in one pass; the scratch columns come out as garbage.
+    func correlate(planes: UnsafePointer<Float>, weights: PackedWeights, full: UnsafeMutablePointer<Float>) {
+        combined.correlate(input: planes, weights: weights.combined, full: full, fullStride: outputHeight * phaseWidth)
     }
 
     /// image [C, H, W] = the adjoint of `correlate`, reading a padded full-width buffer made by
     /// `geometry.expandPadded`; strided, the phase planes go through `scratch` (`splitSize` values).
     func correlateAdjoint(
-        padded: UnsafePointer<Float>, weights: [ShiftedConvolution.PackedWeights],
+        padded: UnsafePointer<Float>, weights: PackedWeights,
         into image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
     ) {
         let planes = stride == 1 ? image : scratch
         for (index, phase) in phases.enumerated() {
-            phase.correlation.correlateAdjoint(padded: padded, weights: weights[index], input: planes + index * channels * phasePlane)
+            phase.correlation.correlateAdjoint(
+                padded: padded, weights: weights.phases[index], input: planes + index * channels * phasePlane)
         }
         if stride > 1 { merge(planes, into: image) }
     }
 
     /// packedGradient (each phase's [taps][O, C] in turn: kh kw O C values) += the weight gradient of
     /// `correlate`, from a padded full-width upstream gradient and the input's phase planes;
-    /// `scratch` holds `geometry.weightGradientScratchSize` values.
+    /// `scratch` holds `geometry.weightGradientScratchSize` values. One combined call unless the
+    /// kernels transpose the input, which they do plane by plane.
     func accumulateWeightGradient(
         padded: UnsafePointer<Float>, planes: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         packedGradient: UnsafeMutablePointer<Float>
     ) {
+        if combined.kernels == .blas || !combined.weightGradientTransposesInput {
+            combined.accumulateWeightGradient(
+                full: padded + combined.margin, fullStride: combined.paddedRow, input: planes, scratch: scratch,
+                packedGradient: packedGradient)
+            return
+        }
         var offset = 0
         for (index, phase) in phases.enumerated() {
             let correlation = phase.correlation
@@ -151,6 +175,54 @@ struct StridedConvolution {
         for phase in phases {
             phase.correlation.unpackWeightGradient(packed + offset, into: gradient)
             offset += phase.correlation.taps * outputs * channels
+        }
+    }
+
+    /// `split` at stride 2: each image row goes to an even and an odd phase (phases 0 and 1 for even
+    /// rows, 2 and 3 for odd rows) in one pass of `swiftrl_deinterleave`.
+    private func splitPairs(_ image: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
+        let level = Int32(combined.kernels.rawValue)
+        let pairs = min(phaseWidth, width / 2), evenInside = min(phaseWidth, (width + 1) / 2)
+        forEachRowPair { planeOffset, imageRow in
+            let even = planes + planeOffset, odd = even + channels * phasePlane
+            guard let imageRow else {
+                even.update(repeating: 0, count: phaseWidth)
+                odd.update(repeating: 0, count: phaseWidth)
+                return
+            }
+            let input = image + imageRow * width
+            swiftrl_deinterleave(level, Int32(pairs), input, even, odd)
+            if evenInside > pairs { even[pairs] = input[2 * pairs] }
+            (even + evenInside).update(repeating: 0, count: phaseWidth - evenInside)
+            (odd + pairs).update(repeating: 0, count: phaseWidth - pairs)
+        }
+    }
+
+    /// `merge` at stride 2: the inverse of `splitPairs`, one `swiftrl_interleave` per image row.
+    private func mergePairs(_ planes: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>) {
+        let level = Int32(combined.kernels.rawValue)
+        let pairs = min(phaseWidth, width / 2), evenInside = min(phaseWidth, (width + 1) / 2)
+        forEachRowPair { planeOffset, imageRow in
+            guard let imageRow else { return }
+            let even = planes + planeOffset, output = image + imageRow * width
+            swiftrl_interleave(level, Int32(pairs), even, even + channels * phasePlane, output)
+            if evenInside > pairs { output[2 * pairs] = even[pairs] }
+        }
+    }
+
+    /// Calls `body(planeOffset, imageRow)` for every phase row of the even-column phases: the offset
+    /// of that row in the phase planes (its odd-column partner is `channels * phasePlane` further) and
+    /// the offset in rows of the image row it holds, or nil for a row below the image.
+    private func forEachRowPair(_ body: (_ planeOffset: Int, _ imageRow: Int?) -> Void) {
+        for channel in 0..<channels {
+            for row in 0..<phaseHeight {
+                for half in 0..<2 {
+                    let inputRow = 2 * row + half
+                    body(
+                        (2 * half * channels + channel) * phasePlane + row * phaseWidth,
+                        inputRow < height ? channel * height + inputRow : nil)
+                }
+            }
         }
     }
 }

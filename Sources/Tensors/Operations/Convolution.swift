@@ -3,8 +3,10 @@ extension Tensor {
     /// [O, C, kh, kw], bias [O] -> [N, O, Ho, Wo] with Ho = (H + 2 padding - kh) / stride + 1.
     /// Without padding, computed per image as shifted correlations (`ShiftedConvolution`, by phase
     /// when strided: `StridedConvolution`); with padding as im2col + one GEMM. Images are split
-    /// across the BLAS threads.
-    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
+    /// across the BLAS threads. `activation` is applied in the same pass as the bias (without padding).
+    public func conv2d(
+        weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, activation: ConvolutionActivation = .identity
+    ) throws -> Tensor {
         guard rank == 4, weight.rank == 4, shape[1] == weight.shape[1] else {
             throw TensorError.shapeMismatch(
                 "conv2d: input \(describe(shape)) does not fit weight \(describe(weight.shape)) (expected input [N, \(weight.rank == 4 ? weight.shape[1] : 0), H, W])"
@@ -26,8 +28,9 @@ extension Tensor {
             throw TensorError.shapeMismatch("conv2d: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
         }
         if padding == 0 {
-            return unpaddedConv2d(weight: weight, bias: bias, stride: stride)
+            return unpaddedConv2d(weight: weight, bias: bias, stride: stride, activation: activation)
         }
+        if activation == .relu { return try conv2d(weight: weight, bias: bias, stride: stride, padding: padding).relu() }
         let result = Tensor(uninitializedShape: [batch, outputs, g.outputHeight, g.outputWidth])
         let imageSize = g.channels * g.height * g.width, outputSize = outputs * g.columnColumns
         let input = self
@@ -89,10 +92,11 @@ extension Tensor {
     /// [Cin, Cout, kh, kw], bias [Cout] -> [N, Cout, Ho, Wo] with
     /// Ho = (H - 1) stride - 2 padding + kh + outputPadding. Without padding, computed per image as
     /// the adjoint of a shifted correlation (by phase when strided); with padding as GEMM + col2im.
-    /// Images are split across the BLAS threads.
+    /// Images are split across the BLAS threads. `activation` is applied in the same pass as the bias
+    /// (without padding).
     public func convTranspose2d(
         weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
-        outputPadding: Int = 0
+        outputPadding: Int = 0, activation: ConvolutionActivation = .identity
     ) throws -> Tensor {
         guard rank == 4, weight.rank == 4, shape[1] == weight.shape[0] else {
             throw TensorError.shapeMismatch(
@@ -115,7 +119,10 @@ extension Tensor {
             throw TensorError.shapeMismatch("conv_transpose2d: bias \(describe(bias.shape)) does not fit weight \(describe(weight.shape))")
         }
         if padding == 0 {
-            return unpaddedConvTranspose2d(weight: weight, bias: bias, stride: stride, height: height, width: width)
+            return unpaddedConvTranspose2d(weight: weight, bias: bias, stride: stride, height: height, width: width, activation: activation)
+        }
+        if activation == .relu {
+            return try convTranspose2d(weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding).relu()
         }
         // The output plays the part of a convolution's input: its columns are Wᵀ x.
         let g = ConvolutionGeometry(
@@ -177,139 +184,26 @@ extension Tensor {
     }
 }
 
-extension Tensor {
-    /// conv2d without padding through shifted correlations, one per phase when strided.
-    func unpaddedConv2d(weight: Tensor, bias: Tensor?, stride: Int) -> Tensor {
-        let batch = shape[0]
-        let s = StridedConvolution(
-            channels: shape[1], height: shape[2], width: shape[3], outputs: weight.shape[0],
-            kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride)
-        let g = s.geometry
-        let packed = s.pack(weight.pointer)
-        let result = Tensor(uninitializedShape: [batch, s.outputs, s.outputHeight, s.outputWidth])
-        let imageSize = s.channels * s.height * s.width, outputSize = s.outputs * s.outputHeight * s.outputWidth
-        let input = self
-        parallelFor(count: batch) { _, images in
-            TensorStorage.withScratch(count: s.splitSize + g.fullSize) { scratch in
-                let full = scratch + s.splitSize
-                for image in images {
-                    s.correlate(planes: s.planes(of: input.pointer + image * imageSize, scratch: scratch), weights: packed, full: full)
-                    let target = result.pointer + image * outputSize
-                    g.compact(full: full, into: target)
-                    if let bias { addChannelBias(bias, to: target, channels: s.outputs, plane: s.outputHeight * s.outputWidth) }
-                }
-            }
-        }
-        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
-            let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
-            let partials = packedGradientPartials(weight, batch: batch)
-            parallelFor(count: batch, workers: partials.count) { worker, images in
-                TensorStorage.withScratch(count: s.splitSize + g.paddedSize + g.weightGradientScratchSize) { scratch in
-                    let padded = scratch + s.splitSize, transposition = padded + g.paddedSize
-                    for image in images {
-                        g.expandPadded(gradient.pointer + image * outputSize, into: padded)
-                        if weight.requiresGradient {
-                            s.accumulateWeightGradient(
-                                padded: padded, planes: s.planes(of: input.pointer + image * imageSize, scratch: scratch),
-                                scratch: transposition, packedGradient: partials[worker].pointer)
-                        }
-                        if let gradientInput {
-                            s.correlateAdjoint(
-                                padded: padded, weights: packed, into: gradientInput.pointer + image * imageSize, scratch: scratch)
-                        }
-                    }
-                }
-            }
-            return convolutionGradients(
-                input: gradientInput, weight: weight, partials: partials, unpack: s.unpackWeightGradient,
-                upstream: bias == nil ? nil : gradient)
-        }
-        return result
-    }
-
-    /// conv_transpose2d without padding (any output padding) as the adjoint of the correlation over
-    /// its result, one shifted correlation per phase when strided.
-    func unpaddedConvTranspose2d(weight: Tensor, bias: Tensor?, stride: Int, height: Int, width: Int) -> Tensor {
-        let batch = shape[0], inputs = shape[1], outputs = weight.shape[1]
-        // In the correlation frame the result is the plane slid over and the input is the correlation's output.
-        let s = StridedConvolution(
-            channels: outputs, height: height, width: width, outputs: inputs,
-            kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride)
-        precondition(s.outputHeight == shape[2] && s.outputWidth == shape[3], "conv_transpose2d: phase geometry mismatch")
-        let g = s.geometry
-        let packed = s.pack(weight.pointer)
-        let result = Tensor(uninitializedShape: [batch, outputs, height, width])
-        let imageSize = inputs * shape[2] * shape[3], outputSize = outputs * height * width
-        let input = self
-        parallelFor(count: batch) { _, images in
-            TensorStorage.withScratch(count: s.splitSize + g.paddedSize) { scratch in
-                let padded = scratch + s.splitSize
-                for image in images {
-                    g.expandPadded(input.pointer + image * imageSize, into: padded)
-                    let target = result.pointer + image * outputSize
-                    s.correlateAdjoint(padded: padded, weights: packed, into: target, scratch: scratch)
-                    if let bias { addChannelBias(bias, to: target, channels: outputs, plane: height * width) }
-                }
-            }
-        }
-        record(result, bias.map { [input, weight, $0] } ?? [input, weight]) { gradient in
-            let gradientInput = input.requiresGradient ? Tensor(uninitializedShape: input.shape) : nil
-            let partials = packedGradientPartials(weight, batch: batch)
-            parallelFor(count: batch, workers: partials.count) { worker, images in
-                // After the phase planes: a full-width output [inputs, Ho W'] or a padded one (the larger).
-                TensorStorage.withScratch(count: s.splitSize + g.paddedSize + g.weightGradientScratchSize) { scratch in
-                    let buffer = scratch + s.splitSize, transposition = buffer + g.paddedSize
-                    for image in images {
-                        let planes = s.planes(of: gradient.pointer + image * outputSize, scratch: scratch)
-                        if let gradientInput {
-                            s.correlate(planes: planes, weights: packed, full: buffer)
-                            g.compact(full: buffer, into: gradientInput.pointer + image * imageSize)
-                        }
-                        if weight.requiresGradient {
-                            g.expandPadded(input.pointer + image * imageSize, into: buffer)
-                            s.accumulateWeightGradient(
-                                padded: buffer, planes: planes, scratch: transposition,
-                                packedGradient: partials[worker].pointer)
-                        }
-                    }
-                }
-            }
-            return convolutionGradients(
-                input: gradientInput, weight: weight, partials: partials, unpack: s.unpackWeightGradient,
-                upstream: bias == nil ? nil : gradient)
-        }
-        return result
-    }
-}
-
 /// Zeroed per-worker buffers for packed weight gradients (as many values as the weight), one per
 /// worker that a batch of `batch` images is split across.
 func packedGradientPartials(_ weight: Tensor, batch: Int) -> [Tensor] {
     (0..<Swift.min(BLASThreads.count, batch)).map { _ in Tensor.zeros([weight.count]) }
 }
 
-/// A convolution's gradients [input, weight, bias when `upstream` is given]: the workers' packed
-/// weight gradients summed and unpacked by `unpack` into the weight's layout, and the bias
-/// gradient as the upstream gradient's per-channel sums.
+/// A convolution's gradients [input, weight, bias when `biasPartials` are given]: the workers'
+/// packed weight gradients summed and unpacked by `unpack` into the weight's layout, and the
+/// workers' per-channel sums of the upstream gradient summed.
 func convolutionGradients(
     input: Tensor?, weight: Tensor, partials: [Tensor],
-    unpack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void, upstream: Tensor?
+    unpack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void, biasPartials: [Tensor]?
 ) -> [Tensor?] {
     let gradientWeight = Tensor.zeros(weight.shape)
     // The sum must outlive the read of its pointer (see `TensorStorage` on lifetimes): released there,
     // its 4 KB block went back to malloc and the weight gradient began with NaNs.
     withExtendedLifetime(sumOfPartials(partials)) { summed in unpack(summed.pointer, gradientWeight.pointer) }
     var gradients: [Tensor?] = [input, gradientWeight]
-    if let upstream { gradients.append(channelSums(upstream)) }
+    if let biasPartials { gradients.append(sumOfPartials(biasPartials)) }
     return gradients
-}
-
-/// Adds bias[c] to every element of channel c of one [C, plane] image.
-func addChannelBias(_ bias: Tensor, to image: UnsafeMutablePointer<Float>, channels: Int, plane: Int) {
-    for channel in 0..<channels {
-        let values = image + channel * plane, value = bias.pointer[channel]
-        for index in 0..<plane { values[index] += value }
-    }
 }
 
 /// The element-wise sum of per-worker partial results.

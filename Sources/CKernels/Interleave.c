@@ -1,0 +1,49 @@
+// Splitting a row into its even and odd entries and merging them back: a stride-2 convolution's
+// phase planes (`StridedConvolution.split` and `merge`), 16 pairs per step in AVX-512 registers.
+#include "CKernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx512f")))
+static int deinterleave512(int pairs, const float *row, float *even, float *odd) {
+    const __m512i evenLanes = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i oddLanes = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    int pair = 0;
+    for (; pair + 16 <= pairs; pair += 16) {
+        __m512 low = _mm512_loadu_ps(row + 2 * pair), high = _mm512_loadu_ps(row + 2 * pair + 16);
+        _mm512_storeu_ps(even + pair, _mm512_permutex2var_ps(low, evenLanes, high));
+        _mm512_storeu_ps(odd + pair, _mm512_permutex2var_ps(low, oddLanes, high));
+    }
+    return pair;
+}
+
+__attribute__((target("avx512f")))
+static int interleave512(int pairs, const float *even, const float *odd, float *row) {
+    const __m512i lowLanes = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i highLanes = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    int pair = 0;
+    for (; pair + 16 <= pairs; pair += 16) {
+        __m512 evens = _mm512_loadu_ps(even + pair), odds = _mm512_loadu_ps(odd + pair);
+        _mm512_storeu_ps(row + 2 * pair, _mm512_permutex2var_ps(evens, lowLanes, odds));
+        _mm512_storeu_ps(row + 2 * pair + 16, _mm512_permutex2var_ps(evens, highLanes, odds));
+    }
+    return pair;
+}
+#endif
+
+void swiftrl_deinterleave(int level, int pairs, const float *row, float *even, float *odd) {
+    int pair = 0;
+#if defined(__x86_64__)
+    if (level >= 2) pair = deinterleave512(pairs, row, even, odd);
+#endif
+    for (; pair < pairs; pair++) { even[pair] = row[2 * pair]; odd[pair] = row[2 * pair + 1]; }
+}
+
+void swiftrl_interleave(int level, int pairs, const float *even, const float *odd, float *row) {
+    int pair = 0;
+#if defined(__x86_64__)
+    if (level >= 2) pair = interleave512(pairs, even, odd, row);
+#endif
+    for (; pair < pairs; pair++) { row[2 * pair] = even[pair]; row[2 * pair + 1] = odd[pair]; }
+}
