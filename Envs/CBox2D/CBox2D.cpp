@@ -3,6 +3,7 @@
 #include <box2d/box2d.h>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <vector>
 
 namespace {
@@ -58,9 +59,27 @@ b2FixtureDef makeFixtureDef(const b2Shape *shape, CB2FixtureOptions options) {
 
 b2Body *body(CB2Body handle) { return static_cast<b2Body *>(handle); }
 
-/// Time spent inside b2World::Step by every world of the process (for benchmarks).
-std::atomic<uint64_t> totalStepNanoseconds{0};
-std::atomic<uint64_t> totalStepCount{0};
+/// Time spent inside b2World::Step by the worlds one thread steps (for benchmarks). Each thread
+/// counts in its own cache line: one shared pair of counters, added to by every world step of a
+/// threaded vector environment, bounced between the cores.
+struct alignas(64) StepTiming {
+    std::atomic<uint64_t> nanoseconds{0};
+    std::atomic<uint64_t> steps{0};
+};
+
+/// Every thread's counters (never freed: a thread's totals outlive it).
+std::mutex timingsLock;
+std::vector<StepTiming *> timings;
+
+StepTiming &threadTiming() {
+    thread_local StepTiming *timing = [] {
+        auto *created = new StepTiming();
+        std::lock_guard<std::mutex> guard(timingsLock);
+        timings.push_back(created);
+        return created;
+    }();
+    return *timing;
+}
 
 }  // namespace
 
@@ -81,14 +100,22 @@ void cb2_world_step(CB2World *world, float timeStep, int32_t velocityIterations,
     auto start = std::chrono::steady_clock::now();
     world->world.Step(timeStep, velocityIterations, positionIterations);
     auto elapsed = std::chrono::steady_clock::now() - start;
-    totalStepNanoseconds.fetch_add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()),
-                                   std::memory_order_relaxed);
-    totalStepCount.fetch_add(1, std::memory_order_relaxed);
+    StepTiming &timing = threadTiming();
+    timing.nanoseconds.store(timing.nanoseconds.load(std::memory_order_relaxed) +
+                                 static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()),
+                             std::memory_order_relaxed);
+    timing.steps.store(timing.steps.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 void cb2_step_timing(uint64_t *steps, uint64_t *nanoseconds) {
-    *steps = totalStepCount.load(std::memory_order_relaxed);
-    *nanoseconds = totalStepNanoseconds.load(std::memory_order_relaxed);
+    uint64_t stepTotal = 0, nanosecondTotal = 0;
+    std::lock_guard<std::mutex> guard(timingsLock);
+    for (StepTiming *timing : timings) {
+        stepTotal += timing->steps.load(std::memory_order_relaxed);
+        nanosecondTotal += timing->nanoseconds.load(std::memory_order_relaxed);
+    }
+    *steps = stepTotal;
+    *nanoseconds = nanosecondTotal;
 }
 
 int32_t cb2_world_contact_events(const CB2World *world, CB2ContactEvent *events, int32_t capacity) {

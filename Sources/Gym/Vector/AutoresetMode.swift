@@ -18,6 +18,9 @@ public enum AutoresetMode: String, Sendable, Equatable, CaseIterable {
 public enum VectorExecution: Sendable, Equatable {
     /// One after another on the calling thread (Gymnasium's `SyncVectorEnv`).
     case synchronous
-    /// In parallel on `threads` threads, each owning a contiguous slice of sub-environments.
+    /// In parallel on up to `threads` threads, each owning a contiguous slice of sub-environments
+    /// and stealing from the others' when done; steps too cheap to gain from other threads (a few
+    /// classic-control environments) run on the calling thread, chosen by measurement
+    /// (`ThreadedStepping`), so this is never slower than `synchronous`.
     case threaded(threads: Int)
 }

@@ -1,7 +1,3 @@
-import Dispatch
-import Parallelism
-import Synchronization
-
 /// Runs several copies of an environment as one batch (Gymnasium's vector environments).
 ///
 /// Observations land in one contiguous batch buffer (`observations`, one row per
@@ -39,6 +35,10 @@ public final class VectorEnvironment {
     private let finalRows: [ObservationBuffer]
     private var continuousScratch: [[Float]]
     private var isClosed = false
+    /// The same per-sub-environment state as raw pointers, for the stepping loops.
+    private let slots: VectorSlots
+    /// How threaded steps are spread over threads (nil: synchronous).
+    private let stepping: ThreadedStepping?
 
     /// Rewards of the latest step.
     public var rewards: BatchView<Double> { rewardStorage.view }
@@ -98,6 +98,22 @@ public final class VectorEnvironment {
         infoStorage = BatchStorage(count: count, initialValue: [:])
         let actionCount = first.actionSpace.flatCount
         continuousScratch = Array(repeating: Array(repeating: 0, count: actionCount), count: count)
+        slots = VectorSlots(
+            environments: environments, rows: rows, finalRows: finalRows, rewards: rewardStorage, terminations: terminationStorage,
+            truncations: truncationStorage, finals: finalStorage, needsReset: needsResetStorage, infos: infoStorage,
+            autoresetMode: autoresetMode)
+        if case .threaded(let threads) = execution, threads > 1, count > 1 {
+            stepping = ThreadedStepping(threads: threads, count: count)
+        } else {
+            stepping = nil
+        }
+    }
+
+    deinit { slots.release() }
+
+    /// Where threaded steps currently run and how the sub-environments are split (nil when synchronous).
+    public var threadedPlacement: (allThreads: Bool, ranges: [Range<Int>])? {
+        stepping.map { ($0.placement == .allThreads, $0.ranges) }
     }
 
     /// `count` copies of the registered environment `id`, each made with `make` (TimeLimit and
@@ -115,14 +131,9 @@ public final class VectorEnvironment {
     /// Resets every sub-environment; an integer seed s gives sub-environment i the seed s + i.
     public func reset(seed: Int? = nil, options: Options = [:]) throws {
         try requireOpen()
-        try forEachEnvironment { index in
-            let info = try environments[index].reset(seed: seed.map { $0 + index }, options: options, into: rows[index])
-            infoStorage.pointer[index] = info
-            rewardStorage.pointer[index] = 0
-            terminationStorage.pointer[index] = false
-            truncationStorage.pointer[index] = false
-            finalStorage.pointer[index] = false
-            needsResetStorage.pointer[index] = false
+        let slots = slots
+        try forEachRange { range in
+            for index in range { try slots.reset(index, seed: seed.map { $0 + index }, options: options) }
         }
     }
 
@@ -143,7 +154,12 @@ public final class VectorEnvironment {
         guard actions.count == count else {
             throw GymError.invalidAction("got \(actions.count) actions for \(count) sub-environments: give one action per sub-environment")
         }
-        try forEachEnvironment { index in try stepOne(index, actions[index]) }
+        let slots = slots
+        try actions.withUnsafeBufferPointer { actions in
+            try forEachRange { range in
+                for index in range { try slots.step(index, actions[index]) }
+            }
+        }
     }
 
     /// Steps with discrete actions, one index per sub-environment.
@@ -152,7 +168,12 @@ public final class VectorEnvironment {
         guard actions.count == count else {
             throw GymError.invalidAction("got \(actions.count) actions for \(count) sub-environments: give one action per sub-environment")
         }
-        try forEachEnvironment { index in try stepOne(index, .discrete(actions[index])) }
+        let slots = slots
+        try actions.withUnsafeBufferPointer { actions in
+            try forEachRange { range in
+                for index in range { try slots.step(index, .discrete(actions[index])) }
+            }
+        }
     }
 
     /// Steps with continuous actions given flat: row i is `actions[i * d ..< (i + 1) * d]` for an
@@ -167,8 +188,11 @@ public final class VectorEnvironment {
         for index in 0..<count {
             for offset in 0..<dimension { continuousScratch[index][offset] = actions[index * dimension + offset] }
         }
+        let slots = slots
         try continuousScratch.withUnsafeBufferPointer { scratch in
-            try forEachEnvironment { index in try stepOne(index, .continuous(scratch[index])) }
+            try forEachRange { range in
+                for index in range { try slots.step(index, .continuous(scratch[index])) }
+            }
         }
     }
 
@@ -183,67 +207,11 @@ public final class VectorEnvironment {
         if isClosed { throw GymError.usedAfterClose("the vector environment was used after close: make a new one") }
     }
 
-    private func stepOne(_ index: Int, _ action: Action) throws {
-        let environment = environments[index]
-        finalStorage.pointer[index] = false
-        if autoresetMode == .nextStep && needsResetStorage.pointer[index] {
-            infoStorage.pointer[index] = try environment.reset(seed: nil, options: [:], into: rows[index])
-            rewardStorage.pointer[index] = 0
-            terminationStorage.pointer[index] = false
-            truncationStorage.pointer[index] = false
-            needsResetStorage.pointer[index] = false
-            return
-        }
-        let result = try environment.step(action, into: rows[index])
-        rewardStorage.pointer[index] = result.reward
-        terminationStorage.pointer[index] = result.terminated
-        truncationStorage.pointer[index] = result.truncated
-        guard result.terminated || result.truncated else {
-            infoStorage.pointer[index] = result.info
-            return
-        }
-        switch autoresetMode {
-        case .nextStep:
-            infoStorage.pointer[index] = result.info
-            needsResetStorage.pointer[index] = true
-        case .sameStep:
-            finalRows[index].copy(from: rows[index])
-            finalStorage.pointer[index] = true
-            var info = try environment.reset(seed: nil, options: [:], into: rows[index])
-            info["final_obs"] = .value(finalRows[index].value())
-            info["final_info"] = .info(result.info)
-            infoStorage.pointer[index] = info
-        case .disabled:
-            infoStorage.pointer[index] = result.info
-        }
-    }
-
-    /// Runs `body` for every sub-environment index, sequentially or on the worker threads, and
-    /// rethrows the first error (by sub-environment index).
-    private func forEachEnvironment(_ body: (Int) throws -> Void) throws {
-        switch execution {
-        case .synchronous:
-            for index in 0..<count { try body(index) }
-        case .threaded(let threads):
-            let chunks = min(threads, count)
-            if chunks <= 1 {
-                for index in 0..<count { try body(index) }
-                return
-            }
-            let firstError = Mutex<(index: Int, error: any Error)?>(nil)
-            let total = count
-            runParallel(workers: chunks) { chunk in
-                let start = chunk * total / chunks, end = (chunk + 1) * total / chunks
-                for index in start..<end {
-                    do { try body(index) } catch {
-                        firstError.withLock { current in
-                            if current == nil || index < current!.index { current = (index, error) }
-                        }
-                        return
-                    }
-                }
-            }
-            if let failure = firstError.withLock({ $0 }) { throw failure.error }
-        }
+    /// Runs `body` over ranges of sub-environment indices that cover each once: the whole range on
+    /// the calling thread when synchronous, else as `ThreadedStepping` decides; rethrows the error of
+    /// the lowest failing sub-environment.
+    private func forEachRange(_ body: (Range<Int>) throws -> Void) throws {
+        guard let stepping, !stepping.takeCallingThreadStep() else { return try body(0..<count) }
+        try stepping.run(body)
     }
 }
