@@ -18,27 +18,38 @@ enum ConvolutionEpilogue {
         _ image: UnsafeMutablePointer<Float>, channels: Int, plane: Int, bias: UnsafePointer<Float>?,
         activation: ConvolutionActivation
     ) {
+        if activation == .identity && bias == nil { return }
+        finish(
+            UnsafePointer(image), rowStride: plane, into: image, channels: channels, rows: 1, columns: plane, bias: bias,
+            activation: activation)
+    }
+
+    /// output[c, r, j] = activation(source[(c rows + r) rowStride + j] + bias[c]) for an output
+    /// [channels, rows, columns] read from rows `rowStride` apart (a correlation's full-width result:
+    /// the copy to the compact output and the epilogue in one pass; `source` may be `output` when
+    /// the rows are contiguous).
+    static func finish(
+        _ source: UnsafePointer<Float>, rowStride: Int, into output: UnsafeMutablePointer<Float>, channels: Int, rows: Int,
+        columns: Int, bias: UnsafePointer<Float>?, activation: ConvolutionActivation
+    ) {
+        let zeros = VectorMath.Vector(repeating: 0)
         for channel in 0..<channels {
-            let values = image + channel * plane, shift = bias?[channel] ?? 0
-            let shifts = VectorMath.Vector(repeating: shift), zeros = VectorMath.Vector(repeating: 0)
-            var index = 0
-            switch activation {
-            case .identity:
-                guard bias != nil else { continue }
-                while index + lanes <= plane {
-                    let raw = UnsafeMutableRawPointer(values + index)
-                    raw.storeBytes(of: raw.loadUnaligned(as: VectorMath.Vector.self) + shifts, as: VectorMath.Vector.self)
+            let shift = bias?[channel] ?? 0, shifts = VectorMath.Vector(repeating: shift)
+            for row in 0..<rows {
+                let line = channel * rows + row
+                let from = source + line * rowStride, to = output + line * columns
+                var index = 0
+                while index + lanes <= columns {
+                    var value = UnsafeRawPointer(from + index).loadUnaligned(as: VectorMath.Vector.self) + shifts
+                    if activation == .relu { value = value.replacing(with: zeros, where: value .< zeros) }
+                    UnsafeMutableRawPointer(to + index).storeBytes(of: value, as: VectorMath.Vector.self)
                     index += lanes
                 }
-                while index < plane { values[index] += shift; index += 1 }
-            case .relu:
-                while index + lanes <= plane {
-                    let raw = UnsafeMutableRawPointer(values + index)
-                    let sum = raw.loadUnaligned(as: VectorMath.Vector.self) + shifts
-                    raw.storeBytes(of: sum.replacing(with: zeros, where: sum .< zeros), as: VectorMath.Vector.self)
-                    index += lanes
+                while index < columns {
+                    let value = from[index] + shift
+                    to[index] = activation == .relu ? max(value, 0) : value
+                    index += 1
                 }
-                while index < plane { values[index] = max(values[index] + shift, 0); index += 1 }
             }
         }
     }

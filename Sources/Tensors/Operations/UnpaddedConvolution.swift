@@ -18,8 +18,9 @@ extension Tensor {
                 for image in images {
                     s.correlate(planes: s.planes(of: input.pointer + image * imageSize, scratch: scratch), weights: packed, full: full)
                     let target = result.pointer + image * outputSize
-                    g.compact(full: full, into: target)
-                    ConvolutionEpilogue.finish(target, channels: s.outputs, plane: outputPlane, bias: bias?.pointer, activation: activation)
+                    ConvolutionEpilogue.finish(
+                        full, rowStride: g.width, into: target, channels: s.outputs, rows: g.outputHeight, columns: g.outputWidth,
+                        bias: bias?.pointer, activation: activation)
                 }
             }
         }
