@@ -34,12 +34,20 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Width in pixels (height follows the number of panels).")
     var width: Int = 900
 
+    @Option(
+        name: .customLong("action-repeat"),
+        help:
+            "Draw environment frames instead of agent steps: progress.csv counts the agent's steps, and an environment with action repeat N (the pixel scenes: cartpole 8, reacher and pendulum 4) runs N frames per step, the unit of published DMC curves."
+    )
+    var actionRepeat = 1
+
     func validate() throws {
         if runs.isEmpty { throw ValidationError("give at least one run folder") }
         if !(output.hasSuffix(".png") || output.hasSuffix(".svg")) {
             throw ValidationError("--output must end in .png or .svg, got '\(output)'")
         }
         if !(300...4000).contains(width) { throw ValidationError("--width must be in 300...4000, got \(width)") }
+        if !(1...1000).contains(actionRepeat) { throw ValidationError("--action-repeat must be in 1...1000, got \(actionRepeat)") }
     }
 
     func run() throws {
@@ -55,11 +63,15 @@ struct PlotCommand: ParsableCommand {
                 guard !summary.steps.isEmpty else { continue }
                 series.append(
                     LineChart.Series(
-                        label: group.label, x: summary.steps, y: summary.mean, low: summary.low, high: summary.high,
+                        label: group.label, x: summary.steps.map { $0 * Double(actionRepeat) }, y: summary.mean, low: summary.low,
+                        high: summary.high,
                         color: LineChart.palette[index % LineChart.palette.count]))
             }
             if !series.isEmpty {
-                panels.append(LineChart.Panel(title: title, xLabel: "environment steps", yLabel: "return", series: series))
+                panels.append(
+                    LineChart.Panel(
+                        title: title, xLabel: actionRepeat == 1 ? "steps" : "environment steps (steps x \(actionRepeat))", yLabel: "return",
+                        series: series))
             }
         }
         guard !panels.isEmpty else {

@@ -41,6 +41,9 @@ public final class Trainer {
     private var secondsBefore = 0.0, episodesBefore = 0
     private var invocationStart = Date()
     private var episodesThisInvocation = 0
+    /// The last 100 training episodes (progress.csv's episode statistics), kept in checkpoints so a
+    /// resumed run's statistics go on over the same window instead of restarting from its first episode.
+    private var recentEpisodes: [EpisodeRecord] = []
 
     /// Wall-clock seconds of the whole run: earlier invocations' and this one's.
     private var elapsedSeconds: Double { secondsBefore + Date().timeIntervalSince(invocationStart) }
@@ -124,6 +127,7 @@ public final class Trainer {
             startStep = latest.step
             secondsBefore = Double(latest.checkpoint.metadata["elapsed_seconds"] ?? "") ?? 0
             episodesBefore = Int(latest.checkpoint.metadata["episodes"] ?? "") ?? 0
+            recentEpisodes = RecentEpisodes.decode(latest.checkpoint.metadata[RecentEpisodes.metadataKey] ?? "")
             if let best = try? Checkpoint.read(from: checkpoints.bestURL), let value = Double(best.metadata["eval_return_mean"] ?? "") {
                 bestReturn = value
             }
@@ -165,7 +169,6 @@ public final class Trainer {
         if startStep == 0 { try agent.start() }
 
         invocationStart = Date()
-        var recentEpisodes: [EpisodeRecord] = []
         var lastLog = Date()
         var lastLogStep = agent.environmentSteps
         var nextEvaluation =
@@ -360,6 +363,7 @@ public final class Trainer {
         checkpoint.metadata["step"] = "\(step)"
         checkpoint.metadata["elapsed_seconds"] = String(format: "%.3f", elapsedSeconds)
         checkpoint.metadata["episodes"] = "\(episodeCount)"
+        checkpoint.metadata[RecentEpisodes.metadataKey] = RecentEpisodes.encode(recentEpisodes)
     }
 }
 

@@ -256,6 +256,16 @@ func smallACERConfiguration(steps: Int) throws -> RunConfiguration {
         }
         let before = try rows()
         let lastSeconds = Double(before.last![1])!, lastEpisodes = before.compactMap { Double($0[2]) }.max()!
+        // The final checkpoint keeps the episode window of the last row, so a resumed run's
+        // statistics go on over the same episodes.
+        let stored = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("checkpoints").path)
+        let newest = try #require(stored.filter { $0.hasPrefix("step-") }.sorted().last, "checkpoints: \(stored)")
+        let saved = try Checkpoint.read(from: folder.appendingPathComponent("checkpoints").appendingPathComponent(newest))
+        let window = RecentEpisodes.decode(saved.metadata[RecentEpisodes.metadataKey] ?? "")
+        #expect(!window.isEmpty && window.count <= 100)
+        let windowMean = window.map(\.totalReward).reduce(0, +) / Double(max(window.count, 1))
+        let lastMean = try #require(before.compactMap { Double($0[3]) }.last, "no episode statistics in \(before)")
+        #expect(abs(windowMean - lastMean) < 1e-3, "window mean \(windowMean), last row \(lastMean)")
         // A finished run is not resumed again (no duplicate evaluation row), and config.json stays.
         let config = try Data(contentsOf: folder.appendingPathComponent("config.json"))
         let finished = #expect(throws: TrainingError.self) {

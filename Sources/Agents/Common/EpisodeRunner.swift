@@ -12,6 +12,14 @@ public struct EpisodeRecord: Sendable, Equatable {
     public var terminated: Bool
     /// The info of the last step's `is_success`, when the environment reports one.
     public var isSuccess: Bool?
+
+    /// An episode's record.
+    public init(totalReward: Double, length: Int, terminated: Bool, isSuccess: Bool? = nil) {
+        self.totalReward = totalReward
+        self.length = length
+        self.terminated = terminated
+        self.isSuccess = isSuccess
+    }
 }
 
 /// Drives a vector environment for training with explicit, reproducible episodes.
