@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "PixelControlTests", dependencies: ["PixelControl", "Gym", "Render", "BundledEnvs"], exclude: ["Fixtures/README.md"],
             resources: [.copy("Fixtures/dm_control_trajectories.json"), .copy("Fixtures/dm_control_frames.json")]),
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CKernels"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors"], exclude: ["Fixtures/README.md"],
                     resources: [.copy("Fixtures/golden.safetensors")]),
         .testTarget(name: "ClassicControlTests", dependencies: ["Gym", "ClassicControl", "BundledEnvs", "Render"],

@@ -1,5 +1,6 @@
 // Splitting a row into its even and odd entries and merging them back: a stride-2 convolution's
-// phase planes (`StridedConvolution.split` and `merge`), 16 pairs per step in AVX-512 registers.
+// phase planes (`StridedConvolution.split` and `merge`), 16 pairs per step in AVX-512 registers,
+// 8 in AVX2 registers.
 #include "CKernels.h"
 
 #if defined(__x86_64__)
@@ -30,12 +31,40 @@ static int interleave512(int pairs, const float *even, const float *odd, float *
     }
     return pair;
 }
+
+__attribute__((target("avx2")))
+static int deinterleave256(int pairs, const float *row, float *even, float *odd) {
+    int pair = 0;
+    for (; pair + 8 <= pairs; pair += 8) {
+        __m256 low = _mm256_loadu_ps(row + 2 * pair), high = _mm256_loadu_ps(row + 2 * pair + 8);
+        // Per 128-bit lane: [low 0 2, high 0 2 | low 4 6, high 4 6]; the 64-bit blocks then put in order.
+        __m256 evens = _mm256_shuffle_ps(low, high, _MM_SHUFFLE(2, 0, 2, 0));
+        __m256 odds = _mm256_shuffle_ps(low, high, _MM_SHUFFLE(3, 1, 3, 1));
+        _mm256_storeu_ps(even + pair, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(evens), _MM_SHUFFLE(3, 1, 2, 0))));
+        _mm256_storeu_ps(odd + pair, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(odds), _MM_SHUFFLE(3, 1, 2, 0))));
+    }
+    return pair;
+}
+
+__attribute__((target("avx2")))
+static int interleave256(int pairs, const float *even, const float *odd, float *row) {
+    int pair = 0;
+    for (; pair + 8 <= pairs; pair += 8) {
+        __m256 evens = _mm256_loadu_ps(even + pair), odds = _mm256_loadu_ps(odd + pair);
+        // [e0 o0 e1 o1 | e4 o4 e5 o5] and [e2 o2 e3 o3 | e6 o6 e7 o7], then their halves in order.
+        __m256 low = _mm256_unpacklo_ps(evens, odds), high = _mm256_unpackhi_ps(evens, odds);
+        _mm256_storeu_ps(row + 2 * pair, _mm256_permute2f128_ps(low, high, 0x20));
+        _mm256_storeu_ps(row + 2 * pair + 8, _mm256_permute2f128_ps(low, high, 0x31));
+    }
+    return pair;
+}
 #endif
 
 void swiftrl_deinterleave(int level, int pairs, const float *row, float *even, float *odd) {
     int pair = 0;
 #if defined(__x86_64__)
     if (level >= 2) pair = deinterleave512(pairs, row, even, odd);
+    else if (level == 1) pair = deinterleave256(pairs, row, even, odd);
 #endif
     for (; pair < pairs; pair++) { even[pair] = row[2 * pair]; odd[pair] = row[2 * pair + 1]; }
 }
@@ -44,6 +73,7 @@ void swiftrl_interleave(int level, int pairs, const float *even, const float *od
     int pair = 0;
 #if defined(__x86_64__)
     if (level >= 2) pair = interleave512(pairs, even, odd, row);
+    else if (level == 1) pair = interleave256(pairs, even, odd, row);
 #endif
     for (; pair < pairs; pair++) { row[2 * pair] = even[pair]; row[2 * pair + 1] = odd[pair]; }
 }

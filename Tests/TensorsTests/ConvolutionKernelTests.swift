@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 @testable import Tensors
 
@@ -163,4 +164,21 @@ private func expectClose(_ actual: [Float], _ expected: [Float], _ label: String
     guard actual.count == expected.count else { return }
     let worst = zip(actual, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
     #expect(worst < 1e-4, "\(label): worst relative difference \(worst)", sourceLocation: sourceLocation)
+}
+
+/// The phase split of stride-2 convolutions: every kernel level against the definition, every
+/// length from 0 to 40 pairs (whole vectors and tails).
+@Suite struct InterleaveKernelTests {
+    @Test("deinterleave and interleave, each kernel family", arguments: VectorKernels.supported)
+    func roundTrip(_ family: VectorKernels.Family) {
+        for pairs in 0...40 {
+            let row = (0..<(2 * pairs)).map { Float($0) * 0.5 - 3 }
+            var even = [Float](repeating: .nan, count: pairs), odd = [Float](repeating: .nan, count: pairs)
+            swiftrl_deinterleave(Int32(family.rawValue), Int32(pairs), row, &even, &odd)
+            #expect(even == (0..<pairs).map { row[2 * $0] } && odd == (0..<pairs).map { row[2 * $0 + 1] }, "\(family) \(pairs) pairs")
+            var merged = [Float](repeating: .nan, count: 2 * pairs)
+            swiftrl_interleave(Int32(family.rawValue), Int32(pairs), even, odd, &merged)
+            #expect(merged == row, "\(family) \(pairs) pairs")
+        }
+    }
 }
