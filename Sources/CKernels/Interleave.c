@@ -16,6 +16,16 @@ static int deinterleave512(int pairs, const float *row, float *even, float *odd)
         _mm512_storeu_ps(even + pair, _mm512_permutex2var_ps(low, evenLanes, high));
         _mm512_storeu_ps(odd + pair, _mm512_permutex2var_ps(low, oddLanes, high));
     }
+    if (pair < pairs) {  // the tail under masks (a scalar tail was a quarter of the split at width 84)
+        int values = 2 * (pairs - pair);
+        __mmask16 lowMask = (__mmask16)(values >= 16 ? 0xFFFF : (1u << values) - 1);
+        __mmask16 highMask = (__mmask16)(values <= 16 ? 0 : (1u << (values - 16)) - 1);
+        __mmask16 outMask = (__mmask16)((1u << (pairs - pair)) - 1);
+        __m512 low = _mm512_maskz_loadu_ps(lowMask, row + 2 * pair), high = _mm512_maskz_loadu_ps(highMask, row + 2 * pair + 16);
+        _mm512_mask_storeu_ps(even + pair, outMask, _mm512_permutex2var_ps(low, evenLanes, high));
+        _mm512_mask_storeu_ps(odd + pair, outMask, _mm512_permutex2var_ps(low, oddLanes, high));
+        pair = pairs;
+    }
     return pair;
 }
 
@@ -28,6 +38,16 @@ static int interleave512(int pairs, const float *even, const float *odd, float *
         __m512 evens = _mm512_loadu_ps(even + pair), odds = _mm512_loadu_ps(odd + pair);
         _mm512_storeu_ps(row + 2 * pair, _mm512_permutex2var_ps(evens, lowLanes, odds));
         _mm512_storeu_ps(row + 2 * pair + 16, _mm512_permutex2var_ps(evens, highLanes, odds));
+    }
+    if (pair < pairs) {
+        int values = 2 * (pairs - pair);
+        __mmask16 inMask = (__mmask16)((1u << (pairs - pair)) - 1);
+        __mmask16 lowMask = (__mmask16)(values >= 16 ? 0xFFFF : (1u << values) - 1);
+        __mmask16 highMask = (__mmask16)(values <= 16 ? 0 : (1u << (values - 16)) - 1);
+        __m512 evens = _mm512_maskz_loadu_ps(inMask, even + pair), odds = _mm512_maskz_loadu_ps(inMask, odd + pair);
+        _mm512_mask_storeu_ps(row + 2 * pair, lowMask, _mm512_permutex2var_ps(evens, lowLanes, odds));
+        _mm512_mask_storeu_ps(row + 2 * pair + 16, highMask, _mm512_permutex2var_ps(evens, highLanes, odds));
+        pair = pairs;
     }
     return pair;
 }

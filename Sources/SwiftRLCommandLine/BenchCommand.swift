@@ -174,6 +174,9 @@ struct BenchConvolution: ParsableCommand {
     @Option(help: "Kernel families to time, comma-separated (blas, avx2, avx512; default: all this CPU runs).")
     var kernels: String?
 
+    @Option(help: "Only the layers whose name contains this text (e.g. \"s2\" or \"conv 9->32\"; default: all).")
+    var layer: String?
+
     func run() throws {
         let families =
             try kernels.map { list in
@@ -195,7 +198,12 @@ struct BenchConvolution: ParsableCommand {
         print(
             "\(MachineDescription.summary); batch \(batch), \(threads) thread(s)"
         )
-        for layer in ConvolutionBenchmark.sacAELayers {
+        let layers = ConvolutionBenchmark.sacAELayers.filter { self.layer == nil || $0.name.contains(self.layer!) }
+        if layers.isEmpty {
+            throw ValidationError(
+                "--layer '\(layer ?? "")' matches none of: \(ConvolutionBenchmark.sacAELayers.map(\.name).joined(separator: "; "))")
+        }
+        for layer in layers {
             let gflop = layer.flopsPerImage * Double(batch) / 1e9
             var line = "\(layer.name) (\(String(format: "%.2f", gflop)) GFLOP forward, 2x backward):"
             for family in families {

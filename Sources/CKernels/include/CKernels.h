@@ -47,7 +47,7 @@ int swiftrl_sgemm(int level, int transA, int transB, int M, int N, int K, float 
 /// out[c ldo + r] = 0 for rows <= r < ldo (ldo >= rows pads each output row with zeros).
 void swiftrl_transpose(int rows, int columns, const float *in, long ld, float *out, long ldo);
 
-/// even[i] = row[2i], odd[i] = row[2i + 1] for i < pairs (AVX-512 at level 2, else scalar).
+/// even[i] = row[2i], odd[i] = row[2i + 1] for i < pairs (AVX-512 at level 2, AVX2 at level 1, else scalar).
 void swiftrl_deinterleave(int level, int pairs, const float *row, float *even, float *odd);
 
 /// row[2i] = even[i], row[2i + 1] = odd[i] for i < pairs: the inverse of `swiftrl_deinterleave`.
@@ -73,3 +73,10 @@ int swiftrl_adam(int level, float *p, const float *g, float *m, float *v, long c
                  float weightDecay, float stepSize, float biasCorrection2Root);
 
 #endif
+
+/// Copies `rows` rows of `columns` floats from `source` (rows `sourceStride` apart) to `target` (rows
+/// `targetStride` apart) and writes `zeros` zeros after each target row: a convolution's compact
+/// output from its full-width result, or an image into a padded buffer, in one call instead of a
+/// memmove per row (AVX-512 at level 2, else memcpy).
+void swiftrl_copy_rows(int level, int rows, int columns, const float *source, long sourceStride, float *target, long targetStride,
+                       int zeros);

@@ -204,9 +204,8 @@ struct ShiftedConvolution {
 
     /// Copies the valid columns of `full` [O, Ho, W] into `output` [O, Ho, Wo].
     func compact(full: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
-        for row in 0..<(outputs * outputHeight) {
-            (output + row * outputWidth).update(from: full + row * width, count: outputWidth)
-        }
+        swiftrl_copy_rows(
+            Int32(kernels.rawValue), Int32(outputs * outputHeight), Int32(outputWidth), full, width, output, outputWidth, 0)
     }
 
     /// Spreads `output` [O, Ho, Wo] into a padded full-width buffer [O, paddedRow]: per output
@@ -216,11 +215,9 @@ struct ShiftedConvolution {
         for channel in 0..<outputs {
             let target = padded + channel * paddedRow
             target.update(repeating: 0, count: margin)
-            for row in 0..<outputHeight {
-                let line = target + margin + row * width
-                line.update(from: output + (channel * outputHeight + row) * outputWidth, count: outputWidth)
-                (line + outputWidth).update(repeating: 0, count: width - outputWidth)
-            }
+            swiftrl_copy_rows(
+                Int32(kernels.rawValue), Int32(outputHeight), Int32(outputWidth), output + channel * outputHeight * outputWidth,
+                outputWidth, target + margin, width, Int32(width - outputWidth))
             (target + rowsEnd).update(repeating: 0, count: paddedRow - rowsEnd)
         }
     }
