@@ -31,29 +31,21 @@ final class StealableRanges: @unchecked Sendable {
     }
 
     /// The next index of `worker`'s own range, or nil when it is used up.
-    func takeOwn(_ worker: Int) -> Int? {
+    func takeOwn(_ worker: Int) -> Int? { take(from: worker, atFront: true) }
+
+    /// The last index left in `victim`'s range, taken away from it, or nil when none is left.
+    func steal(from victim: Int) -> Int? { take(from: victim, atFront: false) }
+
+    /// Takes one index from the front or the back of a range with a compare-and-swap.
+    private func take(from worker: Int, atFront: Bool) -> Int? {
         let word = words + worker * Self.lineStride
         var current = word.pointee.load(ordering: .relaxed)
         while true {
             let front = current >> 32, back = current & 0xFFFF_FFFF
             if front >= back { return nil }
-            let (exchanged, original) = word.pointee.compareExchange(
-                expected: current, desired: (front + 1) << 32 | back, ordering: .relaxed)
-            if exchanged { return Int(front) }
-            current = original
-        }
-    }
-
-    /// The last index left in `victim`'s range, taken away from it, or nil when none is left.
-    func steal(from victim: Int) -> Int? {
-        let word = words + victim * Self.lineStride
-        var current = word.pointee.load(ordering: .relaxed)
-        while true {
-            let front = current >> 32, back = current & 0xFFFF_FFFF
-            if front >= back { return nil }
-            let (exchanged, original) = word.pointee.compareExchange(
-                expected: current, desired: front << 32 | (back - 1), ordering: .relaxed)
-            if exchanged { return Int(back - 1) }
+            let desired = atFront ? (front + 1) << 32 | back : front << 32 | (back - 1)
+            let (exchanged, original) = word.pointee.compareExchange(expected: current, desired: desired, ordering: .relaxed)
+            if exchanged { return Int(atFront ? front : back - 1) }
             current = original
         }
     }
