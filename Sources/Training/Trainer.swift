@@ -287,8 +287,8 @@ public final class Trainer {
                 parts.append(String(format: "%@ %.3g", String(tag.dropFirst(7)), value))
             }
         }
-        let remaining = Double(settings.steps - step) / max(speed, 1e-9)
-        parts.append("ETA " + formatDuration(remaining))
+        // No steps since the last line (SAC's warm-up updates): no estimate.
+        parts.append("ETA " + (speed > 0 ? formatDuration(Double(settings.steps - step) / speed) : "?"))
         return parts.joined(separator: " | ")
     }
 
@@ -369,10 +369,10 @@ public final class Trainer {
 
 /// "1h02m", "3m05s", "12s".
 func formatDuration(_ seconds: Double) -> String {
-    guard seconds.isFinite else { return "?" }
+    guard seconds.isFinite, seconds >= 0, seconds < 1e9 else { return "?" }
     let total = Int(seconds.rounded())
-    if total >= 3600 { return String(format: "%dh%02dm", total / 3600, total % 3600 / 60) }
-    if total >= 60 { return String(format: "%dm%02ds", total / 60, total % 60) }
+    if total >= 3600 { return String(format: "%ldh%02ldm", total / 3600, total % 3600 / 60) }
+    if total >= 60 { return String(format: "%ldm%02lds", total / 60, total % 60) }
     return "\(total)s"
 }
 

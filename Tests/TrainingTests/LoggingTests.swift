@@ -3,6 +3,15 @@ import Testing
 @testable import Training
 
 @Suite struct LoggingTests {
+    @Test func remainingTimesAreFormattedAndImpossibleOnesAreAQuestionMark() {
+        #expect(formatDuration(12) == "12s")
+        #expect(formatDuration(185) == "3m05s")
+        #expect(formatDuration(3725) == "1h02m")
+        #expect(formatDuration(3600 * 100_000) == "100000h00m")
+        // No steps in the last interval (SAC's warm-up) gave 2.4e13 s, printed as "-1923267926h40m".
+        for impossible in [Double.infinity, .nan, -5, 2.4e13] { #expect(formatDuration(impossible) == "?") }
+    }
+
     @Test func crc32cMatchesTheStandardTestVectors() {
         // RFC 3720 (iSCSI) B.4 and the common check value.
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
