@@ -12,6 +12,17 @@ struct BenchCommand: ParsableCommand {
         subcommands: [BenchMLPUpdate.self, BenchSACAEUpdate.self, BenchGEMM.self, BenchConvolution.self, BenchPixelReplay.self])
 }
 
+/// The positive integers of a comma-separated option value such as "64,256,1024"; a ValidationError
+/// naming `option` otherwise.
+func positiveIntegers(_ text: String, option: String) throws -> [Int] {
+    try text.split(separator: ",").map { item -> Int in
+        guard let value = Int(item.trimmingCharacters(in: .whitespaces)), value > 0 else {
+            throw ValidationError("\(option) must be positive integers separated by commas, got '\(text)'")
+        }
+        return value
+    }
+}
+
 /// `swiftrl bench mlp-update`: forward + backward + Adam on PPO-sized MLPs.
 struct BenchMLPUpdate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,12 +51,7 @@ struct BenchMLPUpdate: ParsableCommand {
 
     func run() throws {
         if let checkpoint { try saveCheckpoint(to: checkpoint) }
-        let batchSizes = try batches.split(separator: ",").map { text -> Int in
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
-                throw ValidationError("--batches must be positive integers separated by commas, got '\(batches)'")
-            }
-            return value
-        }
+        let batchSizes = try positiveIntegers(batches, option: "--batches")
         BLASThreads.set(threads)
         if !json { print(MachineDescription.summary) }
         let configurations = MLPUpdateBenchmark.Configuration.peerConfigurations.filter { network == nil || $0.name.contains(network!) }
@@ -229,12 +235,12 @@ struct BenchGEMM: ParsableCommand {
     var sizes = "128,256,512,1024"
 
     func run() throws {
+        let matrixSizes = try positiveIntegers(sizes, option: "--sizes")
         print(MachineDescription.summary)
         print(
             "core-to-core round trip: \(String(format: "%.0f", coreRoundTripNanoseconds())) ns (about 100 here when the two vCPUs share a chiplet, about 400 when not; two-thread figures are then much slower)"
         )
-        for text in sizes.split(separator: ",") {
-            guard let size = Int(text), size > 0 else { throw ValidationError("--sizes must be positive integers, got '\(sizes)'") }
+        for size in matrixSizes {
             var generator = RandomGenerator(seed: 0)
             let a = Tensor.uniform([size, size], generator: &generator), b = Tensor.uniform([size, size], generator: &generator)
             var line = "sgemm \(size)x\(size)x\(size):"

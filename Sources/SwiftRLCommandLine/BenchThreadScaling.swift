@@ -35,12 +35,7 @@ struct BenchThreadScaling: ParsableCommand {
 
     func run() throws {
         registerBundledEnvironments()
-        let sizes = try numEnvs.split(separator: ",").map { text -> Int in
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
-                throw ValidationError("--num-envs must be positive integers separated by commas, got '\(numEnvs)'")
-            }
-            return value
-        }
+        let sizes = try positiveIntegers(numEnvs, option: "--num-envs")
         let chosen = ids.isEmpty ? ["CartPole-v1", "Pendulum-v1", "LunarLander-v3", "BipedalWalker-v3"] : ids
         if !json {
             print(MachineDescription.summary)

@@ -43,7 +43,7 @@ final class ThreadedStepping: @unchecked Sendable {
     /// How much faster the other placement must be for a switch (avoids flapping on noise).
     static let switchMargin = 0.97
 
-    /// The number of workers (at most the number of sub-environments).
+    /// The number of workers (at least 2, at most the number of sub-environments).
     let workers: Int
     /// The number of sub-environments.
     let count: Int
@@ -64,16 +64,17 @@ final class ThreadedStepping: @unchecked Sendable {
 
     private static let lineStride = 8
 
-    /// Stepping for `count` sub-environments on up to `threads` threads.
+    /// Stepping for `count` sub-environments on up to `threads` threads (both at least 2: with one
+    /// of either a vector environment steps synchronously and needs no scheduler).
     init(threads: Int, count: Int) {
+        precondition(threads >= 2 && count >= 2, "ThreadedStepping needs at least 2 threads and 2 sub-environments")
         self.count = count
-        workers = max(1, min(threads, count))
+        workers = min(threads, count)
         boundaries = .allocate(capacity: workers + 1)
         for worker in 0...workers { boundaries[worker] = worker * count / workers }
         stealable = StealableRanges(workers: workers)
         steals = .allocate(capacity: workers * Self.lineStride)
         steals.initialize(repeating: 0)
-        if workers == 1 { placement = .callingThread }
     }
 
     deinit {
@@ -99,7 +100,6 @@ final class ThreadedStepping: @unchecked Sendable {
             stepsUntilProbe -= 1
             return try run(body, on: placement)
         }
-        guard workers > 1 else { return try body(0..<count) }
         let step = probeStep ?? 0
         // A probe step: alternate windows, starting with the placement not in use.
         let other: Placement = placement == .allThreads ? .callingThread : .allThreads

@@ -154,12 +154,7 @@ public final class VectorEnvironment {
         guard actions.count == count else {
             throw GymError.invalidAction("got \(actions.count) actions for \(count) sub-environments: give one action per sub-environment")
         }
-        let slots = slots
-        try actions.withUnsafeBufferPointer { actions in
-            try forEachRange { range in
-                for index in range { try slots.step(index, actions[index]) }
-            }
-        }
+        try actions.withUnsafeBufferPointer { actions in try stepEach { actions[$0] } }
     }
 
     /// Steps with discrete actions, one index per sub-environment.
@@ -168,12 +163,7 @@ public final class VectorEnvironment {
         guard actions.count == count else {
             throw GymError.invalidAction("got \(actions.count) actions for \(count) sub-environments: give one action per sub-environment")
         }
-        let slots = slots
-        try actions.withUnsafeBufferPointer { actions in
-            try forEachRange { range in
-                for index in range { try slots.step(index, .discrete(actions[index])) }
-            }
-        }
+        try actions.withUnsafeBufferPointer { actions in try stepEach { .discrete(actions[$0]) } }
     }
 
     /// Steps with continuous actions given flat: row i is `actions[i * d ..< (i + 1) * d]` for an
@@ -188,12 +178,7 @@ public final class VectorEnvironment {
         for index in 0..<count {
             for offset in 0..<dimension { continuousScratch[index][offset] = actions[index * dimension + offset] }
         }
-        let slots = slots
-        try continuousScratch.withUnsafeBufferPointer { scratch in
-            try forEachRange { range in
-                for index in range { try slots.step(index, .continuous(scratch[index])) }
-            }
-        }
+        try continuousScratch.withUnsafeBufferPointer { scratch in try stepEach { .continuous(scratch[$0]) } }
     }
 
     /// Closes every sub-environment; calling it twice is harmless.
@@ -205,6 +190,15 @@ public final class VectorEnvironment {
 
     private func requireOpen() throws {
         if isClosed { throw GymError.usedAfterClose("the vector environment was used after close: make a new one") }
+    }
+
+    /// Steps every sub-environment i with `action(i)` (the callers read their actions through unsafe
+    /// buffers, so the worker threads retain nothing shared).
+    private func stepEach(_ action: (Int) -> Action) throws {
+        let slots = slots
+        try forEachRange { range in
+            for index in range { try slots.step(index, action(index)) }
+        }
     }
 
     /// Runs `body` over ranges of sub-environment indices that cover each once: the whole range on
