@@ -19,18 +19,22 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Named Float32 tensors plus string metadata, stored as a safetensors file: an 8-byte
-/// little-endian header length, a JSON header {name: {dtype, shape, data_offsets}, "__metadata__":
-/// {...}}, then the raw little-endian data. PyTorch's `safetensors.torch.load_file` opens it.
+/// Named Float32 tensors (and UInt8 arrays, for replays of pixels) plus string metadata, stored as a
+/// safetensors file: an 8-byte little-endian header length, a JSON header {name: {dtype, shape,
+/// data_offsets}, "__metadata__": {...}}, then the raw little-endian data. PyTorch's
+/// `safetensors.torch.load_file` opens it.
 public struct Checkpoint: Sendable {
-    /// Tensors by name (sorted by name when written).
+    /// Float32 tensors by name (dtype F32).
     public var tensors: [String: Tensor]
+    /// UInt8 arrays by name (dtype U8, one dimension): pixel frames stored at one byte per value.
+    public var byteArrays: [String: [UInt8]]
     /// Free-form string metadata (algorithm, step, config, ...).
     public var metadata: [String: String]
 
-    /// A checkpoint of the given tensors and metadata.
-    public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
+    /// A checkpoint of the given tensors, byte arrays and metadata.
+    public init(tensors: [String: Tensor] = [:], byteArrays: [String: [UInt8]] = [:], metadata: [String: String] = [:]) {
         self.tensors = tensors
+        self.byteArrays = byteArrays
         self.metadata = metadata
     }
 
@@ -44,28 +48,52 @@ public struct Checkpoint: Sendable {
         for (name, tensor) in optimizer.stateTensors() { tensors[prefix + name] = tensor }
     }
 
-    /// The safetensors bytes.
-    public func encoded() throws -> Data {
+    /// The safetensors header (its 8-byte length, the JSON, padding) and the data's length in bytes.
+    func encodedHeader() throws -> (header: Data, bodyCount: Int) {
         var header: [String: Any] = [:]
         var offset = 0
-        let names = tensors.keys.sorted()
-        for name in names {
-            let tensor = tensors[name]!
-            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + tensor.count * 4]]
-            offset += tensor.count * 4
+        for (name, dtype, shape, byteCount) in entries() {
+            header[name] = ["dtype": dtype, "shape": shape, "data_offsets": [offset, offset + byteCount]]
+            offset += byteCount
         }
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var headerData = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         while (8 + headerData.count) % 8 != 0 { headerData.append(0x20) }
-        var data = Data(capacity: 8 + headerData.count + offset)
+        var data = Data(capacity: 8 + headerData.count)
         var length = UInt64(headerData.count).littleEndian
         withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
         data.append(headerData)
-        for name in names {
-            let tensor = tensors[name]!
-            // Float32 is little-endian on every platform Swift runs on here.
-            data.append(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
+        return (data, offset)
+    }
+
+    /// Every stored array in file order (sorted by name): name, dtype, shape and size in bytes.
+    private func entries() -> [(name: String, dtype: String, shape: [Int], byteCount: Int)] {
+        let names = Set(tensors.keys).union(byteArrays.keys).sorted()
+        return names.map { name in
+            if let tensor = tensors[name] { return (name, "F32", tensor.shape, tensor.count * 4) }
+            let bytes = byteArrays[name]!
+            return (name, "U8", [bytes.count], bytes.count)
         }
+    }
+
+    /// Calls `body` with the raw data of every array in file order (no copy of the data is made).
+    private func withEachBody(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        for (name, _, _, _) in entries() {
+            // Float32 is little-endian on every platform Swift runs on here.
+            if let tensor = tensors[name] {
+                try body(UnsafeRawBufferPointer(start: tensor.pointer, count: tensor.count * 4))
+            } else {
+                try byteArrays[name]!.withUnsafeBytes { try body($0) }
+            }
+        }
+    }
+
+    /// The safetensors bytes (the whole file in memory; `write(to:)` streams instead).
+    public func encoded() throws -> Data {
+        let (header, bodyCount) = try encodedHeader()
+        var data = Data(capacity: header.count + bodyCount)
+        data.append(header)
+        withEachBody { data.append(contentsOf: $0) }
         return data
     }
 
@@ -73,7 +101,7 @@ public struct Checkpoint: Sendable {
     /// `.NAME.PID.tmp`), flushed to disk, renamed over `url`, and the folder flushed too, so neither a
     /// crash nor a power cut leaves a half-written checkpoint under `url`.
     public func write(to url: URL) throws {
-        let data = try encoded()
+        let (header, _) = try encodedHeader()
         let directory = url.deletingLastPathComponent()
         guard FileManager.default.isWritableFile(atPath: directory.path) else {
             throw CheckpointError.io(
@@ -82,7 +110,7 @@ public struct Checkpoint: Sendable {
         }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try Self.writeDurably(data, to: temporary)
+            try writeDurably(header: header, to: temporary)
             // rename(2) replaces the destination atomically; the folder's fsync makes the rename durable.
             guard rename(temporary.path, url.path) == 0 else {
                 throw CheckpointError.io(String(cString: strerror(errno)))
@@ -95,23 +123,28 @@ public struct Checkpoint: Sendable {
         }
     }
 
-    /// Writes `data` to a new file and flushes it to disk (fsync) before returning.
-    static func writeDurably(_ data: Data, to url: URL) throws {
+    /// Writes the header, then each array's data straight from memory, to a new file and flushes it to
+    /// disk (fsync) before returning; a replay of gigabytes is never copied into one buffer first.
+    private func writeDurably(header: Data, to url: URL) throws {
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw CheckpointError.io(String(cString: strerror(errno))) }
         defer { close(descriptor) }
-        try data.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let count = Foundation.write(descriptor, raw.baseAddress!.advanced(by: written), raw.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw CheckpointError.io(String(cString: strerror(errno)))
-                }
-                written += count
-            }
-        }
+        try header.withUnsafeBytes { try Self.writeAll($0, to: descriptor) }
+        try withEachBody { try Self.writeAll($0, to: descriptor) }
         guard fsync(descriptor) == 0 else { throw CheckpointError.io(String(cString: strerror(errno))) }
+    }
+
+    /// Writes every byte of `raw` to `descriptor`, retrying short and interrupted writes.
+    private static func writeAll(_ raw: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var written = 0
+        while written < raw.count {
+            let count = Foundation.write(descriptor, raw.baseAddress!.advanced(by: written), raw.count - written)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CheckpointError.io(String(cString: strerror(errno)))
+            }
+            written += count
+        }
     }
 
     /// Flushes a folder's entries (a rename into it) to disk.
@@ -125,7 +158,8 @@ public struct Checkpoint: Sendable {
     /// Reads and validates a safetensors file; every malformed part is a `CheckpointError`, never a crash.
     public static func read(from url: URL) throws -> Checkpoint {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
+        // Mapped, not read: a replay file of gigabytes costs page cache, not a second copy in memory.
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             throw CheckpointError.io("cannot read checkpoint \(url.path): \(error.localizedDescription)")
         }
         return try decode(data, source: url.path)
@@ -149,7 +183,7 @@ public struct Checkpoint: Sendable {
         // First every entry is checked against the file's length with overflow-safe arithmetic, and the
         // data ranges must not overlap: a crafted header can neither trap nor make us allocate more
         // than the file holds.
-        var entries: [(name: String, shape: [Int], start: Int, byteCount: Int)] = []
+        var entries: [(name: String, isBytes: Bool, shape: [Int], start: Int, byteCount: Int)] = []
         var metadata: [String: String] = [:]
         for (name, value) in header {
             if name == "__metadata__" {
@@ -162,27 +196,29 @@ public struct Checkpoint: Sendable {
             else {
                 throw corrupt("the entry for '\(name)' lacks dtype, shape or data_offsets")
             }
-            guard dtype == "F32" else {
+            guard dtype == "F32" || (dtype == "U8" && shape.count == 1) else {
                 throw CheckpointError.mismatch(
-                    "\(source): tensor '\(name)' has dtype \(dtype); SwiftRL reads F32 only (convert it with .float() before saving)")
+                    "\(source): tensor '\(name)' has dtype \(dtype); SwiftRL reads F32 tensors and one-dimensional U8 arrays only (convert it with .float() before saving)"
+                )
             }
+            let elementSize = dtype == "U8" ? 1 : 4
             guard shape.allSatisfy({ $0 >= 0 }) else { throw corrupt("'\(name)' has a negative dimension in \(shape)") }
             var count = 1
             for dimension in shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-                guard !overflow, product <= bodyCount / 4 else {
+                guard !overflow, product <= bodyCount / elementSize else {
                     throw corrupt("'\(name)' has shape \(shape), more values than the file's \(bodyCount) data bytes hold")
                 }
                 count = product
             }
             guard offsets[0] >= 0, offsets[0] <= bodyCount, offsets[1] >= offsets[0], offsets[1] <= bodyCount,
-                offsets[1] - offsets[0] == count * 4
+                offsets[1] - offsets[0] == count * elementSize
             else {
                 throw corrupt("'\(name)' has data_offsets \(offsets) that do not fit shape \(shape) inside \(bodyCount) data bytes")
             }
-            entries.append((name, shape, offsets[0], count * 4))
+            entries.append((name, elementSize == 1, shape, offsets[0], count * elementSize))
         }
-        let ordered = entries.sorted { $0.start < $1.start }
+        let ordered = entries.filter { $0.byteCount > 0 }.sorted { $0.start < $1.start }  // empty arrays overlap nothing
         for (previous, next) in zip(ordered, ordered.dropFirst()) where next.start < previous.start + previous.byteCount {
             throw corrupt("the data of '\(previous.name)' and '\(next.name)' overlap")
         }
@@ -190,6 +226,11 @@ public struct Checkpoint: Sendable {
         data.withUnsafeBytes { raw in
             let body = raw.baseAddress!.advanced(by: 8 + Int(headerLength))
             for entry in entries {
+                if entry.isBytes {
+                    checkpoint.byteArrays[entry.name] = Array(
+                        UnsafeRawBufferPointer(start: body.advanced(by: entry.start), count: entry.byteCount))
+                    continue
+                }
                 let tensor = Tensor.zeros(entry.shape)
                 UnsafeMutableRawPointer(tensor.pointer).copyMemory(from: body.advanced(by: entry.start), byteCount: entry.byteCount)
                 checkpoint.tensors[entry.name] = tensor

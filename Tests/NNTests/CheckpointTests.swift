@@ -98,4 +98,30 @@ struct CheckpointTests {
         #expect(try Checkpoint.read(from: file).tensors["w"]?.scalars == [0, 0])
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["a.safetensors"])
     }
+
+    @Test("U8 byte arrays round-trip beside F32 tensors; the streamed file equals the in-memory encoding")
+    func byteArrays() throws {
+        let bytes = (0..<1003).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let checkpoint = Checkpoint(
+            tensors: ["b": Tensor.arange(0, 5), "z": Tensor.ones([2, 3])], byteArrays: ["a": bytes, "frames": []], metadata: ["k": "v"])
+        let directory = try temporaryDirectory()
+        let file = directory.appendingPathComponent("replay.safetensors")
+        try checkpoint.write(to: file)
+        #expect(try Data(contentsOf: file) == (try checkpoint.encoded()))
+        let loaded = try Checkpoint.read(from: file)
+        #expect(loaded.byteArrays == ["a": bytes, "frames": []] && loaded.metadata == ["k": "v"])
+        #expect(loaded.tensors["b"]?.scalars == [0, 1, 2, 3, 4] && loaded.tensors["z"]?.shape == [2, 3])
+        // U8 is read only as one dimension, and its offsets must fit its byte count exactly.
+        for (header, expected) in [
+            (#"{"w":{"dtype":"U8","shape":[2,2],"data_offsets":[0,4]}}"#, "U8"),
+            (#"{"w":{"dtype":"U8","shape":[3],"data_offsets":[0,4]}}"#, "data_offsets"),
+        ] {
+            var data = Data()
+            var length = UInt64(header.utf8.count).littleEndian
+            withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
+            data.append(contentsOf: Array(header.utf8) + [1, 2, 3, 4])
+            let error = #expect(throws: CheckpointError.self) { try Checkpoint.decode(data) }
+            #expect("\(error!)".contains(expected))
+        }
+    }
 }

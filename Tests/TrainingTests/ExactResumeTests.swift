@@ -44,6 +44,7 @@ import Testing
     /// the metadata `keys` equal.
     func expectEqual(_ a: Checkpoint, _ b: Checkpoint, metadata keys: [String]) {
         #expect(a.tensors.keys.sorted() == b.tensors.keys.sorted())
+        #expect(a.byteArrays == b.byteArrays)
         for (name, tensor) in a.tensors {
             let same = b.tensors[name]?.scalars.map(\.bitPattern) == tensor.scalars.map(\.bitPattern)
             #expect(same, "\(name) differs after resume")
@@ -83,6 +84,22 @@ import Testing
             "sac", ["env=Pendulum-v1", "num_envs=2", "hidden_dim=16", "initial_steps=40", "batch_size=8"], total: 240)
         #expect(run.straight.tensors.keys.contains("log_alpha"))
         expectEqual(run.straight, run.resumed, metadata: ["rng", "environments", "updates", "iterations"])
+    }
+
+    /// SAC-AE from pixels: the frame replay (saved as bytes, only the frames stored so far), encoder,
+    /// decoder and their optimisers.
+    @Test func sacAEFromPixels() throws {
+        let run = try straightAndResumed(
+            "sac-ae",
+            [
+                "env=CartpoleSwingup-pixels-v0", "hidden_dim=16", "initial_steps=10", "batch_size=4", "num_filters=4", "num_layers=2",
+                "encoder_feature_dim=8", "replay_size=200",
+            ], total: 40)
+        #expect(run.straight.tensors.keys.contains { $0.hasPrefix("decoder.") })
+        expectEqual(run.straight, run.resumed, metadata: ["rng", "environments", "updates", "iterations"])
+        let a = try #require(run.straightReplay), b = try #require(run.resumedReplay)
+        #expect((a.byteArrays["frames"]?.count ?? 0) > 0 && a.tensors["frames"] == nil)
+        expectEqual(a, b, metadata: ["environment_steps"])
     }
 
     /// Goal-conditioned ACER with feature-space goals: the novelty queue (with the transitions it

@@ -1,5 +1,6 @@
 import Foundation
 import Gym
+import NN
 import Random
 import Tensors
 
@@ -222,32 +223,80 @@ public final class FrameReplay {
         }
     }
 
-    /// The replay's contents as tensors (for exact resumes); large for pixels.
-    public func stateTensors() -> [String: Tensor] {
-        [
-            "frames": Tensor(isImage ? bytes.map(Float.init) : floats),
+    /// The replay's contents as a checkpoint (for exact resumes): only the frames stored so far, pixels
+    /// at one byte each (2.1 GB for a full 100k-transition pixel replay, 4 MB after 200 steps).
+    public func checkpoint() -> Checkpoint {
+        let storedFrames = min(entryCount, entryCapacity) * frameLength
+        var checkpoint = Checkpoint(tensors: [
             // Entry numbers as distances back from the newest (exact in Float32 below 2^24).
             "observation_entries": Tensor(observationEntries.map { Float(entryCount - Int($0)) }),
             "next_observation_entries": Tensor(nextObservationEntries.map { Float(entryCount - Int($0)) }),
             "actions": Tensor(actions), "rewards": Tensor(rewards), "not_dones": Tensor(notDones),
             "position": Tensor([Float(entryCount >> 20), Float(entryCount & 0xFFFFF), Float(nextTransition), Float(count)]),
             "current_entries": Tensor(currentEntries.flatMap { $0.map { Float(entryCount - $0) } }),
-        ]
+        ])
+        if isImage {
+            // A full ring shares the replay's storage (copy on write): no second copy of gigabytes.
+            checkpoint.byteArrays["frames"] = storedFrames == bytes.count ? bytes : Array(bytes[0..<storedFrames])
+        } else {
+            checkpoint.tensors["frames"] = Tensor(Array(floats[0..<storedFrames]))
+        }
+        return checkpoint
     }
 
-    /// Restores `stateTensors()`; `environments` is the number of environments feeding the replay.
-    public func load(_ tensors: [String: Tensor], environments: Int) throws {
-        guard let frames = tensors["frames"], let observation = tensors["observation_entries"],
+    /// Restores `checkpoint()`; `environments` is the number of environments feeding the replay. Reads
+    /// replays saved before frames were stored as bytes (the whole ring as Float32) too.
+    public func load(_ saved: Checkpoint, environments: Int) throws {
+        let tensors = saved.tensors
+        guard let observation = tensors["observation_entries"],
             let next = tensors["next_observation_entries"],
             let savedActions = tensors["actions"], let savedRewards = tensors["rewards"], let savedNotDones = tensors["not_dones"],
             let position = tensors["position"], let current = tensors["current_entries"],
-            frames.count == entryCapacity * frameLength, savedActions.count == actions.count, position.count == 4,
-            current.count == environments * stackDepth
+            savedActions.count == actions.count, position.count == 4, current.count == environments * stackDepth,
+            observation.count == observationEntries.count, next.count == nextObservationEntries.count,
+            savedRewards.count == rewards.count, savedNotDones.count == notDones.count
         else {
             throw AgentError.invalidState("the replay file does not match this run's replay (size, observation or action shape changed)")
         }
-        if isImage { bytes = frames.scalars.map { UInt8(clamping: Int($0)) } } else { floats = frames.scalars }
-        entryCount = Int(position.scalars[0]) << 20 + Int(position.scalars[1])
+        // Position: entry count (high and low 20 bits), next transition slot, transitions stored.
+        guard position.scalars.allSatisfy({ $0 >= 0 && $0 < 16_777_216 && $0 == $0.rounded() }) else {
+            throw AgentError.invalidState("the replay file's position \(position.scalars) is not a valid position (corrupt or crafted)")
+        }
+        let savedEntryCount = Int(position.scalars[0]) << 20 + Int(position.scalars[1])
+        let storedFrames = min(savedEntryCount, entryCapacity) * frameLength
+        let savedBytes = saved.byteArrays["frames"], savedFloats = tensors["frames"]
+        let frameCount = savedBytes?.count ?? savedFloats?.count ?? -1
+        // Older replays held the whole ring; newer ones only the frames stored so far.
+        guard frameCount == storedFrames || frameCount == entryCapacity * frameLength, savedEntryCount >= 0,
+            (savedBytes == nil) != (savedFloats == nil), savedBytes == nil || isImage
+        else {
+            throw AgentError.invalidState(
+                "the replay file's frames (\(frameCount) values) do not match its position or this run's observations; delete the replay file to resume with an empty replay"
+            )
+        }
+        // Entry numbers must lie inside the ring's history: a crafted file must not index outside it.
+        for entries in [observation, next, current] {
+            let distances = UnsafeBufferPointer(start: entries.pointer, count: entries.count)
+            guard distances.allSatisfy({ $0 >= 0 && $0 <= Float(savedEntryCount) && $0 == $0.rounded() }) else {
+                throw AgentError.invalidState(
+                    "the replay file holds frame numbers outside its \(savedEntryCount) frames (corrupt or crafted); delete it to resume with an empty replay"
+                )
+            }
+        }
+        let transitions = Int(position.scalars[3]), nextSlot = Int(position.scalars[2])
+        guard transitions <= capacity, nextSlot < capacity else {
+            throw AgentError.invalidState(
+                "the replay file's position (slot \(nextSlot), \(transitions) transitions) does not fit replay_size \(capacity)")
+        }
+        if isImage {
+            let values = savedBytes ?? savedFloats!.scalars.map { UInt8(clamping: Int($0)) }
+            bytes.withUnsafeMutableBufferPointer { target in
+                values.withUnsafeBufferPointer { target.baseAddress!.update(from: $0.baseAddress!, count: storedFrames) }
+            }
+        } else {
+            floats.replaceSubrange(0..<storedFrames, with: savedFloats!.scalars[0..<storedFrames])
+        }
+        entryCount = savedEntryCount
         nextTransition = Int(position.scalars[2]); count = Int(position.scalars[3])
         observationEntries = observation.scalars.map { Int32(truncatingIfNeeded: entryCount - Int($0)) }
         nextObservationEntries = next.scalars.map { Int32(truncatingIfNeeded: entryCount - Int($0)) }

@@ -381,7 +381,9 @@ public final class SAC: TrainableAgent {
     }
 
     public func replayCheckpoint() throws -> Checkpoint? {
-        Checkpoint(tensors: replay.stateTensors(), metadata: ["environment_steps": "\(environmentSteps)"])
+        var checkpoint = replay.checkpoint()
+        checkpoint.metadata["environment_steps"] = "\(environmentSteps)"
+        return checkpoint
     }
 
     public var policyTensorPrefixes: [String] { ["actor."] }
@@ -408,7 +410,7 @@ public final class SAC: TrainableAgent {
         updateCount = Int(checkpoint.metadata["updates"] ?? "") ?? 0
         generator = try RunState.restore(runner: runner, from: checkpoint)
         if let saved {
-            try replay.load(saved.tensors, environments: runner.count)
+            try replay.load(saved, environments: runner.count)
         } else {
             for environment in 0..<runner.count {
                 replay.beginEpisode(environment: environment, observation: runner.observations, row: environment)
