@@ -67,7 +67,7 @@ let package = Package(
         // The training presets of assets/configs, bundled as resources.
         .target(name: "ConfigPresets", path: "assets/configs", exclude: ["README.md"], resources: [.copy("presets")]),
         // Timed workloads behind `swiftrl bench` (learning-core speed against PyTorch).
-        .target(name: "Benchmarks", dependencies: ["Agents", "NN", "Tensors"]),
+        .target(name: "Benchmarks", dependencies: ["Agents", "NN", "Tensors", "CKernels"]),
 
         // Bundled environments live under Envs/ as ordinary targets.
         .target(name: "ClassicControl", dependencies: ["Gym", "Render"], path: "Envs/ClassicControl"),

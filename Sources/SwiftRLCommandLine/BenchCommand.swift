@@ -183,7 +183,11 @@ struct BenchConvolution: ParsableCommand {
     @Option(help: "Only the layers whose name contains this text (e.g. \"s2\" or \"conv 9->32\"; default: all).")
     var layer: String?
 
+    @Flag(help: "Instead: the encoder's forward correlation with the Float32 kernel and with the bfloat16 one (AVX512-BF16).")
+    var bfloat16 = false
+
     func run() throws {
+        if bfloat16 { return try compareBFloat16() }
         let families =
             try kernels.map { list in
                 try list.split(separator: ",").map { name in
@@ -221,6 +225,27 @@ struct BenchConvolution: ParsableCommand {
                     gflop / forward, 2 * gflop / backward)
             }
             print(line)
+        }
+    }
+}
+
+extension BenchConvolution {
+    /// `--bfloat16`: the forward correlations in Float32 and in bfloat16, side by side.
+    func compareBFloat16() throws {
+        guard BFloat16CorrelationBenchmark.isSupported else {
+            throw ValidationError("--bfloat16: this CPU (\(MachineDescription.cpuModel)) has no AVX512-BF16; run it on one that has")
+        }
+        guard batch >= 2, repeats >= 1 else { throw ValidationError("--batch must be at least 2 and --repeats at least 1") }
+        print("\(MachineDescription.summary); batch \(batch), 2 threads; forward correlation only (no epilogue, no phase split)")
+        for shape in BFloat16CorrelationBenchmark.shapes where layer == nil || shape.name.contains(layer!) {
+            let result = BFloat16CorrelationBenchmark.measure(shape, batch: batch, repeats: repeats)
+            let gflop = shape.flopsPerImage * Double(batch) / 1e9
+            print(
+                String(
+                    format:
+                        "%@: float32 %.2f ms (%.0f GFLOP/s); bfloat16 incl. rounding and pairing %.2f ms (%.0f GFLOP/s); %.2fx; largest error %.1e of the largest output",
+                    shape.name, result.float32 * 1000, gflop / result.float32, result.bfloat16 * 1000, gflop / result.bfloat16,
+                    result.float32 / result.bfloat16, result.relativeError))
         }
     }
 }

@@ -17,6 +17,17 @@ struct BenchmarksTests {
         }
     }
 
+    @Test(
+        "the bfloat16 correlation computes the Float32 one within bfloat16 rounding",
+        .enabled(if: BFloat16CorrelationBenchmark.isSupported, "needs AVX512-BF16"))
+    func bfloat16Correlation() {
+        for shape in BFloat16CorrelationBenchmark.shapes {
+            let result = BFloat16CorrelationBenchmark.measure(shape, batch: 2, repeats: 0)
+            // Inputs rounded to 8 significant bits (relative error <= 2^-9 each), sums in Float32.
+            #expect(result.relativeError > 0 && result.relativeError < 1e-2, "\(shape.name): \(result.relativeError)")
+        }
+    }
+
     @Test("the SAC-AE update workload runs on SAC-AE's exact shapes and ties the actor's convolutions to the critic's")
     func sacAEUpdate() throws {
         let benchmark = try SACAEUpdateBenchmark(batch: 2)

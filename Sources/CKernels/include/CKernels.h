@@ -5,6 +5,8 @@
 #ifndef SWIFTRL_CKERNELS_H
 #define SWIFTRL_CKERNELS_H
 
+#include <stdint.h>
+
 /// Fully unrolls the loop that follows. Every loop over a register tile's accumulators carries it, so
 /// the accumulators stay in registers at any optimisation level (SwiftPM builds C at -O2 in release,
 /// where clang's own unrolling left these arrays on the stack and halved the kernels' speed).
@@ -72,7 +74,20 @@ int swiftrl_tanh(int level, const float *x, float *y, long count);
 int swiftrl_adam(int level, float *p, const float *g, float *m, float *v, long count, float beta1, float beta2, float epsilon,
                  float weightDecay, float stepSize, float biasCorrection2Root);
 
-#endif
+/// Whether this CPU runs the bfloat16 kernels (AVX512-BF16 and AVX512-BW).
+int swiftrl_bfloat16_supported(void);
+
+/// Rounds `channels` rows of `count` floats (rows `ld` apart) to bfloat16 and interleaves them in
+/// pairs: target[p ldt + n] holds channel 2p's value at n in its low 16 bits and channel 2p + 1's in
+/// its high 16 bits (zero past the last channel). Only when `swiftrl_bfloat16_supported()`.
+void swiftrl_pack_bfloat16_pairs(int channels, int count, const float *source, long ld, uint32_t *target, long ldt);
+
+/// `swiftrl_shifted_correlation` over channel pairs in bfloat16 with Float32 sums: A holds `taps`
+/// matrices [pairs, lda] and B rows [pairs, ldb] of pairs (made by `swiftrl_pack_bfloat16_pairs`).
+/// Only when `swiftrl_bfloat16_supported()`.
+void swiftrl_shifted_correlation_bfloat16(int M, int N, int pairs, int taps, const uint32_t *A, long lda, const uint32_t *B,
+                                          long ldb, const long *offsets, float *C, long ldc, int accumulate);
+
 
 /// Copies `rows` rows of `columns` floats from `source` (rows `sourceStride` apart) to `target` (rows
 /// `targetStride` apart) and writes `zeros` zeros after each target row: a convolution's compact
@@ -80,3 +95,5 @@ int swiftrl_adam(int level, float *p, const float *g, float *m, float *v, long c
 /// memmove per row (AVX-512 at level 2, else memcpy).
 void swiftrl_copy_rows(int level, int rows, int columns, const float *source, long sourceStride, float *target, long targetStride,
                        int zeros);
+
+#endif
