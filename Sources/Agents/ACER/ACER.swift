@@ -202,9 +202,7 @@ public final class ACER: TrainableAgent {
 
     public func replayCheckpoint() throws -> Checkpoint? {
         var checkpoint = Checkpoint()
-        for worker in workers {
-            for (key, tensor) in try worker.replay.stateTensors() { checkpoint.tensors["worker\(worker.index).\(key)"] = tensor }
-        }
+        for worker in workers { try worker.replay.save(into: &checkpoint, prefix: "worker\(worker.index).") }
         checkpoint.metadata["environment_steps"] = "\(environmentSteps)"
         return checkpoint
     }
@@ -227,12 +225,7 @@ public final class ACER: TrainableAgent {
                 runner: worker.runner, from: checkpoint, prefix: "worker\(worker.index).",
                 owner: "worker \(worker.index) (resume with the workers the run was started with)")
             if worker.network !== network { try worker.network.copyParameters(from: network) }
-            if let replay {
-                var tensors: [String: Tensor] = [:]
-                let prefix = "worker\(worker.index)."
-                for (name, tensor) in replay.tensors where name.hasPrefix(prefix) { tensors[String(name.dropFirst(prefix.count))] = tensor }
-                try worker.replay.load(tensors)
-            }
+            if let replay { try worker.replay.load(from: replay, prefix: "worker\(worker.index).") }
         }
     }
 }

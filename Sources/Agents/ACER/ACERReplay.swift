@@ -1,4 +1,5 @@
 import Gym
+import NN
 import Random
 import Tensors
 
@@ -10,10 +11,11 @@ public protocol ACERReplay: AnyObject {
     var transitionCount: Int { get }
     /// A batch for one off-policy update.
     func sample(using generator: inout RandomGenerator) -> ACERBatch
-    /// Every stored value, for checkpoints.
-    func stateTensors() throws -> [String: Tensor]
-    /// Restores values saved by `stateTensors`.
-    func load(_ tensors: [String: Tensor]) throws
+    /// Every stored value, into `checkpoint` under names starting with `prefix`.
+    func save(into checkpoint: inout Checkpoint, prefix: String) throws
+    /// Restores values saved by `save`; throws naming the problem (a replay of another run, a crafted
+    /// file), never traps.
+    func load(from checkpoint: Checkpoint, prefix: String) throws
 }
 
 /// Baselines' replay: a ring of fixed-length segments, one per environment per iteration; an
@@ -86,27 +88,42 @@ public final class SegmentReplay: ACERReplay {
         return batch
     }
 
-    public func stateTensors() throws -> [String: Tensor] {
-        let values = observations.allValues()
-        return [
-            "observations": try Tensor(values, shape: [values.count]),
-            "actions": Tensor(actions.map(Float.init)), "rewards": Tensor(rewards), "dones": Tensor(dones),
-            "behaviour": Tensor(behaviour), "position": Tensor([Float(next), Float(count)]),
-        ]
+    public func save(into checkpoint: inout Checkpoint, prefix: String) throws {
+        // Only the segments stored so far: a ring fills slots 0, 1, ... before it wraps.
+        observations.save(rows: count * (steps + 1), as: prefix + "observations", into: &checkpoint)
+        checkpoint.tensors[prefix + "actions"] = Tensor(actions.map(Float.init))
+        checkpoint.tensors[prefix + "rewards"] = Tensor(rewards)
+        checkpoint.tensors[prefix + "dones"] = Tensor(dones)
+        checkpoint.tensors[prefix + "behaviour"] = Tensor(behaviour)
+        checkpoint.tensors[prefix + "position"] = Tensor([Float(next), Float(count)])
     }
 
-    public func load(_ tensors: [String: Tensor]) throws {
-        guard let savedObservations = tensors["observations"], let savedActions = tensors["actions"], let savedRewards = tensors["rewards"],
-            let savedDones = tensors["dones"], let savedBehaviour = tensors["behaviour"], let position = tensors["position"],
-            savedActions.count == actions.count, savedBehaviour.count == behaviour.count, position.count == 2
+    public func load(from checkpoint: Checkpoint, prefix: String) throws {
+        let tensors = checkpoint.tensors
+        guard let savedActions = tensors[prefix + "actions"], let savedRewards = tensors[prefix + "rewards"],
+            let savedDones = tensors[prefix + "dones"], let savedBehaviour = tensors[prefix + "behaviour"],
+            let position = tensors[prefix + "position"], savedActions.count == actions.count, savedRewards.count == rewards.count,
+            savedDones.count == dones.count, savedBehaviour.count == behaviour.count, position.count == 2
         else {
             throw AgentError.invalidState("the replay file does not match this run's replay (size, steps or actions changed)")
         }
-        try observations.load(savedObservations.scalars)
-        actions = savedActions.scalars.map { Int($0) }
+        guard let savedNext = Int(exactly: position.scalars[0]), let savedCount = Int(exactly: position.scalars[1]),
+            (0..<capacity).contains(savedNext), (0...capacity).contains(savedCount)
+        else {
+            throw AgentError.invalidState("the replay file's position \(position.scalars) does not fit a replay of \(capacity) segments")
+        }
+        let savedActionValues = try savedActions.scalars.map { value in
+            guard let action = Int(exactly: value), (0..<actionCount).contains(action) else {
+                throw AgentError.invalidState("the replay file holds the action \(value), not one of 0..<\(actionCount)")
+            }
+            return action
+        }
+        try observations.restore(rows: savedCount * (steps + 1), from: checkpoint, name: prefix + "observations")
+        actions = savedActionValues
         rewards = savedRewards.scalars
         dones = savedDones.scalars
         behaviour = savedBehaviour.scalars
-        next = Int(position.scalars[0]); count = Int(position.scalars[1])
+        next = savedNext
+        count = savedCount
     }
 }

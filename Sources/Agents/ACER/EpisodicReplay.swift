@@ -1,4 +1,5 @@
 import Gym
+import NN
 import Random
 import Tensors
 
@@ -94,7 +95,7 @@ public final class EpisodicReplay: ACERReplay {
         return batch
     }
 
-    public func stateTensors() throws -> [String: Tensor] {
+    public func save(into checkpoint: inout Checkpoint, prefix: String) throws {
         // Stored episodes and the in-progress ones, concatenated, with their lengths.
         var lengths: [Float] = [Float(episodes.count)]
         var observations: [Float] = [], actions: [Float] = [], rewards: [Float] = [], behaviour: [Float] = []
@@ -105,36 +106,50 @@ public final class EpisodicReplay: ACERReplay {
             rewards.append(contentsOf: episode.rewards)
             behaviour.append(contentsOf: episode.behaviour)
         }
-        return [
-            "lengths": Tensor(lengths), "observations": Tensor(observations), "actions": Tensor(actions),
-            "rewards": Tensor(rewards), "behaviour": Tensor(behaviour),
-        ]
+        for (name, values) in [
+            ("lengths", lengths), ("observations", observations), ("actions", actions), ("rewards", rewards), ("behaviour", behaviour),
+        ] {
+            checkpoint.tensors[prefix + name] = Tensor(values)
+        }
     }
 
-    public func load(_ tensors: [String: Tensor]) throws {
-        guard let lengths = tensors["lengths"]?.scalars, let observations = tensors["observations"]?.scalars,
-            let actions = tensors["actions"]?.scalars, let rewards = tensors["rewards"]?.scalars,
-            let behaviour = tensors["behaviour"]?.scalars,
-            let storedCount = lengths.first
+    public func load(from checkpoint: Checkpoint, prefix: String) throws {
+        let tensors = checkpoint.tensors
+        guard let lengths = tensors[prefix + "lengths"]?.scalars, let observations = tensors[prefix + "observations"]?.scalars,
+            let actions = tensors[prefix + "actions"]?.scalars, let rewards = tensors[prefix + "rewards"]?.scalars,
+            let behaviour = tensors[prefix + "behaviour"]?.scalars,
+            let storedCount = lengths.first.flatMap({ Int(exactly: $0) })
         else {
             throw AgentError.invalidState("the episodic replay file is incomplete")
         }
+        let episodeLengths = lengths.dropFirst().map { Int(exactly: $0) ?? -1 }
+        let steps = episodeLengths.reduce(0) { $0 + max($1, 0) }
+        guard episodeLengths.allSatisfy({ $0 >= 0 }), (0...episodeLengths.count).contains(storedCount), actions.count == steps,
+            rewards.count == steps, observations.count == steps * rowLength, behaviour.count == steps * actionCount
+        else {
+            throw AgentError.invalidState(
+                "the episodic replay file does not match this run's observation or action sizes (or is corrupt): \(episodeLengths.count) episodes of \(steps) steps"
+            )
+        }
+        let savedActions = try actions.map { value in
+            guard let action = Int(exactly: value), (0..<actionCount).contains(action) else {
+                throw AgentError.invalidState("the replay file holds the action \(value), not one of 0..<\(actionCount)")
+            }
+            return action
+        }
         var all: [Episode] = []
         var step = 0
-        for length in lengths.dropFirst().map({ Int($0) }) {
-            guard (step + length) * rowLength <= observations.count, (step + length) * actionCount <= behaviour.count else {
-                throw AgentError.invalidState("the episodic replay file does not match this run's observation or action sizes")
-            }
+        for length in episodeLengths {
             var episode = Episode()
             episode.observations = Array(observations[(step * rowLength)..<((step + length) * rowLength)])
-            episode.actions = actions[step..<(step + length)].map { Int($0) }
+            episode.actions = Array(savedActions[step..<(step + length)])
             episode.rewards = Array(rewards[step..<(step + length)])
             episode.behaviour = Array(behaviour[(step * actionCount)..<((step + length) * actionCount)])
             all.append(episode)
             step += length
         }
-        episodes = Array(all.prefix(Int(storedCount)))
-        pending = Array(all.dropFirst(Int(storedCount)))
+        episodes = Array(all.prefix(storedCount))
+        pending = Array(all.dropFirst(storedCount))
         storedTransitions = episodes.reduce(0) { $0 + $1.length }
     }
 }

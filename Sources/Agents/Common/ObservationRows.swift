@@ -1,4 +1,5 @@
 import Gym
+import NN
 import Tensors
 
 /// Row storage for observations of one Box or Discrete space: Float32 rows, or UInt8 rows (kept as
@@ -120,15 +121,55 @@ public final class ObservationRows {
         return isImage ? bytes[range].map(Float.init) : Array(floats[range])
     }
 
-    /// All stored values as Float32 (for checkpoints of replay buffers).
+    /// All stored values as Float32 (image bytes as 0...255).
     public func allValues() -> [Float] { isImage ? bytes.map(Float.init) : floats }
 
-    /// Restores values saved by `allValues`.
+    /// Restores values given by `allValues`; throws (changing nothing) unless there is one per stored
+    /// value and image values are whole numbers in 0...255.
     public func load(_ values: [Float]) throws {
         guard values.count == capacity * rowLength else {
             throw AgentError.invalidState("observation storage expects \(capacity * rowLength) values, got \(values.count)")
         }
-        if isImage { bytes = values.map { UInt8(clamping: Int($0)) } } else { floats = values }
+        if isImage {
+            var converted = [UInt8](repeating: 0, count: values.count)
+            for (index, value) in values.enumerated() {
+                guard let byte = UInt8(exactly: value) else {
+                    throw AgentError.invalidState(
+                        "the replay file holds the pixel value \(value), not a whole number in 0...255 (corrupt or crafted)")
+                }
+                converted[index] = byte
+            }
+            bytes = converted
+        } else {
+            floats = values
+        }
+    }
+
+    /// Saves the first `rows` rows under `name`: image rows as bytes (U8), others as Float32, so a
+    /// replay file holds what was stored, at the size it is held in memory.
+    public func save(rows: Int, as name: String, into checkpoint: inout Checkpoint) {
+        let count = min(rows, capacity) * rowLength
+        if isImage {
+            checkpoint.byteArrays[name] = count == bytes.count ? bytes : Array(bytes[0..<count])
+        } else {
+            checkpoint.tensors[name] = Tensor(count == floats.count ? floats : Array(floats[0..<count]))
+        }
+    }
+
+    /// Restores the first `rows` rows saved by `save` under `name`, or every row saved as Float32 by
+    /// earlier versions; throws naming the problem when the saved values do not fit.
+    public func restore(rows: Int, from checkpoint: Checkpoint, name: String) throws {
+        let count = min(rows, capacity) * rowLength
+        if let saved = checkpoint.byteArrays[name], isImage, saved.count == count {
+            bytes.replaceSubrange(0..<count, with: saved)
+        } else if let saved = checkpoint.tensors[name], saved.count == count, !isImage {
+            floats.replaceSubrange(0..<count, with: saved.scalars)
+        } else if let saved = checkpoint.tensors[name], saved.count == capacity * rowLength {
+            try load(saved.scalars)
+        } else {
+            throw AgentError.invalidState(
+                "the replay file's '\(name)' does not hold \(rows) observations of \(rowShape) (observation space or replay size changed?)")
+        }
     }
 
     /// 1 / the largest bound of each coordinate of a finite Float32 Box (nil for other spaces), so that

@@ -127,7 +127,7 @@ extension GoalACER {
             let segment = try GoalSegment(space: observationSpace, steps: steps, environmentCount: width, actionCount: actionCount)
             try segment.observations.load(Array(observations[(index * observationCount)..<((index + 1) * observationCount)]))
             let range = (index * rows)..<((index + 1) * rows)
-            segment.actions = actions[range].map { Int($0) }
+            segment.actions = actions[range].map { Int(exactly: $0) ?? -1 }
             guard segment.actions.allSatisfy({ (0..<actionCount).contains($0) }) else {
                 throw AgentError.invalidState("the replay file holds actions outside 0..<\(actionCount)")
             }
@@ -154,8 +154,11 @@ extension GoalACER {
             throw AgentError.invalidState(
                 "the replay file's goal queue holds \(entryCount) entries for a queue of \(pool.capacity) (goal_queue_size changed)")
         }
-        let entries = (0..<entryCount).map { index in
-            let action = Int(transitionActions[index])
+        let entries = try (0..<entryCount).map { index in
+            guard let action = Int(exactly: transitionActions[index]), action < actionCount else {
+                throw AgentError.invalidState(
+                    "the replay file's goal queue holds the action \(transitionActions[index]), not one of 0..<\(actionCount) or -1")
+            }
             return GoalPool.Entry(
                 novelty: novelty[index], observation: poolObservations[index],
                 transition: action < 0 ? nil : GoalPool.Transition(current: current[index], action: action, next: next[index]))
