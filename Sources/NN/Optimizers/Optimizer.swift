@@ -44,6 +44,11 @@ final class OptimizerSlots {
     }
 
     func load(_ tensors: [String: Tensor], parameters: [(name: String, tensor: Tensor)]) throws -> Int {
+        guard let step = tensors["step"], step.count == 1 else { throw stateError(["missing 'step'"]) }
+        // A whole, non-negative step count that fits an Int: a crafted value must not trap.
+        guard let stepCount = Int(exactly: step.item), stepCount >= 0 else {
+            throw stateError(["'step' is \(step.item), not a step count"])
+        }
         var problems: [String] = []
         for (slotIndex, slot) in slotNames.enumerated() {
             for (parameterIndex, parameter) in parameters.enumerated() {
@@ -52,12 +57,15 @@ final class OptimizerSlots {
                 guard value.shape == parameter.tensor.shape else {
                     problems.append("'\(key)' has shape \(value.shape), expected \(parameter.tensor.shape)"); continue
                 }
-                try slots[slotIndex][parameterIndex].assign(value)
             }
         }
-        guard let step = tensors["step"], step.count == 1 else { problems.append("missing 'step'"); throw stateError(problems) }
         if !problems.isEmpty { throw stateError(problems) }
-        return Int(step.item)
+        for (slotIndex, slot) in slotNames.enumerated() {
+            for (parameterIndex, parameter) in parameters.enumerated() {
+                try slots[slotIndex][parameterIndex].assign(tensors["\(parameter.name).\(slot)"]!)
+            }
+        }
+        return stepCount
     }
 
     private func stateError(_ problems: [String]) -> TensorError {
