@@ -81,6 +81,9 @@ import Tensors
         let restored = try FrameReplay(space: CountingFrames(episodeLength: 4).observationSpace, capacity: 50, actionDimension: 1)
         try restored.load(legacy, environments: 1)
         expectSameSamples(replay, restored)
+        ring[3] = .nan
+        legacy.tensors["frames"] = Tensor(ring)
+        #expect(throws: AgentError.self) { try restored.load(legacy, environments: 1) }
     }
 
     @Test func craftedReplaysAreRefusedWithTheFix() throws {

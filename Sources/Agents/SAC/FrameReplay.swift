@@ -289,7 +289,14 @@ public final class FrameReplay {
                 "the replay file's position (slot \(nextSlot), \(transitions) transitions) does not fit replay_size \(capacity)")
         }
         if isImage {
-            let values = savedBytes ?? savedFloats!.scalars.map { UInt8(clamping: Int($0)) }
+            let values =
+                try savedBytes
+                ?? savedFloats!.scalars.map { value in
+                    guard let byte = UInt8(exactly: value) else {
+                        throw AgentError.invalidState("the replay file holds the pixel value \(value), not a whole number in 0...255")
+                    }
+                    return byte
+                }
             bytes.withUnsafeMutableBufferPointer { target in
                 values.withUnsafeBufferPointer { target.baseAddress!.update(from: $0.baseAddress!, count: storedFrames) }
             }
