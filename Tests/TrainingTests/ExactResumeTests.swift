@@ -122,6 +122,21 @@ import Testing
         expectEqual(a, b, metadata: ["replay.segments", "replay.next_slot", "pool.entries", "pool.recent_successes"])
     }
 
+    /// Goal-conditioned ACER from pixels: the segment replay's images are saved as bytes.
+    @Test func goalACERFromPixels() throws {
+        let run = try straightAndResumed(
+            "goal-acer",
+            [
+                "env=FourRooms-Goal-v0", "env_options=observation:pixels,render_width:38,render_height:38,layout_seed:0", "num_envs=2",
+                "n_steps=5", "lr_schedule=constant", "hidden_sizes=8", "goal_hidden=8", "initial_steps=10", "replay_start=10",
+                "replay_size=200", "pixel_trunk=keypoints", "initial_dynamics_updates=1", "feature_size=4",
+            ], total: 40)
+        expectEqual(run.straight, run.resumed, metadata: ["rng", "environments", "updates"])
+        let a = try #require(run.straightReplay), b = try #require(run.resumedReplay)
+        #expect((a.byteArrays["replay.observations"]?.count ?? 0) > 0 && a.tensors["replay.observations"] == nil)
+        expectEqual(a, b, metadata: ["replay.segments", "replay.next_slot"])
+    }
+
     /// Goal-conditioned ACER on a goal environment (desired-goal vectors, hindsight relabelling).
     @Test func goalACERWithEnvironmentGoals() throws {
         let run = try straightAndResumed(

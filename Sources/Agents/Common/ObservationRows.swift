@@ -145,6 +145,21 @@ public final class ObservationRows {
         }
     }
 
+    /// Appends every stored value of image rows to `output` as bytes (nothing for Float32 rows).
+    public func appendImageBytes(to output: inout [UInt8]) {
+        if isImage { output.append(contentsOf: bytes) }
+    }
+
+    /// Restores image rows from bytes given by `appendImageBytes`; throws unless these are image rows
+    /// and there is one byte per stored value.
+    public func loadImageBytes(_ values: ArraySlice<UInt8>) throws {
+        guard isImage, values.count == capacity * rowLength else {
+            throw AgentError.invalidState(
+                "the replay file holds \(values.count) pixel bytes where this run stores \(isImage ? capacity * rowLength : 0)")
+        }
+        bytes = Array(values)
+    }
+
     /// Saves the first `rows` rows under `name`: image rows as bytes (U8), others as Float32, so a
     /// replay file holds what was stored, at the size it is held in memory.
     public func save(rows: Int, as name: String, into checkpoint: inout Checkpoint) {

@@ -34,7 +34,14 @@ extension GoalACER {
         func flat(_ values: [Float], _ name: String) throws {
             if !values.isEmpty { checkpoint.tensors[name] = try Tensor(values, shape: [values.count]) }
         }
-        try flat(replay.flatMap { $0.observations.allValues() }, "replay.observations")
+        if replay.first?.observations.isImage == true {
+            // Pixels at one byte each, as the segments hold them.
+            var bytes: [UInt8] = []
+            for segment in replay { segment.observations.appendImageBytes(to: &bytes) }
+            checkpoint.byteArrays["replay.observations"] = bytes
+        } else {
+            try flat(replay.flatMap { $0.observations.allValues() }, "replay.observations")
+        }
         try flat(replay.flatMap { $0.actions.map(Float.init) }, "replay.actions")
         try flat(replay.flatMap(\.behaviourProbabilities), "replay.behaviour")
         try flat(replay.flatMap(\.rewards), "replay.rewards")
@@ -109,14 +116,17 @@ extension GoalACER {
         let steps = configuration.acer.steps, width = runner.count
         var restored: [GoalSegment] = []
         let template = try GoalSegment(space: observationSpace, steps: steps, environmentCount: width, actionCount: actionCount)
-        let observationCount = template.observations.allValues().count, rows = steps * width
-        let observations = RaggedRows.flat("replay.observations", from: file), actions = RaggedRows.flat("replay.actions", from: file)
+        let observationCount = template.observations.capacity * template.observations.rowLength, rows = steps * width
+        // Pixels are saved as bytes; Float32 values are vector observations (or pixels saved by earlier versions).
+        let observationBytes = file.byteArrays["replay.observations"], observations = RaggedRows.flat("replay.observations", from: file)
+        let actions = RaggedRows.flat("replay.actions", from: file)
         let behaviour = RaggedRows.flat("replay.behaviour", from: file), rewards = RaggedRows.flat("replay.rewards", from: file)
         let dones = RaggedRows.flat("replay.dones", from: file)
         let goals = try RaggedRows.load("replay.goals", from: file), achieved = try RaggedRows.load("replay.achieved_goals", from: file)
         let achievedVectors = try RaggedRows.load("replay.achieved_vectors", from: file)
         let desiredVectors = try RaggedRows.load("replay.desired_vectors", from: file)
-        guard observations.count == segments * observationCount, actions.count == segments * rows, rewards.count == actions.count,
+        guard (observationBytes?.count ?? observations.count) == segments * observationCount, actions.count == segments * rows,
+            rewards.count == actions.count,
             dones.count == actions.count, behaviour.count == actions.count * actionCount, goals.count == segments * (rows + width),
             achieved.count == actions.count, achievedVectors.count == actions.count, desiredVectors.count == actions.count
         else {
@@ -125,7 +135,12 @@ extension GoalACER {
         }
         for index in 0..<segments {
             let segment = try GoalSegment(space: observationSpace, steps: steps, environmentCount: width, actionCount: actionCount)
-            try segment.observations.load(Array(observations[(index * observationCount)..<((index + 1) * observationCount)]))
+            let observationRange = (index * observationCount)..<((index + 1) * observationCount)
+            if let observationBytes {
+                try segment.observations.loadImageBytes(observationBytes[observationRange])
+            } else {
+                try segment.observations.load(Array(observations[observationRange]))
+            }
             let range = (index * rows)..<((index + 1) * rows)
             segment.actions = actions[range].map { Int(exactly: $0) ?? -1 }
             guard segment.actions.allSatisfy({ (0..<actionCount).contains($0) }) else {
