@@ -32,7 +32,7 @@ struct BenchMLPUpdate: ParsableCommand {
     @Option(help: "Batch sizes, comma-separated.")
     var batches = "64,256,1024,4096"
 
-    @Option(help: "OpenBLAS threads.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.")
     var threads = 2
 
     @Option(help: "Only the networks whose name contains this text (\"2x64\" or \"3x256\"; default: both).")
@@ -114,13 +114,13 @@ struct BenchSACAEUpdate: ParsableCommand {
         abstract:
             "Time full SAC-AE updates (critic, actor and temperature every second step, decoder, soft targets), as sacae_update_torch.py.")
 
-    @Option(help: "Batch size.")
+    @Option(parsing: .unconditional, help: "Batch size.")
     var batch = 128
 
-    @Option(help: "Timed updates (after 2 warm-up updates).")
+    @Option(parsing: .unconditional, help: "Timed updates (after 2 warm-up updates).")
     var updates = 6
 
-    @Option(help: "OpenBLAS threads.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.")
     var threads = 2
 
     @Flag(help: "Print one JSON object: {ms_per_update, gflop_per_update, gflops, resident_mib}.")
@@ -168,13 +168,13 @@ struct BenchConvolution: ParsableCommand {
         commandName: "conv",
         abstract: "Time SAC-AE's convolution layers (forward; backward with input and weight gradients) with each kernel family.")
 
-    @Option(help: "Images per batch.")
+    @Option(parsing: .unconditional, help: "Images per batch.")
     var batch = 128
 
-    @Option(help: "Timed repeats per layer (the best is reported).")
+    @Option(parsing: .unconditional, help: "Timed repeats per layer (the best is reported).")
     var repeats = 3
 
-    @Option(help: "Kernel threads.")
+    @Option(parsing: .unconditional, help: "Kernel threads.")
     var threads = 2
 
     @Option(help: "Kernel families to time, comma-separated (blas, avx2, avx512; default: all this CPU runs).")

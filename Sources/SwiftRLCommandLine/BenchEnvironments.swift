@@ -18,16 +18,16 @@ struct BenchEnvironments: ParsableCommand {
     @Flag(help: "Benchmark every registered environment.")
     var all = false
 
-    @Option(help: "Total environment steps to run (default: run for --seconds).")
+    @Option(parsing: .unconditional, help: "Total environment steps to run (default: run for --seconds).")
     var steps: Int?
 
-    @Option(help: "Seconds to run when --steps is not given.")
+    @Option(parsing: .unconditional, help: "Seconds to run when --steps is not given.")
     var seconds = 2.0
 
-    @Option(name: .customLong("num-envs"), help: "Sub-environments stepped as one vector environment.")
+    @Option(name: .customLong("num-envs"), parsing: .unconditional, help: "Sub-environments stepped as one vector environment.")
     var numEnvs = 1
 
-    @Option(help: "Threads stepping the sub-environments (with --num-envs > 1).")
+    @Option(parsing: .unconditional, help: "Threads stepping the sub-environments (with --num-envs > 1).")
     var threads = 1
 
     @Flag(

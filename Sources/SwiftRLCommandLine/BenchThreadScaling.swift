@@ -19,10 +19,10 @@ struct BenchThreadScaling: ParsableCommand {
     @Option(name: .customLong("num-envs"), help: "Numbers of sub-environments, comma-separated.")
     var numEnvs = "2,8,16,64,256"
 
-    @Option(help: "Threads of the threaded vector environment.")
+    @Option(parsing: .unconditional, help: "Threads of the threaded vector environment.")
     var threads = 2
 
-    @Option(help: "Seconds of stepping for each vector environment and size.")
+    @Option(parsing: .unconditional, help: "Seconds of stepping for each vector environment and size.")
     var seconds = 1.0
 
     @Flag(help: "Print one JSON object per measurement.")

@@ -13,7 +13,7 @@ struct CheckEnvironments: ParsableCommand {
     @Flag(help: "Check every registered environment.")
     var all = false
 
-    @Option(help: "Random steps per stepping check.")
+    @Option(parsing: .unconditional, help: "Random steps per stepping check.")
     var steps = 200
 
     func validate() throws {

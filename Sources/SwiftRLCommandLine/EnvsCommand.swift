@@ -6,7 +6,8 @@ struct EnvsCommand: ParsableCommand {
         commandName: "envs",
         abstract: "List, check, benchmark and roll out environments.",
         subcommands: [
-            ListEnvironments.self, CheckEnvironments.self, BenchEnvironments.self, BenchThreadScaling.self, RolloutEnvironment.self, RenderEnvironment.self,
+            ListEnvironments.self, CheckEnvironments.self, BenchEnvironments.self, BenchThreadScaling.self, RolloutEnvironment.self,
+            RenderEnvironment.self,
             PlayEnvironment.self, HeuristicEnvironment.self,
         ])
 }

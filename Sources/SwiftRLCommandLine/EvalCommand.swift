@@ -22,7 +22,7 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "A run folder (from swiftrl train) or a .safetensors checkpoint.")
     var source: String
 
-    @Option(help: "Episodes to run (default: the run's eval_episodes).")
+    @Option(parsing: .unconditional, help: "Episodes to run (default: the run's eval_episodes).")
     var episodes: Int?
 
     @Flag(
@@ -36,7 +36,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Render mode: human opens a window (SDL2).")
     var render: String?
 
-    @Option(help: "Seed of the first episode (episode i uses seed + i; default: the run's evaluation seed, seed + 1000000).")
+    @Option(
+        parsing: .unconditional,
+        help: "Seed of the first episode (episode i uses seed + i; default: the run's evaluation seed, seed + 1000000).")
     var seed: Int?
 
     @Flag(help: "Print one JSON object.")

@@ -13,7 +13,7 @@ struct HeuristicEnvironment: ParsableCommand {
     @Argument(help: "LunarLander-v3, LunarLanderContinuous-v3, BipedalWalker-v3 or BipedalWalkerHardcore-v3.")
     var id: String
 
-    @Option(help: "Episodes (seeds 0 ..< N).")
+    @Option(parsing: .unconditional, help: "Episodes (seeds 0 ..< N).")
     var episodes = 100
 
     func validate() throws {

@@ -15,19 +15,19 @@ struct PlayEnvironment: ParsableCommand {
     @Argument(help: "The environment id (see `swiftrl envs list`).")
     var id: String
 
-    @Option(help: "The reset seed.")
+    @Option(parsing: .unconditional, help: "The reset seed.")
     var seed = 0
 
-    @Option(help: "Window zoom factor over the environment's frame size.")
+    @Option(parsing: .unconditional, help: "Window zoom factor over the environment's frame size.")
     var zoom = 1.0
 
-    @Option(help: "Frames per second (default: the environment's).")
+    @Option(parsing: .unconditional, help: "Frames per second (default: the environment's).")
     var fps: Int?
 
     @Flag(help: "Act randomly instead of from the keyboard (watch mode).")
     var random = false
 
-    @Option(help: "Stop after this many episodes (0: until Esc or the window closes).")
+    @Option(parsing: .unconditional, help: "Stop after this many episodes (0: until Esc or the window closes).")
     var episodes = 0
 
     func run() throws {

@@ -15,25 +15,25 @@ struct RenderEnvironment: ParsableCommand {
     @Argument(help: "The environment id (see `swiftrl envs list`).")
     var id: String
 
-    @Option(help: "The reset seed (random actions are seeded by it too).")
+    @Option(parsing: .unconditional, help: "The reset seed (random actions are seeded by it too).")
     var seed = 0
 
-    @Option(help: "Steps before the PNG frame is taken (for a random-action video: the most frames written).")
+    @Option(parsing: .unconditional, help: "Steps before the PNG frame is taken (for a random-action video: the most frames written).")
     var steps = 0
 
     @Option(help: "Act with this trained policy (a run folder or a .safetensors checkpoint) instead of at random.")
     var policy: String?
 
-    @Option(help: "Episodes filmed with --policy, back to back in one video.")
+    @Option(parsing: .unconditional, help: "Episodes filmed with --policy, back to back in one video.")
     var episodes = 1
 
     @Option(help: "Output file: .png, .mp4 or .gif.")
     var output: String
 
-    @Option(help: "Frame width in pixels (default: the environment's viewport).")
+    @Option(parsing: .unconditional, help: "Frame width in pixels (default: the environment's viewport).")
     var width: Int?
 
-    @Option(help: "Frame height in pixels (default: the environment's viewport).")
+    @Option(parsing: .unconditional, help: "Frame height in pixels (default: the environment's viewport).")
     var height: Int?
 
     func validate() throws {

@@ -19,7 +19,7 @@ struct RolloutEnvironment: ParsableCommand {
     @Option(help: "The reset seed.")
     var seed: Int = 0
 
-    @Option(help: "Number of steps.")
+    @Option(parsing: .unconditional, help: "Number of steps.")
     var steps: Int
 
     // Unconditional parsing: a list that starts with a minus sign ("-1,0.5") is the value, not a flag.

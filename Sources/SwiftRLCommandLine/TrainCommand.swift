@@ -29,16 +29,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "A bundled preset by name (see --list-presets).")
     var preset: String?
 
-    @Option(help: "Total environment steps.")
+    @Option(parsing: .unconditional, help: "Total environment steps.")
     var steps: Int?
 
-    @Option(help: "The run's seed.")
+    @Option(parsing: .unconditional, help: "The run's seed.")
     var seed: Int?
 
-    @Option(name: .customLong("num-envs"), help: "Environments per worker.")
+    @Option(name: .customLong("num-envs"), parsing: .unconditional, help: "Environments per worker.")
     var numEnvs: Int?
 
-    @Option(help: "Worker threads (ACER multi-worker).")
+    @Option(parsing: .unconditional, help: "Worker threads (ACER multi-worker).")
     var workers: Int?
 
     @Option(name: .customLong("run-dir"), help: "The run folder (default runs/<algorithm>-<env>-seed<seed>).")

@@ -160,6 +160,10 @@ import Testing
             (["eval", "/tmp", "--seed=-1"], "--seed must be in"),
             (["train", "ppo", "--env", "CartPole-v1", "--steps", "100", "--workers", "4"], "ACER's multi-worker setting"),
             (["envs", "render", "CartPole-v1", "--steps=-1", "--output", "x.png"], "--steps must be 0 or more"),
+            // A negative number after a numeric option is its value (not an unknown flag), and is then checked.
+            (["train", "--steps", "-5"], "steps must be in 1..."),
+            (["eval", "/tmp", "--seed", "-1"], "--seed must be in"),
+            (["envs", "render", "CartPole-v1", "--steps", "-1", "--output", "x.png"], "--steps must be 0 or more"),
         ]
         for (arguments, fix) in cases {
             let runDirectory = arguments[0] == "train" ? ["--run-dir", temporaryFolder("bad").path] : []
