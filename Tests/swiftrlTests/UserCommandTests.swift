@@ -157,6 +157,20 @@ import Testing
                 ["train", "sac-ae", "--env", "CartpoleSwingup-pixels-v0", "--steps", "100", "--set", "replay_size=100000000"],
                 "lower replay_size"
             ),
+            (
+                [
+                    "train", "acer", "--env", "FourRooms-v0", "--steps", "100", "--set", "replay_size=100000000", "--set",
+                    "env_options=observation:pixels,render_width:84,render_height:84",
+                ],
+                "lower replay_size"
+            ),
+            (
+                [
+                    "train", "goal-acer", "--env", "FourRooms-v0", "--steps", "100", "--set", "replay_size=100000000", "--set",
+                    "env_options=observation:pixels,render_width:84,render_height:84",
+                ],
+                "lower replay_size"
+            ),
             (["eval", "/tmp", "--seed=-1"], "--seed must be in"),
             (["train", "ppo", "--env", "CartPole-v1", "--steps", "100", "--workers", "4"], "ACER's multi-worker setting"),
             (["envs", "render", "CartPole-v1", "--steps=-1", "--output", "x.png"], "--steps must be 0 or more"),

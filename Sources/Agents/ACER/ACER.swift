@@ -66,6 +66,10 @@ public final class ACER: TrainableAgent {
         let actionCount = discrete.n
         let space = probe.observationSpace
         probe.close()
+        // Each worker's replay, before anything is allocated (episodes keep observations as Float32).
+        try ObservationRows.requireReplayMemory(
+            space: space, transitions: Double(configuration.replaySize), floatImages: configuration.replayKind == .episodes,
+            copies: workerCount)
         observationShape = try ObservationRows(space: space, capacity: 1).rowShape
         let activation = configuration.activation
         var generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))

@@ -100,6 +100,18 @@ public final class ObservationRows {
         return result
     }
 
+    /// Throws unless `transitions` observations of `space` (image bytes at 1 byte a value, others at 4;
+    /// `floatImages` when the storage keeps images as Float32) fit in memory, naming replay_size.
+    public static func requireReplayMemory(space: Space, transitions: Double, floatImages: Bool = false, copies: Int = 1) throws {
+        let isBytes = !floatImages && { if case .box(let box) = space { return box.dtype == .uint8 } else { return false } }()
+        let bytes = transitions * Double(copies) * Double(space.flatCount) * (isBytes ? 1 : 4)
+        try MemoryBudget.require(
+            bytes: bytes,
+            for: "replay_size = \(Int(transitions)) transitions of \(space) observations"
+                + (copies > 1 ? " in each of \(copies) workers" : ""),
+            fix: "lower replay_size")
+    }
+
     /// Whether observations of `shape` are pixel images for a convolutional trunk: [C, H, W] with H, W >= 36.
     public static func isPixelImage(shape: [Int]) -> Bool { shape.count == 3 && shape[1] >= 36 && shape[2] >= 36 }
 

@@ -78,6 +78,8 @@ public final class GoalACER: TrainableAgent {
         (observationSpace, observationShape, goalShape, goalScale) = (
             spaces.observationSpace, spaces.observationShape, spaces.goalShape, spaces.goalScale
         )
+        // The segment replay's policy observations (goals and achieved goals come on top), before it grows.
+        try ObservationRows.requireReplayMemory(space: spaces.observationSpace, transitions: Double(acer.replaySize))
         observationScale = ObservationRows.coordinateScale(of: observationSpace)
         goalSource = spaces.makeSource()
         var goalFeatureCount: Int
