@@ -171,6 +171,14 @@ import Testing
                 ],
                 "lower replay_size"
             ),
+            (
+                ["train", "ppo", "--env", "CartPole-v1", "--steps", "100", "--num-envs", "4096", "--set", "num_steps_per_env=100000"],
+                "lower num_steps_per_env or num_envs"
+            ),
+            (
+                ["train", "acer", "--env", "CartPole-v1", "--steps", "100", "--num-envs", "4096", "--set", "n_steps=100000"],
+                "lower n_steps or num_envs"
+            ),
             (["eval", "/tmp", "--seed=-1"], "--seed must be in"),
             (["train", "ppo", "--env", "CartPole-v1", "--steps", "100", "--workers", "4"], "ACER's multi-worker setting"),
             (["envs", "render", "CartPole-v1", "--steps=-1", "--output", "x.png"], "--steps must be 0 or more"),

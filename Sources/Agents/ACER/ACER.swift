@@ -70,6 +70,14 @@ public final class ACER: TrainableAgent {
         try ObservationRows.requireReplayMemory(
             space: space, transitions: Double(configuration.replaySize), floatImages: configuration.replayKind == .episodes,
             copies: workerCount)
+        // Each worker's rollout and the tensors one update makes of it (observations, activations, policies).
+        let rolloutRows = Double(configuration.steps + 1) * Double(environmentsPerWorker) * Double(workerCount)
+        let valuesPerRow = 2 * space.flatCount + 2 * configuration.hiddenSizes.reduce(0, +) + 3 * actionCount + 8
+        try MemoryBudget.require(
+            bytes: rolloutRows * Double(valuesPerRow) * 4,
+            for: "a rollout of n_steps = \(configuration.steps) x num_envs = \(environmentsPerWorker) steps of \(space) observations"
+                + (workerCount > 1 ? " in each of \(workerCount) workers" : ""),
+            fix: "lower n_steps or num_envs")
         observationShape = try ObservationRows(space: space, capacity: 1).rowShape
         let activation = configuration.activation
         var generator = RandomGenerator(seed: UInt64(truncatingIfNeeded: seed))

@@ -41,6 +41,13 @@ public final class PPO: TrainableAgent {
         let rows = try ObservationRows(space: probe.observationSpace, capacity: 1)
         observationShape = rows.rowShape
         observationCount = rows.rowLength
+        // The rollout holds every step's Float32 observation, and learning copies it once more.
+        let rolloutRows = Double(configuration.stepsPerEnvironment) * Double(environmentCount)
+        try MemoryBudget.require(
+            bytes: rolloutRows * Double(2 * rows.rowLength + 16) * 4,
+            for:
+                "a rollout of num_steps_per_env = \(configuration.stepsPerEnvironment) x num_envs = \(environmentCount) steps of \(rows.rowShape) observations",
+            fix: "lower num_steps_per_env or num_envs")
         let continuous: Bool
         switch probe.actionSpace {
         case .discrete(let discrete):
