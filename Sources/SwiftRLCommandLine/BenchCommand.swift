@@ -12,16 +12,19 @@ struct BenchCommand: ParsableCommand {
         subcommands: [BenchMLPUpdate.self, BenchSACAEUpdate.self, BenchGEMM.self, BenchConvolution.self, BenchPixelReplay.self])
 }
 
-/// The positive integers of a comma-separated option value such as "64,256,1024"; a ValidationError
-/// naming `option` otherwise.
-func positiveIntegers(_ text: String, option: String) throws -> [Int] {
+/// The integers in 1...maximum of a comma-separated option value such as "64,256,1024"; a
+/// ValidationError naming `option` and the range otherwise.
+func positiveIntegers(_ text: String, option: String, maximum: Int) throws -> [Int] {
     try text.split(separator: ",").map { item -> Int in
-        guard let value = Int(item.trimmingCharacters(in: .whitespaces)), value > 0 else {
-            throw ValidationError("\(option) must be positive integers separated by commas, got '\(text)'")
+        guard let value = Int(item.trimmingCharacters(in: .whitespaces)), (1...maximum).contains(value) else {
+            throw ValidationError("\(option) must be integers in 1...\(maximum) separated by commas, got '\(text)'")
         }
         return value
     }
 }
+
+/// The largest batch the learning-core benchmarks take (a SAC-AE batch of 1024 images is 260 MB).
+let largestBenchmarkBatch = 1024
 
 /// `swiftrl bench mlp-update`: forward + backward + Adam on PPO-sized MLPs.
 struct BenchMLPUpdate: ParsableCommand {
@@ -49,9 +52,14 @@ struct BenchMLPUpdate: ParsableCommand {
     @Option(help: "Also train a 2x64 network briefly and save it (parameters, Adam state, metadata) as a safetensors checkpoint here.")
     var checkpoint: String?
 
+    func validate() throws {
+        if !(1...64).contains(threads) { throw ValidationError("--threads must be in 1...64, got \(threads)") }
+        if memorySteps < 0 { throw ValidationError("--memory-steps must be 0 or more, got \(memorySteps)") }
+    }
+
     func run() throws {
         if let checkpoint { try saveCheckpoint(to: checkpoint) }
-        let batchSizes = try positiveIntegers(batches, option: "--batches")
+        let batchSizes = try positiveIntegers(batches, option: "--batches", maximum: 65_536)
         BLASThreads.set(threads)
         if !json { print(MachineDescription.summary) }
         let configurations = MLPUpdateBenchmark.Configuration.peerConfigurations.filter { network == nil || $0.name.contains(network!) }
@@ -130,8 +138,11 @@ struct BenchSACAEUpdate: ParsableCommand {
     var profile = false
 
     func validate() throws {
-        if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        if !(1...largestBenchmarkBatch).contains(batch) {
+            throw ValidationError("--batch must be in 1...\(largestBenchmarkBatch), got \(batch)")
+        }
         if updates < 1 { throw ValidationError("--updates must be at least 1, got \(updates)") }
+        if !(1...64).contains(threads) { throw ValidationError("--threads must be in 1...64, got \(threads)") }
     }
 
     func run() throws {
@@ -201,8 +212,10 @@ struct BenchConvolution: ParsableCommand {
                     return family
                 }
             } ?? VectorKernels.supported
-        guard batch >= 1, repeats >= 1, threads >= 1 else {
-            throw ValidationError("--batch, --repeats and --threads must be at least 1, got \(batch), \(repeats), \(threads)")
+        guard (1...largestBenchmarkBatch).contains(batch), repeats >= 1, (1...64).contains(threads) else {
+            throw ValidationError(
+                "--batch must be in 1...\(largestBenchmarkBatch), --repeats at least 1 and --threads in 1...64, got \(batch), \(repeats), \(threads)"
+            )
         }
         BLASThreads.set(threads)
         print(
@@ -260,7 +273,7 @@ struct BenchGEMM: ParsableCommand {
     var sizes = "128,256,512,1024"
 
     func run() throws {
-        let matrixSizes = try positiveIntegers(sizes, option: "--sizes")
+        let matrixSizes = try positiveIntegers(sizes, option: "--sizes", maximum: 8192)
         print(MachineDescription.summary)
         print(
             "core-to-core round trip: \(String(format: "%.0f", coreRoundTripNanoseconds())) ns (about 100 here when the two vCPUs share a chiplet, about 400 when not; two-thread figures are then much slower)"

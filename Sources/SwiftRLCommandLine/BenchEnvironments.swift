@@ -46,8 +46,8 @@ struct BenchEnvironments: ParsableCommand {
         if all == (id != nil) { throw ValidationError("give exactly one of an environment id or --all") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         if !(seconds > 0) { throw ValidationError("--seconds must be positive, got \(seconds)") }
-        if numEnvs < 1 { throw ValidationError("--num-envs must be at least 1, got \(numEnvs)") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if !(1...4096).contains(numEnvs) { throw ValidationError("--num-envs must be in 1...4096 (as in train), got \(numEnvs)") }
+        if !(1...64).contains(threads) { throw ValidationError("--threads must be in 1...64, got \(threads)") }
     }
 
     func run() throws {

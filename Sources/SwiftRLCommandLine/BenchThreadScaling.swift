@@ -29,13 +29,13 @@ struct BenchThreadScaling: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if threads < 2 { throw ValidationError("--threads must be at least 2, got \(threads)") }
+        if !(2...64).contains(threads) { throw ValidationError("--threads must be in 2...64, got \(threads)") }
         if !(seconds > 0) { throw ValidationError("--seconds must be positive, got \(seconds)") }
     }
 
     func run() throws {
         registerBundledEnvironments()
-        let sizes = try positiveIntegers(numEnvs, option: "--num-envs")
+        let sizes = try positiveIntegers(numEnvs, option: "--num-envs", maximum: 4096)
         let chosen = ids.isEmpty ? ["CartPole-v1", "Pendulum-v1", "LunarLander-v3", "BipedalWalker-v3"] : ids
         if !json {
             print(MachineDescription.summary)

@@ -179,6 +179,11 @@ import Testing
                 ["train", "acer", "--env", "CartPole-v1", "--steps", "100", "--num-envs", "4096", "--set", "n_steps=100000"],
                 "lower n_steps or num_envs"
             ),
+            (["bench", "conv", "--batch", "100000"], "--batch must be in 1...1024"),
+            (["bench", "sac-ae-update", "--batch", "100000"], "--batch must be in 1...1024"),
+            (["bench", "mlp-update", "--batches", "64,100000000"], "--batches must be integers in 1...65536"),
+            (["envs", "bench", "CartPole-v1", "--num-envs", "100000000"], "--num-envs must be in 1...4096"),
+            (["envs", "scaling", "--num-envs", "8,100000000"], "--num-envs must be integers in 1...4096"),
             (["eval", "/tmp", "--seed=-1"], "--seed must be in"),
             (["train", "ppo", "--env", "CartPole-v1", "--steps", "100", "--workers", "4"], "ACER's multi-worker setting"),
             (["envs", "render", "CartPole-v1", "--steps=-1", "--output", "x.png"], "--steps must be 0 or more"),
