@@ -157,6 +157,11 @@ public struct Checkpoint: Sendable {
 
     /// Reads and validates a safetensors file; every malformed part is a `CheckpointError`, never a crash.
     public static func read(from url: URL) throws -> Checkpoint {
+        // Devices, pipes and folders are refused by name (mapping /dev/zero read as "no permission").
+        var status = stat()
+        if stat(url.path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
+            throw CheckpointError.io("cannot read checkpoint \(url.path): it is not a regular file; give a .safetensors file")
+        }
         let data: Data
         // Mapped, not read: a replay file of gigabytes costs page cache, not a second copy in memory.
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {

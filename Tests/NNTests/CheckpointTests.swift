@@ -82,6 +82,10 @@ struct CheckpointTests {
         let error = #expect(throws: CheckpointError.self) { try Checkpoint.decode(half) }
         #expect("\(error!)".contains("F16"))
         #expect(throws: CheckpointError.self) { try Checkpoint.read(from: URL(fileURLWithPath: "/nonexistent/file.safetensors")) }
+        for special in ["/dev/zero", "/tmp"] {
+            let error = #expect(throws: CheckpointError.self) { try Checkpoint.read(from: URL(fileURLWithPath: special)) }
+            #expect("\(error.map { "\($0)" } ?? "")".contains("not a regular file"))
+        }
     }
 
     @Test("an unwritable path is a clear error and leaves no temporary file")
