@@ -54,6 +54,7 @@ import Tensors
         var original = Checkpoint(metadata: ["algorithm": "test"])
         original.tensors["layer.weight"] = try Tensor((0..<12).map(Float.init), shape: [3, 4])
         original.tensors["layer.bias"] = try Tensor([1, 2, 3], shape: [3])
+        original.byteArrays["replay.frames"] = [7, 8, 9, 10, 11]
         let valid = try original.encoded()
         var generator = SystemRandomNumberGenerator()
         let before = residentBytes()
