@@ -103,8 +103,9 @@ public final class ObservationRows {
     /// Throws unless `transitions` observations of `space` (image bytes at 1 byte a value, others at 4;
     /// `floatImages` when the storage keeps images as Float32) fit in memory, naming replay_size.
     public static func requireReplayMemory(space: Space, transitions: Double, floatImages: Bool = false, copies: Int = 1) throws {
-        let isBytes = !floatImages && { if case .box(let box) = space { return box.dtype == .uint8 } else { return false } }()
-        let bytes = transitions * Double(copies) * Double(space.flatCount) * (isBytes ? 1 : 4)
+        var bytesPerValue = 4.0
+        if case .box(let box) = space, box.dtype == .uint8, !floatImages { bytesPerValue = 1 }
+        let bytes = transitions * Double(copies) * Double(space.flatCount) * bytesPerValue
         try MemoryBudget.require(
             bytes: bytes,
             for: "replay_size = \(Int(transitions)) transitions of \(space) observations"
