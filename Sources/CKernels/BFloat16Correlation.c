@@ -3,6 +3,7 @@
 // Inputs are rounded to bfloat16 (8 significant bits) once, by `swiftrl_pack_bfloat16_pairs`; sums
 // stay Float32. An experiment measured beside the Float32 kernel (`swiftrl bench conv --bfloat16`).
 #include "CKernels.h"
+#include "Tile512.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -62,19 +63,7 @@ static inline void tileBFloat16(int rows, int M, int pairs, int taps, const uint
             }
         }
     }
-    SWIFTRL_UNROLL
-    for (int row = 0; row < rows; row++) {
-        if (m0 + row >= M) break;
-        float *c = C + (size_t)(m0 + row) * ldc + n0;
-        if (accumulate) {
-            sum[row][0] = _mm512_add_ps(sum[row][0], _mm512_maskz_loadu_ps(mask0, c));
-            sum[row][1] = _mm512_add_ps(sum[row][1], _mm512_maskz_loadu_ps(mask1, c + 16));
-            sum[row][2] = _mm512_add_ps(sum[row][2], _mm512_maskz_loadu_ps(mask2, c + 32));
-        }
-        _mm512_mask_storeu_ps(c, mask0, sum[row][0]);
-        _mm512_mask_storeu_ps(c + 16, mask1, sum[row][1]);
-        _mm512_mask_storeu_ps(c + 32, mask2, sum[row][2]);
-    }
+    storeTile512(rows, M, sum, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
@@ -82,9 +71,8 @@ void swiftrl_shifted_correlation_bfloat16(int M, int N, int pairs, int taps, con
                                           long ldb, const long *offsets, float *C, long ldc, int accumulate) {
     for (int n0 = 0; n0 < N; n0 += 48) {
         int rest = N - n0;
-        __mmask16 mask0 = rest >= 16 ? 0xFFFF : (__mmask16)((1u << rest) - 1);
-        __mmask16 mask1 = rest >= 32 ? 0xFFFF : rest <= 16 ? 0 : (__mmask16)((1u << (rest - 16)) - 1);
-        __mmask16 mask2 = rest >= 48 ? 0xFFFF : rest <= 32 ? 0 : (__mmask16)((1u << (rest - 32)) - 1);
+        __mmask16 mask0, mask1, mask2;
+        blockMasks512(rest, &mask0, &mask1, &mask2);
         int m0 = 0;
         for (; m0 + 8 <= M; m0 += 8)
             tileBFloat16(8, M, pairs, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);

@@ -3,6 +3,7 @@
 // written once, and nothing is packed or copied. AVX-512 tiles are 8 rows x 48 columns, AVX2 tiles
 // 4 rows x 16 columns; column tails use masked loads and stores.
 #include "CKernels.h"
+#include "Tile512.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -36,19 +37,7 @@ static inline void correlationTile512(int rows, int M, int K, int taps, const fl
             }
         }
     }
-    SWIFTRL_UNROLL
-    for (int row = 0; row < rows; row++) {
-        if (m0 + row >= M) break;
-        float *c = C + (size_t)(m0 + row) * ldc + n0;
-        if (accumulate) {
-            sum[row][0] = _mm512_add_ps(sum[row][0], _mm512_maskz_loadu_ps(mask0, c));
-            sum[row][1] = _mm512_add_ps(sum[row][1], _mm512_maskz_loadu_ps(mask1, c + 16));
-            sum[row][2] = _mm512_add_ps(sum[row][2], _mm512_maskz_loadu_ps(mask2, c + 32));
-        }
-        _mm512_mask_storeu_ps(c, mask0, sum[row][0]);
-        _mm512_mask_storeu_ps(c + 16, mask1, sum[row][1]);
-        _mm512_mask_storeu_ps(c + 32, mask2, sum[row][2]);
-    }
+    storeTile512(rows, M, sum, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
 }
 
 __attribute__((target("avx512f")))
@@ -56,9 +45,8 @@ static void correlation512(int M, int N, int K, int taps, const float *A, long l
                            const long *offsets, float *C, long ldc, int accumulate) {
     for (int n0 = 0; n0 < N; n0 += 48) {
         int rest = N - n0;
-        __mmask16 mask0 = rest >= 16 ? 0xFFFF : (__mmask16)((1u << rest) - 1);
-        __mmask16 mask1 = rest >= 32 ? 0xFFFF : rest <= 16 ? 0 : (__mmask16)((1u << (rest - 16)) - 1);
-        __mmask16 mask2 = rest >= 48 ? 0xFFFF : rest <= 32 ? 0 : (__mmask16)((1u << (rest - 32)) - 1);
+        __mmask16 mask0, mask1, mask2;
+        blockMasks512(rest, &mask0, &mask1, &mask2);
         // The next column block's leading edge of every tap's rows, into L2 ahead of use: an image's
         // channels (and a strided convolution's phases) are streams far apart, which the hardware
         // prefetchers miss.

@@ -50,12 +50,12 @@ final class OptimizerSlots {
             throw stateError(["'step' is \(step.item), not a step count"])
         }
         var problems: [String] = []
-        for (slotIndex, slot) in slotNames.enumerated() {
-            for (parameterIndex, parameter) in parameters.enumerated() {
+        for slot in slotNames {
+            for parameter in parameters {
                 let key = "\(parameter.name).\(slot)"
                 guard let value = tensors[key] else { problems.append("missing '\(key)'"); continue }
-                guard value.shape == parameter.tensor.shape else {
-                    problems.append("'\(key)' has shape \(value.shape), expected \(parameter.tensor.shape)"); continue
+                if value.shape != parameter.tensor.shape {
+                    problems.append("'\(key)' has shape \(value.shape), expected \(parameter.tensor.shape)")
                 }
             }
         }
