@@ -14,16 +14,8 @@ import Testing
     func expectRefusals(
         _ algorithm: String, _ overrides: [String], crafts: [(name: String, value: (Tensor) -> Tensor, message: String)]
     ) throws -> Checkpoint {
-        BundledEnvironments.register()
-        var configuration = try RunConfiguration(algorithm: algorithm)
-        try configuration.apply(
-            overrides: overrides + [
-                "steps=60", "eval_every=0", "eval_episodes=1", "eval_video=false", "checkpoint_every=0", "log_every=1000",
-            ])
-        let folder = temporaryRunFolder("\(algorithm)-crafted-replay")
+        let (configuration, folder, store) = try trainedShortRun(algorithm, overrides, steps: 60, name: "\(algorithm)-crafted-replay")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true).run()
-        let store = try CheckpointStore(runDirectory: folder, keep: 9)
         let original = try #require(store.replay(forStep: 60))
         for craft in crafts {
             var crafted = original

@@ -11,16 +11,8 @@ import Testing
 /// refuses with an error or goes on; it never traps (a trap ends this test process).
 @Suite(.serialized) struct ResumeFuzzTests {
     func fuzz(_ algorithm: String, _ overrides: [String]) throws {
-        BundledEnvironments.register()
-        var configuration = try RunConfiguration(algorithm: algorithm)
-        try configuration.apply(
-            overrides: overrides + [
-                "steps=40", "eval_every=0", "eval_episodes=1", "eval_video=false", "checkpoint_every=0", "log_every=1000",
-            ])
-        let folder = temporaryRunFolder("\(algorithm)-fuzz")
+        let (configuration, folder, store) = try trainedShortRun(algorithm, overrides, steps: 40, name: "\(algorithm)-fuzz")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true).run()
-        let store = try CheckpointStore(runDirectory: folder, keep: 9)
         let checkpointURL = store.url(step: 40), replayURL = store.replayURL(step: 40)
         let checkpoint = try Checkpoint.read(from: checkpointURL)
         let replay = store.replay(forStep: 40)

@@ -31,6 +31,24 @@ final class PoisonedCorridor: Environment {
     }
 }
 
+/// The configuration of a short quiet run of `algorithm` (no evaluations, videos or periodic
+/// checkpoints), trained for `steps` into a new temporary folder (the caller removes it).
+func trainedShortRun(
+    _ algorithm: String, _ overrides: [String], steps: Int, name: String
+) throws -> (
+    configuration: RunConfiguration, folder: URL, store: CheckpointStore
+) {
+    BundledEnvironments.register()
+    var configuration = try RunConfiguration(algorithm: algorithm)
+    try configuration.apply(
+        overrides: overrides + [
+            "steps=\(steps)", "eval_every=0", "eval_episodes=1", "eval_video=false", "checkpoint_every=0", "log_every=1000",
+        ])
+    let folder = temporaryRunFolder(name)
+    try Trainer(configuration: configuration, runDirectory: folder, plainOutput: true).run()
+    return (configuration, folder, try CheckpointStore(runDirectory: folder, keep: 9))
+}
+
 func temporaryRunFolder(_ name: String) -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-\(name)-\(UUID().uuidString)")
 }
