@@ -12,6 +12,13 @@ public struct ConvolutionBenchmark {
         public let transposed: Bool
         /// Input channels, output channels, input height (= width), kernel size, stride, output padding.
         public let inputs: Int, outputs: Int, size: Int, kernel: Int, stride: Int, outputPadding: Int
+        /// Whether the backward pass computes the input's gradient (not for the first convolution,
+        /// whose input is the observation).
+        public var computesInputGradient = true
+
+        /// Multiply-adds x 2 of one backward pass of one image: the weight gradient, and the input
+        /// gradient when computed (each as many as the forward pass).
+        public var backwardFlopsPerImage: Double { flopsPerImage * (computesInputGradient ? 2 : 1) }
 
         /// Multiply-adds x 2 of one forward pass of one image.
         public var flopsPerImage: Double {
@@ -24,18 +31,21 @@ public struct ConvolutionBenchmark {
     /// SAC-AE's encoder and decoder layers (Yarats et al. 2019: 4 convolutions of 32 3x3 filters, the
     /// first with stride 2, on 9x84x84 observations; the decoder mirrors them with transposed convolutions).
     public static let sacAELayers = [
-        Layer(name: "conv 9->32 3x3 s2 @84", transposed: false, inputs: 9, outputs: 32, size: 84, kernel: 3, stride: 2, outputPadding: 0),
+        Layer(
+            name: "conv 9->32 3x3 s2 @84", transposed: false, inputs: 9, outputs: 32, size: 84, kernel: 3, stride: 2, outputPadding: 0,
+            computesInputGradient: false),
         Layer(name: "conv 32->32 3x3 s1 @41", transposed: false, inputs: 32, outputs: 32, size: 41, kernel: 3, stride: 1, outputPadding: 0),
         Layer(
             name: "deconv 32->32 3x3 s1 @35", transposed: true, inputs: 32, outputs: 32, size: 35, kernel: 3, stride: 1, outputPadding: 0),
         Layer(name: "deconv 32->9 3x3 s2 @41", transposed: true, inputs: 32, outputs: 9, size: 41, kernel: 3, stride: 2, outputPadding: 1),
     ]
 
-    /// Seconds for one forward and for one backward pass (input and weight gradients) of `layer`
-    /// over `batch` images, best of `repeats`.
+    /// Seconds for one forward and for one backward pass (weight gradients, and input gradients when the
+    /// layer computes them in SAC-AE) of `layer` over `batch` images, best of `repeats`.
     public static func measure(_ layer: Layer, batch: Int, repeats: Int) throws -> (forward: Double, backward: Double) {
         var generator = RandomGenerator(seed: 0)
-        let input = Tensor.uniform([batch, layer.inputs, layer.size, layer.size], generator: &generator).requiringGradient()
+        var input = Tensor.uniform([batch, layer.inputs, layer.size, layer.size], generator: &generator)
+        if layer.computesInputGradient { input = input.requiringGradient() }
         let weightShape =
             layer.transposed
             ? [layer.inputs, layer.outputs, layer.kernel, layer.kernel]

@@ -177,7 +177,8 @@ struct BenchSACAEUpdate: ParsableCommand {
 struct BenchConvolution: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conv",
-        abstract: "Time SAC-AE's convolution layers (forward; backward with input and weight gradients) with each kernel family.")
+        abstract:
+            "Time SAC-AE's convolution layers (forward; backward with the gradients SAC-AE computes) with each kernel family.")
 
     @Option(parsing: .unconditional, help: "Images per batch.")
     var batch = 128
@@ -228,14 +229,16 @@ struct BenchConvolution: ParsableCommand {
         }
         for layer in layers {
             let gflop = layer.flopsPerImage * Double(batch) / 1e9
-            var line = "\(layer.name) (\(String(format: "%.2f", gflop)) GFLOP forward, 2x backward):"
+            let backwardGFLOP = layer.backwardFlopsPerImage * Double(batch) / 1e9
+            var line =
+                "\(layer.name) (\(String(format: "%.2f", gflop)) GFLOP forward, \(String(format: "%.2f", backwardGFLOP)) backward\(layer.computesInputGradient ? "" : ": weight gradient only, as in SAC-AE")):"
             for family in families {
                 let (forward, backward) = try VectorKernels.$override.withValue(family) {
                     try ConvolutionBenchmark.measure(layer, batch: batch, repeats: repeats)
                 }
                 line += String(
                     format: " %@ %.1f + %.1f ms (%.0f, %.0f GFLOP/s);", family.description, forward * 1000, backward * 1000,
-                    gflop / forward, 2 * gflop / backward)
+                    gflop / forward, backwardGFLOP / backward)
             }
             print(line)
         }
