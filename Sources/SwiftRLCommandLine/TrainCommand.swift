@@ -47,7 +47,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a config key, key=value (repeatable).")
     var overrides: [String] = []
 
-    @Option(help: "Continue the run in this folder from its newest valid checkpoint (--steps may raise the total).")
+    @Option(
+        help:
+            "Continue the run in this folder from its newest valid checkpoint (--steps may raise the total; --set may change threads, log_every, checkpoint_every, keep_checkpoints)."
+    )
     var resume: String?
 
     @Flag(name: .customLong("list-presets"), help: "List the presets (bundled, and any the program registered) and exit.")
@@ -75,16 +78,16 @@ struct TrainCommand: ParsableCommand {
         }
         if let resume {
             guard
-                overrides.isEmpty && env == nil && config == nil && preset == nil && seed == nil && numEnvs == nil && workers == nil
-                    && runDirectory == nil
+                env == nil && config == nil && preset == nil && seed == nil && numEnvs == nil && workers == nil && runDirectory == nil
             else {
                 throw ValidationError(
-                    "--resume continues the configuration saved in \(resume)/config.json; only --steps may change (drop --set, --env, --config, --preset, --seed, --num-envs, --workers and --run-dir)"
+                    "--resume continues the configuration saved in \(resume)/config.json; only --steps (and --set of \(RunConfiguration.resumableKeys.joined(separator: ", "))) may change (drop --env, --config, --preset, --seed, --num-envs, --workers and --run-dir)"
                 )
             }
+            try RunConfiguration.requireResumable(overrides)
             let trainer = try Trainer(
                 configuration: try RunConfiguration(algorithm: algorithm ?? "acer"), runDirectory: URL(fileURLWithPath: resume),
-                resume: true, stepsOverride: steps, plainOutput: plain, stopSignals: StopSignals.install())
+                resume: true, stepsOverride: steps, resumeOverrides: overrides, plainOutput: plain, stopSignals: StopSignals.install())
             try run(trainer)
             return
         }

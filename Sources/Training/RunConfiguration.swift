@@ -57,6 +57,27 @@ public struct RunConfiguration {
         }
     }
 
+    /// The keys a resumed run may change with --set: how it runs, not what it learns (threads change
+    /// the order of some Float32 sums, so a resume with other threads is not bit-identical).
+    public static let resumableKeys = ["threads", "log_every", "checkpoint_every", "keep_checkpoints"]
+
+    /// Throws naming the keys a resumed run may change when `overrides` sets another key.
+    public static func requireResumable(_ overrides: [String]) throws {
+        for override in overrides {
+            let key = String(override.prefix { $0 != "=" })
+            guard resumableKeys.contains(key) else {
+                throw ConfigurationError.syntax(
+                    "--resume keeps what the run learns; --set may change only \(resumableKeys.joined(separator: ", ")), got '\(override)'")
+            }
+        }
+    }
+
+    /// Applies `overrides` to a resumed run's configuration (only `resumableKeys`).
+    public mutating func apply(resumeOverrides overrides: [String]) throws {
+        try Self.requireResumable(overrides)
+        try apply(overrides: overrides)
+    }
+
     /// The resolved configuration as config.json's object: algorithm, then every key with its value.
     public var jsonObject: [String: Any] {
         var object: [String: Any] = ["algorithm": algorithm]

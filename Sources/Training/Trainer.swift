@@ -53,14 +53,14 @@ public final class Trainer {
     private let stopSignals: StopSignals?
 
     /// Prepares a run in `runDirectory`. With `resume`, the configuration is read from
-    /// DIR/config.json (only `steps` may be raised by `stepsOverride`) and the newest valid
-    /// checkpoint is loaded.
+    /// DIR/config.json (`steps` may be raised by `stepsOverride`, and `resumeOverrides` may change the
+    /// `RunConfiguration.resumableKeys`) and the newest valid checkpoint is loaded.
     /// Unless `checksEnvironment` is false, a new run first passes the environment (made with the run's
     /// options) through `EnvironmentChecker` and stops with the failing checks named.
     /// With `stopSignals`, a SIGINT or SIGTERM stops the run after the current iteration with a checkpoint.
     public init(
         configuration: RunConfiguration, runDirectory: URL, resume: Bool = false, stepsOverride: Int? = nil,
-        plainOutput: Bool = false, registry: Registry = .shared, checksEnvironment: Bool = true,
+        resumeOverrides: [String] = [], plainOutput: Bool = false, registry: Registry = .shared, checksEnvironment: Bool = true,
         stopSignals: StopSignals? = nil
     ) throws {
         self.stopSignals = stopSignals
@@ -93,6 +93,7 @@ public final class Trainer {
             }
             configuration = try RunConfiguration(json: data, source: configURL.path)
             if let stepsOverride { configuration.settings.steps = stepsOverride }
+            try configuration.apply(resumeOverrides: resumeOverrides)
         }
         self.configuration = configuration
         if checksEnvironment && !resume {

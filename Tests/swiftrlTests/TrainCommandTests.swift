@@ -70,7 +70,9 @@ import Testing
         #expect(nothing.status != 0 && nothing.errorOutput.contains("config.json"))
         #expect(!FileManager.default.fileExists(atPath: missingRun))
         let resumeWithOverrides = try ProgramRun.swiftrl(["train", "--resume", "/tmp/anything", "--set", "seed=3"])
-        #expect(resumeWithOverrides.status != 0 && resumeWithOverrides.errorOutput.contains("only --steps may change"))
+        #expect(resumeWithOverrides.status != 0 && resumeWithOverrides.errorOutput.contains("--set may change only threads"))
+        let resumeWithSeed = try ProgramRun.swiftrl(["train", "--resume", "/tmp/anything", "--seed", "3"])
+        #expect(resumeWithSeed.status != 0 && resumeWithSeed.errorOutput.contains("only --steps (and --set of threads"))
         let presets = try ProgramRun.swiftrl(["train", "--list-presets"])
         #expect(presets.status == 0 && presets.output.contains("acer-cartpole") && presets.output.contains("acer-lunarlander"))
     }
