@@ -66,10 +66,8 @@ public final class ACER: TrainableAgent {
         let actionCount = discrete.n
         let space = probe.observationSpace
         probe.close()
-        // Each worker's replay, before anything is allocated (episodes keep observations as Float32).
-        try ObservationRows.requireReplayMemory(
-            space: space, transitions: Double(configuration.replaySize), floatImages: configuration.replayKind == .episodes,
-            copies: workerCount)
+        // Each worker's replay, before anything is allocated.
+        try ObservationRows.requireReplayMemory(space: space, transitions: Double(configuration.replaySize), copies: workerCount)
         // Each worker's rollout and the tensors one update makes of it (observations, activations, policies).
         let rolloutRows = Double(configuration.steps + 1) * Double(environmentsPerWorker) * Double(workerCount)
         let valuesPerRow = 2 * space.flatCount + 2 * configuration.hiddenSizes.reduce(0, +) + 3 * actionCount + 8

@@ -16,14 +16,22 @@ public final class EpisodicReplay: ACERReplay {
     private let rowShape: [Int]
     private let rowLength: Int
     private let inputScale: Float
+    private let isImage: Bool
 
-    /// One stored or in-progress episode: raw observation values per step (images as 0...255).
+    /// One stored or in-progress episode: its observations per step (image rows as bytes in `pixels`,
+    /// other rows in `observations`), actions, rewards and behaviour probabilities.
     struct Episode {
         var observations: [Float] = []
+        var pixels: [UInt8] = []
         var actions: [Int] = []
         var rewards: [Float] = []
         var behaviour: [Float] = []
         var length: Int { actions.count }
+
+        /// Appends row `row` of `rows` as stored (bytes for images).
+        mutating func appendObservation(row: Int, of rows: ObservationRows) {
+            rows.appendRow(row, toBytes: &pixels, orFloats: &observations)
+        }
     }
     private var episodes: [Episode] = []
     private var pending: [Episode] = []
@@ -35,6 +43,7 @@ public final class EpisodicReplay: ACERReplay {
         rowShape = probe.rowShape
         rowLength = probe.rowLength
         inputScale = probe.inputScale
+        isImage = probe.isImage
         self.actionCount = actionCount
         self.batchSize = batchSize
         transitionCapacity = transitions
@@ -48,7 +57,7 @@ public final class EpisodicReplay: ACERReplay {
         for t in 0..<rollout.steps {
             for environment in 0..<environments {
                 let index = t * environments + environment
-                pending[environment].observations.append(contentsOf: rollout.observations.rawValues(row: index))
+                pending[environment].appendObservation(row: index, of: rollout.observations)
                 pending[environment].actions.append(rollout.actions[index])
                 pending[environment].rewards.append(rollout.rewards[index])
                 pending[environment].behaviour.append(
@@ -79,7 +88,12 @@ public final class EpisodicReplay: ACERReplay {
                 let valid = t < episode.length
                 if valid {
                     let target = observations.pointer + (t * width + b) * rowLength
-                    for element in 0..<rowLength { target[element] = episode.observations[t * rowLength + element] * scale }
+                    let start = t * rowLength
+                    if isImage {
+                        for element in 0..<rowLength { target[element] = Float(episode.pixels[start + element]) * scale }
+                    } else {
+                        for element in 0..<rowLength { target[element] = episode.observations[start + element] }
+                    }
                 }
                 batch.actions.append(valid ? episode.actions[t] : 0)
                 batch.rewards.append(valid ? episode.rewards[t] : 0)
@@ -98,25 +112,29 @@ public final class EpisodicReplay: ACERReplay {
     public func save(into checkpoint: inout Checkpoint, prefix: String) throws {
         // Stored episodes and the in-progress ones, concatenated, with their lengths.
         var lengths: [Float] = [Float(episodes.count)]
-        var observations: [Float] = [], actions: [Float] = [], rewards: [Float] = [], behaviour: [Float] = []
+        var observations: [Float] = [], pixels: [UInt8] = [], actions: [Float] = [], rewards: [Float] = [], behaviour: [Float] = []
         for episode in episodes + pending {
             lengths.append(Float(episode.length))
             observations.append(contentsOf: episode.observations)
+            pixels.append(contentsOf: episode.pixels)
             actions.append(contentsOf: episode.actions.map(Float.init))
             rewards.append(contentsOf: episode.rewards)
             behaviour.append(contentsOf: episode.behaviour)
         }
-        for (name, values) in [
-            ("lengths", lengths), ("observations", observations), ("actions", actions), ("rewards", rewards), ("behaviour", behaviour),
-        ] {
+        for (name, values) in [("lengths", lengths), ("actions", actions), ("rewards", rewards), ("behaviour", behaviour)] {
             checkpoint.tensors[prefix + name] = Tensor(values)
+        }
+        if isImage {
+            checkpoint.byteArrays[prefix + "observations"] = pixels
+        } else {
+            checkpoint.tensors[prefix + "observations"] = Tensor(observations)
         }
     }
 
     public func load(from checkpoint: Checkpoint, prefix: String) throws {
         let tensors = checkpoint.tensors
-        guard let lengths = tensors[prefix + "lengths"]?.scalars, let observations = tensors[prefix + "observations"]?.scalars,
-            let actions = tensors[prefix + "actions"]?.scalars, let rewards = tensors[prefix + "rewards"]?.scalars,
+        guard let lengths = tensors[prefix + "lengths"]?.scalars, let actions = tensors[prefix + "actions"]?.scalars,
+            let rewards = tensors[prefix + "rewards"]?.scalars,
             let behaviour = tensors[prefix + "behaviour"]?.scalars,
             let storedCount = lengths.first.flatMap({ Int(exactly: $0) })
         else {
@@ -124,8 +142,20 @@ public final class EpisodicReplay: ACERReplay {
         }
         let episodeLengths = lengths.dropFirst().map { Int(exactly: $0) ?? -1 }
         let steps = episodeLengths.reduce(0) { $0 + max($1, 0) }
+        // Image rows as bytes; Float32 rows (or images saved as Float32 by earlier versions).
+        let observations = tensors[prefix + "observations"]?.scalars ?? []
+        let pixels =
+            try checkpoint.byteArrays[prefix + "observations"]
+            ?? (isImage
+                ? observations.map { value in
+                    guard let byte = UInt8(exactly: value) else {
+                        throw AgentError.invalidState("the replay file holds the pixel value \(value), not a whole number in 0...255")
+                    }
+                    return byte
+                } : [])
         guard episodeLengths.allSatisfy({ $0 >= 0 }), (0...episodeLengths.count).contains(storedCount), actions.count == steps,
-            rewards.count == steps, observations.count == steps * rowLength, behaviour.count == steps * actionCount
+            rewards.count == steps, (isImage ? pixels.count : observations.count) == steps * rowLength,
+            behaviour.count == steps * actionCount
         else {
             throw AgentError.invalidState(
                 "the episodic replay file does not match this run's observation or action sizes (or is corrupt): \(episodeLengths.count) episodes of \(steps) steps"
@@ -141,7 +171,8 @@ public final class EpisodicReplay: ACERReplay {
         var step = 0
         for length in episodeLengths {
             var episode = Episode()
-            episode.observations = Array(observations[(step * rowLength)..<((step + length) * rowLength)])
+            let rows = (step * rowLength)..<((step + length) * rowLength)
+            if isImage { episode.pixels = Array(pixels[rows]) } else { episode.observations = Array(observations[rows]) }
             episode.actions = Array(savedActions[step..<(step + length)])
             episode.rewards = Array(rewards[step..<(step + length)])
             episode.behaviour = Array(behaviour[(step * actionCount)..<((step + length) * actionCount)])

@@ -100,11 +100,11 @@ public final class ObservationRows {
         return result
     }
 
-    /// Throws unless `transitions` observations of `space` (image bytes at 1 byte a value, others at 4;
-    /// `floatImages` when the storage keeps images as Float32) fit in memory, naming replay_size.
-    public static func requireReplayMemory(space: Space, transitions: Double, floatImages: Bool = false, copies: Int = 1) throws {
+    /// Throws unless `transitions` observations of `space` (image bytes at 1 byte a value, others at 4)
+    /// fit in memory, naming replay_size.
+    public static func requireReplayMemory(space: Space, transitions: Double, copies: Int = 1) throws {
         var bytesPerValue = 4.0
-        if case .box(let box) = space, box.dtype == .uint8, !floatImages { bytesPerValue = 1 }
+        if case .box(let box) = space, box.dtype == .uint8 { bytesPerValue = 1 }
         let bytes = transitions * Double(copies) * Double(space.flatCount) * bytesPerValue
         try MemoryBudget.require(
             bytes: bytes,
@@ -132,6 +132,12 @@ public final class ObservationRows {
     public func rawValues(row: Int) -> [Float] {
         let range = (row * rowLength)..<((row + 1) * rowLength)
         return isImage ? bytes[range].map(Float.init) : Array(floats[range])
+    }
+
+    /// Appends row `row` to `bytes` (image rows) or to `floats` (others), as stored.
+    public func appendRow(_ row: Int, toBytes bytes: inout [UInt8], orFloats floats: inout [Float]) {
+        let range = (row * rowLength)..<((row + 1) * rowLength)
+        if isImage { bytes.append(contentsOf: self.bytes[range]) } else { floats.append(contentsOf: self.floats[range]) }
     }
 
     /// All stored values as Float32 (image bytes as 0...255).
