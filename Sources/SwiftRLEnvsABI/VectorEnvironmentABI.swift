@@ -115,8 +115,9 @@ public func swiftrl_vec_make(
 {
     BundledEnvironments.register()
     do {
-        guard count >= 1 else { throw GymError.invalidArgument("num_envs must be at least 1, got \(count)") }
-        guard threads >= 1 else { throw GymError.invalidArgument("num_threads must be at least 1, got \(threads)") }
+        // 10^8 environments would be made one by one until memory ran out.
+        guard (1...65536).contains(count) else { throw GymError.invalidArgument("num_envs must be in 1...65536, got \(count)") }
+        guard (1...256).contains(threads) else { throw GymError.invalidArgument("num_threads must be in 1...256, got \(threads)") }
         let modes: [AutoresetMode] = [.nextStep, .sameStep, .disabled]
         guard (0..<3).contains(Int(autoresetMode)) else {
             throw GymError.invalidArgument("autoreset mode \(autoresetMode) is not 0, 1 or 2")

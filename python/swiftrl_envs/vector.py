@@ -12,6 +12,12 @@ from ._spaces import parse_info
 _MODES = {AutoresetMode.NEXT_STEP: 0, AutoresetMode.SAME_STEP: 1, AutoresetMode.DISABLED: 2}
 
 
+
+# The most sub-environments and stepping threads one vector environment takes (the native library's
+# limits: 10^8 environments would otherwise be made one by one until memory ran out).
+MAX_NUM_ENVS = 65536
+MAX_NUM_THREADS = 256
+
 class SwiftRLVectorEnv(VectorEnv):
     """`num_envs` copies of `env_id` stepped in Swift on up to `num_threads` threads (steps too cheap to
     gain from a second core, e.g. a few CartPoles, stay on the calling thread: chosen by measurement).
@@ -30,10 +36,10 @@ class SwiftRLVectorEnv(VectorEnv):
             autoreset_mode = AutoresetMode(autoreset_mode)
         if autoreset_mode not in _MODES:
             raise SwiftRLError(f"autoreset_mode must be one of {list(_MODES)}, got {autoreset_mode!r}")
-        if not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
-            raise SwiftRLError(f"num_envs must be an integer >= 1, got {num_envs!r}")
-        if not isinstance(num_threads, (int, np.integer)) or num_threads < 1:
-            raise SwiftRLError(f"num_threads must be an integer >= 1, got {num_threads!r}")
+        if not isinstance(num_envs, (int, np.integer)) or not 1 <= num_envs <= MAX_NUM_ENVS:
+            raise SwiftRLError(f"num_envs must be an integer in 1..{MAX_NUM_ENVS}, got {num_envs!r}")
+        if not isinstance(num_threads, (int, np.integer)) or not 1 <= num_threads <= MAX_NUM_THREADS:
+            raise SwiftRLError(f"num_threads must be an integer in 1..{MAX_NUM_THREADS}, got {num_threads!r}")
         self.env_id = env_id
         self.num_envs = int(num_envs)
         self.copy = copy

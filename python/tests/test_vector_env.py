@@ -129,6 +129,10 @@ def test_bad_input_is_a_python_exception():
         envs.step(np.array([0.5, 1, 0]))
     with pytest.raises(SwiftRLError, match="num_envs"):
         swiftrl_envs.make_vec("CartPole-v1", num_envs=0)
+    with pytest.raises(SwiftRLError, match=r"num_envs must be an integer in 1\.\.65536"):
+        swiftrl_envs.make_vec("CartPole-v1", num_envs=10**8)
+    with pytest.raises(SwiftRLError, match="num_threads"):
+        swiftrl_envs.make_vec("CartPole-v1", num_envs=2, num_threads=10**6)
     with pytest.raises(SwiftRLError, match="Dict|entries"):
         swiftrl_envs.make_vec("FourRooms-Goal-v0", num_envs=2)
     with pytest.raises(SwiftRLError, match="registered ids"):
