@@ -51,8 +51,8 @@ class SwiftRLEnv(gym.Env):
                               ctypes.byref(self._info))
 
     def reset(self, *, seed=None, options=None):
-        if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise SwiftRLError(f"seed must be an integer >= 0, got {seed!r}")
+        if seed is not None and (not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63):
+            raise SwiftRLError(f"seed must be an integer >= 0 and below 2**63, got {seed!r}")
         super().reset(seed=seed)
         self._require_open()
         options_text = json.dumps(options).encode() if options else None
@@ -67,6 +67,9 @@ class SwiftRLEnv(gym.Env):
                 index, pointer, count = int(np.asarray(action).item()), None, 0
             except (TypeError, ValueError):
                 raise SwiftRLError(f"{self.env_id} takes one integer action in {self.action_space}, got {action!r}") from None
+            if not -2**63 <= index < 2**63:
+                # Past 64 bits the index would wrap to another, valid action on its way to Swift.
+                raise SwiftRLError(f"action {index} is outside the action space {self.action_space}")
         else:
             index = 0
             values = np.asarray(action, dtype=np.float32).reshape(-1)

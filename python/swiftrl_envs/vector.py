@@ -92,8 +92,18 @@ class SwiftRLVectorEnv(VectorEnv):
         self._require_open()
         if options:
             raise SwiftRLError("reset options are not supported by the vector environment: pass make options to make_vec")
-        if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise SwiftRLError(f"seed must be an integer >= 0 (environment i gets seed + i), got {seed!r}")
+        if seed is not None and not isinstance(seed, (int, np.integer)):
+            # Gymnasium's list of seeds, one per environment (None: unseeded).
+            seeds = list(seed)
+            if len(seeds) != self.num_envs or not all(
+                    s is None or (isinstance(s, (int, np.integer)) and 0 <= s < 2**63) for s in seeds):
+                raise SwiftRLError(f"seed as a list needs {self.num_envs} integers in 0..2**63-1 (or None), got {seed!r}")
+            for index, value in enumerate(seeds):
+                check(lib.swiftrl_vec_reset_one(self._handle, index, int(value or 0), int(value is not None)))
+            self._pending = False
+            return self._observations_out(), self._infos(reset=True)
+        if seed is not None and not 0 <= seed < 2**63 - self.num_envs:
+            raise SwiftRLError(f"seed must be an integer in 0..2**63-1-num_envs (environment i gets seed + i), got {seed!r}")
         check(lib.swiftrl_vec_reset(self._handle, int(seed or 0), int(seed is not None)))
         self._pending = False
         return self._observations_out(), self._infos(reset=True)

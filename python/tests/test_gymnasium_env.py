@@ -138,3 +138,14 @@ def test_a_missing_library_names_the_build_command(monkeypatch, tmp_path):
     monkeypatch.setattr(_library, "_candidates", lambda: iter([tmp_path / "libswiftrl_envs.so"]))
     with pytest.raises(ImportError, match="swift build -c release --product swiftrl_envs"):
         _library._load()
+
+
+def test_integers_past_64_bits_are_refused_not_wrapped():
+    env = gym.make("SwiftRL/CartPole-v1")
+    env.reset(seed=0)
+    with pytest.raises(SwiftRLError, match="outside the action space"):
+        env.step(2**64)
+    with pytest.raises(SwiftRLError, match="seed"):
+        env.reset(seed=2**70)
+    env.close()
+

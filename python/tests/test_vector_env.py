@@ -146,3 +146,19 @@ def test_gymnasium_make_vec_uses_the_native_vector_env():
     envs = gym.make_vec("SwiftRL/CartPole-v1", num_envs=3, vectorization_mode="vector_entry_point")
     assert isinstance(envs, swiftrl_envs.SwiftRLVectorEnv)
     envs.close()
+
+
+def test_a_list_of_seeds_seeds_each_environment_as_gymnasium_does():
+    envs = swiftrl_envs.make_vec("CartPole-v1", num_envs=3)
+    listed, _ = envs.reset(seed=[7, 8, 9])
+    consecutive, _ = envs.reset(seed=7)  # environment i gets 7 + i
+    np.testing.assert_array_equal(listed, consecutive)
+    other, _ = envs.reset(seed=[9, 8, 7])
+    np.testing.assert_array_equal(other[0], consecutive[2])
+    np.testing.assert_array_equal(other[2], consecutive[0])
+    envs.reset(seed=[1, None, 3])
+    for bad in ([1, 2], [1, 2, -3], [1, 2, 2**70], 2**70):
+        with pytest.raises(SwiftRLError, match="seed"):
+            envs.reset(seed=bad)
+    envs.close()
+
