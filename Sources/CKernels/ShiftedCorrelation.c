@@ -17,10 +17,7 @@ static inline void correlationTile512(int rows, int M, int K, int taps, const fl
                                       const long *offsets, float *C, long ldc, int accumulate, int m0, int n0,
                                       __mmask16 mask0, __mmask16 mask1, __mmask16 mask2) {
     __m512 sum[8][3];
-    SWIFTRL_UNROLL
-    for (int row = 0; row < rows; row++) {
-        sum[row][0] = _mm512_setzero_ps(); sum[row][1] = _mm512_setzero_ps(); sum[row][2] = _mm512_setzero_ps();
-    }
+    clearTile512(rows, sum);
     for (int t = 0; t < taps; t++) {
         const float *b = B + offsets[t] + n0;
         const float *a = A + (size_t)t * K * lda + m0;

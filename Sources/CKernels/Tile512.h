@@ -1,5 +1,5 @@
 // Shared pieces of the AVX-512 correlation tiles (Float32 and bfloat16 inputs): the column masks of a
-// 48-column block and the store of a tile's Float32 sums. Private to CKernels.
+// 48-column block, and clearing and storing a tile's Float32 sums. Private to CKernels.
 #ifndef SWIFTRL_TILE512_H
 #define SWIFTRL_TILE512_H
 
@@ -13,6 +13,15 @@ static inline void blockMasks512(int rest, __mmask16 *mask0, __mmask16 *mask1, _
     *mask0 = rest >= 16 ? 0xFFFF : (__mmask16)((1u << rest) - 1);
     *mask1 = rest >= 32 ? 0xFFFF : rest <= 16 ? 0 : (__mmask16)((1u << (rest - 16)) - 1);
     *mask2 = rest >= 48 ? 0xFFFF : rest <= 32 ? 0 : (__mmask16)((1u << (rest - 32)) - 1);
+}
+
+/// Zeroes the sums of a tile's first `rows` rows.
+__attribute__((target("avx512f"), always_inline))
+static inline void clearTile512(int rows, __m512 sum[8][3]) {
+    SWIFTRL_UNROLL
+    for (int row = 0; row < rows; row++) {
+        sum[row][0] = _mm512_setzero_ps(); sum[row][1] = _mm512_setzero_ps(); sum[row][2] = _mm512_setzero_ps();
+    }
 }
 
 /// Stores rows m0..m0+rows-1 (those below M) of a tile's sums at column n0 of C, added to what C

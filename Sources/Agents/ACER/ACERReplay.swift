@@ -18,6 +18,17 @@ public protocol ACERReplay: AnyObject {
     func load(from checkpoint: Checkpoint, prefix: String) throws
 }
 
+/// Actions saved in a replay file as Float32, as indices; throws at the first that is not a whole
+/// number in 0..<actionCount (a corrupt or crafted file), never traps.
+func actionIndices(_ values: [Float], actionCount: Int) throws -> [Int] {
+    try values.map { value in
+        guard let action = Int(exactly: value), (0..<actionCount).contains(action) else {
+            throw AgentError.invalidState("the replay file holds the action \(value), not one of 0..<\(actionCount)")
+        }
+        return action
+    }
+}
+
 /// Baselines' replay: a ring of fixed-length segments, one per environment per iteration; an
 /// off-policy batch takes `batchSize` segments at random (baselines: one per environment slot).
 public final class SegmentReplay: ACERReplay {
@@ -112,12 +123,7 @@ public final class SegmentReplay: ACERReplay {
         else {
             throw AgentError.invalidState("the replay file's position \(position.scalars) does not fit a replay of \(capacity) segments")
         }
-        let savedActionValues = try savedActions.scalars.map { value in
-            guard let action = Int(exactly: value), (0..<actionCount).contains(action) else {
-                throw AgentError.invalidState("the replay file holds the action \(value), not one of 0..<\(actionCount)")
-            }
-            return action
-        }
+        let savedActionValues = try actionIndices(savedActions.scalars, actionCount: actionCount)
         try observations.restore(rows: savedCount * (steps + 1), from: checkpoint, name: prefix + "observations")
         actions = savedActionValues
         rewards = savedRewards.scalars

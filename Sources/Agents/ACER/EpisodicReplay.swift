@@ -144,15 +144,7 @@ public final class EpisodicReplay: ACERReplay {
         let steps = episodeLengths.reduce(0) { $0 + max($1, 0) }
         // Image rows as bytes; Float32 rows (or images saved as Float32 by earlier versions).
         let observations = tensors[prefix + "observations"]?.scalars ?? []
-        let pixels =
-            try checkpoint.byteArrays[prefix + "observations"]
-            ?? (isImage
-                ? observations.map { value in
-                    guard let byte = UInt8(exactly: value) else {
-                        throw AgentError.invalidState("the replay file holds the pixel value \(value), not a whole number in 0...255")
-                    }
-                    return byte
-                } : [])
+        let pixels = try checkpoint.byteArrays[prefix + "observations"] ?? (isImage ? ObservationRows.pixelBytes(observations) : [])
         guard episodeLengths.allSatisfy({ $0 >= 0 }), (0...episodeLengths.count).contains(storedCount), actions.count == steps,
             rewards.count == steps, (isImage ? pixels.count : observations.count) == steps * rowLength,
             behaviour.count == steps * actionCount
@@ -161,12 +153,7 @@ public final class EpisodicReplay: ACERReplay {
                 "the episodic replay file does not match this run's observation or action sizes (or is corrupt): \(episodeLengths.count) episodes of \(steps) steps"
             )
         }
-        let savedActions = try actions.map { value in
-            guard let action = Int(exactly: value), (0..<actionCount).contains(action) else {
-                throw AgentError.invalidState("the replay file holds the action \(value), not one of 0..<\(actionCount)")
-            }
-            return action
-        }
+        let savedActions = try actionIndices(actions, actionCount: actionCount)
         var all: [Episode] = []
         var step = 0
         for length in episodeLengths {

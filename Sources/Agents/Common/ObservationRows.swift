@@ -150,17 +150,21 @@ public final class ObservationRows {
             throw AgentError.invalidState("observation storage expects \(capacity * rowLength) values, got \(values.count)")
         }
         if isImage {
-            var converted = [UInt8](repeating: 0, count: values.count)
-            for (index, value) in values.enumerated() {
-                guard let byte = UInt8(exactly: value) else {
-                    throw AgentError.invalidState(
-                        "the replay file holds the pixel value \(value), not a whole number in 0...255 (corrupt or crafted)")
-                }
-                converted[index] = byte
-            }
-            bytes = converted
+            bytes = try Self.pixelBytes(values)
         } else {
             floats = values
+        }
+    }
+
+    /// Pixel values saved as Float32 (by earlier versions of the replay files) as bytes; throws at the
+    /// first value that is not a whole number in 0...255 (a corrupt or crafted file).
+    public static func pixelBytes(_ values: [Float]) throws -> [UInt8] {
+        try values.map { value in
+            guard let byte = UInt8(exactly: value) else {
+                throw AgentError.invalidState(
+                    "the replay file holds the pixel value \(value), not a whole number in 0...255 (corrupt or crafted)")
+            }
+            return byte
         }
     }
 

@@ -267,8 +267,8 @@ public final class FrameReplay {
         let savedBytes = saved.byteArrays["frames"], savedFloats = tensors["frames"]
         let frameCount = savedBytes?.count ?? savedFloats?.count ?? -1
         // Older replays held the whole ring; newer ones only the frames stored so far.
-        guard frameCount == storedFrames || frameCount == entryCapacity * frameLength, savedEntryCount >= 0,
-            (savedBytes == nil) != (savedFloats == nil), savedBytes == nil || isImage
+        guard frameCount == storedFrames || frameCount == entryCapacity * frameLength, (savedBytes == nil) != (savedFloats == nil),
+            savedBytes == nil || isImage
         else {
             throw AgentError.invalidState(
                 "the replay file's frames (\(frameCount) values) do not match its position or this run's observations; delete the replay file to resume with an empty replay"
@@ -289,14 +289,7 @@ public final class FrameReplay {
                 "the replay file's position (slot \(nextSlot), \(transitions) transitions) does not fit replay_size \(capacity)")
         }
         if isImage {
-            let values =
-                try savedBytes
-                ?? savedFloats!.scalars.map { value in
-                    guard let byte = UInt8(exactly: value) else {
-                        throw AgentError.invalidState("the replay file holds the pixel value \(value), not a whole number in 0...255")
-                    }
-                    return byte
-                }
+            let values = try savedBytes ?? ObservationRows.pixelBytes(savedFloats!.scalars)
             bytes.withUnsafeMutableBufferPointer { target in
                 values.withUnsafeBufferPointer { target.baseAddress!.update(from: $0.baseAddress!, count: storedFrames) }
             }
@@ -304,7 +297,8 @@ public final class FrameReplay {
             floats.replaceSubrange(0..<storedFrames, with: savedFloats!.scalars[0..<storedFrames])
         }
         entryCount = savedEntryCount
-        nextTransition = Int(position.scalars[2]); count = Int(position.scalars[3])
+        nextTransition = nextSlot
+        count = transitions
         observationEntries = observation.scalars.map { Int32(truncatingIfNeeded: entryCount - Int($0)) }
         nextObservationEntries = next.scalars.map { Int32(truncatingIfNeeded: entryCount - Int($0)) }
         actions = savedActions.scalars
