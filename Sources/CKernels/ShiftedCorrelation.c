@@ -9,14 +9,15 @@
 #include <immintrin.h>
 #include <stddef.h>
 
-/// One AVX-512 tile: rows m0..m0+rows-1 (at most 8; rows of C past M are neither read nor written)
+/// One AVX-512 tile: rows m0..m0+rows-1 (at most 9; rows of C past M are neither read nor written)
 /// by 48 columns from n0 (masked to the `mask`s). Inlined with a constant `rows`, so a short last
-/// row block (9 image channels = 8 + 1 rows) costs its own rows only.
+/// row block costs its own rows only; 9 rows (9 image channels) use 27 of the 32 vector registers
+/// for sums, where 8 + 1 rows would stream every input row twice.
 __attribute__((target("avx512f"), always_inline))
 static inline void correlationTile512(int rows, int M, int K, int taps, const float *A, long lda, const float *B, long ldb,
                                       const long *offsets, float *C, long ldc, int accumulate, int m0, int n0,
                                       __mmask16 mask0, __mmask16 mask1, __mmask16 mask2) {
-    __m512 sum[8][3];
+    __m512 sum[9][3];
     clearTile512(rows, sum);
     for (int t = 0; t < taps; t++) {
         const float *b = B + offsets[t] + n0;
@@ -58,10 +59,11 @@ static void correlation512(int M, int N, int K, int taps, const float *A, long l
             }
         }
         int m0 = 0;
-        for (; m0 + 8 <= M; m0 += 8)
+        for (; M - m0 >= 8 && M - m0 != 9; m0 += 8)
             correlationTile512(8, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
         int left = M - m0;
-        if (left == 1) correlationTile512(1, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
+        if (left == 9) correlationTile512(9, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
+        else if (left == 1) correlationTile512(1, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
         else if (left == 2) correlationTile512(2, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
         else if (left > 2 && left <= 4)
             correlationTile512(4, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);

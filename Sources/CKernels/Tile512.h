@@ -17,7 +17,7 @@ static inline void blockMasks512(int rest, __mmask16 *mask0, __mmask16 *mask1, _
 
 /// Zeroes the sums of a tile's first `rows` rows.
 __attribute__((target("avx512f"), always_inline))
-static inline void clearTile512(int rows, __m512 sum[8][3]) {
+static inline void clearTile512(int rows, __m512 sum[][3]) {
     SWIFTRL_UNROLL
     for (int row = 0; row < rows; row++) {
         sum[row][0] = _mm512_setzero_ps(); sum[row][1] = _mm512_setzero_ps(); sum[row][2] = _mm512_setzero_ps();
@@ -27,7 +27,7 @@ static inline void clearTile512(int rows, __m512 sum[8][3]) {
 /// Stores rows m0..m0+rows-1 (those below M) of a tile's sums at column n0 of C, added to what C
 /// holds when `accumulate`.
 __attribute__((target("avx512f"), always_inline))
-static inline void storeTile512(int rows, int M, __m512 sum[8][3], float *C, long ldc, int accumulate, int m0, int n0,
+static inline void storeTile512(int rows, int M, __m512 sum[][3], float *C, long ldc, int accumulate, int m0, int n0,
                                 __mmask16 mask0, __mmask16 mask1, __mmask16 mask2) {
     SWIFTRL_UNROLL
     for (int row = 0; row < rows; row++) {

@@ -102,6 +102,40 @@ struct ConvolutionKernelTests {
         }
     }
 
+    @Test(
+        "a fused ReLU equals the separate one, forward and backward (stride 1 and the stride-2 merge)", arguments: VectorKernels.supported)
+    func fusedActivation(_ family: VectorKernels.Family) throws {
+        try VectorKernels.$override.withValue(family) {
+            // (input channels, output channels, input size, stride, transposed)
+            let cases: [(Int, Int, Int, Int, Bool)] = [(9, 32, 17, 2, false), (32, 9, 8, 2, true), (5, 7, 9, 1, true), (6, 5, 9, 1, false)]
+            for (index, (inputs, outputs, size, stride, transposed)) in cases.enumerated() {
+                let seed = UInt64(300 + 10 * index)
+                let input = randomTensor([2, inputs, size, size], seed: seed + 1).requiringGradient()
+                let weightShape = transposed ? [inputs, outputs, 3, 3] : [outputs, inputs, 3, 3]
+                let weight = randomTensor(weightShape, seed: seed + 2).requiringGradient()
+                let bias = randomTensor([outputs], seed: seed + 3).requiringGradient()
+                func apply(_ activation: ConvolutionActivation) throws -> (Tensor, Gradients) {
+                    let tape = GradientTape()
+                    let output = try tape.record {
+                        transposed
+                            ? try input.convTranspose2d(
+                                weight: weight, bias: bias, stride: stride, outputPadding: stride - 1, activation: activation)
+                            : try input.conv2d(weight: weight, bias: bias, stride: stride, activation: activation)
+                    }
+                    let result = activation == .relu ? output : try tape.record { output.relu() }
+                    return (result, try tape.backward(from: result, seed: randomTensor(result.shape, seed: seed + 4)))
+                }
+                let (fused, fusedGradients) = try apply(.relu), (separate, separateGradients) = try apply(.identity)
+                let label = "\(family) fused case \(index)"
+                #expect(fused.scalars.contains(0) && fused.scalars.contains { $0 > 0 }, "\(label): the ReLU clips some outputs")
+                expectClose(fused.scalars, separate.scalars, label + " output")
+                for parameter in [input, weight, bias] {
+                    expectClose(fusedGradients[parameter]!.scalars, separateGradients[parameter]!.scalars, label + " gradient")
+                }
+            }
+        }
+    }
+
     @Test("the kernel family follows SWIFTRL_KERNELS within what the CPU runs; an override binds one task only")
     func families() async {
         #expect(VectorKernels.supported.first == .blas)
@@ -177,8 +211,13 @@ private func expectClose(_ actual: [Float], _ expected: [Float], _ label: String
             swiftrl_deinterleave(Int32(family.rawValue), Int32(pairs), row, &even, &odd)
             #expect(even == (0..<pairs).map { row[2 * $0] } && odd == (0..<pairs).map { row[2 * $0 + 1] }, "\(family) \(pairs) pairs")
             var merged = [Float](repeating: .nan, count: 2 * pairs)
-            swiftrl_interleave(Int32(family.rawValue), Int32(pairs), even, odd, &merged)
+            swiftrl_interleave(Int32(family.rawValue), Int32(pairs), even, odd, 0, 0, &merged)
             #expect(merged == row, "\(family) \(pairs) pairs")
+            // With a transposed convolution's bias and ReLU (a NaN stays NaN, as in the Swift epilogue).
+            if pairs > 0 { even[0] = .nan }
+            swiftrl_interleave(Int32(family.rawValue), Int32(pairs), even, odd, 1.25, 1, &merged)
+            let expected = row.enumerated().map { index, value in index == 0 ? Float.nan : max(value + 1.25, 0) }
+            #expect(zip(merged, expected).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(family) \(pairs) pairs, bias and ReLU")
         }
     }
 }

@@ -52,8 +52,9 @@ void swiftrl_transpose(int rows, int columns, const float *in, long ld, float *o
 /// even[i] = row[2i], odd[i] = row[2i + 1] for i < pairs (AVX-512 at level 2, AVX2 at level 1, else scalar).
 void swiftrl_deinterleave(int level, int pairs, const float *row, float *even, float *odd);
 
-/// row[2i] = even[i], row[2i + 1] = odd[i] for i < pairs: the inverse of `swiftrl_deinterleave`.
-void swiftrl_interleave(int level, int pairs, const float *even, const float *odd, float *row);
+/// row[2i] = even[i] + shift, row[2i + 1] = odd[i] + shift for i < pairs, then max(0, .) when
+/// `rectify`: the inverse of `swiftrl_deinterleave` with a transposed convolution's bias and ReLU.
+void swiftrl_interleave(int level, int pairs, const float *even, const float *odd, float shift, int rectify, float *row);
 
 /// ELU (x for x > 0, alpha (e^x - 1) otherwise) of `count` values at `level` (only 2, AVX-512, is
 /// implemented). Returns 0 (and does nothing) when not run at this level.

@@ -95,7 +95,7 @@ struct StridedConvolution {
         if phases.count < stride * stride || phaseHeight * stride < height || phaseWidth * stride < width {
             image.update(repeating: 0, count: channels * height * width)
         }
-        if hasPairedPhases { return mergePairs(planes, into: image) }
+        if hasPairedPhases { return mergePairs(planes, into: image, bias: nil, activation: .identity) }
         for (index, phase) in phases.enumerated() {
             for channel in 0..<channels {
                 let target = image + channel * height * width
@@ -130,18 +130,25 @@ struct StridedConvolution {
         combined.correlate(input: planes, weights: weights.combined, full: full, fullStride: outputHeight * phaseWidth)
     }
 
-    /// image [C, H, W] = the adjoint of `correlate`, reading a padded full-width buffer made by
-    /// `geometry.expandPadded`; strided, the phase planes go through `scratch` (`splitSize` values).
+    /// image [C, H, W] = activation(the adjoint of `correlate` + bias[c]), reading a padded
+    /// full-width buffer made by `geometry.expandPadded`; strided, the phase planes go through
+    /// `scratch` (`splitSize` values). At stride 2 the bias and activation are applied while the
+    /// phases are merged (a transposed convolution's epilogue with no pass of its own).
     func correlateAdjoint(
         padded: UnsafePointer<Float>, weights: PackedWeights,
-        into image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+        into image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        bias: UnsafePointer<Float>? = nil, activation: ConvolutionActivation = .identity
     ) {
         let planes = stride == 1 ? image : scratch
         for (index, phase) in phases.enumerated() {
             phase.correlation.correlateAdjoint(
                 padded: padded, weights: weights.phases[index], input: planes + index * channels * phasePlane)
         }
+        if hasPairedPhases && phaseHeight * 2 >= height && phaseWidth * 2 >= width {
+            return mergePairs(planes, into: image, bias: bias, activation: activation)
+        }
         if stride > 1 { merge(planes, into: image) }
+        ConvolutionEpilogue.finish(image, channels: channels, plane: height * width, bias: bias, activation: activation)
     }
 
     /// packedGradient (each phase's [taps][O, C] in turn: kh kw O C values) += the weight gradient of
@@ -198,15 +205,23 @@ struct StridedConvolution {
         }
     }
 
-    /// `merge` at stride 2: the inverse of `splitPairs`, one `swiftrl_interleave` per image row.
-    private func mergePairs(_ planes: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>) {
-        let level = Int32(combined.kernels.rawValue)
+    /// `merge` at stride 2: the inverse of `splitPairs`, one `swiftrl_interleave` per image row, which
+    /// also adds the channel's bias and applies the activation.
+    private func mergePairs(
+        _ planes: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
+        activation: ConvolutionActivation
+    ) {
+        let level = Int32(combined.kernels.rawValue), rectify: Int32 = activation == .relu ? 1 : 0
         let pairs = min(phaseWidth, width / 2), evenInside = min(phaseWidth, (width + 1) / 2)
         forEachRowPair { planeOffset, imageRow in
             guard let imageRow else { return }
             let even = planes + planeOffset, output = image + imageRow * width
-            swiftrl_interleave(level, Int32(pairs), even, even + channels * phasePlane, output)
-            if evenInside > pairs { output[2 * pairs] = even[pairs] }
+            let shift = bias?[imageRow / height] ?? 0
+            swiftrl_interleave(level, Int32(pairs), even, even + channels * phasePlane, shift, rectify, output)
+            if evenInside > pairs {
+                let value = even[pairs] + shift
+                output[2 * pairs] = rectify == 1 && value < 0 ? 0 : value
+            }
         }
     }
 

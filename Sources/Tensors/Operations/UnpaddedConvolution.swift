@@ -80,9 +80,8 @@ extension Tensor {
                 for image in images {
                     g.expandPadded(input.pointer + image * imageSize, into: padded)
                     let target = result.pointer + image * outputSize
-                    s.correlateAdjoint(padded: padded, weights: packed, into: target, scratch: scratch)
-                    ConvolutionEpilogue.finish(
-                        target, channels: outputs, plane: height * width, bias: bias?.pointer, activation: activation)
+                    s.correlateAdjoint(
+                        padded: padded, weights: packed, into: target, scratch: scratch, bias: bias?.pointer, activation: activation)
                 }
             }
         }
