@@ -13,10 +13,61 @@
 /// by 48 columns from n0 (masked to the `mask`s). Inlined with a constant `rows`, so a short last
 /// row block costs its own rows only; 9 rows (9 image channels) use 27 of the 32 vector registers
 /// for sums, where 8 + 1 rows would stream every input row twice.
+/// Where a column block's values go when the correlation writes its compact output itself (no
+/// full-width scratch and no separate epilogue pass): for each of the block's three vectors, its
+/// lanes that are real output columns (not a row's scratch columns or past N), their count, and the
+/// compact output index of the first; with the bias per row of C and whether to rectify.
+typedef struct {
+    __mmask16 valid[3];
+    int count[3];
+    long start[3];
+    const float *bias;
+    int rectify;
+} CompactBlock512;
+
+/// The compact block of the full-width columns n0..n0+47 (of N) with rows `fullWidth` apart, of
+/// which the first `columns` of each row are output columns.
+static void compactBlock512(int n0, int N, int fullWidth, int columns, CompactBlock512 *block) {
+    for (int j = 0; j < 3; j++) {
+        int first = n0 + 16 * j;
+        long row = first / fullWidth;
+        int column = first % fullWidth;
+        block->start[j] = row * columns + (column < columns ? column : columns);
+        block->valid[j] = 0;
+        block->count[j] = 0;
+        for (int lane = 0; lane < 16 && first + lane < N; lane++) {
+            if (column < columns) { block->valid[j] |= (__mmask16)(1u << lane); block->count[j]++; }
+            if (++column == fullWidth) column = 0;
+        }
+    }
+}
+
+/// Stores rows m0..m0+rows-1 (those below M) of a tile's sums as compact output: bias added,
+/// rectified if asked, each vector's output lanes packed together (a register compress; the memory
+/// form is microcoded on AMD) and stored at their compact index.
+__attribute__((target("avx512f"), always_inline))
+static inline void storeCompactTile512(int rows, int M, __m512 sum[][3], float *C, long ldc, int m0,
+                                       const CompactBlock512 *block) {
+    SWIFTRL_UNROLL
+    for (int row = 0; row < rows; row++) {
+        if (m0 + row >= M) break;
+        float *c = C + (size_t)(m0 + row) * ldc;
+        __m512 shift = block->bias ? _mm512_set1_ps(block->bias[m0 + row]) : _mm512_setzero_ps();
+        SWIFTRL_UNROLL
+        for (int j = 0; j < 3; j++) {
+            __m512 value = _mm512_add_ps(sum[row][j], shift);
+            if (block->rectify) value = _mm512_max_ps(_mm512_setzero_ps(), value);  // NaN stays NaN
+            value = _mm512_maskz_compress_ps(block->valid[j], value);
+            _mm512_mask_storeu_ps(c + block->start[j], (__mmask16)((1u << block->count[j]) - 1), value);
+        }
+    }
+}
+
+/// One AVX-512 tile, stored full-width (`compact` NULL) or compact.
 __attribute__((target("avx512f"), always_inline))
 static inline void correlationTile512(int rows, int M, int K, int taps, const float *A, long lda, const float *B, long ldb,
                                       const long *offsets, float *C, long ldc, int accumulate, int m0, int n0,
-                                      __mmask16 mask0, __mmask16 mask1, __mmask16 mask2) {
+                                      __mmask16 mask0, __mmask16 mask1, __mmask16 mask2, const CompactBlock512 *compact) {
     __m512 sum[9][3];
     clearTile512(rows, sum);
     for (int t = 0; t < taps; t++) {
@@ -35,16 +86,22 @@ static inline void correlationTile512(int rows, int M, int K, int taps, const fl
             }
         }
     }
-    storeTile512(rows, M, sum, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
+    if (compact) storeCompactTile512(rows, M, sum, C, ldc, m0, compact);
+    else storeTile512(rows, M, sum, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
 }
 
 __attribute__((target("avx512f")))
 static void correlation512(int M, int N, int K, int taps, const float *A, long lda, const float *B, long ldb,
-                           const long *offsets, float *C, long ldc, int accumulate) {
+                           const long *offsets, float *C, long ldc, int accumulate, const CompactBlock512 *compactOptions,
+                           int fullWidth, int columns) {
+    CompactBlock512 block;
+    const CompactBlock512 *compact = NULL;
+    if (compactOptions) { block = *compactOptions; compact = &block; }
     for (int n0 = 0; n0 < N; n0 += 48) {
         int rest = N - n0;
         __mmask16 mask0, mask1, mask2;
         blockMasks512(rest, &mask0, &mask1, &mask2);
+        if (compact) compactBlock512(n0, N, fullWidth, columns, &block);
         // The next column block's leading edge of every tap's rows, into L2 ahead of use: an image's
         // channels (and a strided convolution's phases) are streams far apart, which the hardware
         // prefetchers miss.
@@ -60,14 +117,14 @@ static void correlation512(int M, int N, int K, int taps, const float *A, long l
         }
         int m0 = 0;
         for (; M - m0 >= 8 && M - m0 != 9; m0 += 8)
-            correlationTile512(8, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
+            correlationTile512(8, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
         int left = M - m0;
-        if (left == 9) correlationTile512(9, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
-        else if (left == 1) correlationTile512(1, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
-        else if (left == 2) correlationTile512(2, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
+        if (left == 9) correlationTile512(9, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
+        else if (left == 1) correlationTile512(1, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
+        else if (left == 2) correlationTile512(2, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
         else if (left > 2 && left <= 4)
-            correlationTile512(4, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
-        else if (left > 4) correlationTile512(8, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2);
+            correlationTile512(4, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
+        else if (left > 4) correlationTile512(8, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
     }
 }
 
@@ -142,7 +199,20 @@ void swiftrl_shifted_correlation(int level, int M, int N, int K, int taps, const
                                  const float *B, long ldb, const long *offsets, float *C, long ldc,
                                  int accumulate) {
 #if defined(__x86_64__)
-    if (level >= 2) correlation512(M, N, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate);
+    if (level >= 2) correlation512(M, N, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, NULL, 0, 0);
     else if (level == 1) correlation256(M, N, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate);
 #endif
+}
+
+int swiftrl_shifted_correlation_compact(int level, int M, int N, int K, int taps, const float *A, long lda,
+                                        const float *B, long ldb, const long *offsets, float *C, long ldc,
+                                        int fullWidth, int columns, const float *bias, int rectify) {
+#if defined(__x86_64__)
+    if (level >= 2) {
+        CompactBlock512 options = {.bias = bias, .rectify = rectify};
+        correlation512(M, N, K, taps, A, lda, B, ldb, offsets, C, ldc, 0, &options, fullWidth, columns);
+        return 1;
+    }
+#endif
+    return 0;
 }

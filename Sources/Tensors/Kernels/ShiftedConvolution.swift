@@ -139,6 +139,22 @@ struct ShiftedConvolution {
         }
     }
 
+    /// output [O, Ho, Wo] = activation(`correlate`'s output columns + bias[o]), stored by the
+    /// AVX-512 tiles themselves (no full-width scratch, no epilogue pass); false, with nothing
+    /// written, for the other kernel families.
+    func correlateCompact(
+        input: UnsafePointer<Float>, weights: PackedWeights, into output: UnsafeMutablePointer<Float>,
+        bias: UnsafePointer<Float>?, activation: ConvolutionActivation
+    ) -> Bool {
+        guard kernels == .avx512 else { return false }
+        return shifts.withUnsafeBufferPointer { offsets in
+            swiftrl_shifted_correlation_compact(
+                Int32(kernels.rawValue), Int32(outputs), Int32(fullColumns), Int32(channels), Int32(taps),
+                weights.forward.pointer, weights.forwardStride, input, plane, offsets.baseAddress,
+                output, outputHeight * outputWidth, Int32(width), Int32(outputWidth), bias, activation == .relu ? 1 : 0) == 1
+        }
+    }
+
     /// input[C, H W] = sum over taps of W_tapᵀ [C, O] x the full-width values shifted back by the tap
     /// (the adjoint of `correlate`), reading a padded buffer [O, paddedRow] made by `expandPadded`.
     func correlateAdjoint(padded: UnsafePointer<Float>, weights: PackedWeights, input: UnsafeMutablePointer<Float>) {

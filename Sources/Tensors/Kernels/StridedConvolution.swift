@@ -124,10 +124,22 @@ struct StridedConvolution {
             combined: combinedWeights, phases: stride == 1 ? [combinedWeights] : phases.map { $0.correlation.pack(weight) })
     }
 
-    /// full[O, fullColumns] (rows Ho W' apart, W' the phase width) = the correlation summed over the
-    /// phases of `planes` (made by `split`), in one pass; the scratch columns come out as garbage.
-    func correlate(planes: UnsafePointer<Float>, weights: PackedWeights, full: UnsafeMutablePointer<Float>) {
+    /// output [O, Ho, Wo] = activation(the correlation summed over the phases of `planes` (made by
+    /// `split`) + bias[o]), in one pass. The AVX-512 kernels store the output columns of their tiles
+    /// themselves; the others write a full-width result into `full` (`geometry.fullSize` values, its
+    /// scratch columns garbage) and copy the output columns from it.
+    func correlate(
+        planes: UnsafePointer<Float>, weights: PackedWeights, into output: UnsafeMutablePointer<Float>,
+        full: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil, activation: ConvolutionActivation = .identity
+    ) {
+        if combined.correlateCompact(input: planes, weights: weights.combined, into: output, bias: bias, activation: activation) {
+            return
+        }
         combined.correlate(input: planes, weights: weights.combined, full: full, fullStride: outputHeight * phaseWidth)
+        if bias == nil && activation == .identity { return geometry.compact(full: full, into: output) }
+        ConvolutionEpilogue.finish(
+            full, rowStride: phaseWidth, into: output, channels: outputs, rows: outputHeight, columns: outputWidth,
+            bias: bias, activation: activation)
     }
 
     /// image [C, H, W] = activation(the adjoint of `correlate` + bias[c]), reading a padded

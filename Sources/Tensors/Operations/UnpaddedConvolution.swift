@@ -16,11 +16,9 @@ extension Tensor {
             TensorStorage.withScratch(count: s.splitSize + g.fullSize) { scratch in
                 let full = scratch + s.splitSize
                 for image in images {
-                    s.correlate(planes: s.planes(of: input.pointer + image * imageSize, scratch: scratch), weights: packed, full: full)
-                    let target = result.pointer + image * outputSize
-                    ConvolutionEpilogue.finish(
-                        full, rowStride: g.width, into: target, channels: s.outputs, rows: g.outputHeight, columns: g.outputWidth,
-                        bias: bias?.pointer, activation: activation)
+                    s.correlate(
+                        planes: s.planes(of: input.pointer + image * imageSize, scratch: scratch), weights: packed,
+                        into: result.pointer + image * outputSize, full: full, bias: bias?.pointer, activation: activation)
                 }
             }
         }
@@ -100,8 +98,7 @@ extension Tensor {
                             plane: height * width, activation: activation, masked: masked, channelSums: biasPartials?[worker].pointer)
                         let planes = s.planes(of: upstream, scratch: scratch)
                         if let gradientInput {
-                            s.correlate(planes: planes, weights: packed, full: buffer)
-                            g.compact(full: buffer, into: gradientInput.pointer + image * imageSize)
+                            s.correlate(planes: planes, weights: packed, into: gradientInput.pointer + image * imageSize, full: buffer)
                         }
                         if weight.requiresGradient {
                             g.expandPadded(input.pointer + image * imageSize, into: buffer)
