@@ -136,6 +136,33 @@ struct ConvolutionKernelTests {
         }
     }
 
+    @Test("a first layer's gradients (input without gradient) equal those with the input's gradient", arguments: VectorKernels.supported)
+    func weightGradientOnly(_ family: VectorKernels.Family) throws {
+        try VectorKernels.$override.withValue(family) {
+            // (input channels, output channels, height, width, stride, activation): fewer input channels
+            // than outputs, so the kernels transpose the upstream gradient (SAC-AE's first layer).
+            let cases: [(Int, Int, Int, Int, Int, ConvolutionActivation)] = [
+                (9, 32, 17, 19, 2, .relu), (3, 8, 9, 9, 1, .relu), (5, 20, 12, 13, 1, .identity), (2, 12, 11, 10, 2, .identity),
+            ]
+            for (index, (inputs, outputs, height, width, stride, activation)) in cases.enumerated() {
+                let seed = UInt64(400 + 10 * index)
+                let weight = randomTensor([outputs, inputs, 3, 3], seed: seed + 2).requiringGradient()
+                let bias = randomTensor([outputs], seed: seed + 3).requiringGradient()
+                func gradients(inputGradient: Bool) throws -> Gradients {
+                    var input = randomTensor([2, inputs, height, width], seed: seed + 1)
+                    if inputGradient { input = input.requiringGradient() }
+                    let tape = GradientTape()
+                    let output = try tape.record { try input.conv2d(weight: weight, bias: bias, stride: stride, activation: activation) }
+                    return try tape.backward(from: output, seed: randomTensor(output.shape, seed: seed + 4))
+                }
+                let alone = try gradients(inputGradient: false), withInput = try gradients(inputGradient: true)
+                let label = "\(family) first-layer case \(index)"
+                expectClose(alone[weight]!.scalars, withInput[weight]!.scalars, label + " weight gradient")
+                expectClose(alone[bias]!.scalars, withInput[bias]!.scalars, label + " bias gradient")
+            }
+        }
+    }
+
     @Test("the kernel family follows SWIFTRL_KERNELS within what the CPU runs; an override binds one task only")
     func families() async {
         #expect(VectorKernels.supported.first == .blas)

@@ -57,6 +57,14 @@ int swiftrl_sgemm(int level, int transA, int transB, int M, int N, int K, float 
 /// out[c ldo + r] = 0 for rows <= r < ldo (ldo >= rows pads each output row with zeros).
 void swiftrl_transpose(int rows, int columns, const float *in, long ld, float *out, long ldo);
 
+/// A convolution's upstream gradient [channels, rows, columns], transposed to full width for the
+/// weight-gradient kernels in one pass: out[(r fullWidth + c) ldo + o] = upstream[(o rows + r)
+/// columns + c], zero where mask (the ReLU's output, same layout; NULL for none) is not positive;
+/// the scratch rows (columns past `columns`, up to the last row's) and lanes o >= channels are zero;
+/// sums[o] += each channel's values written (NULL for none: the bias gradient).
+void swiftrl_gradient_transposed(int channels, int rows, int columns, int fullWidth, const float *upstream, const float *mask,
+                                 float *sums, float *out, long ldo);
+
 /// even[i] = row[2i], odd[i] = row[2i + 1] for i < pairs (AVX-512 at level 2, AVX2 at level 1, else scalar).
 void swiftrl_deinterleave(int level, int pairs, const float *row, float *even, float *odd);
 

@@ -218,6 +218,35 @@ struct ShiftedConvolution {
         }
     }
 
+    /// Whether the weight gradient can start from the upstream gradient transposed in one pass
+    /// (`transposeUpstream`): the vector kernels with the upstream values as the transposed operand.
+    var transposesUpstream: Bool { kernels != .blas && !weightGradientTransposesInput }
+
+    /// scratch (`weightGradientScratchSize` values) = the upstream gradient of the compact output
+    /// [O, Ho, Wo] transposed to full width for `accumulateWeightGradient(transposedUpstream:)`, zero
+    /// where `mask` (the ReLU's output; nil for none) is not positive; adds each channel's sum to
+    /// `channelSums` (the bias gradient) when given. Only when `transposesUpstream`.
+    func transposeUpstream(
+        _ upstream: UnsafePointer<Float>, mask: UnsafePointer<Float>?, channelSums: UnsafeMutablePointer<Float>?,
+        into scratch: UnsafeMutablePointer<Float>
+    ) {
+        swiftrl_gradient_transposed(
+            Int32(outputs), Int32(outputHeight), Int32(outputWidth), Int32(width), upstream, mask, channelSums, scratch,
+            weightGradientTransposedStride)
+    }
+
+    /// packedGradient[tap][O, C] += the weight gradient from an upstream gradient made by
+    /// `transposeUpstream` and the input [C, H W]. Only when `transposesUpstream`.
+    func accumulateWeightGradient(
+        transposedUpstream: UnsafePointer<Float>, input: UnsafePointer<Float>, packedGradient: UnsafeMutablePointer<Float>
+    ) {
+        shifts.withUnsafeBufferPointer { offsets in
+            swiftrl_shifted_weight_gradient_transposed(
+                Int32(kernels.rawValue), Int32(outputs), Int32(channels), Int32(fullColumns), Int32(taps),
+                transposedUpstream, weightGradientTransposedStride, input, plane, offsets.baseAddress, packedGradient)
+        }
+    }
+
     /// Copies the valid columns of `full` [O, Ho, W] into `output` [O, Ho, Wo].
     func compact(full: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
         swiftrl_copy_rows(

@@ -31,6 +31,18 @@ extension Tensor {
                     let padded = scratch + s.splitSize, transposition = padded + g.paddedSize
                     let masked = transposition + g.weightGradientScratchSize
                     for image in images {
+                        if gradientInput == nil && weight.requiresGradient && s.combined.transposesUpstream {
+                            // Only the weight gradient (a first layer): the upstream gradient goes to the
+                            // kernel's transposed layout in one pass, with its mask and bias sums.
+                            s.combined.transposeUpstream(
+                                gradient.pointer + image * outputSize,
+                                mask: activation == .relu ? result.pointer + image * outputSize : nil,
+                                channelSums: biasPartials?[worker].pointer, into: transposition)
+                            s.combined.accumulateWeightGradient(
+                                transposedUpstream: transposition, input: s.planes(of: input.pointer + image * imageSize, scratch: scratch),
+                                packedGradient: partials[worker].pointer)
+                            continue
+                        }
                         let upstream = ConvolutionEpilogue.gradient(
                             gradient.pointer + image * outputSize, output: result.pointer + image * outputSize, channels: s.outputs,
                             plane: outputPlane, activation: activation, masked: masked, channelSums: biasPartials?[worker].pointer)
