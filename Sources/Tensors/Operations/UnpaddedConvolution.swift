@@ -112,7 +112,13 @@ extension Tensor {
                         if let gradientInput {
                             s.correlate(planes: planes, weights: packed, into: gradientInput.pointer + image * imageSize, full: buffer)
                         }
-                        if weight.requiresGradient {
+                        if weight.requiresGradient && s.combined.transposesUpstream {
+                            // The input is the correlation's output: straight to the transposed layout.
+                            s.combined.transposeUpstream(
+                                input.pointer + image * imageSize, mask: nil, channelSums: nil, into: transposition)
+                            s.combined.accumulateWeightGradient(
+                                transposedUpstream: transposition, input: planes, packedGradient: partials[worker].pointer)
+                        } else if weight.requiresGradient {
                             g.expandPadded(input.pointer + image * imageSize, into: buffer)
                             s.accumulateWeightGradient(
                                 padded: buffer, planes: planes, scratch: transposition,
