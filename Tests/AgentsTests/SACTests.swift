@@ -236,6 +236,17 @@ final class CopyTarget: Environment {
         for (value, base) in zip(target, [0, 0, 1, 31].map { Float($0) / 32 - 0.5 }) {
             #expect(value >= base && value < base + 1 / 32)
         }
+        // Over many pixels the noise is uniform on [0, 1/32): mean 1/64, each quarter about as often.
+        let many = try Tensor((0..<10001).map { Float($0 % 256) / 255 }, shape: [10001])
+        let noise = zip(agent.reconstructionTarget(many).scalars, many.scalars).map { value, pixel in
+            (value + 0.5 - Float(Int(pixel * 255 + 0.5) >> 3) / 32) * 32
+        }
+        #expect(noise.allSatisfy { $0 >= 0 && $0 < 1 })
+        #expect(Swift.abs(noise.reduce(0, +) / Float(noise.count) - 0.5) < 0.02)
+        for quarter in 0..<4 {
+            let share = Float(noise.filter { Int($0 * 4) == quarter }.count) / Float(noise.count)
+            #expect(Swift.abs(share - 0.25) < 0.03, "quarter \(quarter): \(share)")
+        }
     }
 
     @Test func warmUpUpdatesComeInChunksWithNoEnvironmentStep() throws {
