@@ -275,7 +275,14 @@ struct BenchGEMM: ParsableCommand {
     @Option(help: "Matrix sizes, comma-separated.")
     var sizes = "128,256,512,1024"
 
+    @Option(
+        help: ArgumentHelp(
+            "Instead: products of these shapes, comma-separated MxNxK (C[M, N] = op(A)[M, K] op(B)[K, N]), each optionally followed by :ta, :tb or :tab for transposed operands (e.g. SAC-AE's encoder layer 128x50x39200:tb).",
+            valueName: "shapes"))
+    var shapes: String?
+
     func run() throws {
+        if let shapes { return try measureShapes(shapes) }
         let matrixSizes = try positiveIntegers(sizes, option: "--sizes", maximum: 8192)
         print(MachineDescription.summary)
         print(
@@ -292,6 +299,40 @@ struct BenchGEMM: ParsableCommand {
                 let seconds = try measureSeconds { for _ in 0..<repeats { _ = try a.matmul(b) } }
                 line +=
                     " \(threads) thread(s) \(String(format: "%.0f", 2 * Double(size * size * size) * Double(repeats) / seconds / 1e9)) GFLOP/s;"
+            }
+            print(line)
+        }
+    }
+
+    /// Times each product of `--shapes` on one and on two threads.
+    private func measureShapes(_ list: String) throws {
+        print(MachineDescription.summary)
+        for item in list.split(separator: ",") {
+            let parts = item.split(separator: ":", maxSplits: 1)
+            let sizes = parts[0].split(separator: "x").compactMap { Int($0) }
+            let flags = parts.count > 1 ? String(parts[1]) : ""
+            guard sizes.count == 3, sizes.allSatisfy({ (1...1 << 20).contains($0) }), sizes[0] * sizes[2] <= 1 << 28,
+                sizes[2] * sizes[1] <= 1 << 28, ["", "ta", "tb", "tab"].contains(flags)
+            else {
+                throw ValidationError(
+                    "--shapes: '\(item)' is not MxNxK[:ta|:tb|:tab] with sizes in 1...1048576 and operands under 2^28 values")
+            }
+            let (m, n, k) = (sizes[0], sizes[1], sizes[2])
+            let transposeA = flags.hasPrefix("ta"), transposeB = flags.hasSuffix("b") && flags != ""
+            var generator = RandomGenerator(seed: 0)
+            let a = Tensor.uniform(transposeA ? [k, m] : [m, k], generator: &generator)
+            let b = Tensor.uniform(transposeB ? [n, k] : [k, n], generator: &generator)
+            var line = "sgemm \(item):"
+            for threads in [1, 2] {
+                BLASThreads.set(threads)
+                _ = try a.matmul(b, transposeA: transposeA, transposeB: transposeB)
+                let repeats = max(3, 2_000_000_000 / (2 * m * n * k))
+                let seconds = try measureSeconds {
+                    for _ in 0..<repeats { _ = try a.matmul(b, transposeA: transposeA, transposeB: transposeB) }
+                }
+                line +=
+                    " \(threads) thread(s) \(String(format: "%.0f", 2 * Double(m * n * k) * Double(repeats) / seconds / 1e9)) GFLOP/s"
+                    + " (\(String(format: "%.2f", seconds / Double(repeats) * 1e3)) ms);"
             }
             print(line)
         }

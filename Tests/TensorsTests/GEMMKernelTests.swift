@@ -57,4 +57,44 @@ struct GEMMKernelTests {
             }
         }
     }
+
+    @Test("few outputs and a long reduction, split across the threads by depth, against a direct sum", arguments: VectorKernels.supported)
+    func depthSplit(_ family: VectorKernels.Family) throws {
+        // m n <= 2^14 and k >= 16 max(m, n): each thread sums its share of k (SAC-AE's 128 x 50 x 39200 in small).
+        let (m, n, k) = (40, 30, 4001)
+        #expect(BLASThreads.count >= 2 && m * n * k >= BLASThreads.parallelThreshold, "the product takes the depth split")
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                for (alpha, beta, withBias) in [(Float(1), Float(0), false), (Float(-0.5), Float(0.75), true)] {
+                    let lda = (transposeA ? m : k) + 3, ldb = (transposeB ? k : n) + 5, ldc = n + 2
+                    let a = randomTensor([(transposeA ? k : m) * lda], seed: 71), b = randomTensor([(transposeB ? n : k) * ldb], seed: 72)
+                    let start = randomTensor([m * ldc], seed: 73), bias = randomTensor([n], seed: 74)
+                    let c = start.copy()
+                    VectorKernels.$override.withValue(family) {
+                        gemm(
+                            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                            a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, beta: beta, c: c.pointer, ldc: ldc,
+                            bias: withBias ? UnsafePointer(bias.pointer) : nil)
+                    }
+                    var worst: Double = 0
+                    for row in 0..<m {
+                        for column in 0..<n {
+                            var sum: Double = 0
+                            for depth in 0..<k {
+                                let left = a.pointer[transposeA ? depth * lda + row : row * lda + depth]
+                                let right = b.pointer[transposeB ? column * ldb + depth : depth * ldb + column]
+                                sum += Double(left) * Double(right)
+                            }
+                            let expected =
+                                Double(alpha) * sum + Double(beta) * Double(start.pointer[row * ldc + column])
+                                + (withBias ? Double(bias.pointer[column]) : 0)
+                            worst = max(worst, abs(Double(c.pointer[row * ldc + column]) - expected) / max(1, abs(expected)))
+                        }
+                        for column in n..<ldc { #expect(c.pointer[row * ldc + column] == start.pointer[row * ldc + column]) }
+                    }
+                    #expect(worst < 1e-4, "\(family) transposes \(transposeA) \(transposeB) alpha \(alpha) beta \(beta): \(worst)")
+                }
+            }
+        }
+    }
 }

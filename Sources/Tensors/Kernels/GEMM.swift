@@ -29,6 +29,12 @@ func gemm(
     BLASThreads.ensureSingleThreadedBLAS()
     let family = VectorKernels.selected
     let workers = BLASThreads.count
+    if workers >= 2 && !BLASThreads.insideParallelRegion && m * n * k >= BLASThreads.parallelThreshold && m * n <= 1 << 14
+        && k >= 16 * max(m, n)
+    {
+        return gemmSplittingDepth(
+            family, workers, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias)
+    }
     if workers >= 2 && !BLASThreads.insideParallelRegion && m * n * k >= BLASThreads.parallelThreshold && max(m, n) >= 2 * workers {
         // SwiftRL's sgemm packs op(B) on each thread and reads op(A) in place, so splitting the
         // columns halves each thread's packing (an MLP step about 5% faster than splitting rows);
@@ -52,6 +58,40 @@ func gemm(
         return
     }
     sgemm(family, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias)
+}
+
+/// `gemm` for few outputs and a long reduction (SAC-AE's encoder layer, 128 x 50 x 39200): each
+/// thread sums its share of k into its own partial product, and the partials are added. Splitting
+/// rows or columns would have every thread pack or stream all of the other operand (115 against
+/// 150-200 GFLOP/s on two threads for that layer, Intel Xeon).
+private func gemmSplittingDepth(
+    _ family: VectorKernels.Family, _ workers: Int, _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int,
+    _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+    _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?
+) {
+    TensorStorage.withScratch(count: (workers - 1) * m * n) { partials in
+        BLASThreads.parallelRegionDepth.add(1, ordering: .relaxed)
+        defer { BLASThreads.parallelRegionDepth.subtract(1, ordering: .relaxed) }
+        runParallel(workers: workers) { worker in
+            let start = worker * k / workers, end = (worker + 1) * k / workers
+            // op(A) is m x k and op(B) k x n: depth runs along A's rows when A is transposed, along B's columns when B is.
+            let aShare = a + (transposeA ? start * lda : start), bShare = b + (transposeB ? start : start * ldb)
+            if worker == 0 {
+                sgemm(family, transposeA, transposeB, m, n, end - start, alpha, aShare, lda, bShare, ldb, beta, c, ldc, bias)
+            } else {
+                sgemm(
+                    family, transposeA, transposeB, m, n, end - start, alpha, aShare, lda, bShare, ldb, 0,
+                    partials + (worker - 1) * m * n, n, nil)
+            }
+        }
+        for worker in 1..<workers {
+            let partial = partials + (worker - 1) * m * n
+            for row in 0..<m {
+                let target = c + row * ldc, source = partial + row * n
+                for column in 0..<n { target[column] += source[column] }
+            }
+        }
+    }
 }
 
 /// One thread's GEMM: SwiftRL's AVX-512 sgemm when `family` is AVX-512 and it takes the shape (at
