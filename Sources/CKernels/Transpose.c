@@ -6,12 +6,11 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-/// Transposes the 8 x 8 block at `in` (rows `ld` apart) into `out` (rows `ldo` apart).
+/// Stores the transpose of the 8 x 8 block held in `row` (one row per register) at `out` (rows
+/// `ldo` apart).
 __attribute__((target("avx2"), always_inline))
-static inline void transposeBlock8(const float *in, long ld, float *out, long ldo) {
-    __m256 row[8], pair[8];
-    SWIFTRL_UNROLL
-    for (int i = 0; i < 8; i++) row[i] = _mm256_loadu_ps(in + i * ld);
+static inline void storeTransposed8(__m256 row[8], float *out, long ldo) {
+    __m256 pair[8];
     SWIFTRL_UNROLL
     for (int i = 0; i < 8; i += 2) {
         pair[i] = _mm256_unpacklo_ps(row[i], row[i + 1]);
@@ -26,6 +25,15 @@ static inline void transposeBlock8(const float *in, long ld, float *out, long ld
         _mm256_storeu_ps(out + i * ldo, _mm256_permute2f128_ps(row[i], row[i + 4], 0x20));
         _mm256_storeu_ps(out + (i + 4) * ldo, _mm256_permute2f128_ps(row[i], row[i + 4], 0x31));
     }
+}
+
+/// Transposes the 8 x 8 block at `in` (rows `ld` apart) into `out` (rows `ldo` apart).
+__attribute__((target("avx2"), always_inline))
+static inline void transposeBlock8(const float *in, long ld, float *out, long ldo) {
+    __m256 row[8];
+    SWIFTRL_UNROLL
+    for (int i = 0; i < 8; i++) row[i] = _mm256_loadu_ps(in + i * ld);
+    storeTransposed8(row, out, ldo);
 }
 
 /// Transposes the 4 x 8 block at `in` (rows `ld` apart) into 8 rows of 4 at `out` (rows `ldo` apart).
@@ -92,25 +100,11 @@ static void gradientTransposed256(int channels, int rows, int columns, int fullW
             long source = (long)o0 * plane + (long)r * columns;
             float *target = out + (size_t)r * fullWidth * ldo + o0;
             for (int c0 = 0; c0 < c8; c0 += 8) {
-                __m256 row[8], pair[8];
+                __m256 row[8];
                 SWIFTRL_UNROLL
                 for (int i = 0; i < 8; i++)
                     row[i] = maskedRow8(upstream + source + i * plane + c0, mask ? mask + source + i * plane + c0 : NULL, &sum[i]);
-                SWIFTRL_UNROLL
-                for (int i = 0; i < 8; i += 2) {
-                    pair[i] = _mm256_unpacklo_ps(row[i], row[i + 1]);
-                    pair[i + 1] = _mm256_unpackhi_ps(row[i], row[i + 1]);
-                }
-                row[0] = _mm256_shuffle_ps(pair[0], pair[2], 0x44); row[1] = _mm256_shuffle_ps(pair[0], pair[2], 0xEE);
-                row[2] = _mm256_shuffle_ps(pair[1], pair[3], 0x44); row[3] = _mm256_shuffle_ps(pair[1], pair[3], 0xEE);
-                row[4] = _mm256_shuffle_ps(pair[4], pair[6], 0x44); row[5] = _mm256_shuffle_ps(pair[4], pair[6], 0xEE);
-                row[6] = _mm256_shuffle_ps(pair[5], pair[7], 0x44); row[7] = _mm256_shuffle_ps(pair[5], pair[7], 0xEE);
-                float *block = target + (size_t)c0 * ldo;
-                SWIFTRL_UNROLL
-                for (int i = 0; i < 4; i++) {
-                    _mm256_storeu_ps(block + i * ldo, _mm256_permute2f128_ps(row[i], row[i + 4], 0x20));
-                    _mm256_storeu_ps(block + (i + 4) * ldo, _mm256_permute2f128_ps(row[i], row[i + 4], 0x31));
-                }
+                storeTransposed8(row, target + (size_t)c0 * ldo, ldo);
             }
             for (int c = c8; c < columns; c++)
                 for (int i = 0; i < 8; i++) {
