@@ -306,19 +306,24 @@ struct BenchGEMM: ParsableCommand {
 
     /// Times each product of `--shapes` on one and on two threads.
     private func measureShapes(_ list: String) throws {
-        print(MachineDescription.summary)
-        for item in list.split(separator: ",") {
+        var products: [(item: Substring, m: Int, n: Int, k: Int, flags: String)] = []
+        for item in list.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: ":", maxSplits: 1)
-            let sizes = parts[0].split(separator: "x").compactMap { Int($0) }
+            let sizes = parts.first.map { $0.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) } } ?? []
             let flags = parts.count > 1 ? String(parts[1]) : ""
-            guard sizes.count == 3, sizes.allSatisfy({ (1...1 << 20).contains($0) }), sizes[0] * sizes[2] <= 1 << 28,
-                sizes[2] * sizes[1] <= 1 << 28, ["", "ta", "tb", "tab"].contains(flags)
+            guard sizes.count == 3, let m = sizes[0], let n = sizes[1], let k = sizes[2],
+                [m, n, k].allSatisfy({ (1...1 << 20).contains($0) }), m * k <= 1 << 28, k * n <= 1 << 28, m * n <= 1 << 28,
+                ["", "ta", "tb", "tab"].contains(flags)
             else {
                 throw ValidationError(
-                    "--shapes: '\(item)' is not MxNxK[:ta|:tb|:tab] with sizes in 1...1048576 and operands under 2^28 values")
+                    "--shapes: '\(item)' is not MxNxK[:ta|:tb|:tab] with sizes in 1...1048576 and each matrix at most 2^28 values (e.g. 128x50x39200:tb)"
+                )
             }
-            let (m, n, k) = (sizes[0], sizes[1], sizes[2])
-            let transposeA = flags.hasPrefix("ta"), transposeB = flags.hasSuffix("b") && flags != ""
+            products.append((item, m, n, k, flags))
+        }
+        print(MachineDescription.summary)
+        for (item, m, n, k, flags) in products {
+            let transposeA = flags.hasPrefix("ta"), transposeB = flags.hasSuffix("b")
             var generator = RandomGenerator(seed: 0)
             let a = Tensor.uniform(transposeA ? [k, m] : [m, k], generator: &generator)
             let b = Tensor.uniform(transposeB ? [n, k] : [k, n], generator: &generator)

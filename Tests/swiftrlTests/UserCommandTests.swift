@@ -181,6 +181,8 @@ import Testing
             ),
             (["bench", "conv", "--batch", "100000"], "--batch must be in 1...1024"),
             (["bench", "sac-ae-update", "--batch", "100000"], "--batch must be in 1...1024"),
+            (["bench", "gemm", "--shapes", "12x3"], "--shapes: '12x3' is not MxNxK"),
+            (["bench", "gemm", "--shapes", "1048576x1048576x1"], "each matrix at most 2^28 values"),
             (["bench", "mlp-update", "--batches", "64,100000000"], "--batches must be integers in 1...65536"),
             (["envs", "bench", "CartPole-v1", "--num-envs", "100000000"], "--num-envs must be in 1...4096"),
             (["envs", "scaling", "--num-envs", "8,100000000"], "--num-envs must be integers in 1...4096"),
