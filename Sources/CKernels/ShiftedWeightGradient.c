@@ -13,25 +13,39 @@
 #include <immintrin.h>
 #include <stddef.h>
 
-/// One AVX-512 tile: `rows` (at most 12) broadcast rows (`broadcast`, rows `ldw` apart, read at
-/// columns 0..<N) against `vectors` (1 or 2) vectors of 16 lanes of the transposed operand
+/// How a tile reads its broadcast rows: at columns 0..<N (`stride` 0), or, for a stride-2
+/// convolution read straight from its image, at every `stride`-th value of image rows `rowLength`
+/// columns long, `rowJump` values from the end of one row's reads to the next row's start.
+typedef struct {
+    int stride, rowLength;
+    long rowJump;
+} BroadcastWalk;
+
+/// One AVX-512 tile: `rows` (at most 12) broadcast rows (`broadcast`, rows `ldw` apart, read as
+/// `walk` says) against `vectors` (1 or 2) vectors of 16 lanes of the transposed operand
 /// (`lanes`, rows `ldl` apart), of which `width` lanes count. Added to `g` as [rows][width] (rows
-/// `ldg` apart) or, when `transposedStore`, as [width][rows]. Inlined with constant rows, vectors
-/// and transposedStore, so the accumulators stay in registers.
+/// `ldg` apart) or, when `transposedStore`, as [width][rows]. Inlined with constant rows, vectors,
+/// transposedStore and walk stride, so the accumulators stay in registers.
 __attribute__((target("avx512f"), always_inline))
 static inline void outerProductTile512(int rows, int vectors, int transposedStore, int N, const float *broadcast, long ldw,
-                                       const float *lanes, long ldl, float *g, long ldg, int width) {
+                                       const float *lanes, long ldl, float *g, long ldg, int width, BroadcastWalk walk) {
     __m512 sum0[12], sum1[12];
     SWIFTRL_UNROLL
     for (int i = 0; i < 12; i++) { sum0[i] = _mm512_setzero_ps(); sum1[i] = _mm512_setzero_ps(); }
+    const float *b = broadcast;
+    int column = 0;
     for (int n = 0; n < N; n++, lanes += ldl) {
         __m512 values0 = _mm512_loadu_ps(lanes);
         __m512 values1 = vectors == 2 ? _mm512_loadu_ps(lanes + 16) : _mm512_setzero_ps();
         SWIFTRL_UNROLL
         for (int i = 0; i < rows; i++) {
-            __m512 value = _mm512_set1_ps(broadcast[i * ldw + n]);
+            __m512 value = _mm512_set1_ps(walk.stride ? b[i * ldw] : broadcast[i * ldw + n]);
             sum0[i] = _mm512_fmadd_ps(value, values0, sum0[i]);
             if (vectors == 2) sum1[i] = _mm512_fmadd_ps(value, values1, sum1[i]);
+        }
+        if (walk.stride) {
+            b += walk.stride;
+            if (++column == walk.rowLength) { column = 0; b += walk.rowJump; }
         }
     }
     if (transposedStore) {
@@ -62,19 +76,19 @@ static inline void outerProductTile512(int rows, int vectors, int transposedStor
 /// Whole tiles (12 rows; 8 and 4 for 32 and 9 channels' last tile) get constant shapes.
 __attribute__((target("avx512f"), always_inline))
 static inline void outerProductTiles512(int transposedStore, int broadcastRows, int laneCount, int N, const float *broadcast, long ldw,
-                                        const float *lanes, long ldl, float *g, long ldg) {
+                                        const float *lanes, long ldl, float *g, long ldg, BroadcastWalk walk) {
     for (int l0 = 0; l0 < laneCount; l0 += 32) {
         int width = laneCount - l0 < 32 ? laneCount - l0 : 32, vectors = width > 16 ? 2 : 1;
         for (int r0 = 0; r0 < broadcastRows; r0 += 12) {
             int rows = broadcastRows - r0 < 12 ? broadcastRows - r0 : 12;
             const float *w = broadcast + (size_t)r0 * ldw, *l = lanes + l0;
             float *tile = transposedStore ? g + (size_t)l0 * ldg + r0 : g + (size_t)r0 * ldg + l0;
-            if (vectors == 2 && rows == 12) outerProductTile512(12, 2, transposedStore, N, w, ldw, l, ldl, tile, ldg, width);
-            else if (vectors == 2 && rows == 9) outerProductTile512(9, 2, transposedStore, N, w, ldw, l, ldl, tile, ldg, width);
-            else if (vectors == 2 && rows == 8) outerProductTile512(8, 2, transposedStore, N, w, ldw, l, ldl, tile, ldg, width);
-            else if (vectors == 2) outerProductTile512(rows, 2, transposedStore, N, w, ldw, l, ldl, tile, ldg, width);
-            else if (rows == 12) outerProductTile512(12, 1, transposedStore, N, w, ldw, l, ldl, tile, ldg, width);
-            else outerProductTile512(rows, 1, transposedStore, N, w, ldw, l, ldl, tile, ldg, width);
+            if (vectors == 2 && rows == 12) outerProductTile512(12, 2, transposedStore, N, w, ldw, l, ldl, tile, ldg, width, walk);
+            else if (vectors == 2 && rows == 9) outerProductTile512(9, 2, transposedStore, N, w, ldw, l, ldl, tile, ldg, width, walk);
+            else if (vectors == 2 && rows == 8) outerProductTile512(8, 2, transposedStore, N, w, ldw, l, ldl, tile, ldg, width, walk);
+            else if (vectors == 2) outerProductTile512(rows, 2, transposedStore, N, w, ldw, l, ldl, tile, ldg, width, walk);
+            else if (rows == 12) outerProductTile512(12, 1, transposedStore, N, w, ldw, l, ldl, tile, ldg, width, walk);
+            else outerProductTile512(rows, 1, transposedStore, N, w, ldw, l, ldl, tile, ldg, width, walk);
         }
     }
 }
@@ -128,9 +142,18 @@ static void weightGradient512(int transposedX, int M, int K, int N, int taps, co
                               const long *offsets, float *G) {
     for (int t = 0; t < taps; t++) {
         float *g = G + (size_t)t * M * K;
-        if (transposedX) outerProductTiles512(1, K, M, N, B + offsets[t], ldb, X, ldx, g, K);
-        else outerProductTiles512(0, M, K, N, X, ldx, B + offsets[t] * ldb, ldb, g, K);
+        if (transposedX) outerProductTiles512(1, K, M, N, B + offsets[t], ldb, X, ldx, g, K, (BroadcastWalk){0, 0, 0});
+        else outerProductTiles512(0, M, K, N, X, ldx, B + offsets[t] * ldb, ldb, g, K, (BroadcastWalk){0, 0, 0});
     }
+}
+
+/// `weightGradient512` with X transposed and B read straight from a stride-2 convolution's image.
+__attribute__((target("avx512f")))
+static void weightGradientStrided512(int M, int K, int N, int taps, const float *Xt, long ldxt, const float *image, long plane,
+                                     const long *offsets, int fullWidth, long imageWidth, float *G) {
+    BroadcastWalk walk = {2, fullWidth, 2 * imageWidth - 2L * fullWidth};
+    for (int t = 0; t < taps; t++)
+        outerProductTiles512(1, K, M, N, image + offsets[t], plane, Xt, ldxt, G + (size_t)t * M * K, K, walk);
 }
 
 __attribute__((target("avx2,fma")))
@@ -158,4 +181,16 @@ void swiftrl_shifted_weight_gradient_transposed(int level, int M, int K, int N, 
     if (level >= 2) weightGradient512(1, M, K, N, taps, Xt, ldxt, B, ldb, offsets, G);
     else if (level == 1) weightGradient256(1, M, K, N, taps, Xt, ldxt, B, ldb, offsets, G);
 #endif
+}
+
+int swiftrl_shifted_weight_gradient_strided(int level, int M, int K, int N, int taps, const float *Xt, long ldxt,
+                                            const float *image, long plane, const long *offsets, int fullWidth, long imageWidth,
+                                            float *G) {
+#if defined(__x86_64__)
+    if (level >= 2) {
+        weightGradientStrided512(M, K, N, taps, Xt, ldxt, image, plane, offsets, fullWidth, imageWidth, G);
+        return 1;
+    }
+#endif
+    return 0;
 }

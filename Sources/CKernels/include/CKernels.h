@@ -44,6 +44,14 @@ void swiftrl_shifted_weight_gradient(int level, int M, int K, int N, int taps, c
 void swiftrl_shifted_weight_gradient_transposed(int level, int M, int K, int N, int taps, const float *Xt, long ldxt,
                                                 const float *B, long ldb, const long *offsets, float *G);
 
+/// The transposed weight gradient of a stride-2 convolution read straight from its image [K][plane]
+/// (rows `imageWidth` apart) instead of its phase planes: B[k][offsets[t] + n] above becomes
+/// image[k plane + offsets[t] + 2 imageWidth (n / fullWidth) + 2 (n mod fullWidth)], offsets[t] the
+/// tap's row imageWidth + column in the kernel. Returns 1, or 0 (nothing done) below level 2.
+int swiftrl_shifted_weight_gradient_strided(int level, int M, int K, int N, int taps, const float *Xt, long ldxt,
+                                            const float *image, long plane, const long *offsets, int fullWidth, long imageWidth,
+                                            float *G);
+
 /// Single-precision GEMM at `level` (only 2, AVX-512, is implemented): C = alpha op(A) op(B) + beta C
 /// (+ bias[j] in column j when `bias` is not NULL: a linear layer's bias, added as C is stored) for
 /// row-major matrices, op(A) M x K and op(B) K x N, leading dimensions as stored; beta 0 never

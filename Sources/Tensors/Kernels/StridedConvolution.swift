@@ -188,6 +188,28 @@ struct StridedConvolution {
         }
     }
 
+    /// Whether the weight gradient from a transposed upstream gradient reads the image itself
+    /// rather than its phase planes (`accumulateWeightGradient(transposedUpstream:image:packedGradient:)`):
+    /// stride 2 in the AVX-512 kernels, which broadcast the image's values, so every second one
+    /// can be read in place and the image need not be split again in the backward pass.
+    var readsImageForWeightGradient: Bool { hasPairedPhases && combined.transposesUpstream && combined.kernels == .avx512 }
+
+    /// packedGradient (the combined taps' [taps][O, C]) += the weight gradient from an upstream
+    /// gradient made by `combined.transposeUpstream` and the image [C, H, W] itself. Only when
+    /// `readsImageForWeightGradient`.
+    func accumulateWeightGradient(
+        transposedUpstream: UnsafePointer<Float>, image: UnsafePointer<Float>, packedGradient: UnsafeMutablePointer<Float>
+    ) {
+        // Tap t's first value: its kernel row times the image width plus its kernel column.
+        let offsets = combined.kernelTaps.map { ($0 / kernelWidth) * width + $0 % kernelWidth }
+        offsets.withUnsafeBufferPointer { offsets in
+            _ = swiftrl_shifted_weight_gradient_strided(
+                Int32(combined.kernels.rawValue), Int32(outputs), Int32(channels), Int32(combined.fullColumns), Int32(combined.taps),
+                transposedUpstream, combined.weightGradientTransposedStride, image, height * width, offsets.baseAddress,
+                Int32(phaseWidth), width, packedGradient)
+        }
+    }
+
     /// Adds the phases' packed gradients back into a [O, C, kh, kw] gradient.
     func unpackWeightGradient(_ packed: UnsafePointer<Float>, into gradient: UnsafeMutablePointer<Float>) {
         var offset = 0

@@ -38,9 +38,16 @@ extension Tensor {
                                 gradient.pointer + image * outputSize,
                                 mask: activation == .relu ? result.pointer + image * outputSize : nil,
                                 channelSums: biasPartials?[worker].pointer, into: transposition)
-                            s.combined.accumulateWeightGradient(
-                                transposedUpstream: transposition, input: s.planes(of: input.pointer + image * imageSize, scratch: scratch),
-                                packedGradient: partials[worker].pointer)
+                            if s.readsImageForWeightGradient {
+                                s.accumulateWeightGradient(
+                                    transposedUpstream: transposition, image: input.pointer + image * imageSize,
+                                    packedGradient: partials[worker].pointer)
+                            } else {
+                                s.combined.accumulateWeightGradient(
+                                    transposedUpstream: transposition,
+                                    input: s.planes(of: input.pointer + image * imageSize, scratch: scratch),
+                                    packedGradient: partials[worker].pointer)
+                            }
                             continue
                         }
                         let upstream = ConvolutionEpilogue.gradient(
