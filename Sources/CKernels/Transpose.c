@@ -3,6 +3,29 @@
 #include "CKernels.h"
 #include <stddef.h>
 
+/// A gradient value kept where the ReLU's output is positive, or NaN (as ConvolutionEpilogue does);
+/// no mask keeps every value.
+static inline float maskedValue(const float *upstream, const float *mask, long at) {
+    return mask && mask[at] <= 0 ? 0 : upstream[at];
+}
+
+/// `swiftrl_gradient_transposed`'s values for channels first..<channels, one value at a time (the
+/// portable path, and the vector path's last channels that do not fill 8 lanes).
+static void gradientTransposedChannels(int first, int channels, int rows, int columns, int fullWidth, const float *upstream,
+                                       const float *mask, float *sums, float *out, long ldo) {
+    long plane = (long)rows * columns;
+    for (int o = first; o < channels; o++) {
+        float total = 0;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++) {
+                float value = maskedValue(upstream, mask, (long)o * plane + (long)r * columns + c);
+                out[((size_t)r * fullWidth + c) * ldo + o] = value;
+                total += value;
+            }
+        if (sums) sums[o] += total;
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -108,8 +131,7 @@ static void gradientTransposed256(int channels, int rows, int columns, int fullW
             }
             for (int c = c8; c < columns; c++)
                 for (int i = 0; i < 8; i++) {
-                    long at = source + i * plane + c;
-                    float value = mask && mask[at] <= 0 ? 0 : upstream[at];
+                    float value = maskedValue(upstream, mask, source + i * plane + c);
                     target[(size_t)c * ldo + i] = value;
                     tail[i] += value;
                 }
@@ -124,17 +146,7 @@ static void gradientTransposed256(int channels, int rows, int columns, int fullW
             }
         }
     }
-    for (int o = o8; o < channels; o++) {
-        float total = 0;
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < columns; c++) {
-                long at = (long)o * plane + (long)r * columns + c;
-                float value = mask && mask[at] <= 0 ? 0 : upstream[at];
-                out[((size_t)r * fullWidth + c) * ldo + o] = value;
-                total += value;
-            }
-        if (sums) sums[o] += total;
-    }
+    gradientTransposedChannels(o8, channels, rows, columns, fullWidth, upstream, mask, sums, out, ldo);
 }
 #endif
 
@@ -161,15 +173,5 @@ void swiftrl_gradient_transposed(int channels, int rows, int columns, int fullWi
 #if defined(__x86_64__)
     if (swiftrl_kernel_level() >= 1) { gradientTransposed256(channels, rows, columns, fullWidth, upstream, mask, sums, out, ldo); return; }
 #endif
-    for (int o = 0; o < channels; o++) {
-        float total = 0;
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < columns; c++) {
-                long at = ((long)o * rows + r) * columns + c;
-                float value = mask && mask[at] <= 0 ? 0 : upstream[at];
-                out[((size_t)r * fullWidth + c) * ldo + o] = value;
-                total += value;
-            }
-        if (sums) sums[o] += total;
-    }
+    gradientTransposedChannels(0, channels, rows, columns, fullWidth, upstream, mask, sums, out, ldo);
 }

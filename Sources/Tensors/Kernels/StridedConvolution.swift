@@ -21,6 +21,9 @@ struct StridedConvolution {
     /// All phases as one correlation over the split planes (`ShiftedConvolution.init(combining:)`):
     /// the forward product and the weight gradient run through it.
     let combined: ShiftedConvolution
+    /// Where each of the combined taps starts in the image itself: its kernel row times the image
+    /// width plus its kernel column (for `accumulateWeightGradient(transposedUpstream:image:packedGradient:)`).
+    let imageTapOffsets: [Int]
 
     init(
         channels: Int, height: Int, width: Int, outputs: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
@@ -50,6 +53,7 @@ struct StridedConvolution {
         }
         self.phases = phases
         combined = ShiftedConvolution(combining: phases.map(\.correlation), planeStride: channels * phaseHeight * phaseWidth)
+        imageTapOffsets = combined.kernelTaps.map { ($0 / kernelWidth) * width + $0 % kernelWidth }
     }
 
     /// The first phase's correlation: all phases share its full-width and padded geometry.
@@ -200,9 +204,7 @@ struct StridedConvolution {
     func accumulateWeightGradient(
         transposedUpstream: UnsafePointer<Float>, image: UnsafePointer<Float>, packedGradient: UnsafeMutablePointer<Float>
     ) {
-        // Tap t's first value: its kernel row times the image width plus its kernel column.
-        let offsets = combined.kernelTaps.map { ($0 / kernelWidth) * width + $0 % kernelWidth }
-        offsets.withUnsafeBufferPointer { offsets in
+        imageTapOffsets.withUnsafeBufferPointer { offsets in
             _ = swiftrl_shifted_weight_gradient_strided(
                 Int32(combined.kernels.rawValue), Int32(outputs), Int32(channels), Int32(combined.fullColumns), Int32(combined.taps),
                 transposedUpstream, combined.weightGradientTransposedStride, image, height * width, offsets.baseAddress,
