@@ -60,6 +60,9 @@ struct ConvolutionKernelTests {
         let cases: [(Int, Int, Int, Int, Int, Int, Int)] = [
             (2, 5, 3, 7, 3, 1, 0), (1, 35, 20, 6, 3, 1, 0), (2, 32, 9, 8, 3, 2, 1), (1, 6, 4, 5, 4, 2, 0),
             (1, 4, 5, 4, 3, 3, 2), (1, 3, 4, 5, 1, 2, 1), (1, 32, 9, 20, 3, 2, 1), (1, 8, 5, 17, 3, 2, 0),
+            // Phase rows of 16 columns and more (the paired-phase tiles, AVX-512): 4 taps in every
+            // phase; 3 and 2 kernel columns per phase with 10 image channels (a tile of 8, then 2).
+            (1, 6, 4, 17, 4, 2, 0), (1, 3, 10, 16, 5, 2, 1),
         ]
         for (index, (batch, inputs, outputs, size, kernel, stride, outputPadding)) in cases.enumerated() {
             let seed = UInt64(100 + 10 * index)
@@ -107,7 +110,9 @@ struct ConvolutionKernelTests {
     func fusedActivation(_ family: VectorKernels.Family) throws {
         try VectorKernels.$override.withValue(family) {
             // (input channels, output channels, input size, stride, transposed)
-            let cases: [(Int, Int, Int, Int, Bool)] = [(9, 32, 17, 2, false), (32, 9, 8, 2, true), (5, 7, 9, 1, true), (6, 5, 9, 1, false)]
+            let cases: [(Int, Int, Int, Int, Bool)] = [
+                (9, 32, 17, 2, false), (32, 9, 8, 2, true), (32, 9, 20, 2, true), (5, 7, 9, 1, true), (6, 5, 9, 1, false),
+            ]
             for (index, (inputs, outputs, size, stride, transposed)) in cases.enumerated() {
                 let seed = UInt64(300 + 10 * index)
                 let input = randomTensor([2, inputs, size, size], seed: seed + 1).requiringGradient()

@@ -80,6 +80,19 @@ void swiftrl_deinterleave(int level, int pairs, const float *row, float *even, f
 /// `rectify`: the inverse of `swiftrl_deinterleave` with a transposed convolution's bias and ReLU.
 void swiftrl_interleave(int level, int pairs, const float *even, const float *odd, float shift, int rectify, float *row);
 
+/// A stride-2 transposed convolution's forward pass from its four phase correlations (a kernel of at
+/// least 2 x 2), written straight into the image [M, height, width]. For row parity p (0, then 1) and
+/// phase position n < N (row n / phaseWidth, column n mod phaseWidth of the phase plane), with
+///   even[m, n] = sum over t < taps[p], k < K of weights[2p][(t K + k) lda + m] B[k ldb + offsets[t] + n],
+///   odd[m, n]  = the same over the taps t with partners[t] >= 0, of weights[2p + 1] at tap partners[t],
+/// image[m, 2 row + p, 2 column] = even[m, n] + bias[m] and image[m, 2 row + p, 2 column + 1] =
+/// odd[m, n] + bias[m] (bias NULL: none), then max(0, .) when `rectify`; positions past the image are
+/// not written. offsets and partners hold parity 0's taps[0] entries, then parity 1's. Returns 1, or 0
+/// (writing nothing) below level 2 (AVX-512) or when phaseWidth < 16.
+int swiftrl_transposed_correlation_pairs(int level, int M, int N, int K, const int *taps, const float *const *weights, long lda,
+                                         const float *B, long ldb, const long *offsets, const int *partners, int phaseWidth,
+                                         float *image, int height, int width, const float *bias, int rectify);
+
 /// ELU (x for x > 0, alpha (e^x - 1) otherwise) of `count` values at `level` (only 2, AVX-512, is
 /// implemented). Returns 0 (and does nothing) when not run at this level.
 int swiftrl_elu(int level, const float *x, float *y, long count, float alpha);

@@ -24,6 +24,8 @@ struct StridedConvolution {
     /// Where each of the combined taps starts in the image itself: its kernel row times the image
     /// width plus its kernel column (for `accumulateWeightGradient(transposedUpstream:image:packedGradient:)`).
     let imageTapOffsets: [Int]
+    /// The forward pass of the transposed convolution with paired phases (stride 2 with four phases), if any.
+    let pairedAdjoint: PairedPhaseAdjoint?
 
     init(
         channels: Int, height: Int, width: Int, outputs: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
@@ -54,6 +56,7 @@ struct StridedConvolution {
         self.phases = phases
         combined = ShiftedConvolution(combining: phases.map(\.correlation), planeStride: channels * phaseHeight * phaseWidth)
         imageTapOffsets = combined.kernelTaps.map { ($0 / kernelWidth) * width + $0 % kernelWidth }
+        pairedAdjoint = stride == 2 ? PairedPhaseAdjoint(phases: phases.map(\.correlation)) : nil
     }
 
     /// The first phase's correlation: all phases share its full-width and padded geometry.
@@ -148,13 +151,21 @@ struct StridedConvolution {
 
     /// image [C, H, W] = activation(the adjoint of `correlate` + bias[c]), reading a padded
     /// full-width buffer made by `geometry.expandPadded`; strided, the phase planes go through
-    /// `scratch` (`splitSize` values). At stride 2 the bias and activation are applied while the
-    /// phases are merged (a transposed convolution's epilogue with no pass of its own).
+    /// `scratch` (`splitSize` values). At stride 2 with four phases the AVX-512 kernels store each
+    /// row parity's two column phases straight into the image (`PairedPhaseAdjoint`); the others
+    /// apply the bias and activation while merging the phases (an epilogue with no pass of its own).
     func correlateAdjoint(
         padded: UnsafePointer<Float>, weights: PackedWeights,
         into image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         bias: UnsafePointer<Float>? = nil, activation: ConvolutionActivation = .identity
     ) {
+        if let pairedAdjoint, hasPairedPhases && phaseHeight * 2 >= height && phaseWidth * 2 >= width,
+            pairedAdjoint.run(
+                geometry: geometry, phaseWidth: phaseWidth, padded: padded, weights: weights.phases, into: image,
+                height: height, width: width, bias: bias, activation: activation)
+        {
+            return
+        }
         let planes = stride == 1 ? image : scratch
         for (index, phase) in phases.enumerated() {
             phase.correlation.correlateAdjoint(
