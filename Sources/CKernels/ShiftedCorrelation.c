@@ -115,16 +115,10 @@ static void correlation512(int M, int N, int K, int taps, const float *A, long l
                 _mm_prefetch((const char *)(ahead + 32), _MM_HINT_T1);
             }
         }
-        int m0 = 0;
-        for (; M - m0 >= 8 && M - m0 != 9; m0 += 8)
-            correlationTile512(8, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
-        int left = M - m0;
-        if (left == 9) correlationTile512(9, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
-        else if (left == 1) correlationTile512(1, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
-        else if (left == 2) correlationTile512(2, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
-        else if (left > 2 && left <= 4)
-            correlationTile512(4, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
-        else if (left > 4) correlationTile512(8, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact);
+#define CORRELATION_TILE(rows, m0) \
+    correlationTile512(rows, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact)
+        SWIFTRL_FOR_ROW_BLOCKS512(M, CORRELATION_TILE);
+#undef CORRELATION_TILE
     }
 }
 

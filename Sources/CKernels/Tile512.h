@@ -7,6 +7,21 @@
 #include <immintrin.h>
 #include <stddef.h>
 
+/// Calls `TILE(rows, m0)` for row blocks covering rows 0..M-1 of a tile of at most 9 vector rows:
+/// blocks of 8, then the rest as one block of 9, 1, 2, 4 or 8 rows (a tile skips its rows at or past
+/// M). `rows` is a literal at every call, so an always-inline tile unrolls fully for it.
+#define SWIFTRL_FOR_ROW_BLOCKS512(M, TILE)                     \
+    do {                                                       \
+        int rowBlockStart = 0;                                 \
+        for (; (M) - rowBlockStart >= 8 && (M) - rowBlockStart != 9; rowBlockStart += 8) TILE(8, rowBlockStart); \
+        int rowsLeft = (M) - rowBlockStart;                    \
+        if (rowsLeft == 9) TILE(9, rowBlockStart);             \
+        else if (rowsLeft == 1) TILE(1, rowBlockStart);        \
+        else if (rowsLeft == 2) TILE(2, rowBlockStart);        \
+        else if (rowsLeft > 2 && rowsLeft <= 4) TILE(4, rowBlockStart); \
+        else if (rowsLeft > 4) TILE(8, rowBlockStart);         \
+    } while (0)
+
 /// The masks of the three 16-column vectors of the 48-column block that has `rest` columns left.
 __attribute__((target("avx512f"), always_inline))
 static inline void blockMasks512(int rest, __mmask16 *mask0, __mmask16 *mask1, __mmask16 *mask2) {

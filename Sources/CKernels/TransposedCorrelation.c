@@ -6,6 +6,7 @@
 // that pass cost as much as a fifth of the layer. AVX-512 only; callers fall back to a phase
 // correlation per phase and `swiftrl_interleave`.
 #include "CKernels.h"
+#include "Tile512.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -106,20 +107,10 @@ static void pairColumns512(int M, int N, int K, int taps, const float *evenA, co
                            const PairBlock *block, float *image, long imagePlane, const float *bias, int rectify) {
     int rest = N - n0;
     __mmask16 loadMask = rest >= 16 ? 0xFFFF : (__mmask16)((1u << rest) - 1);
-    int m0 = 0;
-    for (; M - m0 >= 8 && M - m0 != 9; m0 += 8)
-        pairTile512(8, M, K, taps, evenA, oddA, lda, B, ldb, offsets, partners, m0, n0, loadMask, block, image, imagePlane, bias, rectify);
-    int left = M - m0;
-    if (left == 9)
-        pairTile512(9, M, K, taps, evenA, oddA, lda, B, ldb, offsets, partners, m0, n0, loadMask, block, image, imagePlane, bias, rectify);
-    else if (left == 1)
-        pairTile512(1, M, K, taps, evenA, oddA, lda, B, ldb, offsets, partners, m0, n0, loadMask, block, image, imagePlane, bias, rectify);
-    else if (left == 2)
-        pairTile512(2, M, K, taps, evenA, oddA, lda, B, ldb, offsets, partners, m0, n0, loadMask, block, image, imagePlane, bias, rectify);
-    else if (left > 2 && left <= 4)
-        pairTile512(4, M, K, taps, evenA, oddA, lda, B, ldb, offsets, partners, m0, n0, loadMask, block, image, imagePlane, bias, rectify);
-    else if (left > 4)
-        pairTile512(8, M, K, taps, evenA, oddA, lda, B, ldb, offsets, partners, m0, n0, loadMask, block, image, imagePlane, bias, rectify);
+#define PAIR_TILE(rows, m0) \
+    pairTile512(rows, M, K, taps, evenA, oddA, lda, B, ldb, offsets, partners, m0, n0, loadMask, block, image, imagePlane, bias, rectify)
+    SWIFTRL_FOR_ROW_BLOCKS512(M, PAIR_TILE);
+#undef PAIR_TILE
 }
 #endif
 

@@ -31,23 +31,22 @@ struct PairedPhaseAdjoint {
     }
 
     /// image [C, height, width] = activation(the transposed convolution + bias[c]) from a padded
-    /// full-width upstream buffer (`geometry.expandPadded`) and each phase's packed weights, in
-    /// the phases' order. False, with nothing written, when the CPU lacks AVX-512 or the phase rows
-    /// are narrower than a vector (16 columns).
+    /// full-width upstream buffer (`geometry.expandPadded`) and the phases' packed weights. False,
+    /// with nothing written, when the CPU lacks AVX-512 or the phase rows are narrower than a vector
+    /// (16 columns).
     func run(
-        geometry: ShiftedConvolution, phaseWidth: Int, padded: UnsafePointer<Float>, weights: [ShiftedConvolution.PackedWeights],
+        geometry: ShiftedConvolution, phaseWidth: Int, padded: UnsafePointer<Float>, weights: StridedConvolution.PackedWeights,
         into image: UnsafeMutablePointer<Float>, height: Int, width: Int, bias: UnsafePointer<Float>?,
         activation: ConvolutionActivation
     ) -> Bool {
         guard geometry.kernels == .avx512 else { return false }
-        let pointers: [UnsafePointer<Float>?] = weights.map { UnsafePointer($0.adjoint.pointer) }
-        return pointers.withUnsafeBufferPointer { weightPointers in
+        return weights.adjointPointers.withUnsafeBufferPointer { weightPointers in
             taps.withUnsafeBufferPointer { taps in
                 offsets.withUnsafeBufferPointer { offsets in
                     partners.withUnsafeBufferPointer { partners in
                         swiftrl_transposed_correlation_pairs(
                             Int32(geometry.kernels.rawValue), Int32(geometry.channels), Int32(geometry.plane),
-                            Int32(geometry.outputs), taps.baseAddress, weightPointers.baseAddress, weights[0].adjointStride,
+                            Int32(geometry.outputs), taps.baseAddress, weightPointers.baseAddress, weights.phases[0].adjointStride,
                             padded, geometry.paddedRow, offsets.baseAddress, partners.baseAddress, Int32(phaseWidth),
                             image, Int32(height), Int32(width), bias, activation == .relu ? 1 : 0) == 1
                     }

@@ -24,7 +24,8 @@ struct StridedConvolution {
     /// Where each of the combined taps starts in the image itself: its kernel row times the image
     /// width plus its kernel column (for `accumulateWeightGradient(transposedUpstream:image:packedGradient:)`).
     let imageTapOffsets: [Int]
-    /// The forward pass of the transposed convolution with paired phases (stride 2 with four phases), if any.
+    /// The forward pass of the transposed convolution with paired phases: only at stride 2 with four
+    /// phases that cover the image (`pairedPhasesCoverImage`), in the AVX-512 kernels.
     let pairedAdjoint: PairedPhaseAdjoint?
 
     init(
@@ -56,7 +57,8 @@ struct StridedConvolution {
         self.phases = phases
         combined = ShiftedConvolution(combining: phases.map(\.correlation), planeStride: channels * phaseHeight * phaseWidth)
         imageTapOffsets = combined.kernelTaps.map { ($0 / kernelWidth) * width + $0 % kernelWidth }
-        pairedAdjoint = stride == 2 ? PairedPhaseAdjoint(phases: phases.map(\.correlation)) : nil
+        let pairsCoverImage = stride == 2 && phases.count == 4 && phaseHeight * 2 >= height && phaseWidth * 2 >= width
+        pairedAdjoint = pairsCoverImage && kernels == .avx512 ? PairedPhaseAdjoint(phases: phases.map(\.correlation)) : nil
     }
 
     /// The first phase's correlation: all phases share its full-width and padded geometry.
@@ -76,6 +78,10 @@ struct StridedConvolution {
     /// Whether the phases are stride 2's four (a kernel of at least 2 x 2): `split` and `merge` then
     /// run two phases per image row in the vector kernels.
     var hasPairedPhases: Bool { stride == 2 && phases.count == 4 }
+
+    /// Whether the paired phases' rows and columns reach every image row and column, so that merging
+    /// them (`mergePairs`, or `PairedPhaseAdjoint`'s stores) writes the whole image.
+    var pairedPhasesCoverImage: Bool { hasPairedPhases && phaseHeight * 2 >= height && phaseWidth * 2 >= width }
 
     /// Copies an image [C, H, W] into its phase planes (entries past the image are zero).
     func split(_ image: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
@@ -122,13 +128,17 @@ struct StridedConvolution {
     struct PackedWeights {
         let combined: ShiftedConvolution.PackedWeights
         let phases: [ShiftedConvolution.PackedWeights]
+        /// Each phase's adjoint weights, for `PairedPhaseAdjoint` (they live in `phases`' storage).
+        let adjointPointers: [UnsafePointer<Float>?]
     }
 
     /// Repacks weights [O, C, kh, kw] for `correlate` and `correlateAdjoint`.
     func pack(_ weight: UnsafePointer<Float>) -> PackedWeights {
         let combinedWeights = combined.pack(weight)
+        let phaseWeights = stride == 1 ? [combinedWeights] : phases.map { $0.correlation.pack(weight) }
         return PackedWeights(
-            combined: combinedWeights, phases: stride == 1 ? [combinedWeights] : phases.map { $0.correlation.pack(weight) })
+            combined: combinedWeights, phases: phaseWeights,
+            adjointPointers: phaseWeights.map { UnsafePointer($0.adjoint.pointer) })
     }
 
     /// output [O, Ho, Wo] = activation(the correlation summed over the phases of `planes` (made by
@@ -159,9 +169,9 @@ struct StridedConvolution {
         into image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         bias: UnsafePointer<Float>? = nil, activation: ConvolutionActivation = .identity
     ) {
-        if let pairedAdjoint, hasPairedPhases && phaseHeight * 2 >= height && phaseWidth * 2 >= width,
+        if let pairedAdjoint,
             pairedAdjoint.run(
-                geometry: geometry, phaseWidth: phaseWidth, padded: padded, weights: weights.phases, into: image,
+                geometry: geometry, phaseWidth: phaseWidth, padded: padded, weights: weights, into: image,
                 height: height, width: width, bias: bias, activation: activation)
         {
             return
@@ -171,7 +181,7 @@ struct StridedConvolution {
             phase.correlation.correlateAdjoint(
                 padded: padded, weights: weights.phases[index], input: planes + index * channels * phasePlane)
         }
-        if hasPairedPhases && phaseHeight * 2 >= height && phaseWidth * 2 >= width {
+        if pairedPhasesCoverImage {
             return mergePairs(planes, into: image, bias: bias, activation: activation)
         }
         if stride > 1 { merge(planes, into: image) }
