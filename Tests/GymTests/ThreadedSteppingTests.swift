@@ -38,9 +38,10 @@ import Testing
         let stepping = ThreadedStepping(threads: 2, count: 8)
         _ = try visits(stepping, count: 8, steps: 120) { index in usleep(index == 0 ? 2000 : 300) }
         #expect(stepping.placement == .allThreads)
-        // Index 0 costs as much as about 7 others: the caller's range shrinks from 4 towards 1 or 2
-        // (3 seen when the suite's other tests load both cores and the sleeps stretch).
-        #expect(stepping.ranges[0].count < 4, "ranges \(stepping.ranges)")
+        // Index 0 costs as much as about 7 others: the caller's range shrinks from 4 to 1 or 2.
+        // (tools/test runs this suite alone: under other tests' load the second worker starts late,
+        // the caller steals its work, and the boundary rightly moves the other way.)
+        #expect(stepping.ranges[0].count <= 2, "ranges \(stepping.ranges)")
     }
 
     @Test("trivial steps settle on the calling thread")
