@@ -20,6 +20,8 @@ struct ConvolutionKernelTests {
         (1, 35, 20, 10, 9, 3, 3, 2),  // more input channels than outputs, strided
         (1, 9, 32, 35, 37, 3, 3, 2),  // rows of 16 pairs and more (the vector split), odd sizes
         (1, 2, 3, 34, 40, 3, 3, 2),  // tiles of 2 and 3 rows, even sizes past a vector
+        (1, 3, 10, 36, 38, 4, 4, 2),  // an even kernel (two tap pairs per row), tiles of 8 and 2 rows, strided
+        (1, 2, 9, 33, 34, 5, 5, 2),  // a lone last tap, two scratch columns per phase row, tiles of 8 and 1 rows
     ]
 
     @Test("conv2d, each kernel family", arguments: VectorKernels.supported)
