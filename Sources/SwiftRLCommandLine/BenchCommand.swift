@@ -227,6 +227,8 @@ struct BenchConvolution: ParsableCommand {
             throw ValidationError(
                 "--layer '\(layer ?? "")' matches none of: \(ConvolutionBenchmark.sacAELayers.map(\.name).joined(separator: "; "))")
         }
+        // GFLOP/s forward and backward, per family, per layer in `layers`' order.
+        var rates: [VectorKernels.Family: [(forward: Double, backward: Double)]] = [:]
         for layer in layers {
             let gflop = layer.flopsPerImage * Double(batch) / 1e9
             let backwardGFLOP = layer.backwardFlopsPerImage * Double(batch) / 1e9
@@ -236,11 +238,33 @@ struct BenchConvolution: ParsableCommand {
                 let (forward, backward) = try VectorKernels.$override.withValue(family) {
                     try ConvolutionBenchmark.measure(layer, batch: batch, repeats: repeats)
                 }
+                rates[family, default: []].append((gflop / forward, backwardGFLOP / backward))
                 line += String(
                     format: " %@ %.1f + %.1f ms (%.0f, %.0f GFLOP/s);", family.description, forward * 1000, backward * 1000,
                     gflop / forward, backwardGFLOP / backward)
             }
             print(line)
+        }
+        printShares(of: layers, rates: rates, families: families)
+    }
+
+    /// Each other layer's rate as a share of the stride-1 convolution's in the same run (forward of
+    /// forward, backward of backward), when that layer was timed: the goal is at least 70%.
+    func printShares(
+        of layers: [ConvolutionBenchmark.Layer], rates: [VectorKernels.Family: [(forward: Double, backward: Double)]],
+        families: [VectorKernels.Family]
+    ) {
+        guard let reference = layers.firstIndex(where: { !$0.transposed && $0.stride == 1 }) else { return }
+        for family in families {
+            guard let familyRates = rates[family] else { continue }
+            let base = familyRates[reference]
+            let shares = layers.indices.filter { $0 != reference }.map { index in
+                String(
+                    format: "%@ %.0f%% / %.0f%%", layers[index].name, 100 * familyRates[index].forward / base.forward,
+                    100 * familyRates[index].backward / base.backward)
+            }
+            print(
+                "\(family) share of \(layers[reference].name)'s rate, forward / backward (goal >= 70%): \(shares.joined(separator: "; "))")
         }
     }
 }

@@ -102,6 +102,17 @@ struct CommandLineTests {
         #expect(batch.errorOutput.contains("--batch must be in 1...1024"))
     }
 
+    @Test("bench conv prints each layer's share of the stride-1 layer's rate, and none when that layer is not timed")
+    func convolutionShares() throws {
+        let run = try ProgramRun.swiftrl(["bench", "conv", "--batch", "2", "--repeats", "1", "--kernels", "blas"])
+        #expect(run.status == 0, "\(run.errorOutput)")
+        let share = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("blas share of conv 32->32") })
+        let percentages = share.split(separator: " ").filter { $0.hasSuffix("%") || $0.hasSuffix("%;") }
+        #expect(percentages.count == 6, "\(share)")  // forward and backward for the three other layers
+        let stridedOnly = try ProgramRun.swiftrl(["bench", "conv", "--batch", "2", "--repeats", "1", "--kernels", "blas", "--layer", "s2"])
+        #expect(stridedOnly.status == 0 && !stridedOnly.output.contains("share of"), "\(stridedOnly.output)")
+    }
+
     @Test("envs bench --json reports id, num_envs, steps, seconds and steps_per_second")
     func benchJSON() throws {
         for arguments in [["--steps", "2000"], ["--steps", "2000", "--num-envs", "4", "--threads", "2"]] {
