@@ -3,8 +3,8 @@
 // shifted rows of the upstream values, so every load feeds both), then the bias and ReLU are applied
 // and the two phases interleaved in registers and stored into the image's rows. No phase planes are
 // written and there is no merge pass: at SAC-AE's last decoder layer (32 -> 9 channels at 84x84)
-// that pass cost as much as a fifth of the layer. AVX-512 only; callers fall back to a phase
-// correlation per phase and `swiftrl_interleave`.
+// that pass cost as much as a fifth of the layer. AVX-512 tiles of 9 image channels by 16 phase columns,
+// AVX2 tiles of 3 by 16; callers fall back to a phase correlation per phase and `swiftrl_interleave`.
 #include "CKernels.h"
 #include "Tile512.h"
 
@@ -112,21 +112,121 @@ static void pairColumns512(int M, int N, int K, int taps, const float *evenA, co
     SWIFTRL_FOR_ROW_BLOCKS512(M, PAIR_TILE);
 #undef PAIR_TILE
 }
+/// The AVX2 load mask of the first `count` of 8 lanes.
+__attribute__((target("avx2"), always_inline))
+static inline __m256i laneMask256(int count) {
+    __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count < 0 ? 0 : count > 8 ? 8 : count), lanes);
+}
+
+/// The AVX2 lane mask of 8 bits of a block's store mask (bit q for lane q).
+__attribute__((target("avx2"), always_inline))
+static inline __m256i storeMask256(uint32_t bits) {
+    const __m256i lanes = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32((int)(bits & 0xFF)), lanes), lanes);
+}
+
+/// Stores the 8 interleaved values `values` (the block's values 8q..8q+7) of one image channel plane.
+__attribute__((target("avx2"), always_inline))
+static inline void storeEight256(float *plane, const PairBlock *block, int q, __m256 values) {
+    uint32_t first = block->firstMask >> (8 * q), second = block->secondMask >> (8 * q);
+    if (first & 0xFF) _mm256_maskstore_ps(plane + block->first + 8 * q, storeMask256(first), values);
+    if (second & 0xFF) _mm256_maskstore_ps(plane + block->second + 8 * q, storeMask256(second), values);
+}
+
+/// `pairTile512` in AVX2 registers: image channels m0..m0+rows-1 (those below M; at most 3, so that
+/// 12 sums, two loads and a broadcast fit the 16 vector registers) by the 16 phase columns from n0 as
+/// two vectors (loads masked when `masked`, with `rest` columns left), both column phases.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void pairTile256(int masked, int rest, int rows, int M, int K, int taps, const float *evenA, const float *oddA,
+                               long lda, const float *B, long ldb, const long *offsets, const int *partners, int m0, int n0,
+                               const PairBlock *block, float *image, long imagePlane, const float *bias, int rectify) {
+    __m256 even[3][2], odd[3][2];
+    SWIFTRL_UNROLL
+    for (int row = 0; row < rows; row++) {
+        even[row][0] = even[row][1] = odd[row][0] = odd[row][1] = _mm256_setzero_ps();
+    }
+    __m256i mask0 = laneMask256(rest), mask1 = laneMask256(rest - 8);
+    for (int t = 0; t < taps; t++) {
+        const float *b = B + offsets[t] + n0;
+        const float *a = evenA + (size_t)t * K * lda + m0;
+        const float *o = partners[t] < 0 ? NULL : oddA + (size_t)partners[t] * K * lda + m0;
+        for (int k = 0; k < K; k++, b += ldb, a += lda) {
+            __m256 x0 = masked ? _mm256_maskload_ps(b, mask0) : _mm256_loadu_ps(b);
+            __m256 x1 = masked ? _mm256_maskload_ps(b + 8, mask1) : _mm256_loadu_ps(b + 8);
+            SWIFTRL_UNROLL
+            for (int row = 0; row < rows; row++) {
+                __m256 weight = _mm256_broadcast_ss(a + row);
+                even[row][0] = _mm256_fmadd_ps(weight, x0, even[row][0]);
+                even[row][1] = _mm256_fmadd_ps(weight, x1, even[row][1]);
+            }
+            if (o) {
+                SWIFTRL_UNROLL
+                for (int row = 0; row < rows; row++) {
+                    __m256 weight = _mm256_broadcast_ss(o + row);
+                    odd[row][0] = _mm256_fmadd_ps(weight, x0, odd[row][0]);
+                    odd[row][1] = _mm256_fmadd_ps(weight, x1, odd[row][1]);
+                }
+                o += lda;
+            }
+        }
+    }
+    SWIFTRL_UNROLL
+    for (int row = 0; row < rows; row++) {
+        if (m0 + row >= M) break;
+        __m256 shift = _mm256_set1_ps(bias ? bias[m0 + row] : 0), zero = _mm256_setzero_ps();
+        float *plane = image + (size_t)(m0 + row) * imagePlane;
+        SWIFTRL_UNROLL
+        for (int v = 0; v < 2; v++) {
+            __m256 evens = _mm256_add_ps(even[row][v], shift), odds = _mm256_add_ps(odd[row][v], shift);
+            if (rectify) { evens = _mm256_max_ps(zero, evens); odds = _mm256_max_ps(zero, odds); }  // NaN stays NaN
+            // [e0 o0 e1 o1 | e4 o4 e5 o5] and [e2 o2 e3 o3 | e6 o6 e7 o7], then their halves in order.
+            __m256 low = _mm256_unpacklo_ps(evens, odds), high = _mm256_unpackhi_ps(evens, odds);
+            storeEight256(plane, block, 2 * v, _mm256_permute2f128_ps(low, high, 0x20));
+            storeEight256(plane, block, 2 * v + 1, _mm256_permute2f128_ps(low, high, 0x31));
+        }
+    }
+}
+
+/// `pairColumns512` in AVX2 tiles of 3 image channels (then 1 or 2).
+__attribute__((target("avx2,fma")))
+static void pairColumns256(int M, int N, int K, int taps, const float *evenA, const float *oddA, long lda,
+                           const float *B, long ldb, const long *offsets, const int *partners, int n0,
+                           const PairBlock *block, float *image, long imagePlane, const float *bias, int rectify) {
+    int rest = N - n0;
+#define PAIR_TILE256(masked, rows, m0) \
+    pairTile256(masked, rest, rows, M, K, taps, evenA, oddA, lda, B, ldb, offsets, partners, m0, n0, block, image, imagePlane, \
+                bias, rectify)
+    int m0 = 0;
+    if (rest >= 16) {
+        for (; M - m0 >= 3; m0 += 3) PAIR_TILE256(0, 3, m0);
+        if (M - m0 == 2) PAIR_TILE256(0, 2, m0);
+        else if (M - m0 == 1) PAIR_TILE256(0, 1, m0);
+    } else {
+        for (; M - m0 >= 3; m0 += 3) PAIR_TILE256(1, 3, m0);
+        if (M - m0 == 2) PAIR_TILE256(1, 2, m0);
+        else if (M - m0 == 1) PAIR_TILE256(1, 1, m0);
+    }
+#undef PAIR_TILE256
+}
 #endif
 
 int swiftrl_transposed_correlation_pairs(int level, int M, int N, int K, const int *taps, const float *const *weights, long lda,
                                          const float *B, long ldb, const long *offsets, const int *partners, int phaseWidth,
                                          float *image, int height, int width, const float *bias, int rectify) {
 #if defined(__x86_64__)
-    if (level < 2 || phaseWidth < 16) return 0;
+    if (level < 1 || phaseWidth < 16) return 0;
     for (int n0 = 0; n0 < N; n0 += 16) {
         // Both parities per column block: they read the same upstream rows, still in L1 for the second.
         const long *parityOffsets = offsets;
         const int *parityPartners = partners;
         for (int parity = 0; parity < 2; parity++) {
             PairBlock block = pairBlock(n0, N, phaseWidth, parity, width, height);
-            if (block.firstMask | block.secondMask)
+            if ((block.firstMask | block.secondMask) && level >= 2)
                 pairColumns512(M, N, K, taps[parity], weights[2 * parity], weights[2 * parity + 1], lda, B, ldb, parityOffsets,
+                               parityPartners, n0, &block, image, (long)height * width, bias, rectify);
+            else if (block.firstMask | block.secondMask)
+                pairColumns256(M, N, K, taps[parity], weights[2 * parity], weights[2 * parity + 1], lda, B, ldb, parityOffsets,
                                parityPartners, n0, &block, image, (long)height * width, bias, rectify);
             parityOffsets += taps[parity];
             parityPartners += taps[parity];

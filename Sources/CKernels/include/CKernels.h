@@ -88,7 +88,7 @@ void swiftrl_interleave(int level, int pairs, const float *even, const float *od
 /// image[m, 2 row + p, 2 column] = even[m, n] + bias[m] and image[m, 2 row + p, 2 column + 1] =
 /// odd[m, n] + bias[m] (bias NULL: none), then max(0, .) when `rectify`; positions past the image are
 /// not written. offsets and partners hold parity 0's taps[0] entries, then parity 1's. Returns 1, or 0
-/// (writing nothing) below level 2 (AVX-512) or when phaseWidth < 16.
+/// (writing nothing) below level 1 (AVX2) or when phaseWidth < 16.
 int swiftrl_transposed_correlation_pairs(int level, int M, int N, int K, const int *taps, const float *const *weights, long lda,
                                          const float *B, long ldb, const long *offsets, const int *partners, int phaseWidth,
                                          float *image, int height, int width, const float *bias, int rectify);

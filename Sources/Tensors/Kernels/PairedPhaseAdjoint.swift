@@ -32,14 +32,14 @@ struct PairedPhaseAdjoint {
 
     /// image [C, height, width] = activation(the transposed convolution + bias[c]) from a padded
     /// full-width upstream buffer (`geometry.expandPadded`) and the phases' packed weights. False,
-    /// with nothing written, when the CPU lacks AVX-512 or the phase rows are narrower than a vector
+    /// with nothing written, in the BLAS kernels (no AVX2) or when the phase rows are narrower than a vector
     /// (16 columns).
     func run(
         geometry: ShiftedConvolution, phaseWidth: Int, padded: UnsafePointer<Float>, weights: StridedConvolution.PackedWeights,
         into image: UnsafeMutablePointer<Float>, height: Int, width: Int, bias: UnsafePointer<Float>?,
         activation: ConvolutionActivation
     ) -> Bool {
-        guard geometry.kernels == .avx512 else { return false }
+        guard geometry.kernels != .blas else { return false }
         return weights.adjointPointers.withUnsafeBufferPointer { weightPointers in
             taps.withUnsafeBufferPointer { taps in
                 offsets.withUnsafeBufferPointer { offsets in

@@ -25,7 +25,7 @@ struct StridedConvolution {
     /// width plus its kernel column (for `accumulateWeightGradient(transposedUpstream:image:packedGradient:)`).
     let imageTapOffsets: [Int]
     /// The forward pass of the transposed convolution with paired phases: only at stride 2 with four
-    /// phases that cover the image (`pairedPhasesCoverImage`), in the AVX-512 kernels.
+    /// phases that cover the image (`pairedPhasesCoverImage`), in the AVX-512 and AVX2 kernels.
     let pairedAdjoint: PairedPhaseAdjoint?
 
     init(
@@ -58,7 +58,7 @@ struct StridedConvolution {
         combined = ShiftedConvolution(combining: phases.map(\.correlation), planeStride: channels * phaseHeight * phaseWidth)
         imageTapOffsets = combined.kernelTaps.map { ($0 / kernelWidth) * width + $0 % kernelWidth }
         let pairsCoverImage = stride == 2 && phases.count == 4 && phaseHeight * 2 >= height && phaseWidth * 2 >= width
-        pairedAdjoint = pairsCoverImage && kernels == .avx512 ? PairedPhaseAdjoint(phases: phases.map(\.correlation)) : nil
+        pairedAdjoint = pairsCoverImage && kernels != .blas ? PairedPhaseAdjoint(phases: phases.map(\.correlation)) : nil
     }
 
     /// The first phase's correlation: all phases share its full-width and padded geometry.
@@ -161,7 +161,7 @@ struct StridedConvolution {
 
     /// image [C, H, W] = activation(the adjoint of `correlate` + bias[c]), reading a padded
     /// full-width buffer made by `geometry.expandPadded`; strided, the phase planes go through
-    /// `scratch` (`splitSize` values). At stride 2 with four phases the AVX-512 kernels store each
+    /// `scratch` (`splitSize` values). At stride 2 with four phases the vector kernels store each
     /// row parity's two column phases straight into the image (`PairedPhaseAdjoint`); the others
     /// apply the bias and activation while merging the phases (an epilogue with no pass of its own).
     func correlateAdjoint(
