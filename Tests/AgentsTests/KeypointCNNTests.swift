@@ -27,7 +27,7 @@ import Testing
         var generator = RandomGenerator(seed: 5)
         let trunk = try KeypointCNN(
             channels: 2, height: 8, width: 8, mapCount: 3, hiddenSizes: [4], initialTemperature: 1.5, generator: &generator)
-        let maps = try Tensor.normal([2, 3, 4, 4], generator: &generator).requiringGradient()
+        let maps = Tensor.normal([2, 3, 4, 4], generator: &generator).requiringGradient()
         let weights = Tensor.normal([2, 9], generator: &generator)
         func loss() throws -> Tensor { try (trunk.keypointsAndMaxima(maps) * weights).sum() }
         let tape = GradientTape()

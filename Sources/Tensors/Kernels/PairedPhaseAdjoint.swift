@@ -32,8 +32,8 @@ struct PairedPhaseAdjoint {
 
     /// image [C, height, width] = activation(the transposed convolution + bias[c]) from a padded
     /// full-width upstream buffer (`geometry.expandPadded`) and the phases' packed weights. False,
-    /// with nothing written, in the BLAS kernels (no AVX2) or when the phase rows are narrower than a vector
-    /// (16 columns).
+    /// with nothing written, in the BLAS kernels (a CPU without AVX2) or when the phase rows are
+    /// narrower than 16 columns.
     func run(
         geometry: ShiftedConvolution, phaseWidth: Int, padded: UnsafePointer<Float>, weights: StridedConvolution.PackedWeights,
         into image: UnsafeMutablePointer<Float>, height: Int, width: Int, bias: UnsafePointer<Float>?,

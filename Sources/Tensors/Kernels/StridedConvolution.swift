@@ -26,7 +26,7 @@ struct StridedConvolution {
     let imageTapOffsets: [Int]
     /// The forward pass of the transposed convolution with paired phases: only at stride 2 with four
     /// phases that cover the image (`pairedPhasesCoverImage`), in the AVX-512 and AVX2 kernels.
-    let pairedAdjoint: PairedPhaseAdjoint?
+    private(set) var pairedAdjoint: PairedPhaseAdjoint? = nil
 
     init(
         channels: Int, height: Int, width: Int, outputs: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
@@ -57,8 +57,7 @@ struct StridedConvolution {
         self.phases = phases
         combined = ShiftedConvolution(combining: phases.map(\.correlation), planeStride: channels * phaseHeight * phaseWidth)
         imageTapOffsets = combined.kernelTaps.map { ($0 / kernelWidth) * width + $0 % kernelWidth }
-        let pairsCoverImage = stride == 2 && phases.count == 4 && phaseHeight * 2 >= height && phaseWidth * 2 >= width
-        pairedAdjoint = pairsCoverImage && kernels != .blas ? PairedPhaseAdjoint(phases: phases.map(\.correlation)) : nil
+        if pairedPhasesCoverImage && kernels != .blas { pairedAdjoint = PairedPhaseAdjoint(phases: phases.map(\.correlation)) }
     }
 
     /// The first phase's correlation: all phases share its full-width and padded geometry.
