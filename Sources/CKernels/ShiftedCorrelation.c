@@ -23,6 +23,10 @@ typedef struct {
     long start[3];
     const float *bias;
     int rectify;
+    /// Values to pull into L2 while this call computes (the next image's input; NULL for none), a
+    /// slice per column block, and their count.
+    const float *prefetch;
+    long prefetchCount;
 } CompactBlock512;
 
 /// The compact block of the full-width columns n0..n0+47 (of N) with rows `fullWidth` apart, of
@@ -115,6 +119,14 @@ static void correlation512(int M, int N, int K, int taps, const float *A, long l
                 _mm_prefetch((const char *)(ahead + 32), _MM_HINT_T1);
             }
         }
+        if (compact && compact->prefetch) {
+            // The next image's input, a slice per column block: its first column blocks would
+            // otherwise wait on every channel's stream at once.
+            long blocks = (N + 47) / 48, slice = (compact->prefetchCount + blocks - 1) / blocks;
+            long first = (long)(n0 / 48) * slice;
+            long last = first + slice < compact->prefetchCount ? first + slice : compact->prefetchCount;
+            for (long i = first; i < last; i += 16) _mm_prefetch((const char *)(compact->prefetch + i), _MM_HINT_T1);
+        }
 #define CORRELATION_TILE(rows, m0) \
     correlationTile512(rows, M, K, taps, A, lda, B, ldb, offsets, C, ldc, accumulate, m0, n0, mask0, mask1, mask2, compact)
         SWIFTRL_FOR_ROW_BLOCKS512(M, CORRELATION_TILE);
@@ -200,10 +212,12 @@ void swiftrl_shifted_correlation(int level, int M, int N, int K, int taps, const
 
 int swiftrl_shifted_correlation_compact(int level, int M, int N, int K, int taps, const float *A, long lda,
                                         const float *B, long ldb, const long *offsets, float *C, long ldc,
-                                        int fullWidth, int columns, const float *bias, int rectify) {
+                                        int fullWidth, int columns, const float *bias, int rectify,
+                                        const float *prefetch, long prefetchCount) {
 #if defined(__x86_64__)
     if (level >= 2) {
-        CompactBlock512 options = {.bias = bias, .rectify = rectify};
+        CompactBlock512 options = {
+            .bias = bias, .rectify = rectify, .prefetch = prefetch, .prefetchCount = prefetch ? prefetchCount : 0};
         correlation512(M, N, K, taps, A, lda, B, ldb, offsets, C, ldc, 0, &options, fullWidth, columns);
         return 1;
     }

@@ -27,10 +27,12 @@ void swiftrl_shifted_correlation(int level, int M, int N, int K, int taps, const
 /// `swiftrl_shifted_correlation` (no accumulation) written compact with its epilogue: of the
 /// full-width columns n (rows `fullWidth` apart), those with n mod fullWidth < `columns` go to
 /// C[m ldc + (n / fullWidth) columns + n mod fullWidth], plus bias[m] (when bias is not NULL), then
-/// max(0, .) when `rectify`. Returns 1, or 0 (writing nothing) below level 2 (AVX-512).
+/// max(0, .) when `rectify`. `prefetchCount` values from `prefetch` (the next image's input, or NULL)
+/// are pulled into L2 during the call. Returns 1, or 0 (writing nothing) below level 2 (AVX-512).
 int swiftrl_shifted_correlation_compact(int level, int M, int N, int K, int taps, const float *A, long lda,
                                         const float *B, long ldb, const long *offsets, float *C, long ldc,
-                                        int fullWidth, int columns, const float *bias, int rectify);
+                                        int fullWidth, int columns, const float *bias, int rectify,
+                                        const float *prefetch, long prefetchCount);
 
 /// The weight gradient of a shifted correlation at `level`: for t < taps, m < M and k < K,
 ///   G[(t M + m) K + k] += sum over n < N of X[m ldx + n] Bt[(n + offsets[t]) ldbt + k],

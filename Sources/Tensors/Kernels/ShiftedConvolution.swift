@@ -141,17 +141,19 @@ struct ShiftedConvolution {
 
     /// output [O, Ho, Wo] = activation(`correlate`'s output columns + bias[o]), stored by the
     /// AVX-512 tiles themselves (no full-width scratch, no epilogue pass); false, with nothing
-    /// written, for the other kernel families.
+    /// written, for the other kernel families. `next` (the next image's input, if any) is pulled into
+    /// L2 during the call.
     func correlateCompact(
         input: UnsafePointer<Float>, weights: PackedWeights, into output: UnsafeMutablePointer<Float>,
-        bias: UnsafePointer<Float>?, activation: ConvolutionActivation
+        bias: UnsafePointer<Float>?, activation: ConvolutionActivation, prefetching next: UnsafeBufferPointer<Float>? = nil
     ) -> Bool {
         guard kernels == .avx512 else { return false }
         return shifts.withUnsafeBufferPointer { offsets in
             swiftrl_shifted_correlation_compact(
                 Int32(kernels.rawValue), Int32(outputs), Int32(fullColumns), Int32(channels), Int32(taps),
                 weights.forward.pointer, weights.forwardStride, input, plane, offsets.baseAddress,
-                output, outputHeight * outputWidth, Int32(width), Int32(outputWidth), bias, activation == .relu ? 1 : 0) == 1
+                output, outputHeight * outputWidth, Int32(width), Int32(outputWidth), bias, activation == .relu ? 1 : 0,
+                next?.baseAddress, next?.count ?? 0) == 1
         }
     }
 

@@ -143,12 +143,16 @@ struct StridedConvolution {
     /// output [O, Ho, Wo] = activation(the correlation summed over the phases of `planes` (made by
     /// `split`) + bias[o]), in one pass. The AVX-512 kernels store the output columns of their tiles
     /// themselves; the others write a full-width result into `full` (`geometry.fullSize` values, its
-    /// scratch columns garbage) and copy the output columns from it.
+    /// scratch columns garbage) and copy the output columns from it. The AVX-512 tiles pull `next`
+    /// (the next image, if any) into L2 as they go.
     func correlate(
         planes: UnsafePointer<Float>, weights: PackedWeights, into output: UnsafeMutablePointer<Float>,
-        full: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil, activation: ConvolutionActivation = .identity
+        full: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil, activation: ConvolutionActivation = .identity,
+        prefetching next: UnsafeBufferPointer<Float>? = nil
     ) {
-        if combined.correlateCompact(input: planes, weights: weights.combined, into: output, bias: bias, activation: activation) {
+        if combined.correlateCompact(
+            input: planes, weights: weights.combined, into: output, bias: bias, activation: activation, prefetching: next)
+        {
             return
         }
         combined.correlate(input: planes, weights: weights.combined, full: full, fullStride: outputHeight * phaseWidth)
