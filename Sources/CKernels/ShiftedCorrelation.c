@@ -101,6 +101,8 @@ static void correlation512(int M, int N, int K, int taps, const float *A, long l
     CompactBlock512 block;
     const CompactBlock512 *compact = NULL;
     if (compactOptions) { block = *compactOptions; compact = &block; }
+    // The values of `prefetch` pulled into L2 per column block (all of them by the last block).
+    long prefetchSlice = compact && compact->prefetch ? (compact->prefetchCount + (N + 47) / 48 - 1) / ((N + 47) / 48) : 0;
     for (int n0 = 0; n0 < N; n0 += 48) {
         int rest = N - n0;
         __mmask16 mask0, mask1, mask2;
@@ -119,12 +121,11 @@ static void correlation512(int M, int N, int K, int taps, const float *A, long l
                 _mm_prefetch((const char *)(ahead + 32), _MM_HINT_T1);
             }
         }
-        if (compact && compact->prefetch) {
+        if (prefetchSlice > 0) {
             // The next image's input, a slice per column block: its first column blocks would
             // otherwise wait on every channel's stream at once.
-            long blocks = (N + 47) / 48, slice = (compact->prefetchCount + blocks - 1) / blocks;
-            long first = (long)(n0 / 48) * slice;
-            long last = first + slice < compact->prefetchCount ? first + slice : compact->prefetchCount;
+            long first = (long)(n0 / 48) * prefetchSlice;
+            long last = first + prefetchSlice < compact->prefetchCount ? first + prefetchSlice : compact->prefetchCount;
             for (long i = first; i < last; i += 16) _mm_prefetch((const char *)(compact->prefetch + i), _MM_HINT_T1);
         }
 #define CORRELATION_TILE(rows, m0) \
@@ -216,8 +217,7 @@ int swiftrl_shifted_correlation_compact(int level, int M, int N, int K, int taps
                                         const float *prefetch, long prefetchCount) {
 #if defined(__x86_64__)
     if (level >= 2) {
-        CompactBlock512 options = {
-            .bias = bias, .rectify = rectify, .prefetch = prefetch, .prefetchCount = prefetch ? prefetchCount : 0};
+        CompactBlock512 options = {.bias = bias, .rectify = rectify, .prefetch = prefetch, .prefetchCount = prefetchCount};
         correlation512(M, N, K, taps, A, lda, B, ldb, offsets, C, ldc, 0, &options, fullWidth, columns);
         return 1;
     }
